@@ -1,0 +1,78 @@
+"""Assembles the Application: builder, services, handlers, start-up work."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.clock import Clock, SystemClock
+from bot.commands import publish_menus
+from bot.config import Config
+from bot.db import Database
+from bot.services import PumpContext, Services
+
+log = logging.getLogger(__name__)
+
+PumpApplication = Application[Any, PumpContext, Any, Any, Any, Any]
+
+
+def build_application(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    request: BaseRequest | None = None,
+    rate_limiter: bool = True,
+) -> PumpApplication:
+    """The bot, ready to run. Tests pass a fake `request` and a fake `clock`."""
+    import handlers  # here, not at import time: handlers import bot modules
+
+    builder = (
+        ApplicationBuilder()
+        .token(config.bot_token)
+        .context_types(ContextTypes(context=PumpContext))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .post_init(start_up)
+        .post_shutdown(shut_down)
+    )
+    if config.bot_api_base_url:
+        builder = builder.base_url(config.bot_api_base_url)
+    if config.bot_api_file_url:
+        builder = builder.base_file_url(config.bot_api_file_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limiter:
+        # Keeps within Telegram's flood limits and retries a 429 after its retry_after.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application: PumpApplication = builder.build()
+    application.bot_data["services"] = Services(
+        config=config, db=Database(config.database_url), clock=clock or SystemClock()
+    )
+    handlers.register_all(application)
+    return application
+
+
+async def start_up(application: PumpApplication) -> None:
+    """Runs once before the first update: schema, menus, then each feature's own start-up."""
+    import handlers
+
+    services: Services = application.bot_data["services"]
+    services.db.upgrade()
+    await publish_menus(application.bot, handlers.menu_commands(), services.config.default_language)
+    for startup in handlers.startup_hooks():
+        await startup(application)
+    log.info("pumpbot started as @%s", application.bot.username)
+
+
+async def shut_down(application: PumpApplication) -> None:
+    services: Services = application.bot_data["services"]
+    services.db.dispose()

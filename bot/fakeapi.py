@@ -1,0 +1,316 @@
+"""A fake Telegram Bot API, in process: the test kit and the terminal chat talk to it.
+
+`FakeTelegram` keeps what a real server would (messages per chat, their buttons, queued
+updates) and records every call. `FakeRequest` plugs it into python-telegram-bot in place of
+HTTP. `Faults` makes chosen calls fail the way Telegram does (500, 429 with retry_after,
+403 for a blocked bot, time-outs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.error import TimedOut
+from telegram.request import BaseRequest, RequestData
+
+JSON = dict[str, Any]
+
+BOT_USER: JSON = {
+    "id": 7000000001,
+    "is_bot": True,
+    "first_name": "pumpbot",
+    "username": "pumpbot_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+
+@dataclass
+class ApiCall:
+    method: str
+    params: JSON
+    files: dict[str, bytes] = field(default_factory=dict)
+    result: Any = None
+
+    @property
+    def message_id(self) -> int:
+        """The id of the message this call sent or edited."""
+        return int(self.result["message_id"])
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    @property
+    def buttons(self) -> list[JSON]:
+        """The inline buttons of this call, rows flattened, as Telegram JSON."""
+        markup = self.params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        if not markup:
+            return []
+        return [button for row in markup.get("inline_keyboard", []) for button in row]
+
+
+@dataclass
+class Fault:
+    """One planned failure: `status` 500/403/..., `retry_after` for a 429, or `timeout`."""
+
+    method: str | None = None
+    chat_id: int | None = None
+    status: int = 500
+    retry_after: int | None = None
+    timeout: bool = False
+    description: str = "Internal Server Error"
+
+    def matches(self, method: str, params: JSON) -> bool:
+        if self.method is not None and self.method != method:
+            return False
+        return self.chat_id is None or str(params.get("chat_id")) == str(self.chat_id)
+
+
+class FakeTelegram:
+    """The server side: answers Bot API methods and remembers what the bot sent."""
+
+    def __init__(self) -> None:
+        self.calls: list[ApiCall] = []
+        self.faults: deque[Fault] = deque()
+        self.blocked_chats: set[int] = set()
+        self.commands: dict[str | None, list[JSON]] = {}
+        self.messages: dict[tuple[int, int], JSON] = {}
+        self.pending_updates: asyncio.Queue[JSON] | None = None
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._update_ids = itertools.count(1)
+        self._query_ids = itertools.count(1)
+        self.clock_seconds: Any = None  # optional callable giving Unix time for message dates
+
+    # -- what the bot sees ------------------------------------------------------------------
+
+    def next_message_id(self, chat_id: int) -> int:
+        return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+
+    def _now(self) -> int:
+        import time
+
+        return int(self.clock_seconds() if self.clock_seconds else time.time())
+
+    def _chat(self, chat_id: int) -> JSON:
+        kind = "private" if chat_id > 0 else "group"
+        chat: JSON = {"id": chat_id, "type": kind}
+        if kind == "private":
+            chat["first_name"] = "Parent"
+        else:
+            chat["title"] = "Family"
+        return chat
+
+    def _stored_message(self, params: JSON) -> JSON:
+        chat_id = int(params["chat_id"])
+        message_id = self.next_message_id(chat_id)
+        message: JSON = {
+            "message_id": message_id,
+            "date": self._now(),
+            "chat": self._chat(chat_id),
+            "from": BOT_USER,
+        }
+        for key in ("text", "caption", "reply_markup"):
+            if key in params:
+                value = params[key]
+                message[key] = (
+                    json.loads(value) if key == "reply_markup" and isinstance(value, str) else value
+                )
+        self.messages[(chat_id, message_id)] = message
+        return message
+
+    async def handle(
+        self, method: str, params: JSON, files: dict[str, bytes] | None = None
+    ) -> tuple[int, JSON]:
+        """Answer one Bot API call as Telegram would: (HTTP status, JSON body)."""
+        call = ApiCall(method, params, files or {})
+        for fault in list(self.faults):
+            if fault.matches(method, params):
+                self.faults.remove(fault)
+                self.calls.append(call)
+                if fault.timeout:
+                    raise TimedOut("fake time-out")
+                if fault.retry_after is not None:
+                    return 429, {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": f"Too Many Requests: retry after {fault.retry_after}",
+                        "parameters": {"retry_after": fault.retry_after},
+                    }
+                return fault.status, {
+                    "ok": False,
+                    "error_code": fault.status,
+                    "description": fault.description,
+                }
+        chat_id = params.get("chat_id")
+        if chat_id is not None and int(chat_id) in self.blocked_chats:
+            self.calls.append(call)
+            return 403, {
+                "ok": False,
+                "error_code": 403,
+                "description": "Forbidden: bot was blocked by the user",
+            }
+        self.calls.append(call)
+        call.result = await self._result(method, params)
+        return 200, {"ok": True, "result": call.result}
+
+    async def _result(self, method: str, params: JSON) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method in ("sendMessage", "sendPhoto", "sendDocument"):
+            message = self._stored_message(params)
+            if method == "sendPhoto":
+                message["photo"] = [
+                    {"file_id": "photo-1", "file_unique_id": "p1", "width": 800, "height": 600}
+                ]
+            if method == "sendDocument":
+                message["document"] = {"file_id": "doc-1", "file_unique_id": "d1"}
+            return message
+        if method in ("editMessageText", "editMessageReplyMarkup", "editMessageCaption"):
+            key = (int(params["chat_id"]), int(params["message_id"]))
+            message = self.messages.get(key) or {
+                "message_id": key[1],
+                "date": self._now(),
+                "chat": self._chat(key[0]),
+                "from": BOT_USER,
+            }
+            if "text" in params:
+                message["text"] = params["text"]
+            if "reply_markup" in params:
+                markup = params["reply_markup"]
+                message["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+            elif method == "editMessageText":
+                message.pop("reply_markup", None)
+            self.messages[key] = message
+            return message
+        if method == "setMyCommands":
+            commands = params["commands"]
+            self.commands[params.get("language_code")] = (
+                json.loads(commands) if isinstance(commands, str) else commands
+            )
+            return True
+        if method == "getUpdates":
+            return await self._get_updates(params)
+        # answerCallbackQuery, deleteMessage, sendChatAction, setWebhook, deleteWebhook, ...
+        return True
+
+    async def _get_updates(self, params: JSON) -> list[JSON]:
+        if self.pending_updates is None:
+            self.pending_updates = asyncio.Queue()
+        timeout = float(params.get("timeout") or 0)
+        try:
+            first = await asyncio.wait_for(self.pending_updates.get(), timeout=max(timeout, 0.01))
+        except TimeoutError:
+            return []
+        batch = [first]
+        while not self.pending_updates.empty():
+            batch.append(self.pending_updates.get_nowait())
+        return batch
+
+    # -- what the user does -----------------------------------------------------------------
+
+    def user(
+        self, user_id: int, language_code: str | None = "en", first_name: str = "Parent"
+    ) -> JSON:
+        user: JSON = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if language_code:
+            user["language_code"] = language_code
+        return user
+
+    def message_update(
+        self, chat_id: int, text: str, user: JSON, *, reply_to: int | None = None
+    ) -> JSON:
+        message: JSON = {
+            "message_id": self.next_message_id(chat_id),
+            "date": self._now(),
+            "chat": self._chat(chat_id),
+            "from": user,
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        if reply_to is not None and (chat_id, reply_to) in self.messages:
+            message["reply_to_message"] = self.messages[(chat_id, reply_to)]
+        self.messages[(chat_id, message["message_id"])] = message
+        return {"update_id": next(self._update_ids), "message": message}
+
+    def edited_message_update(self, chat_id: int, message_id: int, text: str, user: JSON) -> JSON:
+        original = self.messages[(chat_id, message_id)]
+        edited = {**original, "text": text, "edit_date": self._now()}
+        self.messages[(chat_id, message_id)] = edited
+        return {"update_id": next(self._update_ids), "edited_message": edited}
+
+    def callback_update(self, chat_id: int, message_id: int, data: str, user: JSON) -> JSON:
+        message = self.messages.get((chat_id, message_id)) or {
+            "message_id": message_id,
+            "date": self._now(),
+            "chat": self._chat(chat_id),
+            "from": BOT_USER,
+        }
+        return {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": str(next(self._query_ids)),
+                "from": user,
+                "chat_instance": str(chat_id),
+                "message": message,
+                "data": data,
+            },
+        }
+
+    def queue_update(self, update: JSON) -> None:
+        """Hand an update to the bot's next getUpdates (polling)."""
+        if self.pending_updates is None:
+            self.pending_updates = asyncio.Queue()
+        self.pending_updates.put_nowait(update)
+
+
+class FakeRequest(BaseRequest):
+    """python-telegram-bot's request layer, answered by a FakeTelegram instead of HTTP."""
+
+    def __init__(self, telegram: FakeTelegram) -> None:
+        self.telegram = telegram
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params: JSON = dict(request_data.parameters) if request_data else {}
+        files: dict[str, bytes] = {}
+        if request_data is not None and request_data.contains_files:
+            for name, value in request_data.multipart_data.items():
+                content = value[1] if isinstance(value, tuple) else value
+                files[name] = content if isinstance(content, bytes) else bytes(content)
+        status, body = await self.telegram.handle(api_method, params, files)
+        return status, json.dumps(body).encode()

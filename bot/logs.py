@@ -1,0 +1,42 @@
+"""Logging that keeps secrets: the bot token is scrubbed from every line, whatever logged it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+REDACTED = "[redacted]"
+# httpx logs every request URL at INFO, and a Bot API URL contains the token.
+NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler.executors.default")
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats a record as usual, then replaces every secret, tracebacks included."""
+
+    def __init__(self, secrets: Iterable[str], fmt: str | None = None) -> None:
+        super().__init__(fmt or "%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.secrets = [s for s in secrets if s]
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+
+def redacting_handler(
+    secrets: Iterable[str], handler: logging.Handler | None = None
+) -> logging.Handler:
+    handler = handler or logging.StreamHandler()
+    handler.setFormatter(RedactingFormatter(secrets))
+    return handler
+
+
+def configure_logging(level: str, secrets: Iterable[str]) -> None:
+    """Send all logs to stderr through the redacting formatter."""
+    root = logging.getLogger()
+    root.handlers.clear()
+    root.addHandler(redacting_handler(secrets))
+    root.setLevel(level)
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -1,0 +1,1 @@
+"""Alembic migrations; the bot runs `upgrade head` at start."""

@@ -1,0 +1,85 @@
+"""The tables: what the bot must remember about each chat. Times are stored in UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as naive UTC and hands them back aware, on every back end."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Unit(StrEnum):
+    ML = "ml"
+    OZ = "oz"
+
+
+class Method(StrEnum):
+    PUMP = "pump"
+    HAND = "hand"
+
+
+class Chat(SQLModel, table=True):
+    """One Telegram chat: a parent's private chat, or a family group sharing one log."""
+
+    __tablename__ = "chats"
+
+    id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    language: str = Field(max_length=8)
+    timezone: str = Field(max_length=64)
+    unit: Unit = Field(default=Unit.ML, sa_column=sa.Column(sa.String(4), nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PumpSession(SQLModel, table=True):
+    """One pumping or hand-expression session. Volumes in millilitres."""
+
+    __tablename__ = "pump_sessions"
+    __table_args__ = (
+        sa.Index("ix_pump_sessions_chat_started", "chat_id", "started_at"),
+        sa.UniqueConstraint("chat_id", "source_message_id", name="uq_pump_sessions_source"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger, sa.ForeignKey("chats.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    left_ml: float | None = None
+    right_ml: float | None = None
+    total_ml: float
+    duration_min: int | None = None
+    method: Method = Field(default=Method.PUMP, sa_column=sa.Column(sa.String(8), nullable=False))
+    note: str | None = Field(default=None, max_length=500)
+    logged_by_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    logged_by_name: str | None = Field(default=None, max_length=128)
+    # The Telegram message that logged it (an edit of that message edits the entry) and the
+    # bot's confirmation (updated when the entry changes).
+    source_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    confirmation_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

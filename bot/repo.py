@@ -1,0 +1,98 @@
+"""Repository facade: the only place that writes SQL for chats and sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, delete, select
+
+from bot.models import Chat, PumpSession, Unit, utcnow
+
+
+class ChatRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, chat_id: int) -> Chat | None:
+        return self.session.get(Chat, chat_id)
+
+    def get_or_create(self, chat_id: int, *, language: str, timezone: str) -> Chat:
+        """The chat's settings; a chat seen for the first time starts with the given defaults."""
+        chat = self.session.get(Chat, chat_id)
+        if chat is None:
+            chat = Chat(id=chat_id, language=language, timezone=timezone, unit=Unit.ML)
+            self.session.add(chat)
+            self.session.flush()
+        return chat
+
+    def update(self, chat: Chat, **changes: object) -> Chat:
+        for name, value in changes.items():
+            setattr(chat, name, value)
+        chat.updated_at = utcnow()
+        self.session.add(chat)
+        self.session.flush()
+        return chat
+
+
+class SessionRepo:
+    """Pumping sessions of one chat. Every query is scoped to `chat_id`."""
+
+    def __init__(self, session: Session, chat_id: int) -> None:
+        self.session = session
+        self.chat_id = chat_id
+
+    def add(self, entry: PumpSession) -> PumpSession:
+        if entry.chat_id != self.chat_id:
+            raise ValueError("entry belongs to another chat")
+        self.session.add(entry)
+        self.session.flush()
+        return entry
+
+    def get(self, entry_id: int) -> PumpSession | None:
+        entry = self.session.get(PumpSession, entry_id)
+        return entry if entry is not None and entry.chat_id == self.chat_id else None
+
+    def by_source_message(self, message_id: int) -> PumpSession | None:
+        query = select(PumpSession).where(
+            PumpSession.chat_id == self.chat_id, PumpSession.source_message_id == message_id
+        )
+        return self.session.exec(query).first()
+
+    def latest(self, before: datetime | None = None) -> PumpSession | None:
+        query = select(PumpSession).where(PumpSession.chat_id == self.chat_id)
+        if before is not None:
+            query = query.where(PumpSession.started_at < before)
+        query = query.order_by(col(PumpSession.started_at).desc(), col(PumpSession.id).desc())
+        return self.session.exec(query.limit(1)).first()
+
+    def latest_logged(self) -> PumpSession | None:
+        """The entry logged most recently (for undo), whatever time it was logged for."""
+        query = (
+            select(PumpSession)
+            .where(PumpSession.chat_id == self.chat_id)
+            .order_by(col(PumpSession.created_at).desc(), col(PumpSession.id).desc())
+        )
+        return self.session.exec(query.limit(1)).first()
+
+    def between(self, start: datetime, end: datetime) -> Sequence[PumpSession]:
+        """Sessions with start <= started_at < end, oldest first."""
+        query = (
+            select(PumpSession)
+            .where(
+                PumpSession.chat_id == self.chat_id,
+                PumpSession.started_at >= start,
+                PumpSession.started_at < end,
+            )
+            .order_by(col(PumpSession.started_at), col(PumpSession.id))
+        )
+        return self.session.exec(query).all()
+
+    def delete(self, entry: PumpSession) -> None:
+        if entry.chat_id != self.chat_id:
+            raise ValueError("entry belongs to another chat")
+        self.session.delete(entry)
+        self.session.flush()
+
+    def delete_all(self) -> None:
+        self.session.exec(delete(PumpSession).where(col(PumpSession.chat_id) == self.chat_id))

@@ -1,0 +1,42 @@
+"""What every handler and job reaches through the context: config, database, clock, events."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.db import Database
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
+# Called after a chat's sessions changed (logged, edited, deleted): reminders reschedule,
+# nudges look at the new numbers. Arguments: the application and the chat id.
+SessionsChangedHook = Callable[["Application[Any, Any, Any, Any, Any, Any]", int], Awaitable[None]]
+
+
+@dataclass
+class Services:
+    config: Config
+    db: Database
+    clock: Clock
+    sessions_changed_hooks: list[SessionsChangedHook] = field(default_factory=list)
+
+    async def sessions_changed(
+        self, application: Application[Any, Any, Any, Any, Any, Any], chat_id: int
+    ) -> None:
+        for hook in self.sessions_changed_hooks:
+            await hook(application, chat_id)
+
+
+class PumpContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The callback context, with typed access to the bot's services."""
+
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data["services"]

@@ -1,0 +1,31 @@
+"""Telegram handlers, one module per feature. `FEATURES` is the registration order.
+
+Each feature module has `register(application)` and `MENU_COMMANDS`, and may have
+`async on_startup(application)`. Order matters: commands and buttons first; a feature that
+reads free text must come after every feature whose text it would otherwise swallow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from types import ModuleType
+from typing import Any
+
+from bot.commands import MenuCommand
+from handlers import errors, settings, start
+
+FEATURES: list[ModuleType] = [start, settings]
+
+
+def register_all(application: Any) -> None:
+    for feature in FEATURES:
+        feature.register(application)
+    errors.register(application)
+
+
+def menu_commands() -> list[MenuCommand]:
+    return [command for feature in FEATURES for command in feature.MENU_COMMANDS]
+
+
+def startup_hooks() -> list[Callable[[Any], Awaitable[None]]]:
+    return [feature.on_startup for feature in FEATURES if hasattr(feature, "on_startup")]

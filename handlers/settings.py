@@ -1,0 +1,163 @@
+"""/language, /timezone, /units and /settings: the chat's own settings, stored per chat."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.app import PumpApplication
+from bot.chats import ChatSettings, find_timezone
+from bot.commands import MenuCommand
+from bot.formatting import format_clock
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_
+from bot.models import Unit
+from bot.services import PumpContext
+from handlers.common import chat_settings, update_chat
+
+MENU_COMMANDS = [
+    MenuCommand("settings", N_("Your settings"), nb_name="innstillinger"),
+    MenuCommand("language", N_("Change language"), nb_name="sprak"),
+    MenuCommand("timezone", N_("Set your time zone"), nb_name="tidssone"),
+    MenuCommand("units", N_("Millilitres or ounces"), nb_name="enheter"),
+]
+
+COMMON_ZONES = ("Europe/Oslo", "Europe/London", "Europe/Berlin", "America/New_York", "UTC")
+UNIT_NAMES = {Unit.ML: N_("Millilitres (ml)"), Unit.OZ: N_("Ounces (oz)")}
+
+
+def settings_summary(settings: ChatSettings, now: datetime) -> str:
+    tr = settings.tr
+    return tr._(
+        "Language: {language}\nTime zone: {zone} (your time now: {time})\nUnit: {unit}",
+        language=LANGUAGE_NAMES[settings.language],
+        zone=settings.timezone,
+        time=format_clock(now, settings.tz, tr.locale),
+        unit=tr._(UNIT_NAMES[settings.unit]),
+    )
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(LANGUAGE_NAMES[lang], callback_data=f"set:lang:{lang}")]
+            for lang in LANGUAGES
+        ]
+    )
+
+
+def unit_keyboard(settings: ChatSettings) -> InlineKeyboardMarkup:
+    tr = settings.tr
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(tr._(UNIT_NAMES[unit]), callback_data=f"set:unit:{unit.value}")]
+            for unit in Unit
+        ]
+    )
+
+
+def zone_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(zone, callback_data=f"set:tz:{zone}")] for zone in COMMON_ZONES]
+    )
+
+
+async def show_settings(update: Update, context: PumpContext) -> None:
+    """Show the chat's settings and how to change them."""
+    settings = chat_settings(update, context)
+    tr = settings.tr
+    text = (
+        settings_summary(settings, context.services.clock.now())
+        + "\n\n"
+        + tr._("Change them with /language, /timezone and /units.")
+    )
+    await update.effective_message.reply_text(text)
+
+
+async def ask_language(update: Update, context: PumpContext) -> None:
+    """Offer the languages as buttons."""
+    tr = chat_settings(update, context).tr
+    await update.effective_message.reply_text(
+        tr._("Which language should I use?"), reply_markup=language_keyboard()
+    )
+
+
+async def ask_unit(update: Update, context: PumpContext) -> None:
+    """Offer ml and oz as buttons."""
+    settings = chat_settings(update, context)
+    await update.effective_message.reply_text(
+        settings.tr._("Which unit should I use for amounts?"),
+        reply_markup=unit_keyboard(settings),
+    )
+
+
+async def set_timezone(update: Update, context: PumpContext) -> None:
+    """`/timezone Europe/Oslo` sets the zone; `/timezone` alone shows it and common choices."""
+    settings = chat_settings(update, context)
+    tr = settings.tr
+    now = context.services.clock.now()
+    typed = " ".join(context.args or [])
+    if not typed:
+        text = tr._(
+            "Your time zone is {zone}; your time now is {time}.\n"
+            "Pick one below, or send it like <code>/timezone Europe/Oslo</code>.",
+            zone=settings.timezone,
+            time=format_clock(now, settings.tz, tr.locale),
+        )
+        await update.effective_message.reply_text(text, reply_markup=zone_keyboard())
+        return
+    zone = find_timezone(typed)
+    if zone is None:
+        await update.effective_message.reply_text(
+            tr._(
+                "I don't know the time zone “{typed}”, so nothing was changed. Use a name like "
+                "<code>Europe/Oslo</code>, <code>Europe/London</code> or "
+                "<code>America/New_York</code>.",
+                typed=typed[:64].replace("<", "‹").replace(">", "›"),
+            )
+        )
+        return
+    await update.effective_message.reply_text(timezone_saved(context, settings.id, zone, now))
+
+
+def timezone_saved(context: PumpContext, chat_id: int, zone: str, now: datetime) -> str:
+    settings = update_chat(context, chat_id, timezone=zone)
+    tr = settings.tr
+    return tr._(
+        "Time zone set to {zone}. Your time now is {time}.",
+        zone=zone,
+        time=format_clock(now, settings.tz, tr.locale),
+    )
+
+
+async def on_setting_button(update: Update, context: PumpContext) -> None:
+    """A tap on a language, unit or time zone button."""
+    query = update.callback_query
+    chat_settings(update, context)
+    _prefix, kind, value = query.data.split(":", 2)
+    chat_id = update.effective_chat.id
+    now = context.services.clock.now()
+    if kind == "lang" and value in LANGUAGES:
+        tr = update_chat(context, chat_id, language=value).tr
+        text = tr._("Done! I'll speak English from now on.")
+    elif kind == "unit" and value in {u.value for u in Unit}:
+        settings = update_chat(context, chat_id, unit=Unit(value))
+        tr = settings.tr
+        text = tr._("Done! I'll show amounts in {unit}.", unit=tr._(UNIT_NAMES[settings.unit]))
+    elif kind == "tz" and find_timezone(value):
+        text = timezone_saved(context, chat_id, find_timezone(value) or value, now)
+    else:
+        tr = chat_settings(update, context).tr
+        await query.answer(tr._("That button is out of date."))
+        return
+    await query.answer()
+    await query.edit_message_text(text)
+
+
+def register(application: PumpApplication) -> None:
+    application.add_handler(CommandHandler(["settings", "innstillinger"], show_settings))
+    application.add_handler(CommandHandler(["language", "sprak"], ask_language))
+    application.add_handler(CommandHandler(["timezone", "tidssone"], set_timezone))
+    application.add_handler(CommandHandler(["units", "enheter"], ask_unit))
+    application.add_handler(CallbackQueryHandler(on_setting_button, pattern=r"^set:"))

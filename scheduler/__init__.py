@@ -1,0 +1,1 @@
+"""Reminder timing (plain functions) and the jobs that send reminders."""

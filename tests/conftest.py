@@ -1,0 +1,75 @@
+"""Fixtures, and a watch over every log record of the run: none may contain the bot token."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.logs import RedactingFormatter
+from tests.kit import TEST_TOKEN, BotHarness
+
+
+class TokenWatch(logging.Handler):
+    """Sees every record of the whole run, through the bot's own log formatter, and keeps leaks.
+
+    python-telegram-bot itself logs the API URL (token included) at DEBUG, so the formatter must
+    scrub it; at INFO and above nothing may carry the token even before scrubbing.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(RedactingFormatter([TEST_TOKEN]))
+        self.raw = logging.Formatter("%(name)s %(levelname)s %(message)s")
+        self.records = 0
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records += 1
+        texts = [self.format(record)]
+        if record.levelno >= logging.INFO:
+            texts.append(self.raw.format(record))
+        if any(contains_token(text) for text in texts):
+            self.leaks.append(texts[-1][:300])
+
+
+def contains_token(text: str) -> bool:
+    return TEST_TOKEN in text or TEST_TOKEN.split(":", 1)[1] in text
+
+
+TOKEN_WATCH = TokenWatch()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    root = logging.getLogger()
+    root.addHandler(TOKEN_WATCH)
+    root.setLevel(logging.DEBUG)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if TOKEN_WATCH.leaks:
+        print("\nThe bot token appeared in the logs:\n" + "\n".join(TOKEN_WATCH.leaks))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    terminalreporter.write_line(
+        f"token watch: {TOKEN_WATCH.records} log records checked, "
+        f"{len(TOKEN_WATCH.leaks)} contained the bot token"
+    )
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, clock: FakeClock) -> AsyncIterator[BotHarness]:
+    harness = await BotHarness(tmp_path, clock).start()
+    yield harness
+    await harness.stop()
