@@ -26,11 +26,20 @@ class Services:
     db: Database
     clock: Clock
     sessions_changed_hooks: list[SessionsChangedHook] = field(default_factory=list)
+    # Called after /forget deleted a chat's rows: features drop what they hold in memory
+    # (scheduled jobs, caches). Same arguments as above.
+    chat_forgotten_hooks: list[SessionsChangedHook] = field(default_factory=list)
 
     async def sessions_changed(
         self, application: Application[Any, Any, Any, Any, Any, Any], chat_id: int
     ) -> None:
         for hook in self.sessions_changed_hooks:
+            await hook(application, chat_id)
+
+    async def chat_forgotten(
+        self, application: Application[Any, Any, Any, Any, Any, Any], chat_id: int
+    ) -> None:
+        for hook in self.chat_forgotten_hooks:
             await hook(application, chat_id)
 
 
