@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.models import PumpSession
 
 
 def local_day_range(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """[start, end) of a local calendar day as aware datetimes; 23 or 25 hours long on DST days."""
+    """[start, end) of a local calendar day, in UTC; 23 or 25 hours long on DST days.
+
+    In UTC because Python subtracts two datetimes of the same zone by wall clock, not real time.
+    """
     start = datetime.combine(day, time(0), tzinfo=tz)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
-    return start, end
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def local_day(moment: datetime, tz: ZoneInfo) -> date:
