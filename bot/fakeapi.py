@@ -9,6 +9,7 @@ HTTP. `Faults` makes chosen calls fail the way Telegram does (500, 429 with retr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 from collections import deque
@@ -89,7 +90,10 @@ class FakeTelegram:
         self.blocked_chats: set[int] = set()
         self.commands: dict[str | None, list[JSON]] = {}
         self.messages: dict[tuple[int, int], JSON] = {}
-        self.pending_updates: asyncio.Queue[JSON] | None = None
+        # Updates wait here until the bot confirms them with a higher getUpdates offset, as
+        # on Telegram: an update fetched by a bot that then dies is delivered again.
+        self.updates: list[JSON] = []
+        self._activity: asyncio.Event | None = None
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._update_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
@@ -165,6 +169,8 @@ class FakeTelegram:
             }
         self.calls.append(call)
         call.result = await self._result(method, params)
+        if method != "getUpdates":
+            self._notify()
         return 200, {"ok": True, "result": call.result}
 
     async def _result(self, method: str, params: JSON) -> Any:
@@ -204,21 +210,50 @@ class FakeTelegram:
             return True
         if method == "getUpdates":
             return await self._get_updates(params)
+        if method == "deleteWebhook":
+            return True
         # answerCallbackQuery, deleteMessage, sendChatAction, setWebhook, deleteWebhook, ...
         return True
 
+    def _event(self) -> asyncio.Event:
+        if self._activity is None:
+            self._activity = asyncio.Event()
+        return self._activity
+
+    def _notify(self) -> None:
+        self._event().set()
+
     async def _get_updates(self, params: JSON) -> list[JSON]:
-        if self.pending_updates is None:
-            self.pending_updates = asyncio.Queue()
-        timeout = float(params.get("timeout") or 0)
-        try:
-            first = await asyncio.wait_for(self.pending_updates.get(), timeout=max(timeout, 0.01))
-        except TimeoutError:
-            return []
-        batch = [first]
-        while not self.pending_updates.empty():
-            batch.append(self.pending_updates.get_nowait())
-        return batch
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        deadline = asyncio.get_running_loop().time() + float(params.get("timeout") or 0)
+        while True:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            if self.updates:
+                return self.updates[:limit]
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                return []
+            event = self._event()
+            event.clear()
+            try:
+                await asyncio.wait_for(event.wait(), timeout=remaining)
+            except TimeoutError:
+                return []
+
+    async def wait_for(self, predicate: Any, timeout: float = 10.0) -> list[ApiCall]:
+        """Wait until the calls so far satisfy `predicate(calls)`; for tests of running bots."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not predicate(self.calls):
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(f"the bot did not do what was expected in {timeout} s")
+            event = self._event()
+            event.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), timeout=remaining)
+        return self.calls
 
     # -- what the user does -----------------------------------------------------------------
 
@@ -274,9 +309,8 @@ class FakeTelegram:
 
     def queue_update(self, update: JSON) -> None:
         """Hand an update to the bot's next getUpdates (polling)."""
-        if self.pending_updates is None:
-            self.pending_updates = asyncio.Queue()
-        self.pending_updates.put_nowait(update)
+        self.updates.append(update)
+        self._notify()
 
 
 class FakeRequest(BaseRequest):

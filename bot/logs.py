@@ -6,8 +6,9 @@ import logging
 from collections.abc import Iterable
 
 REDACTED = "[redacted]"
-# httpx logs every request URL at INFO, and a Bot API URL contains the token.
-NOISY_LOGGERS = ("httpx", "httpcore", "apscheduler.executors.default")
+# httpx logs every request URL at INFO, and a Bot API URL contains the token; tornado's access
+# log (the webhook server) logs every request path.
+NOISY_LOGGERS = ("httpx", "httpcore", "tornado.access", "apscheduler.executors.default")
 
 
 class RedactingFormatter(logging.Formatter):
@@ -38,5 +39,9 @@ def configure_logging(level: str, secrets: Iterable[str]) -> None:
     root.handlers.clear()
     root.addHandler(redacting_handler(secrets))
     root.setLevel(level)
+    quiet_noisy_loggers(level)
+
+
+def quiet_noisy_loggers(level: str) -> None:
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))

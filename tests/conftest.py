@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.logs import RedactingFormatter
+from bot.logs import RedactingFormatter, quiet_noisy_loggers
 from tests.kit import TEST_TOKEN, BotHarness
 
 
@@ -48,6 +48,7 @@ def pytest_configure(config: pytest.Config) -> None:
     root = logging.getLogger()
     root.addHandler(TOKEN_WATCH)
     root.setLevel(logging.DEBUG)
+    quiet_noisy_loggers("DEBUG")  # as the bot does in production
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -38,6 +38,9 @@ def test_config(tmp_path: Path, **overrides: Any) -> Config:
     return dataclasses.replace(config, **overrides)
 
 
+test_config.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
 class BotHarness:
     """Drives one Application as a user would, and reads what it sent."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 
-from bot.logs import REDACTED, configure_logging, redacting_handler
+from bot.logs import REDACTED, configure_logging, quiet_noisy_loggers, redacting_handler
 from tests.conftest import TOKEN_WATCH, contains_token
 from tests.kit import TEST_TOKEN
 
@@ -47,4 +47,4 @@ def test_httpx_request_urls_are_not_logged_at_info() -> None:
     finally:
         root.handlers[:] = handlers
         root.setLevel(level)
-        logging.getLogger("httpx").setLevel(logging.NOTSET)
+        quiet_noisy_loggers("DEBUG")
