@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,6 +11,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.logs import RedactingFormatter, quiet_noisy_loggers
+from tests.backends import bot_tests_use_postgres, drop_created_databases, postgres_admin_url
 from tests.kit import TEST_TOKEN, BotHarness
 
 
@@ -62,6 +63,19 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         f"token watch: {TOKEN_WATCH.records} log records checked, "
         f"{len(TOKEN_WATCH.leaks)} contained the bot token"
     )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    backend = "PostgreSQL" if bot_tests_use_postgres() else "SQLite"
+    server = "configured" if postgres_admin_url() else "not configured"
+    return f"pumpbot: bot tests on {backend}; PostgreSQL server {server}"
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases() -> Iterator[None]:
+    """Drop the PostgreSQL databases a test made (set up first, so torn down last)."""
+    yield
+    drop_created_databases()
 
 
 @pytest.fixture

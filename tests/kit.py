@@ -20,6 +20,7 @@ from bot.clock import FakeClock
 from bot.config import Config
 from bot.fakeapi import ApiCall, FakeRequest, FakeTelegram
 from bot.services import Services
+from tests.backends import database_url_for
 
 TEST_TOKEN = "123456789:TEST-secret-token-never-in-logs"
 PARENT_ID = 501
@@ -30,7 +31,7 @@ GROUP_CHAT = -100200300
 def test_config(tmp_path: Path, **overrides: Any) -> Config:
     config = Config(
         bot_token=TEST_TOKEN,
-        database_url=f"sqlite:///{tmp_path / 'pumpbot.sqlite3'}",
+        database_url=database_url_for(tmp_path),
         default_timezone="Europe/Oslo",
         default_language="en",
         data_dir=tmp_path,
