@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
@@ -31,20 +32,25 @@ def config_problem(error: ConfigError) -> str:
     )
 
 
+def webhook_settings(config: Config, listen: str = "0.0.0.0") -> dict[str, Any]:
+    """How the webhook server listens and what it registers with Telegram."""
+    url = config.webhook_url or ""
+    return {
+        "listen": listen,
+        "port": config.port,
+        "url_path": urlsplit(url).path.strip("/"),
+        "webhook_url": url,
+        "secret_token": config.webhook_secret,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
 def run(config: Config) -> None:
     from bot.app import build_application
 
     application = build_application(config)
     if config.webhook_mode:
-        url = config.webhook_url or ""
-        application.run_webhook(
-            listen="0.0.0.0",
-            port=config.port,
-            url_path=urlsplit(url).path.strip("/"),
-            webhook_url=url,
-            secret_token=config.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        application.run_webhook(**webhook_settings(config))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
 
