@@ -58,6 +58,7 @@ class FloodLimits:
 @dataclass
 class ServerStats:
     accepted: Counter[str] = field(default_factory=Counter)  # messages accepted per chat
+    accepted_at: dict[str, list[float]] = field(default_factory=dict)  # monotonic times, per chat
     rejected_429: int = 0
     first_accept: float | None = None
     last_accept: float | None = None
@@ -117,7 +118,9 @@ class FakeBotApiServer:
                 }
         status, body = await self.telegram.handle(method, params, files)
         if status == 200 and method in SENDING_METHODS:
-            self.stats.accepted[str(params.get("chat_id"))] += 1
+            chat = str(params.get("chat_id"))
+            self.stats.accepted[chat] += 1
+            self.stats.accepted_at.setdefault(chat, []).append(now)
             self.stats.first_accept = self.stats.first_accept or now
             self.stats.last_accept = now
         return status, body

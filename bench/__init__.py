@@ -1,0 +1,1 @@
+"""Benchmarks: the real bot, as a process, against the fake Bot API server on loopback."""

@@ -1,0 +1,28 @@
+"""A bare python-telegram-bot echo bot: the baseline for the logging-load benchmark."""
+
+from __future__ import annotations
+
+import os
+
+from telegram import Update
+from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(update.effective_message.text or "")
+
+
+def main() -> None:
+    application = (
+        ApplicationBuilder()
+        .token(os.environ["BOT_TOKEN"])
+        .base_url(os.environ["BOT_API_BASE_URL"])
+        .base_file_url(os.environ["BOT_API_FILE_URL"])
+        .build()
+    )
+    application.add_handler(MessageHandler(filters.TEXT, echo))
+    application.run_polling()
+
+
+if __name__ == "__main__":
+    main()
