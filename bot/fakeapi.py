@@ -110,6 +110,10 @@ class FakeTelegram:
     def next_message_id(self, chat_id: int) -> int:
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
 
+    def continue_message_ids(self, chat_id: int, last: int) -> None:
+        """Number the chat's next messages from `last + 1`, as if `last` messages came before."""
+        self._message_ids[chat_id] = itertools.count(last + 1)
+
     def _now(self) -> int:
         import time
 

@@ -164,8 +164,8 @@ def message_block(label: str, body: str, choices: list[str] | None = None) -> st
     return "\n".join(out)
 
 
-def saved_file_name(message_id: int, name: str | None, content: bytes) -> str:
-    """A safe, unique file name for a file the bot sent: `12-pumping.csv`, `13-photo.png`."""
+def saved_file_name(name: str | None, content: bytes) -> str:
+    """A safe file name for a file the bot sent: `pumping.csv`, or `photo.png` for bare bytes."""
     base = Path(name or "").name
     base = re.sub(r"[^\w.\-]+", "_", base).strip("._") or "file"
     if base in ("application.octet-stream", "file"):
@@ -177,7 +177,17 @@ def saved_file_name(message_id: int, name: str | None, content: bytes) -> str:
             base = "document.pdf"
         else:
             base = "file.bin"
-    return f"{message_id}-{base}"
+    return base
+
+
+def free_path(folder: Path, name: str) -> Path:
+    """`folder/name`, or `name-2`, `name-3` ... so an earlier file is never overwritten."""
+    path = folder / name
+    number = 1
+    while path.exists():
+        number += 1
+        path = folder / f"{Path(name).stem}-{number}{Path(name).suffix}"
+    return path
 
 
 # -- the chat ------------------------------------------------------------------------------
@@ -331,7 +341,7 @@ class TerminalChat:
         )
         self._show(BOT_NAME, message_id, shown)
         for part, content in call.files.items():
-            self._save(call, message_id, part, content)
+            self._save(call, part, content)
 
     def _show_edited(self, call: ApiCall) -> None:
         message_id = int(call.params["message_id"])
@@ -352,9 +362,9 @@ class TerminalChat:
         body = render_text(shown.text, shown.parse_mode, color=self.color)
         self._say(label, body, choice_lines(shown.buttons))
 
-    def _save(self, call: ApiCall, message_id: int, part: str, content: bytes) -> None:
+    def _save(self, call: ApiCall, part: str, content: bytes) -> None:
         self.files_dir.mkdir(parents=True, exist_ok=True)
-        path = self.files_dir / saved_file_name(message_id, call.file_names.get(part), content)
+        path = free_path(self.files_dir, saved_file_name(call.file_names.get(part), content))
         path.write_bytes(content)
         where = str(path.resolve())
         if call.method == "sendPhoto":
@@ -486,6 +496,9 @@ async def run_chat(
     terminal.banner(database)
     telegram.listeners.append(terminal.on_call)
     services: Services = application.bot_data["services"]
+    # The database outlives this run, and it may keep message ids (a logged message, a
+    # reminder to edit later). Ids that grow with time never meet an earlier run's.
+    telegram.continue_message_ids(terminal.chat_id, int(services.clock.now().timestamp()))
     await application.initialize()
     try:
         # The schema first, so the chat's settings can change before the features restore

@@ -7,7 +7,7 @@ import io
 import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -83,11 +83,11 @@ def test_a_message_block_indents_lines_and_choices_under_the_first() -> None:
     )
 
 
-def test_saved_file_names_are_safe_and_unique_per_message() -> None:
-    assert saved_file_name(12, "pumping log.csv", b"a,b") == "12-pumping_log.csv"
-    assert saved_file_name(3, "../../etc/passwd", b"x") == "3-passwd"
-    assert saved_file_name(4, "application.octet-stream", PNG) == "4-photo.png"
-    assert saved_file_name(5, None, b"\xff\xd8\xff") == "5-photo.jpg"
+def test_saved_file_names_are_safe() -> None:
+    assert saved_file_name("pumping log.csv", b"a,b") == "pumping_log.csv"
+    assert saved_file_name("../../etc/passwd", b"x") == "passwd"
+    assert saved_file_name("application.octet-stream", PNG) == "photo.png"
+    assert saved_file_name(None, b"\xff\xd8\xff") == "photo.jpg"
 
 
 # -- the chat, against the test kit's application ------------------------------------------------
@@ -166,12 +166,15 @@ async def test_photos_and_documents_are_saved_and_their_path_printed(
 ) -> None:
     await bot.app.bot.send_photo(PARENT_ID, PNG, caption="<b>This week</b>")
     await bot.app.bot.send_document(PARENT_ID, b"day,ml\n", filename="pumping.csv")
-    files = sorted((tmp_path / "files").iterdir())
-    assert [f.name for f in files] == ["1-photo.png", "2-pumping.csv"]
-    assert files[0].read_bytes() == PNG and files[1].read_bytes() == b"day,ml\n"
+    await bot.app.bot.send_document(PARENT_ID, b"day,oz\n", filename="pumping.csv")
+    folder = tmp_path / "files"
+    photo, first, second = folder / "photo.png", folder / "pumping.csv", folder / "pumping-2.csv"
+    assert sorted(folder.iterdir()) == sorted([photo, first, second])
+    assert photo.read_bytes() == PNG
+    assert first.read_bytes() == b"day,ml\n" and second.read_bytes() == b"day,oz\n"
     assert "pumpbot: This week" in printed(terminal)
-    assert f"Photo saved to {files[0].resolve()}" in printed(terminal)
-    assert f"File saved to {files[1].resolve()}" in printed(terminal)
+    assert f"Photo saved to {photo.resolve()}" in printed(terminal)
+    assert f"File saved to {second.resolve()}" in printed(terminal)
 
 
 async def test_the_terminal_speaks_norwegian_with_lang_nb(bot: BotHarness, tmp_path: Path) -> None:
@@ -216,7 +219,9 @@ class Script:
         return None
 
 
-async def chat_run(tmp_path: Path, script: Script, **options: object) -> str:
+async def chat_run(
+    tmp_path: Path, script: Script, start: datetime = START, **options: object
+) -> str:
     out = io.StringIO()
     config = chat_config(
         tmp_path / "chat.sqlite3", language="en", timezone="Europe/Oslo", token=TEST_TOKEN
@@ -227,7 +232,7 @@ async def chat_run(tmp_path: Path, script: Script, **options: object) -> str:
         files_dir=tmp_path / "files",
         lines=script,
         out=out,
-        clock=FakeClock(START),
+        clock=FakeClock(start),
         on_ready=script.ready,
         **options,  # type: ignore[arg-type]
     )
@@ -258,6 +263,19 @@ async def test_a_job_prints_while_the_terminal_waits_for_a_line(tmp_path: Path) 
     text = await chat_run(tmp_path, Script(["/start"], then=reminder_fires), interactive=True)
     # The prompt was on screen: the reminder clears that line, prints, and shows the prompt again.
     assert "> \r\x1b[Kpumpbot: Time to pump\n> " in text
+
+
+async def test_message_ids_of_a_later_run_never_repeat_an_earlier_one(tmp_path: Path) -> None:
+    ids: list[int] = []
+
+    async def remember(terminal: TerminalChat) -> None:
+        ids.extend(key[1] for key in terminal.telegram.messages)
+
+    await chat_run(tmp_path, Script(["/start", "/help"], then=remember))
+    first_run = list(ids)
+    ids.clear()
+    await chat_run(tmp_path, Script(["/start"], then=remember), start=START + timedelta(minutes=1))
+    assert min(ids) > max(first_run)
 
 
 async def test_lang_and_tz_given_again_change_the_chat_an_earlier_run_made(
