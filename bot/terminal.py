@@ -478,7 +478,10 @@ async def run_chat(
     chat_changes: dict[str, object] | None = None,
     on_ready: Callable[[TerminalChat], None] | None = None,
 ) -> None:
-    """Start the bot against the fake Bot API, talk until the input ends, then shut down."""
+    """Start the bot against the fake Bot API, talk until the input ends, then shut down.
+
+    `on_ready` is called once the bot and its job queue run, before the first line is read
+    (tests use it to reach the running application)."""
     telegram = FakeTelegram()
     application = build_application(
         config, clock=clock, request=FakeRequest(telegram), rate_limiter=False
