@@ -1,17 +1,23 @@
-"""The `pumpbot` command: reads the settings, then runs the bot by polling or by webhook."""
+"""The `pumpbot` command: reads the settings, then runs the bot by polling or by webhook.
+
+`pumpbot chat` instead runs the bot in this terminal against the fake Bot API (no token).
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
 
 from bot.config import Config, ConfigError, load_config
+from bot.i18n import LANGUAGES, translator
 from bot.logs import configure_logging
 
 TOKEN_HELP = """\
@@ -55,9 +61,95 @@ def run(config: Config) -> None:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
+# The terminal chat talks only to the in-process fake Bot API, which ignores the token; the
+# Bot object still needs one. It is never printed, and the log formatter scrubs it anyway.
+CHAT_TOKEN = "7000000001:terminal-chat-offline"
+CHAT_TIMEZONE = "Europe/Oslo"
+
+
+def add_chat_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    chat = commands.add_parser(
+        "chat",
+        help="try the bot in this terminal: no Telegram, no token",
+        description="Talk to pumpbot in this terminal: the real bot, its reminders and its "
+        "database, with Telegram replaced by your keyboard. No bot token is needed.",
+    )
+    chat.add_argument(
+        "--lang", choices=LANGUAGES, help="your language (the simulated user's); default en"
+    )
+    chat.add_argument("--tz", metavar="ZONE", help=f"your time zone; default {CHAT_TIMEZONE}")
+    chat.add_argument(
+        "--db",
+        type=Path,
+        default=Path("data/chat.sqlite3"),
+        metavar="PATH",
+        help="SQLite file for this chat, separate from the bot's (default: %(default)s)",
+    )
+    chat.add_argument(
+        "--files",
+        type=Path,
+        default=Path("data/chat-files"),
+        metavar="DIR",
+        help="where photos and documents the bot sends are saved (default: %(default)s)",
+    )
+
+
+def chat(args: argparse.Namespace) -> int:
+    """`pumpbot chat`: the bot in this terminal."""
+    from bot.chats import find_timezone
+    from bot.terminal import StdinLines, chat_config, run_chat
+
+    language = args.lang or "en"
+    zone = find_timezone(args.tz) if args.tz else CHAT_TIMEZONE
+    if zone is None:
+        tr = translator(language)
+        print(
+            tr._(
+                "I don't know the time zone “{zone}”. Use a name like Europe/Oslo or "
+                "America/New_York.",
+                zone=args.tz,
+            ),
+            file=sys.stderr,
+        )
+        return 2
+    # Only what was asked for changes a chat an earlier run created.
+    changes: dict[str, object] = {}
+    if args.lang:
+        changes["language"] = args.lang
+    if args.tz:
+        changes["timezone"] = zone
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):  # an emoji must not crash a non-UTF-8 terminal
+            stream.reconfigure(errors="replace")
+    configure_logging("WARNING", [CHAT_TOKEN])
+    config = chat_config(args.db, language=language, timezone=zone, token=CHAT_TOKEN)
+    on_terminal = sys.stdout.isatty()
+    try:
+        asyncio.run(
+            run_chat(
+                config,
+                language=language,
+                files_dir=args.files,
+                lines=StdinLines(sys.stdin),
+                out=sys.stdout,
+                interactive=on_terminal and sys.stdin.isatty(),
+                color=on_terminal,
+                chat_changes=changes,
+            )
+        )
+    except KeyboardInterrupt:
+        print()
+        return 130
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pumpbot", description="Run the pumpbot Telegram bot.")
-    parser.parse_args(argv)
+    commands = parser.add_subparsers(dest="command", metavar="command")
+    add_chat_command(commands)
+    args = parser.parse_args(argv)
+    if args.command == "chat":
+        return chat(args)
     try:
         config = load_config()
     except ConfigError as error:

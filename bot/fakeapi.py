@@ -1,9 +1,9 @@
 """A fake Telegram Bot API, in process: the test kit and the terminal chat talk to it.
 
 `FakeTelegram` keeps what a real server would (messages per chat, their buttons, queued
-updates) and records every call. `FakeRequest` plugs it into python-telegram-bot in place of
-HTTP. `Faults` makes chosen calls fail the way Telegram does (500, 429 with retry_after,
-403 for a blocked bot, time-outs).
+updates), records every call and tells its `listeners` about each one it answered.
+`FakeRequest` plugs it into python-telegram-bot in place of HTTP. `Faults` makes chosen calls
+fail the way Telegram does (500, 429 with retry_after, 403 for a blocked bot, time-outs).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import json
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,8 @@ class ApiCall:
     params: JSON
     files: dict[str, bytes] = field(default_factory=dict)
     result: Any = None
+    # The file name python-telegram-bot gave each uploaded part (same keys as `files`).
+    file_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def message_id(self) -> int:
@@ -98,11 +101,18 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
         self.clock_seconds: Any = None  # optional callable giving Unix time for message dates
+        # Called with each call Telegram answered successfully, as it happens (the terminal
+        # chat prints from here, so replies and reminders show the moment the bot sends them).
+        self.listeners: list[Callable[[ApiCall], None]] = []
 
     # -- what the bot sees ------------------------------------------------------------------
 
     def next_message_id(self, chat_id: int) -> int:
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
+
+    def continue_message_ids(self, chat_id: int, last: int) -> None:
+        """Number the chat's next messages from `last + 1`, as if `last` messages came before."""
+        self._message_ids[chat_id] = itertools.count(last + 1)
 
     def _now(self) -> int:
         import time
@@ -137,10 +147,14 @@ class FakeTelegram:
         return message
 
     async def handle(
-        self, method: str, params: JSON, files: dict[str, bytes] | None = None
+        self,
+        method: str,
+        params: JSON,
+        files: dict[str, bytes] | None = None,
+        file_names: dict[str, str] | None = None,
     ) -> tuple[int, JSON]:
         """Answer one Bot API call as Telegram would: (HTTP status, JSON body)."""
-        call = ApiCall(method, params, files or {})
+        call = ApiCall(method, params, files or {}, file_names=file_names or {})
         for fault in list(self.faults):
             if fault.matches(method, params):
                 self.faults.remove(fault)
@@ -169,6 +183,8 @@ class FakeTelegram:
             }
         self.calls.append(call)
         call.result = await self._result(method, params)
+        for listener in self.listeners:
+            listener(call)
         if method != "getUpdates":
             self._notify()
         return 200, {"ok": True, "result": call.result}
@@ -342,9 +358,14 @@ class FakeRequest(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params: JSON = dict(request_data.parameters) if request_data else {}
         files: dict[str, bytes] = {}
+        file_names: dict[str, str] = {}
         if request_data is not None and request_data.contains_files:
             for name, value in request_data.multipart_data.items():
                 content = value[1] if isinstance(value, tuple) else value
+                if hasattr(content, "read"):  # python-telegram-bot may hand over an open file
+                    content = content.read()
                 files[name] = content if isinstance(content, bytes) else bytes(content)
-        status, body = await self.telegram.handle(api_method, params, files)
+                if isinstance(value, tuple) and value[0]:
+                    file_names[name] = str(value[0])
+        status, body = await self.telegram.handle(api_method, params, files, file_names)
         return status, json.dumps(body).encode()
