@@ -2,6 +2,10 @@
 
 Revision ID: 0006
 Revises: 0002
+
+Plain ADD/DROP COLUMN, not batch mode: batch mode copies `chats` and drops the old table, and
+with SQLite's foreign keys on, dropping `chats` cascades and deletes every logged session.
+SQLite has both statements natively (DROP COLUMN since 3.35).
 """
 
 import sqlalchemy as sa
@@ -14,12 +18,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("chats") as batch:
-        batch.add_column(
-            sa.Column("exclusive_pumping", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    op.add_column(
+        "chats",
+        sa.Column("exclusive_pumping", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("chats") as batch:
-        batch.drop_column("exclusive_pumping")
+    op.drop_column("chats", "exclusive_pumping")
