@@ -1,8 +1,8 @@
 """The /export file: every session of a chat as CSV, and the reader that turns it back.
 
-UTF-8 with a byte-order mark (so Excel reads the letters right), commas, a header of stable
-English column names (the same whatever the chat's language, so formulas and scripts that read
-the file keep working), one row per session, oldest first:
+UTF-8 with a byte-order mark (so Excel reads the letters right), a header of stable English
+column names (the same whatever the chat's language, so formulas and scripts that read the file
+keep working), one row per session, oldest first:
 
     time          local time with its UTC offset, ISO 8601: 2026-03-10T14:30:00+01:00
     left_ml       millilitres from the left breast (empty: not given)
@@ -12,6 +12,11 @@ the file keep working), one row per session, oldest first:
     method        pump or hand
     note          the note, as typed
     logged_by     the name of whoever logged it
+
+Separators follow what a spreadsheet expects in the chat's language, so a double-click opens the
+file in columns: English chats get commas and a decimal point (`60.5`), Norwegian chats
+semicolons and a decimal comma (`60,5`), as Excel set to Norwegian reads them. The reader tells
+them apart by the header line.
 
 Volumes are always millilitres, as stored, whatever unit the chat shows. A note or name that a
 spreadsheet would run as a formula (it starts with = + - @, a tab or a carriage return) is
@@ -42,6 +47,17 @@ COLUMNS = (
     "logged_by",
 )
 BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class CsvStyle:
+    delimiter: str
+    decimal: str
+
+
+COMMAS = CsvStyle(delimiter=",", decimal=".")
+SEMICOLONS = CsvStyle(delimiter=";", decimal=",")
+STYLES = {"en": COMMAS, "nb": SEMICOLONS}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
@@ -72,11 +88,12 @@ class ExportRow:
         )
 
 
-def _number(value: float | None) -> str:
+def _number(value: float | None, style: CsvStyle) -> str:
     """`60` for 60.0, `60.5` for 60.5: Python's shortest form, which reads back exactly."""
     if value is None:
         return ""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    text = str(int(value)) if float(value).is_integer() else repr(float(value))
+    return text.replace(".", style.decimal)
 
 
 def _text(value: str | None) -> str:
@@ -85,18 +102,19 @@ def _text(value: str | None) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def export_csv(sessions: Iterable[PumpSession], tz: ZoneInfo) -> bytes:
+def export_csv(sessions: Iterable[PumpSession], tz: ZoneInfo, language: str = "en") -> bytes:
     """The file's bytes: BOM, header, one row per session in the order given."""
+    style = STYLES.get(language, COMMAS)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for entry in sessions:
         writer.writerow(
             [
                 entry.started_at.astimezone(tz).isoformat(),
-                _number(entry.left_ml),
-                _number(entry.right_ml),
-                _number(entry.total_ml),
+                _number(entry.left_ml, style),
+                _number(entry.right_ml, style),
+                _number(entry.total_ml, style),
                 "" if entry.duration_min is None else str(entry.duration_min),
                 Method(entry.method).value,
                 _text(entry.note),
@@ -112,14 +130,15 @@ def _read_text(value: str) -> str | None:
     return value[1:] if value.startswith("'") else value
 
 
-def _read_number(value: str) -> float | None:
-    return float(value) if value else None
+def _read_number(value: str, style: CsvStyle) -> float | None:
+    return float(value.replace(style.decimal, ".")) if value else None
 
 
 def read_export(data: bytes) -> list[ExportRow]:
     """Parse a file written by `export_csv` (the documented way back from the file)."""
     text = data.decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    style = SEMICOLONS if text.split("\n", 1)[0].startswith("time;") else COMMAS
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=style.delimiter)
     if tuple(reader.fieldnames or ()) != COLUMNS:
         raise ValueError(f"unexpected columns: {reader.fieldnames}")
     rows = []
@@ -127,9 +146,9 @@ def read_export(data: bytes) -> list[ExportRow]:
         rows.append(
             ExportRow(
                 started_at=datetime.fromisoformat(record["time"]).astimezone(UTC),
-                left_ml=_read_number(record["left_ml"]),
-                right_ml=_read_number(record["right_ml"]),
-                total_ml=float(record["total_ml"]),
+                left_ml=_read_number(record["left_ml"], style),
+                right_ml=_read_number(record["right_ml"], style),
+                total_ml=float(record["total_ml"].replace(style.decimal, ".")),
                 duration_min=int(record["duration_min"]) if record["duration_min"] else None,
                 method=Method(record["method"]),
                 note=_read_text(record["note"]),

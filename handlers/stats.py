@@ -373,7 +373,7 @@ async def send_export(update: Update, context: PumpContext) -> None:
     if not entries:
         await update.effective_message.reply_text(tr._("There's nothing to export yet."))
         return
-    data = export_csv(entries, settings.tz)
+    data = export_csv(entries, settings.tz, settings.language)
     caption = tr.ngettext(
         "Your log: {n} session, times in your time zone ({zone}), amounts in millilitres.",
         "Your log: {n} sessions, times in your time zone ({zone}), amounts in millilitres.",

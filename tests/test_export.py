@@ -66,12 +66,13 @@ async def test_export_round_trips_exactly_what_the_database_holds(bot: BotHarnes
     assert len(parsed) == 12
 
 
-async def test_the_file_is_plain_csv_with_local_times_and_offsets(bot: BotHarness) -> None:
+def two_sessions_around_the_spring_change(bot: BotHarness, language: str) -> None:
     add_session(
         bot,
         datetime(2026, 3, 29, 0, 30, tzinfo=UTC),
         100,
         chat_id=PARENT_CHAT,
+        language=language,
         left_ml=40,
         right_ml=60,
         duration_min=15,
@@ -79,7 +80,11 @@ async def test_the_file_is_plain_csv_with_local_times_and_offsets(bot: BotHarnes
         logged_by_name="Kari",
     )
     add_session(bot, datetime(2026, 3, 29, 1, 30, tzinfo=UTC), 90.5, chat_id=PARENT_CHAT)
-    reply = await bot.say("/eksport", language_code="nb")
+
+
+async def test_the_file_is_plain_csv_with_local_times_and_offsets(bot: BotHarness) -> None:
+    two_sessions_around_the_spring_change(bot, "en")
+    reply = await bot.say("/export")
     text = reply.files["document"].decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[0] == list(COLUMNS)
@@ -95,6 +100,19 @@ async def test_the_file_is_plain_csv_with_local_times_and_offsets(bot: BotHarnes
     ]
     assert rows[2] == ["2026-03-29T03:30:00+02:00", "", "", "90.5", "", "pump", "", ""]
     assert text.endswith("\r\n")
+
+
+async def test_a_norwegian_chat_gets_semicolons_and_decimal_commas(bot: BotHarness) -> None:
+    # What Excel set to Norwegian expects, so a double-click opens the file in columns.
+    two_sessions_around_the_spring_change(bot, "nb")
+    reply = await bot.say("/eksport", language_code="nb")
+    assert "Loggen din: 2 økter" in reply.text
+    text = reply.files["document"].decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert rows[0] == list(COLUMNS)
+    assert rows[2] == ["2026-03-29T03:30:00+02:00", "", "", "90,5", "", "pump", "", ""]
+    parsed = read_export(reply.files["document"])
+    assert parsed == [ExportRow.of(entry) for entry in stored_sessions(bot, PARENT_CHAT)]
 
 
 async def test_export_with_nothing_logged_sends_no_file(bot: BotHarness) -> None:
@@ -117,10 +135,11 @@ volumes = st.one_of(st.none(), st.floats(min_value=0, max_value=2000, allow_nan=
             st.datetimes(datetime(1970, 1, 1), datetime(2100, 1, 1), timezones=st.just(UTC)),
         ),
         max_size=8,
-    )
+    ),
+    st.sampled_from(["en", "nb"]),
 )
 def test_any_notes_and_volumes_round_trip(
-    entries: list[tuple[str | None, float | None, float | None, datetime]],
+    entries: list[tuple[str | None, float | None, float | None, datetime]], language: str
 ) -> None:
     sessions = [
         PumpSession(
@@ -134,5 +153,5 @@ def test_any_notes_and_volumes_round_trip(
         )
         for note, left, right, moment in entries
     ]
-    data = export_csv(sessions, ZoneInfo("Europe/Oslo"))
+    data = export_csv(sessions, ZoneInfo("Europe/Oslo"), language)
     assert read_export(data) == [ExportRow.of(s) for s in sessions]
