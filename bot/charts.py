@@ -55,7 +55,10 @@ def render_daily_chart(
     values = [ml_to_unit(ml, unit) for ml in totals_ml]
     positions = list(range(len(days)))
 
-    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
+    # Fixed margins rather than a layout engine: the labels' sizes are known, and constrained
+    # layout would draw the figure an extra time (a third of the render).
+    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    figure.subplots_adjust(left=0.1, right=0.985, top=0.92, bottom=0.19)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     colours = [BAR_TODAY if day == today else BAR for day in days]
@@ -97,11 +100,8 @@ def render_daily_chart(
         )
     else:
         # Every third day, counted back from the newest, so the newest day is always labelled.
-        last = len(days) - 1
-        labels = [
-            format_skeleton("MMMd", d, locale=locale) if (last - i) % 3 == 0 else ""
-            for i, d in enumerate(days)
-        ]
+        positions = positions[::-1][::3][::-1]
+        labels = [format_skeleton("MMMd", days[i], locale=locale) for i in positions]
     axes.set_xticks(positions, labels, fontsize=9, color=TEXT)
     axes.tick_params(axis="x", length=0)
     axes.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
@@ -124,9 +124,10 @@ def render_daily_chart(
     if legend:
         # Under the dates, outside the bars, so it never hides one.
         figure.legend(
-            handles=legend, loc="outside lower center", ncols=len(legend), fontsize=9, frameon=False
+            handles=legend, loc="lower center", ncols=len(legend), fontsize=9, frameon=False
         )
 
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
+    # Light compression: a little bigger, noticeably faster to write.
+    figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 3})
     return buffer.getvalue()

@@ -20,7 +20,7 @@ from bot.models import PumpSession
 from bot.repo import SessionRepo
 
 # What a baby fed only breast milk usually takes a day from about one to six months of age
-# (Ammehjelpen's pumping guide, /work/shared/sources): 750-800 ml, some babies up to 1000 ml.
+# (the Norwegian pumping guide in the project's sources): 750-800 ml, some up to 1000 ml.
 GUIDELINE_LOW_ML = 750.0
 GUIDELINE_HIGH_ML = 800.0
 GUIDELINE_SOME_UP_TO_ML = 1000.0

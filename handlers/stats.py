@@ -13,7 +13,14 @@ import logging
 import math
 from datetime import date, datetime, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    Update,
+)
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.app import PumpApplication
@@ -72,6 +79,17 @@ async def existing_settings(update: Update, context: PumpContext) -> ChatSetting
             user_translator(update, context)._("That button is out of date.")
         )
     return settings
+
+
+async def edit_text(
+    query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """Edit the tapped message; a repeated tap that would change nothing is not an error."""
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
 
 
 def user_translator(update: Update, context: PumpContext) -> Translator:
@@ -287,7 +305,7 @@ async def on_history_button(update: Update, context: PumpContext, parts: list[st
     if kind == "hist":
         text, keyboard = history_view(db, settings, int(numbers[0]))
         await query.answer()
-        await query.edit_message_text(text, reply_markup=keyboard)
+        await edit_text(query, text, keyboard)
         return
     entry_id, page = int(numbers[0]), int(numbers[1]) if len(numbers) > 1 else 0
     entry = find_entry(db, settings.id, entry_id)
@@ -313,9 +331,7 @@ async def on_history_button(update: Update, context: PumpContext, parts: list[st
             ]
         )
         await query.answer()
-        await query.edit_message_text(
-            entry_text(entry, tr, settings.unit, settings.tz), reply_markup=keyboard
-        )
+        await edit_text(query, entry_text(entry, tr, settings.unit, settings.tz), keyboard)
     elif kind == "del":
         await delete_entry(update, context, settings, entry, page)
     elif kind == "fix":
@@ -340,7 +356,7 @@ async def delete_entry(
         services.db, settings, page, notice=tr._("Deleted: {entry}.", entry=label)
     )
     await update.callback_query.answer(tr._("Deleted."))
-    await update.callback_query.edit_message_text(text, reply_markup=keyboard)
+    await edit_text(update.callback_query, text, keyboard)
 
 
 async def offer_fix(
@@ -447,7 +463,7 @@ async def on_exclusive_button(update: Update, context: PumpContext, value: str) 
     else:
         text = tr._("Noted: you don't pump exclusively, so I leave the guideline band out.")
     await query.answer()
-    await query.edit_message_text(text, reply_markup=exclusive_keyboard(settings))
+    await edit_text(query, text, exclusive_keyboard(settings))
 
 
 # -- forget --------------------------------------------------------------------------------------
@@ -510,7 +526,7 @@ async def on_forget_button(update: Update, context: PumpContext, parts: list[str
         tr = translator(row.language) if row is not None else user_translator(update, context)
     if parts[0] == "keep":
         await query.answer()
-        await query.edit_message_text(tr._("Nothing was deleted."))
+        await edit_text(query, tr._("Nothing was deleted."))
         return
     asker = parts[1] if len(parts) > 1 else ""
     if not asker.isdigit() or int(asker) != query.from_user.id:
@@ -518,15 +534,16 @@ async def on_forget_button(update: Update, context: PumpContext, parts: list[str
         return
     if row is None:
         await query.answer()
-        await query.edit_message_text(tr._("There's nothing of this chat left to delete."))
+        await edit_text(query, tr._("There's nothing of this chat left to delete."))
         return
     await forget_chat(context.application, chat_id)
     await query.answer()
-    await query.edit_message_text(
+    await edit_text(
+        query,
         tr._(
             "Done. I've deleted everything I kept for this chat: logs, settings, plans and "
             "reminders. If you write to me again, I'll start afresh."
-        )
+        ),
     )
 
 

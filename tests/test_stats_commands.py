@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.image import imread
 
 from bot.charts import chart_size
+from bot.fakeapi import Fault
 from bot.repo import ChatRepo
 from tests.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
 from tests.seed import add_session
@@ -151,3 +152,20 @@ async def test_a_forged_chart_length_changes_nothing(bot: BotHarness) -> None:
     calls = await bot.tap("stats:chart:365", week.message_id)
     assert [c.method for c in calls] == ["answerCallbackQuery"]
     assert "out of date" in calls[0].params["text"]
+
+
+async def test_tapping_the_same_choice_twice_is_not_an_error(bot: BotHarness) -> None:
+    await bot.say("/exclusive")
+    await bot.press("Yes")
+    # Telegram refuses an edit that changes nothing; that must not reach the user as a failure.
+    bot.telegram.faults.append(
+        Fault(
+            method="editMessageText",
+            status=400,
+            description="Bad Request: message is not modified: specified new message content "
+            "and reply markup are exactly the same",
+        )
+    )
+    calls = await bot.press("Yes")
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
+    assert not bot.telegram.faults
