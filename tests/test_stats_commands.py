@@ -5,14 +5,16 @@ from __future__ import annotations
 import io
 import re
 import struct
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 from matplotlib.image import imread
 
 from bot.charts import chart_size
+from bot.chats import ChatSettings
 from bot.fakeapi import Fault
 from bot.repo import ChatRepo
+from handlers.stats import day_report
 from tests.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
 from tests.seed import add_session
 
@@ -169,3 +171,27 @@ async def test_tapping_the_same_choice_twice_is_not_an_error(bot: BotHarness) ->
     calls = await bot.press("Yes")
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     assert not bot.telegram.faults
+
+
+async def test_day_report_for_today_and_a_finished_day(bot: BotHarness) -> None:
+    """The per-day summary /today (logging's command) shows, guideline included when it applies."""
+    a_week_of_logs(bot)
+    await bot.say("/exclusive")
+    await bot.press("Yes")
+    with bot.services.db.session() as session:
+        chat = ChatRepo(session).get(PARENT_CHAT)
+        assert chat is not None
+        settings = ChatSettings.of(chat)
+    now = bot.clock.now()
+    yesterday = day_report(bot.services.db, settings, date(2026, 3, 9), now)
+    assert yesterday.splitlines()[:5] == [
+        "Total: 520\u00a0ml",
+        "Sessions: 4",
+        "Average per session: 130\u00a0ml",
+        "Longest gap: 11 h",
+        "Left 240\u00a0ml, right 280\u00a0ml",
+    ]
+    assert "This day's total, 520\u00a0ml, is 230\u00a0ml under the 750–800\u00a0ml" in yesterday
+    today = day_report(bot.services.db, settings, date(2026, 3, 10), now)
+    assert "Total: 260\u00a0ml" in today
+    assert "under" not in today and "For comparison" in today
