@@ -1,4 +1,4 @@
-"""A chat's settings as the rest of the bot sees them: language, time zone and unit."""
+"""A chat's settings as the rest of the bot sees them: language, time zone, unit, pumping."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ class ChatSettings:
     language: str
     timezone: str
     unit: Unit
+    exclusive_pumping: bool = False
 
     @property
     def tz(self) -> ZoneInfo:
@@ -26,7 +27,13 @@ class ChatSettings:
 
     @classmethod
     def of(cls, chat: Chat) -> ChatSettings:
-        return cls(id=chat.id, language=chat.language, timezone=chat.timezone, unit=Unit(chat.unit))
+        return cls(
+            id=chat.id,
+            language=chat.language,
+            timezone=chat.timezone,
+            unit=Unit(chat.unit),
+            exclusive_pumping=bool(chat.exclusive_pumping),
+        )
 
 
 _ZONES_BY_LOWER_NAME: dict[str, str] = {}

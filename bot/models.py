@@ -50,6 +50,12 @@ class Chat(SQLModel, table=True):
     language: str = Field(max_length=8)
     timezone: str = Field(max_length=64)
     unit: Unit = Field(default=Unit.ML, sa_column=sa.Column(sa.String(4), nullable=False))
+    # Pumping is how the baby gets all its breast milk: stats compare daily totals with the
+    # guideline band only then (for a baby also fed at the breast the band says nothing).
+    exclusive_pumping: bool = Field(
+        default=False,
+        sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()),
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

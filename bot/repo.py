@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlmodel import Session, col, delete, select
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, col, delete, func, select
 
 from bot.models import Chat, PumpSession, Unit, utcnow
 
@@ -33,6 +34,37 @@ class ChatRepo:
         self.session.add(chat)
         self.session.flush()
         return chat
+
+    def forget(self, chat_id: int) -> dict[str, int]:
+        """Delete every row the chat owns, in every table; return the count per table.
+
+        The foreign keys cascade from `chats`, but each table that names the chat is emptied
+        of it explicitly too, so a missing ON DELETE CASCADE (or SQLite started without
+        `foreign_keys=ON`) can never leave health data behind.
+        """
+        deleted: dict[str, int] = {}
+        chats = SQLModel.metadata.tables[Chat.__tablename__]
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            if table is chats:
+                continue
+            for column in chat_columns(table):
+                result = self.session.execute(sa.delete(table).where(column == chat_id))
+                deleted[table.name] = deleted.get(table.name, 0) + result.rowcount
+        result = self.session.execute(sa.delete(chats).where(chats.c.id == chat_id))
+        deleted[chats.name] = result.rowcount
+        self.session.flush()
+        self.session.expunge_all()
+        return deleted
+
+
+def chat_columns(table: sa.Table) -> list[sa.Column[object]]:
+    """The columns of a table that hold a chat id: `chat_id`, or a foreign key to chats."""
+    return [
+        column
+        for column in table.columns
+        if column.name == "chat_id"
+        or any(key.column.table.name == Chat.__tablename__ for key in column.foreign_keys)
+    ]
 
 
 class SessionRepo:
@@ -93,6 +125,32 @@ class SessionRepo:
             raise ValueError("entry belongs to another chat")
         self.session.delete(entry)
         self.session.flush()
+
+    def count(self) -> int:
+        query = (
+            select(func.count()).select_from(PumpSession).where(PumpSession.chat_id == self.chat_id)
+        )
+        return int(self.session.exec(query).one())
+
+    def newest_first(self, offset: int, limit: int) -> Sequence[PumpSession]:
+        """One page of the log, newest session first (for /history)."""
+        query = (
+            select(PumpSession)
+            .where(PumpSession.chat_id == self.chat_id)
+            .order_by(col(PumpSession.started_at).desc(), col(PumpSession.id).desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return self.session.exec(query).all()
+
+    def all(self) -> Sequence[PumpSession]:
+        """Every session of the chat, oldest first (for /export)."""
+        query = (
+            select(PumpSession)
+            .where(PumpSession.chat_id == self.chat_id)
+            .order_by(col(PumpSession.started_at), col(PumpSession.id))
+        )
+        return self.session.exec(query).all()
 
     def delete_all(self) -> None:
         self.session.exec(delete(PumpSession).where(col(PumpSession.chat_id) == self.chat_id))

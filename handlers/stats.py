@@ -1,0 +1,579 @@
+"""/week, /month, /chart, /history, /export, /exclusive and /forget: the chat's own numbers,
+its log, and its right to take the data away or delete it.
+
+Callback data starts with `stats:`. Every id in it is looked up in the pressing chat's own log,
+so a forged button finds nothing and changes nothing. Callbacks never create a chat: a button
+pressed after /forget must not bring the chat back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from datetime import date, datetime, timedelta
+
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    Update,
+)
+from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.app import PumpApplication
+from bot.charts import render_daily_chart
+from bot.chats import ChatSettings
+from bot.commands import MenuCommand
+from bot.daybook import local_day
+from bot.db import Database
+from bot.export import export_csv, export_filename
+from bot.formatting import format_clock, format_volume
+from bot.i18n import N_, Translator, language_for, translator
+from bot.models import PumpSession
+from bot.repo import ChatRepo, SessionRepo
+from bot.reports import (
+    band_text,
+    day_summary_text,
+    entry_label,
+    entry_text,
+    guideline_note,
+    period_text,
+    short_day,
+)
+from bot.services import PumpContext
+from bot.stats import period_summary, sessions_for_days, summaries
+from handlers.common import chat_settings, update_chat
+
+log = logging.getLogger(__name__)
+
+MENU_COMMANDS = [
+    MenuCommand("week", N_("Your last 7 days, day by day"), nb_name="uke"),
+    MenuCommand("month", N_("Your last 30 days, day by day"), nb_name="maned"),
+    MenuCommand("chart", N_("A chart of your daily totals"), nb_name="graf"),
+    MenuCommand("history", N_("Your log: delete or fix an entry"), nb_name="historikk"),
+    MenuCommand("exclusive", N_("Tell me whether you pump exclusively"), nb_name="fullpumping"),
+    MenuCommand("export", N_("Download your log as a CSV file"), nb_name="eksport"),
+    MenuCommand("forget", N_("Delete all your data"), nb_name="slett"),
+]
+
+WEEK, MONTH = 7, 30
+HISTORY_PAGE = 8
+
+
+def shows_guideline(settings: ChatSettings) -> bool:
+    """The guideline band means something only when pumped milk is all the breast milk the baby
+    gets. (The building-supply plan, when there is one, turns it on too.)"""
+    return settings.exclusive_pumping
+
+
+async def existing_settings(update: Update, context: PumpContext) -> ChatSettings | None:
+    """The chat's settings if the chat is known; otherwise answer the button and return None."""
+    with context.services.db.session() as session:
+        row = ChatRepo(session).get(update.effective_chat.id)
+        settings = ChatSettings.of(row) if row is not None else None
+    if settings is None:
+        await update.callback_query.answer(
+            user_translator(update, context)._("That button is out of date.")
+        )
+    return settings
+
+
+async def edit_text(
+    query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """Edit the tapped message; a repeated tap that would change nothing is not an error."""
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
+def user_translator(update: Update, context: PumpContext) -> Translator:
+    user = update.effective_user
+    code = user.language_code if user else None
+    return translator(language_for(code, context.services.config.default_language))
+
+
+# -- numbers per day -----------------------------------------------------------------------------
+
+
+def day_report(db: Database, settings: ChatSettings, day: date, now: datetime) -> str:
+    """One local day's numbers as text, for /today (owned by logging): total, sessions,
+    average, longest gap (the overnight one too), left/right, and the guideline note where it
+    applies. No title."""
+    tz = settings.tz
+    with db.session() as session:
+        sessions = sessions_for_days(SessionRepo(session, settings.id), tz, day, day)
+    summary = summaries(sessions, tz, day, day)[0]
+    return day_summary_text(
+        summary,
+        settings.tr,
+        settings.unit,
+        show_guideline=shows_guideline(settings),
+        finished=day < local_day(now, tz),
+    )
+
+
+def period_report(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> str:
+    """The /week or /month reply: the last `n_days` local days, today included."""
+    tz = settings.tz
+    today = local_day(now, tz)
+    first = today - timedelta(days=n_days - 1)
+    with db.session() as session:
+        sessions = sessions_for_days(SessionRepo(session, settings.id), tz, first, today)
+    period = period_summary(summaries(sessions, tz, first, today), today)
+    return period_text(
+        period,
+        settings.tr,
+        settings.unit,
+        tz,
+        today=today,
+        show_guideline=shows_guideline(settings),
+    )
+
+
+def chart_button(tr: Translator, n_days: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(tr._("📈 Chart"), callback_data=f"stats:chart:{n_days}")]]
+    )
+
+
+async def show_week(update: Update, context: PumpContext) -> None:
+    """The last 7 days, a row per day, and a summary."""
+    await show_period(update, context, WEEK)
+
+
+async def show_month(update: Update, context: PumpContext) -> None:
+    """The last 30 days, a row per day, and a summary."""
+    await show_period(update, context, MONTH)
+
+
+async def show_period(update: Update, context: PumpContext, n_days: int) -> None:
+    settings = chat_settings(update, context)
+    services = context.services
+    text = period_report(services.db, settings, services.clock.now(), n_days)
+    await update.effective_message.reply_text(text, reply_markup=chart_button(settings.tr, n_days))
+
+
+# -- the chart -----------------------------------------------------------------------------------
+
+
+async def chart_photo(
+    db: Database, settings: ChatSettings, now: datetime, n_days: int
+) -> tuple[bytes, str, InlineKeyboardMarkup]:
+    """The PNG, its caption and the button that switches between 7 and 30 days."""
+    tr, tz = settings.tr, settings.tz
+    today = local_day(now, tz)
+    first = today - timedelta(days=n_days - 1)
+    with db.session() as session:
+        sessions = sessions_for_days(SessionRepo(session, settings.id), tz, first, today)
+    days = summaries(sessions, tz, first, today)
+    band = shows_guideline(settings)
+    # A few hundred milliseconds of CPU: off the event loop, so other chats aren't kept waiting.
+    png = await asyncio.to_thread(
+        render_daily_chart,
+        [d.day for d in days],
+        [d.total_ml for d in days],
+        tr=tr,
+        unit=settings.unit,
+        today=today,
+        show_band=band,
+    )
+    period = period_summary(days, today)
+    if period.daily_average_ml is not None:
+        caption = tr.ngettext(
+            "Daily average: {average} (over {n} full day with logs)",
+            "Daily average: {average} (over {n} full days with logs)",
+            period.full_days_with_logs,
+            average=format_volume(period.daily_average_ml, settings.unit, tr.locale),
+        )
+    else:
+        caption = tr._("No full day logged in this period yet.")
+    if band:
+        caption += "\n\n" + guideline_note(tr, settings.unit, daily_average_ml=None)
+    other = MONTH if n_days == WEEK else WEEK
+    label = tr.ngettext("Show {n} day", "Show {n} days", other)
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=f"stats:chart:{other}")]]
+    )
+    return png, caption, keyboard
+
+
+async def show_chart(update: Update, context: PumpContext) -> None:
+    """`/chart` (7 days) or `/chart 30`: daily totals as a picture."""
+    settings = chat_settings(update, context)
+    n_days = MONTH if (context.args or [""])[0] == str(MONTH) else WEEK
+    services = context.services
+    png, caption, keyboard = await chart_photo(services.db, settings, services.clock.now(), n_days)
+    await update.effective_message.reply_photo(
+        png, caption=caption, reply_markup=keyboard, filename="chart.png"
+    )
+
+
+async def on_chart_button(update: Update, context: PumpContext, n_days: int) -> None:
+    """Under /week or /month: send the chart. Under a chart: switch it to the other length."""
+    query = update.callback_query
+    settings = await existing_settings(update, context)
+    if settings is None:
+        return
+    if n_days not in (WEEK, MONTH):
+        await query.answer(settings.tr._("That button is out of date."))
+        return
+    services = context.services
+    png, caption, keyboard = await chart_photo(services.db, settings, services.clock.now(), n_days)
+    await query.answer()
+    if query.message is not None and getattr(query.message, "photo", None):
+        await query.edit_message_media(
+            InputMediaPhoto(png, caption=caption, filename="chart.png"), reply_markup=keyboard
+        )
+    else:
+        await update.effective_message.reply_photo(
+            png, caption=caption, reply_markup=keyboard, filename="chart.png"
+        )
+
+
+# -- history -------------------------------------------------------------------------------------
+
+
+def history_view(
+    db: Database, settings: ChatSettings, page: int, notice: str = ""
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of the log, newest first, each entry a button; previous/next below."""
+    tr, tz = settings.tr, settings.tz
+    with db.session() as session:
+        repo = SessionRepo(session, settings.id)
+        total = repo.count()
+        pages = max(1, math.ceil(total / HISTORY_PAGE))
+        page = min(max(page, 0), pages - 1)
+        entries = list(repo.newest_first(page * HISTORY_PAGE, HISTORY_PAGE))
+    head = notice + "\n\n" if notice else ""
+    if not entries:
+        return head + tr._("Nothing logged yet."), None
+    text = head + tr._(
+        "Your log, newest first (page {page} of {pages}). Tap an entry to delete or fix it.",
+        page=page + 1,
+        pages=pages,
+    )
+    rows = [
+        [
+            InlineKeyboardButton(
+                entry_label(entry, tr, settings.unit, tz),
+                callback_data=f"stats:entry:{entry.id}:{page}",
+            )
+        ]
+        for entry in entries
+    ]
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton(tr._("‹ Newer"), callback_data=f"stats:hist:{page - 1}"))
+    if page < pages - 1:
+        nav.append(InlineKeyboardButton(tr._("Older ›"), callback_data=f"stats:hist:{page + 1}"))
+    if nav:
+        rows.append(nav)
+    return text, InlineKeyboardMarkup(rows)
+
+
+async def show_history(update: Update, context: PumpContext) -> None:
+    """The log, a page at a time."""
+    settings = chat_settings(update, context)
+    text, keyboard = history_view(context.services.db, settings, 0)
+    await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+
+def find_entry(db: Database, chat_id: int, entry_id: int) -> PumpSession | None:
+    """The entry, if it is in this chat's log (a forged id from another chat finds nothing)."""
+    with db.session() as session:
+        return SessionRepo(session, chat_id).get(entry_id)
+
+
+async def on_history_button(update: Update, context: PumpContext, parts: list[str]) -> None:
+    """Paging, opening an entry, deleting it, or asking how to fix it."""
+    query = update.callback_query
+    settings = await existing_settings(update, context)
+    if settings is None:
+        return
+    tr = settings.tr
+    db = context.services.db
+    kind, numbers = parts[0], parts[1:]
+    if not numbers or not all(n.isdigit() for n in numbers):
+        await query.answer(tr._("That button is out of date."))
+        return
+    if kind == "hist":
+        text, keyboard = history_view(db, settings, int(numbers[0]))
+        await query.answer()
+        await edit_text(query, text, keyboard)
+        return
+    entry_id, page = int(numbers[0]), int(numbers[1]) if len(numbers) > 1 else 0
+    entry = find_entry(db, settings.id, entry_id)
+    if entry is None:
+        await query.answer(tr._("That entry isn't in this chat's log (any more)."))
+        return
+    if kind == "entry":
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        tr._("🗑 Delete"), callback_data=f"stats:del:{entry_id}:{page}"
+                    ),
+                    InlineKeyboardButton(
+                        tr._("✏️ Fix"), callback_data=f"stats:fix:{entry_id}:{page}"
+                    ),
+                ],
+                [
+                    InlineKeyboardButton(
+                        tr._("‹ Back to the list"), callback_data=f"stats:hist:{page}"
+                    )
+                ],
+            ]
+        )
+        await query.answer()
+        await edit_text(query, entry_text(entry, tr, settings.unit, settings.tz), keyboard)
+    elif kind == "del":
+        await delete_entry(update, context, settings, entry, page)
+    elif kind == "fix":
+        await offer_fix(update, context, settings, entry)
+    else:
+        await query.answer(tr._("That button is out of date."))
+
+
+async def delete_entry(
+    update: Update, context: PumpContext, settings: ChatSettings, entry: PumpSession, page: int
+) -> None:
+    tr = settings.tr
+    label = entry_label(entry, tr, settings.unit, settings.tz)
+    services = context.services
+    with services.db.session() as session:
+        repo = SessionRepo(session, settings.id)
+        stored = repo.get(entry.id or 0)
+        if stored is not None:
+            repo.delete(stored)
+    await services.sessions_changed(context.application, settings.id)
+    text, keyboard = history_view(
+        services.db, settings, page, notice=tr._("Deleted: {entry}.", entry=label)
+    )
+    await update.callback_query.answer(tr._("Deleted."))
+    await edit_text(update.callback_query, text, keyboard)
+
+
+async def offer_fix(
+    update: Update, context: PumpContext, settings: ChatSettings, entry: PumpSession
+) -> None:
+    """How to correct an entry: by sending the log again. (Logging's fix flow takes it from
+    here once wired.)"""
+    tr, tz = settings.tr, settings.tz
+    await update.callback_query.answer()
+    await update.effective_message.reply_text(
+        tr._(
+            "To fix the entry from {day} at {time}, send the corrected log as a reply to this "
+            "message, for example <code>L 60 R 70 20min</code>.",
+            day=short_day(entry.started_at.astimezone(tz).date(), tr.locale),
+            time=format_clock(entry.started_at, tz, tr.locale),
+        )
+    )
+
+
+# -- export --------------------------------------------------------------------------------------
+
+
+async def send_export(update: Update, context: PumpContext) -> None:
+    """The whole log as a CSV document."""
+    settings = chat_settings(update, context)
+    tr = settings.tr
+    services = context.services
+    with services.db.session() as session:
+        entries = list(SessionRepo(session, settings.id).all())
+    if not entries:
+        await update.effective_message.reply_text(tr._("There's nothing to export yet."))
+        return
+    data = export_csv(entries, settings.tz, settings.language)
+    caption = tr.ngettext(
+        "Your log: {n} session, times in your time zone ({zone}), amounts in millilitres.",
+        "Your log: {n} sessions, times in your time zone ({zone}), amounts in millilitres.",
+        len(entries),
+        zone=settings.timezone,
+    )
+    await update.effective_message.reply_document(
+        data, filename=export_filename(services.clock.now(), settings.tz), caption=caption
+    )
+
+
+# -- exclusive pumping ---------------------------------------------------------------------------
+
+
+def exclusive_keyboard(settings: ChatSettings) -> InlineKeyboardMarkup:
+    tr = settings.tr
+    yes, no = tr._("Yes, I pump exclusively"), tr._("No, not exclusively")
+    mark = "✓ "
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    (mark if settings.exclusive_pumping else "") + yes,
+                    callback_data="stats:excl:1",
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    ("" if settings.exclusive_pumping else mark) + no,
+                    callback_data="stats:excl:0",
+                )
+            ],
+        ]
+    )
+
+
+async def ask_exclusive(update: Update, context: PumpContext) -> None:
+    """Ask whether pumped milk is all the breast milk the baby gets."""
+    settings = chat_settings(update, context)
+    tr = settings.tr
+    text = tr._(
+        "Do you pump exclusively, so that pumped milk is all the breast milk your baby gets? "
+        "Then /week, /month and /chart also show the {band} a day that such a baby usually "
+        "takes, for comparison. If your baby also feeds at the breast, that band says "
+        "nothing about your milk, so I leave it out.",
+        band=guideline_band(settings),
+    )
+    await update.effective_message.reply_text(text, reply_markup=exclusive_keyboard(settings))
+
+
+def guideline_band(settings: ChatSettings) -> str:
+    return band_text(settings.tr, settings.unit)
+
+
+async def on_exclusive_button(update: Update, context: PumpContext, value: str) -> None:
+    query = update.callback_query
+    settings = await existing_settings(update, context)
+    if settings is None:
+        return
+    if value not in ("0", "1"):
+        await query.answer(settings.tr._("That button is out of date."))
+        return
+    settings = update_chat(context, settings.id, exclusive_pumping=value == "1")
+    tr = settings.tr
+    if settings.exclusive_pumping:
+        text = tr._(
+            "Noted: you pump exclusively. /week, /month and /chart now show the {band} band "
+            "for comparison.",
+            band=guideline_band(settings),
+        )
+    else:
+        text = tr._("Noted: you don't pump exclusively, so I leave the guideline band out.")
+    await query.answer()
+    await edit_text(query, text, exclusive_keyboard(settings))
+
+
+# -- forget --------------------------------------------------------------------------------------
+
+
+async def ask_forget(update: Update, context: PumpContext) -> None:
+    """Say what /forget deletes, and ask for a tap to confirm."""
+    settings = chat_settings(update, context)
+    tr = settings.tr
+    with context.services.db.session() as session:
+        count = SessionRepo(session, settings.id).count()
+    text = (
+        tr.ngettext(
+            "This deletes everything I keep for this chat: {n} logged session, the settings, "
+            "plans and reminders.",
+            "This deletes everything I keep for this chat: {n} logged sessions, the settings, "
+            "plans and reminders.",
+            count,
+        )
+        + " "
+        + tr._("It can't be undone. Want a copy first? Use /export.")
+    )
+    user_id = update.effective_user.id if update.effective_user else 0
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    tr._("Delete everything"), callback_data=f"stats:forget:{user_id}"
+                )
+            ],
+            [InlineKeyboardButton(tr._("Keep my data"), callback_data="stats:keep")],
+        ]
+    )
+    await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+
+async def forget_chat(application: PumpApplication, chat_id: int) -> dict[str, int]:
+    """Delete every row of the chat, then let each feature drop what it holds in memory."""
+    services = application.bot_data["services"]
+    with services.db.session() as session:
+        deleted = ChatRepo(session).forget(chat_id)
+    await services.chat_forgotten(application, chat_id)
+    # Features remove their own jobs in their hooks; a job still tied to the chat after that
+    # would run for a chat that no longer exists.
+    if application.job_queue is not None:
+        for job in application.job_queue.jobs():
+            if job.chat_id == chat_id:
+                log.warning("Removing job %s left behind after /forget", job.name)
+                job.schedule_removal()
+    application.drop_chat_data(chat_id)
+    return deleted
+
+
+async def on_forget_button(update: Update, context: PumpContext, parts: list[str]) -> None:
+    query = update.callback_query
+    chat_id = update.effective_chat.id
+    # The language is read before the rows go; replying must not create the chat again.
+    with context.services.db.session() as session:
+        row = ChatRepo(session).get(chat_id)
+        tr = translator(row.language) if row is not None else user_translator(update, context)
+    if parts[0] == "keep":
+        await query.answer()
+        await edit_text(query, tr._("Nothing was deleted."))
+        return
+    asker = parts[1] if len(parts) > 1 else ""
+    if not asker.isdigit() or int(asker) != query.from_user.id:
+        await query.answer(tr._("Only the person who asked can confirm this."), show_alert=True)
+        return
+    if row is None:
+        await query.answer()
+        await edit_text(query, tr._("There's nothing of this chat left to delete."))
+        return
+    await forget_chat(context.application, chat_id)
+    await query.answer()
+    await edit_text(
+        query,
+        tr._(
+            "Done. I've deleted everything I kept for this chat: logs, settings, plans and "
+            "reminders. If you write to me again, I'll start afresh."
+        ),
+    )
+
+
+# -- wiring --------------------------------------------------------------------------------------
+
+
+async def on_button(update: Update, context: PumpContext) -> None:
+    """Every `stats:` button."""
+    parts = update.callback_query.data.split(":")[1:]
+    kind = parts[0] if parts else ""
+    if kind == "chart" and len(parts) == 2 and parts[1].isdigit():
+        await on_chart_button(update, context, int(parts[1]))
+    elif kind in ("hist", "entry", "del", "fix"):
+        await on_history_button(update, context, parts)
+    elif kind == "excl" and len(parts) == 2:
+        await on_exclusive_button(update, context, parts[1])
+    elif kind in ("forget", "keep"):
+        await on_forget_button(update, context, parts)
+    else:
+        await update.callback_query.answer(
+            user_translator(update, context)._("That button is out of date.")
+        )
+
+
+def register(application: PumpApplication) -> None:
+    application.add_handler(CommandHandler(["week", "uke"], show_week))
+    application.add_handler(CommandHandler(["month", "maned"], show_month))
+    application.add_handler(CommandHandler(["chart", "graf"], show_chart))
+    application.add_handler(CommandHandler(["history", "historikk"], show_history))
+    application.add_handler(CommandHandler(["export", "eksport"], send_export))
+    application.add_handler(CommandHandler(["exclusive", "fullpumping"], ask_exclusive))
+    application.add_handler(CommandHandler(["forget", "slett"], ask_forget))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=r"^stats:"))
