@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from bot.formatting import format_minutes, format_volume, ml_to_unit
+from bot.formatting import format_minutes, format_volume, ml_to_unit, unit_to_ml
 from bot.i18n import LANGUAGES, N_, Translator, translator
 from bot.models import Unit
 
@@ -698,6 +698,14 @@ def parse_hours(text: str) -> float | None:
     return None
 
 
+def shown_total_ml(milk: AwayMilk) -> float:
+    """The total as the sum of the two parts as they are shown (ounces to one decimal), so the
+    numbers in the answer add up."""
+    decimals = 1 if milk.unit == Unit.OZ else 0
+    parts = round(milk.base, decimals) + round(milk.margin, decimals)
+    return unit_to_ml(parts, milk.unit)
+
+
 def away_text(milk: AwayMilk, tr: Translator) -> str:
     """The answer to /away, in the chat's language and unit."""
     return tr._(
@@ -706,7 +714,7 @@ def away_text(milk: AwayMilk, tr: Translator) -> str:
         "• {margin} extra in case your baby is hungrier than usual or some gets spilled\n\n"
         "Every baby is different, so adjust to what yours usually drinks.",
         hours=format_minutes(round(milk.hours * 60), tr),
-        total=format_volume(milk.total_ml, milk.unit, tr.locale),
+        total=format_volume(shown_total_ml(milk), milk.unit, tr.locale),
         base=format_volume(milk.base_ml, milk.unit, tr.locale),
         margin=format_volume(milk.margin_ml, milk.unit, tr.locale),
         per_hour=format_volume(ML_PER_HOUR_AWAY, milk.unit, tr.locale),

@@ -6,6 +6,7 @@ feature's catch-all text handler: a question is answered here and never reaches 
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import timedelta
 from typing import Any
@@ -185,7 +186,7 @@ async def away(update: Update, context: PumpContext) -> None:
             tr._(
                 "I couldn't read “{typed}” as a time away. Send it like <code>/away 8h</code> "
                 "or <code>/away 2.5h</code>, up to {limit}.",
-                typed=typed[:32].replace("<", "‹").replace(">", "›").replace("&", "+"),
+                typed=html.escape(typed[:32]),
                 limit=format_minutes(MAX_HOURS_AWAY * 60, tr),
             )
         )

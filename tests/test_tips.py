@@ -17,6 +17,7 @@ from bot.repo import SessionRepo
 from bot.tips import (
     TOPICS,
     TOPICS_BY_ID,
+    away_text,
     find_topic,
     is_question,
     match_question,
@@ -545,6 +546,16 @@ def test_the_margin_is_a_quarter_at_least_30_ml_rounded_up(hours: float) -> None
     assert milk.total_ml == pytest.approx(milk.base_ml + milk.margin_ml)
     ounces = milk_for_time_away(hours, Unit.OZ)
     assert ounces.total == pytest.approx(milk.total_ml / 29.5735)
+
+
+@given(st.floats(min_value=0.05, max_value=24), st.sampled_from(list(Unit)))
+def test_the_parts_shown_add_up_to_the_total_shown(hours: float, unit: Unit) -> None:
+    text = away_text(milk_for_time_away(hours, unit), translator("en"))
+    # In order: the total, the time itself, the rate an hour, the margin.
+    total, base, _rate, margin = (
+        float(n.replace(",", "")) for n in re.findall(r"([\d.,]+)\u00a0(?:ml|oz)", text)
+    )
+    assert base + margin == pytest.approx(total, abs=0.01)
 
 
 def test_no_milk_for_no_time() -> None:
