@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 MENU_COMMANDS = [
     MenuCommand("tips", N_("Quick tips on pumping and milk")),
     MenuCommand("away", N_("How much milk to leave when you are away"), nb_name="borte"),
-    MenuCommand("nudges", N_("Gentle notes from your logs: on or off"), nb_name="hint"),
+    MenuCommand("nudges", N_("Gentle nudges from your logs: on or off"), nb_name="hint"),
 ]
 
 AWAY_CHOICES = (2, 4, 6, 8, 10, 12)
@@ -275,7 +275,7 @@ def nudge_text(kind: NudgeKind, settings: ChatSettings, sessions_last_day: int) 
             "of day and with stress, and a drop often means your supply has settled at what "
             "your baby needs. Your baby's nappies and growth tell you more than the bottle."
         )
-    return note + "\n\n" + tr._("You can turn these notes off with /nudges off.")
+    return note + "\n\n" + tr._("You can turn these nudges off with /nudges off.")
 
 
 def nudge_keyboard(kind: NudgeKind, tr: Translator, *, with_switch: bool) -> InlineKeyboardMarkup:
