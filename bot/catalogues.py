@@ -78,7 +78,7 @@ def update() -> None:
         path = po_path(language)
         catalog = read_catalogue(language) if path.exists() else new_catalogue(language)
         # A fresh template each time: Catalog.update shares its Message objects.
-        catalog.update(extract(), update_header_comment=False)
+        catalog.update(extract(), no_fuzzy_matching=True, update_header_comment=False)
         catalog.fuzzy = False
         catalog.revision_date = HEADER_DATE
         if language == "en":

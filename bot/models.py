@@ -89,3 +89,22 @@ class PumpSession(SQLModel, table=True):
     source_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
     confirmation_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class NudgeState(SQLModel, table=True):
+    """Per chat: whether gentle nudges are on, and when each kind was last sent."""
+
+    __tablename__ = "nudge_state"
+
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger,
+            sa.ForeignKey("chats.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    enabled: bool = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=False))
+    overproduction_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    few_sessions_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    volume_drop_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

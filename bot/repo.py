@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, delete, func, select
 
-from bot.models import Chat, PumpSession, Unit, utcnow
+from bot.models import Chat, NudgeState, PumpSession, Unit, utcnow
 
 
 class ChatRepo:
@@ -154,3 +154,42 @@ class SessionRepo:
 
     def delete_all(self) -> None:
         self.session.exec(delete(PumpSession).where(col(PumpSession.chat_id) == self.chat_id))
+
+
+class NudgeRepo:
+    """The nudge switch and send times of one chat (no row yet: nudges on, none sent)."""
+
+    def __init__(self, session: Session, chat_id: int) -> None:
+        self.session = session
+        self.chat_id = chat_id
+
+    def get(self) -> NudgeState | None:
+        return self.session.get(NudgeState, self.chat_id)
+
+    def get_or_create(self) -> NudgeState:
+        state = self.get()
+        if state is None:
+            state = NudgeState(chat_id=self.chat_id)
+            self.session.add(state)
+            self.session.flush()
+        return state
+
+    def set_enabled(self, enabled: bool) -> NudgeState:
+        state = self.get_or_create()
+        state.enabled = enabled
+        self.session.add(state)
+        self.session.flush()
+        return state
+
+    def mark_sent(self, kind: str, moment: datetime) -> NudgeState:
+        column = f"{kind}_sent_at"
+        if column not in NudgeState.model_fields:
+            raise ValueError(f"unknown nudge kind {kind!r}")
+        state = self.get_or_create()
+        setattr(state, column, moment)
+        self.session.add(state)
+        self.session.flush()
+        return state
+
+    def delete(self) -> None:
+        self.session.exec(delete(NudgeState).where(col(NudgeState.chat_id) == self.chat_id))

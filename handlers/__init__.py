@@ -12,9 +12,11 @@ from types import ModuleType
 from typing import Any
 
 from bot.commands import MenuCommand
-from handlers import errors, settings, start, stats
+from handlers import errors, settings, start, stats, tips
 
-FEATURES: list[ModuleType] = [start, settings, stats]
+# tips reads free-text questions: it must stay before logging, whose text handler catches
+# everything else (a question is answered, never logged).
+FEATURES: list[ModuleType] = [start, settings, stats, tips]
 
 
 def register_all(application: Any) -> None:

@@ -19,6 +19,10 @@ async def never(_context: Any) -> None:  # a job callback that should never get 
     raise AssertionError("job ran")
 
 
+def nonzero(counts: dict[str, int]) -> dict[str, int]:
+    return {table: count for table, count in counts.items() if count}
+
+
 def rows_of(bot: BotHarness, chat_id: int) -> dict[str, int]:
     """Rows naming the chat, per table, in every table the models define."""
     found: dict[str, int] = {}
@@ -62,7 +66,7 @@ async def test_forget_deletes_every_row_and_job_of_the_chat_and_says_so(bot: Bot
         for hour in range(5):
             add_session(bot, datetime(2026, 3, 9, hour * 3, tzinfo=UTC), 100, chat_id=chat_id)
         schedule_jobs(bot, chat_id)
-    assert rows_of(bot, PARENT_CHAT) == {"chats": 1, "pump_sessions": 5}
+    assert nonzero(rows_of(bot, PARENT_CHAT)) == {"chats": 1, "pump_sessions": 5}
 
     ask = await bot.say("/slett", language_code="nb")
     assert "5 loggede økter" in ask.text and "/eksport" in ask.text
@@ -80,7 +84,7 @@ async def test_forget_deletes_every_row_and_job_of_the_chat_and_says_so(bot: Bot
     assert all(count == 0 for count in rows_of(bot, PARENT_CHAT).values())
     assert PARENT_CHAT not in bot.app.chat_data
     # Another chat is untouched.
-    assert rows_of(bot, OTHER_CHAT) == {"chats": 1, "pump_sessions": 5}
+    assert nonzero(rows_of(bot, OTHER_CHAT)) == {"chats": 1, "pump_sessions": 5}
 
 
 async def test_a_second_tap_after_forget_does_not_bring_the_chat_back(bot: BotHarness) -> None:
@@ -112,10 +116,10 @@ async def test_sqlite_cascades_from_the_chat_row(bot: BotHarness) -> None:
     with bot.services.db.engine.begin() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         connection.exec_driver_sql("DELETE FROM chats WHERE id = ?", (PARENT_CHAT,))
-    assert rows_of(bot, PARENT_CHAT) == {"chats": 0, "pump_sessions": 0}
+    assert nonzero(rows_of(bot, PARENT_CHAT)) == {}
 
 
 async def test_forget_reports_what_it_deleted(bot: BotHarness) -> None:
     add_session(bot, datetime(2026, 3, 9, 8, tzinfo=UTC), 100, chat_id=PARENT_CHAT)
     with bot.services.db.session() as session:
-        assert ChatRepo(session).forget(PARENT_CHAT) == {"pump_sessions": 1, "chats": 1}
+        assert nonzero(ChatRepo(session).forget(PARENT_CHAT)) == {"pump_sessions": 1, "chats": 1}

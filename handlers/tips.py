@@ -1,0 +1,395 @@
+"""/tips, free-text questions, /away and gentle nudges: kind guidance from the catalogues.
+
+The question handler reads free text, so this feature must be registered before the logging
+feature's catch-all text handler: a question is answered here and never reaches logging.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.app import PumpApplication
+from bot.chats import ChatSettings
+from bot.commands import MenuCommand
+from bot.formatting import format_minutes, format_volume
+from bot.i18n import N_, Translator
+from bot.models import NudgeState
+from bot.nudges import (
+    HIGH_DAY_ML,
+    LOOKBACK,
+    NudgeKind,
+    chat_on_building_plan,
+    due_nudge,
+)
+from bot.repo import ChatRepo, NudgeRepo, SessionRepo
+from bot.services import PumpContext, Services
+from bot.tips import (
+    MAX_HOURS_AWAY,
+    TOPICS,
+    Topic,
+    away_text,
+    find_topic,
+    is_question_any_language,
+    milk_for_time_away,
+    normalise,
+    parse_hours,
+    topic,
+    topic_text,
+)
+from handlers.common import chat_settings
+
+log = logging.getLogger(__name__)
+
+MENU_COMMANDS = [
+    MenuCommand("tips", N_("Quick tips on pumping and milk")),
+    MenuCommand("away", N_("How much milk to leave when you are away"), nb_name="borte"),
+    MenuCommand("nudges", N_("Gentle nudges from your logs: on or off"), nb_name="hint"),
+]
+
+AWAY_CHOICES = (2, 4, 6, 8, 10, 12)
+# The topic a nudge's "Read more" button opens.
+NUDGE_TOPICS = {
+    NudgeKind.OVERPRODUCTION: "overproduction",
+    NudgeKind.FEW_SESSIONS: "raising_supply",
+    NudgeKind.VOLUME_DROP: "pumped_volume",
+}
+NUDGE_KINDS = {kind.value for kind in NudgeKind}
+SWITCH_WORDS = {"on": True, "pa": True, "off": False, "av": False}
+
+OUT_OF_DATE = N_("That button is out of date.")
+
+
+# -- keyboards -------------------------------------------------------------------------------
+
+
+def topic_button(item: Topic, tr: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(f"{item.icon} {tr._(item.title)}", callback_data=f"tip:t:{item.id}")
+
+
+def menu_keyboard(tr: Translator) -> InlineKeyboardMarkup:
+    buttons = [topic_button(item, tr) for item in TOPICS]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def back_button(tr: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(tr._("« All tips"), callback_data="tip:menu")
+
+
+def answer_keyboard(item: Topic, tr: Translator) -> InlineKeyboardMarkup:
+    """Related topics, one a row, then the way back to the menu."""
+    rows = [[topic_button(related, tr)] for related in map(topic, item.related) if related]
+    return InlineKeyboardMarkup([*rows, [back_button(tr)]])
+
+
+def menu_text(tr: Translator) -> str:
+    return tr._(
+        "💡 <b>Quick tips</b>\n"
+        "Pick a topic, or simply ask me in your own words, like "
+        "<i>how much milk does my baby need?</i>\n\n"
+        "I'm support, not a diagnosis: for worries, talk to your health visitor or a "
+        "lactation consultant."
+    )
+
+
+# -- /tips and questions -----------------------------------------------------------------------
+
+
+async def show_tips(update: Update, context: PumpContext) -> None:
+    """`/tips` shows the topics; `/tips blood in milk` answers straight away."""
+    settings = chat_settings(update, context)
+    tr = settings.tr
+    asked = " ".join(context.args or [])
+    found = find_topic(asked, settings.language) if asked else None
+    if found is not None:
+        await send_topic(update.effective_message, found, settings)
+        return
+    await update.effective_message.reply_text(menu_text(tr), reply_markup=menu_keyboard(tr))
+
+
+async def send_topic(message: Message, item: Topic, settings: ChatSettings) -> None:
+    tr = settings.tr
+    await message.reply_text(
+        topic_text(item, tr, settings.unit), reply_markup=answer_keyboard(item, tr)
+    )
+
+
+class QuestionFilter(filters.MessageFilter):
+    """Free text that asks something (in either language) rather than logs something."""
+
+    __slots__ = ()
+
+    def filter(self, message: Message) -> bool:
+        return bool(message.text) and is_question_any_language(message.text)
+
+
+QUESTION = QuestionFilter(name="tips.QUESTION")
+
+
+async def answer_question(update: Update, context: PumpContext) -> None:
+    """Answer a free-text question with the best topic; without one, offer the menu."""
+    settings = chat_settings(update, context)
+    tr = settings.tr
+    message = update.effective_message
+    found = find_topic(message.text or "", settings.language)
+    if found is not None:
+        await send_topic(message, found, settings)
+        return
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return  # in a family group, chatter between grown-ups is not for the bot
+    await message.reply_text(
+        tr._(
+            "I don't have a tip on exactly that, but one of these topics may help. "
+            "You can also ask again in other words."
+        ),
+        reply_markup=menu_keyboard(tr),
+    )
+
+
+# -- /away -------------------------------------------------------------------------------------
+
+
+def away_keyboard(tr: Translator) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(format_minutes(hours * 60, tr), callback_data=f"tip:away:{hours}")
+        for hours in AWAY_CHOICES
+    ]
+    return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
+
+
+def away_answer_keyboard(tr: Translator) -> InlineKeyboardMarkup:
+    rows = [[topic_button(item, tr)] for item in map(topic, ("time_away", "how_much")) if item]
+    return InlineKeyboardMarkup(rows)
+
+
+async def away(update: Update, context: PumpContext) -> None:
+    """`/away 8h`: how much milk to leave; alone, offers common lengths as buttons."""
+    settings = chat_settings(update, context)
+    tr = settings.tr
+    typed = " ".join(context.args or [])
+    if not typed:
+        await update.effective_message.reply_text(
+            tr._("How long will you be away? Pick below, or send it like <code>/away 8h</code>."),
+            reply_markup=away_keyboard(tr),
+        )
+        return
+    hours = parse_hours(typed)
+    if hours is None or not 0 < hours <= MAX_HOURS_AWAY:
+        await update.effective_message.reply_text(
+            tr._(
+                "I couldn't read “{typed}” as a time away. Send it like <code>/away 8h</code> "
+                "or <code>/away 2.5h</code>, up to {limit}.",
+                typed=html.escape(typed[:32]),
+                limit=format_minutes(MAX_HOURS_AWAY * 60, tr),
+            )
+        )
+        return
+    milk = milk_for_time_away(hours, settings.unit)
+    await update.effective_message.reply_text(
+        away_text(milk, tr), reply_markup=away_answer_keyboard(tr)
+    )
+
+
+# -- nudges ------------------------------------------------------------------------------------
+
+
+def nudges_status(enabled: bool, settings: ChatSettings) -> str:
+    tr = settings.tr
+    if enabled:
+        return tr._(
+            "🔔 Gentle nudges are on. Now and then I send a short note when your logs show "
+            "something worth knowing: more than {limit} a day three days running, few sessions "
+            "while you build supply, or a sudden drop in what you pump. Each kind comes at most "
+            "once a week.",
+            limit=format_volume(HIGH_DAY_ML, settings.unit, tr.locale),
+        )
+    return tr._("🔕 Gentle nudges are off. I won't send notes based on your logs.")
+
+
+def nudges_keyboard(enabled: bool, tr: Translator) -> InlineKeyboardMarkup:
+    if enabled:
+        button = InlineKeyboardButton(tr._("🔕 Turn nudges off"), callback_data="tip:nudge:off")
+    else:
+        button = InlineKeyboardButton(tr._("🔔 Turn nudges on"), callback_data="tip:nudge:on")
+    return InlineKeyboardMarkup([[button]])
+
+
+def nudges_enabled(services: Services, chat_id: int) -> bool:
+    with services.db.session() as session:
+        state = NudgeRepo(session, chat_id).get()
+        return state is None or state.enabled
+
+
+def set_nudges(services: Services, chat_id: int, enabled: bool) -> None:
+    with services.db.session() as session:
+        NudgeRepo(session, chat_id).set_enabled(enabled)
+
+
+async def nudges_command(update: Update, context: PumpContext) -> None:
+    """`/nudges off` or `/nudges on` (`/hint av`, `/hint på`); alone, the state and a switch."""
+    settings = chat_settings(update, context)
+    services = context.services
+    wanted = SWITCH_WORDS.get(normalise(" ".join(context.args or [])))
+    if wanted is not None:
+        set_nudges(services, settings.id, wanted)
+    enabled = nudges_enabled(services, settings.id)
+    await update.effective_message.reply_text(
+        nudges_status(enabled, settings), reply_markup=nudges_keyboard(enabled, settings.tr)
+    )
+
+
+def nudge_text(kind: NudgeKind, settings: ChatSettings, sessions_last_day: int) -> str:
+    tr = settings.tr
+    if kind == NudgeKind.OVERPRODUCTION:
+        note = tr._(
+            "💛 A gentle note: you have pumped more than {limit} a day three days running. "
+            "That is a lot of milk! Making much more than your baby needs raises the risk of "
+            "mastitis, so it may be worth stepping down gradually. Your health visitor or a "
+            "lactation consultant can help you plan it.",
+            limit=format_volume(HIGH_DAY_ML, settings.unit, tr.locale),
+        )
+    elif kind == NudgeKind.FEW_SESSIONS:
+        note = (
+            tr.ngettext(
+                "💛 A gentle note: I see {n} session in the last 24 hours.",
+                "💛 A gentle note: I see {n} sessions in the last 24 hours.",
+                sessions_last_day,
+            )
+            + " "
+            + tr._(
+                "While you build your supply, expressing often helps most: every 2–3 hours, "
+                "at least 6–8 times in 24 hours. Do what you can; rest counts too."
+            )
+        )
+    else:
+        note = tr._(
+            "💛 A gentle note: your last sessions gave less than the days before. That is "
+            "common and rarely means your milk is going. Pumped amounts change with the time "
+            "of day and with stress, and a drop often means your supply has settled at what "
+            "your baby needs. Your baby's nappies and growth tell you more than the bottle."
+        )
+    return note + "\n\n" + tr._("You can turn these nudges off with /nudges off.")
+
+
+def nudge_keyboard(kind: NudgeKind, tr: Translator, *, with_switch: bool) -> InlineKeyboardMarkup:
+    rows = [
+        [InlineKeyboardButton(tr._("📖 Read more"), callback_data=f"tip:t:{NUDGE_TOPICS[kind]}")]
+    ]
+    if with_switch:
+        # The kind tells the button which note to keep when it removes itself.
+        off = f"tip:nudge:off:{kind.value}"
+        rows.append([InlineKeyboardButton(tr._("🔕 Turn nudges off"), callback_data=off)])
+    return InlineKeyboardMarkup(rows)
+
+
+async def check_nudges(application: Any, chat_id: int) -> None:
+    """After the chat's sessions changed: send at most one nudge that is due."""
+    services: Services = application.bot_data["services"]
+    now = services.clock.now()
+    with services.db.session() as session:
+        chat = ChatRepo(session).get(chat_id)
+        if chat is None:
+            return
+        nudges = NudgeRepo(session, chat_id)
+        state: NudgeState | None = nudges.get()
+        if state is not None and not state.enabled:
+            return
+        settings = ChatSettings.of(chat)
+        sessions = SessionRepo(session, chat_id).between(now - LOOKBACK, now + timedelta(minutes=1))
+        kind = due_nudge(
+            sessions,
+            now,
+            settings.tz,
+            state,
+            on_building_plan=chat_on_building_plan(session, chat_id),
+        )
+        if kind is None:
+            return
+        # Marked before sending: a failed send must not turn into a retry on every log.
+        nudges.mark_sent(kind, now)
+    last_day = sum(1 for s in sessions if now - timedelta(hours=24) < s.started_at <= now)
+    try:
+        await application.bot.send_message(
+            chat_id,
+            nudge_text(kind, settings, last_day),
+            reply_markup=nudge_keyboard(kind, settings.tr, with_switch=True),
+        )
+    except TelegramError as error:
+        log.warning("Could not send a %s nudge: %s", kind.value, error.__class__.__name__)
+
+
+async def forget_nudges(application: Any, chat_id: int) -> None:
+    """After /forget: the chat's nudge history goes too."""
+    services: Services = application.bot_data["services"]
+    with services.db.session() as session:
+        NudgeRepo(session, chat_id).delete()
+
+
+# -- buttons -----------------------------------------------------------------------------------
+
+
+async def edit(message: Message, text: str, markup: InlineKeyboardMarkup) -> None:
+    try:
+        await message.edit_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():  # a double tap changes nothing
+            raise
+
+
+async def on_tip_button(update: Update, context: PumpContext) -> None:
+    """A topic, the menu, a time away, or the nudge switch."""
+    query = update.callback_query
+    settings = chat_settings(update, context)
+    tr = settings.tr
+    parts = (query.data or "").split(":")
+    message = query.message
+    if not isinstance(message, Message):  # too old to touch
+        await query.answer(tr._(OUT_OF_DATE))
+        return
+    if parts == ["tip", "menu"]:
+        await query.answer()
+        await edit(message, menu_text(tr), menu_keyboard(tr))
+    elif len(parts) == 3 and parts[1] == "t" and (item := topic(parts[2])) is not None:
+        await query.answer()
+        await edit(message, topic_text(item, tr, settings.unit), answer_keyboard(item, tr))
+    elif len(parts) == 3 and parts[1] == "away" and parts[2] in {str(h) for h in AWAY_CHOICES}:
+        await query.answer()
+        milk = milk_for_time_away(int(parts[2]), settings.unit)
+        await edit(message, away_text(milk, tr), away_answer_keyboard(tr))
+    elif len(parts) == 3 and parts[1] == "nudge" and parts[2] in ("on", "off"):
+        enabled = parts[2] == "on"
+        set_nudges(context.services, settings.id, enabled)
+        await query.answer()
+        await edit(message, nudges_status(enabled, settings), nudges_keyboard(enabled, tr))
+    elif parts[:3] == ["tip", "nudge", "off"] and len(parts) == 4 and parts[3] in NUDGE_KINDS:
+        # Under a nudge: keep the note, drop the switch, and say how to undo it.
+        set_nudges(context.services, settings.id, False)
+        await query.answer(tr._("Nudges are off. /nudges on turns them back on."))
+        keyboard = nudge_keyboard(NudgeKind(parts[3]), tr, with_switch=False)
+        await message.edit_reply_markup(reply_markup=keyboard)
+    else:
+        await query.answer(tr._(OUT_OF_DATE))
+
+
+def register(application: PumpApplication) -> None:
+    application.add_handler(CommandHandler(["tips", "rad"], show_tips))
+    application.add_handler(CommandHandler(["away", "borte"], away))
+    application.add_handler(CommandHandler(["nudges", "hint", "hints"], nudges_command))
+    application.add_handler(CallbackQueryHandler(on_tip_button, pattern=r"^tip:"))
+    # Before logging's catch-all text handler (FEATURES order): questions never become logs.
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & QUESTION,
+            answer_question,
+        )
+    )
+    services: Services = application.bot_data["services"]
+    services.sessions_changed_hooks.append(check_nudges)
+    services.chat_forgotten_hooks.append(forget_nudges)
