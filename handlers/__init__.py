@@ -12,9 +12,11 @@ from types import ModuleType
 from typing import Any
 
 from bot.commands import MenuCommand
-from handlers import errors, settings, start
+from handlers import errors, logging, settings, start
 
-FEATURES: list[ModuleType] = [start, settings]
+# `logging` reads any private text as a log, so it stays last: features added later that read
+# free text (tips' questions, ...) go before it.
+FEATURES: list[ModuleType] = [start, settings, logging]
 
 
 def register_all(application: Any) -> None:
