@@ -96,7 +96,7 @@ def fix_time_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup:
 
 def fix_time_hint(tr: Translator) -> str:
     return tr._(
-        "🕘 Tap a change, or reply to this message with the right time, "
+        "✏️ Tap a change, or reply to this message with the right time, "
         "like <code>14:30</code> or <code>20 min ago</code>."
     )
 
