@@ -357,10 +357,7 @@ async def on_button(update: Update, context: PumpContext) -> None:
         return
     action, entry_id, now = match.group(1), int(match.group(2)), services.clock.now()
     entry = get_entry(services.db, settings.id, entry_id)
-    if entry is None:
-        await query.answer(tr._("That session is no longer in the log."))
-        return
-    if action == "undo":
+    if action == "undo" and entry is not None:
         removed = remove_session(services.db, settings, now, entry_id)
         if removed is not None:
             try:
@@ -368,26 +365,29 @@ async def on_button(update: Update, context: PumpContext) -> None:
                 await mark_removed(context, settings, removed)
             finally:
                 await services.sessions_changed(context.application, settings.id)
-        return
-    if action in ("fix", "done"):
-        await query.answer()
+            return
+    elif action in ("fix", "done") and entry is not None:
         logged = confirmation_for(services.db, settings, entry_id, now)
         if logged is not None:
+            await query.answer()
             await show_confirmation(context, settings, logged, fixing=action == "fix")
-        return
-    moment = entry.started_at + timedelta(minutes=int(match.group(3)))
-    try:
-        logged = move_session(services.db, settings, entry_id, moment, now)
-    except MoveRefused as refused:
-        await query.answer(problem_text(refused.problem, settings))
-        return
-    if logged is None:
-        return
-    try:
-        await query.answer(time_changed(settings, moment, now))
-        await show_confirmation(context, settings, logged, fixing=True)
-    finally:
-        await services.sessions_changed(context.application, settings.id)
+            return
+    elif action == "shift" and entry is not None:
+        moment = entry.started_at + timedelta(minutes=int(match.group(3)))
+        try:
+            logged = move_session(services.db, settings, entry_id, moment, now)
+        except MoveRefused as refused:
+            await query.answer(problem_text(refused.problem, settings))
+            return
+        if logged is not None:
+            try:
+                await query.answer(time_changed(settings, moment, now))
+                await show_confirmation(context, settings, logged, fixing=True)
+            finally:
+                await services.sessions_changed(context.application, settings.id)
+            return
+    # Gone (undone, or another chat's id in forged data): nothing changes.
+    await query.answer(tr._("That session is no longer in the log."))
 
 
 def register(application: PumpApplication) -> None:

@@ -210,6 +210,13 @@ async def test_undo_button_removes_that_session_and_says_so(
         c.method == "answerCallbackQuery" and c.params.get("text") == "Removed." for c in calls
     )
     assert changes == [PARENT_CHAT, PARENT_CHAT]
+    [entry_data] = [
+        b["callback_data"] for b in confirmation.buttons if "undo" in b["callback_data"]
+    ]
+    calls = await bot.tap(entry_data, confirmation.message_id)  # a stale second tap
+    answer = next(c for c in calls if c.method == "answerCallbackQuery")
+    assert "no longer in the log" in answer.params["text"]
+    assert len(changes) == 2
 
 
 async def test_undo_command_removes_the_entry_logged_last(
@@ -224,6 +231,8 @@ async def test_undo_command_removes_the_entry_logged_last(
     assert [e.total_ml for e in entries(bot)] == [120]
     assert "Removed 90" in bot.message_text(second.message_id)  # its buttons are gone too
     assert changes == [PARENT_CHAT] * 3
+    await bot.edit(bot.last_user_message_id, "/undo ")  # editing /undo does not undo again
+    assert [e.total_ml for e in entries(bot)] == [120]
 
 
 async def test_angre_in_bokmaal_and_nothing_to_undo(bot: BotHarness) -> None:
