@@ -81,6 +81,10 @@ class SessionRepo:
         self.session.flush()
         return entry
 
+    def save(self, entry: PumpSession) -> PumpSession:
+        """Write the changes made to an entry of this chat."""
+        return self.add(entry)
+
     def get(self, entry_id: int) -> PumpSession | None:
         entry = self.session.get(PumpSession, entry_id)
         return entry if entry is not None and entry.chat_id == self.chat_id else None
@@ -88,6 +92,14 @@ class SessionRepo:
     def by_source_message(self, message_id: int) -> PumpSession | None:
         query = select(PumpSession).where(
             PumpSession.chat_id == self.chat_id, PumpSession.source_message_id == message_id
+        )
+        return self.session.exec(query).first()
+
+    def by_confirmation_message(self, message_id: int) -> PumpSession | None:
+        """The entry whose confirmation is this bot message."""
+        query = select(PumpSession).where(
+            PumpSession.chat_id == self.chat_id,
+            PumpSession.confirmation_message_id == message_id,
         )
         return self.session.exec(query).first()
 

@@ -127,7 +127,8 @@ class QuestionFilter(filters.MessageFilter):
     __slots__ = ()
 
     def filter(self, message: Message) -> bool:
-        return bool(message.text) and is_question_any_language(message.text)
+        # A note after '#' may ask something ("120 #is this low?"); the log itself does not.
+        return bool(message.text) and is_question_any_language(message.text.split("#", 1)[0])
 
 
 QUESTION = QuestionFilter(name="tips.QUESTION")

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from telegram.ext import MessageHandler, filters
 
 from bot.catalogues import problems, read_catalogue
 from bot.i18n import LANGUAGES, translator
@@ -448,21 +447,28 @@ async def test_tips_with_words_answers_straight_away(bot: BotHarness) -> None:
 
 
 async def test_a_question_never_reaches_logging_or_becomes_a_log(bot: BotHarness) -> None:
-    """Stands in for the logging feature's catch-all: registered after tips, as in FEATURES."""
-    reached: list[str] = []
-
-    async def catch_all(update, context) -> None:  # type: ignore[no-untyped-def]
-        reached.append(update.effective_message.text)
-
-    bot.app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, catch_all))
+    """Tips sits before logging in FEATURES: questions get tips, log-like text goes on."""
     for text in ["blod i melken", "how much should I pump?", "is it raining?", "120 ml?"]:
-        await bot.say(text)
-    for text in LOG_LIKE:
-        await bot.feed(bot.telegram.message_update(PARENT_CHAT, text, bot.telegram.user(1, "en")))
-    assert reached == LOG_LIKE
+        reply = await bot.say(text)
+        assert topic_buttons(reply) or any(
+            b["callback_data"].startswith("tip:") for b in reply.buttons
+        )
     with bot.services.db.session() as session:
         now = bot.clock.now()
-        assert SessionRepo(session, PARENT_CHAT).between(now - timedelta(days=1), now) == []
+        assert SessionRepo(session, PARENT_CHAT).between(now - timedelta(days=8), now) == []
+    for text in LOG_LIKE:
+        calls = await bot.feed(
+            bot.telegram.message_update(PARENT_CHAT, text, bot.telegram.user(1, "en"))
+        )
+        tip_buttons = [b for c in calls for b in c.buttons if b["callback_data"].startswith("tip:")]
+        assert tip_buttons == [], text
+    reply = await bot.say("120 #is this low?")
+    assert not any(b["callback_data"].startswith("tip:") for b in reply.buttons)
+    with bot.services.db.session() as session:
+        logged = SessionRepo(session, PARENT_CHAT).between(
+            now - timedelta(days=8), now + timedelta(minutes=1)
+        )
+        assert [entry.note for entry in logged][-1] == "is this low?"
 
 
 async def test_forged_tip_buttons_change_nothing(bot: BotHarness) -> None:

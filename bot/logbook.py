@@ -1,0 +1,479 @@
+"""The chat's log book: storing parsed sessions, and every text that shows one.
+
+Plain functions over the database and a chat's settings, with no Telegram objects, so the
+logging handlers, reminders ("log now") and stats can all store and show sessions the same way.
+Text is HTML: anything the user typed (notes, names) is escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.chats import ChatSettings
+from bot.daybook import day_totals, local_day, today_range
+from bot.db import Database
+from bot.formatting import format_clock, format_day, format_minutes, format_volume
+from bot.i18n import N_, Translator
+from bot.models import Method, PumpSession
+from bot.parsing import (
+    DURATION_MAX_MIN,
+    MAX_AGE,
+    SESSION_MAX_ML,
+    SIDE_MAX_ML,
+    LogProblem,
+    ParsedLog,
+    Problem,
+)
+from bot.repo import SessionRepo
+
+NAME_MAX_CHARS = 128
+METHOD_NAMES = {Method.PUMP: N_("pump"), Method.HAND: N_("hand expression")}
+
+
+def is_shared(settings: ChatSettings) -> bool:
+    """Group chats (negative ids in Telegram) share one log, so entries show who logged them."""
+    return settings.id < 0
+
+
+# -- rendering -----------------------------------------------------------------------------
+
+
+def when_phrase(moment: datetime, settings: ChatSettings, now: datetime) -> str:
+    """`today at 09:40`, `yesterday at 23:00` or `8 Mar 2026 at 23:00`, in the chat's zone."""
+    tr, tz = settings.tr, settings.tz
+    clock = format_clock(moment, tz, tr.locale)
+    days_back = (local_day(now, tz) - local_day(moment, tz)).days
+    if days_back == 0:
+        return tr._("today at {time}", time=clock)
+    if days_back == 1:
+        return tr._("yesterday at {time}", time=clock)
+    return tr._("{day} at {time}", day=format_day(moment, tz, tr.locale), time=clock)
+
+
+def volume(ml: float, settings: ChatSettings) -> str:
+    return format_volume(ml, settings.unit, settings.tr.locale)
+
+
+def sides_phrase(session: PumpSession, settings: ChatSettings) -> str | None:
+    tr = settings.tr
+    left, right = session.left_ml, session.right_ml
+    if left is not None and right is not None:
+        left_text, right_text = volume(left, settings), volume(right, settings)
+        return tr._("Left {left} · right {right}", left=left_text, right=right_text)
+    if left is not None:
+        return tr._("Left side only: {left}", left=volume(left, settings))
+    if right is not None:
+        return tr._("Right side only: {right}", right=volume(right, settings))
+    return None
+
+
+def method_name(method: Method | str, tr: Translator) -> str:
+    return tr._(METHOD_NAMES[Method(method)])
+
+
+def session_details(session: PumpSession, settings: ChatSettings) -> list[str]:
+    """The lines under a session's headline: sides, duration, method, note, who logged it."""
+    tr, tz = settings.tr, settings.tz
+    lines = []
+    sides = sides_phrase(session, settings)
+    if sides:
+        lines.append(f"↔️ {sides}")
+    if session.duration_min:
+        end = session.started_at + timedelta(minutes=session.duration_min)
+        lines.append(
+            "⏱ "
+            + tr._(
+                "Duration: {duration} ({start}–{end})",
+                duration=format_minutes(session.duration_min, tr),
+                start=format_clock(session.started_at, tz, tr.locale),
+                end=format_clock(end, tz, tr.locale),
+            )
+        )
+    icon = "🤲" if session.method == Method.HAND else "🍼"
+    lines.append(f"{icon} " + tr._("Method: {method}", method=method_name(session.method, tr)))
+    if session.note:
+        lines.append(f"📝 {html.escape(session.note)}")
+    if is_shared(settings) and session.logged_by_name:
+        lines.append("👤 " + tr._("Logged by {name}", name=html.escape(session.logged_by_name)))
+    return lines
+
+
+def describe_session(session: PumpSession, settings: ChatSettings, now: datetime) -> str:
+    """A session in full: `130 ml today at 09:40`, then its details, one per line."""
+    headline = settings.tr._(
+        "{total} {when}",
+        total=volume(session.total_ml, settings),
+        when=when_phrase(session.started_at, settings, now),
+    )
+    return "\n".join([headline, *session_details(session, settings)])
+
+
+def session_line(session: PumpSession, settings: ChatSettings) -> str:
+    """A session on one line, for lists: `09:40 · 130 ml · L 60 ml · R 70 ml · 20 min`."""
+    tr = settings.tr
+    parts = [
+        format_clock(session.started_at, settings.tz, tr.locale),
+        f"<b>{volume(session.total_ml, settings)}</b>",
+    ]
+    if session.left_ml is not None:
+        parts.append(tr._("L {left}", left=volume(session.left_ml, settings)))
+    if session.right_ml is not None:
+        parts.append(tr._("R {right}", right=volume(session.right_ml, settings)))
+    if session.duration_min:
+        parts.append(format_minutes(session.duration_min, tr))
+    if session.method == Method.HAND:
+        parts.append(method_name(session.method, tr))
+    if is_shared(settings) and session.logged_by_name:
+        parts.append(html.escape(session.logged_by_name))
+    if session.note:
+        parts.append(f"📝 {html.escape(session.note)}")
+    return " · ".join(parts)
+
+
+def today_line(sessions: Sequence[PumpSession], settings: ChatSettings) -> str:
+    totals = day_totals(sessions)
+    return "📊 " + settings.tr.ngettext(
+        "Today: {total} in {n} session.",
+        "Today: {total} in {n} sessions.",
+        totals.count,
+        total=volume(totals.total_ml, settings),
+    )
+
+
+def confirmation_text(
+    db_session: Session, settings: ChatSettings, entry: PumpSession, now: datetime
+) -> str:
+    """What the bot says after logging or changing a session: the session as understood,
+    today's running total, and the time since the session before it."""
+    tr = settings.tr
+    repo = SessionRepo(db_session, settings.id)
+    headline = "✅ " + tr._(
+        "Logged {total} {when}.",
+        total=volume(entry.total_ml, settings),
+        when=when_phrase(entry.started_at, settings, now),
+    )
+    lines = [headline, *session_details(entry, settings), ""]
+    lines.append(today_line(repo.between(*today_range(now, settings.tz)), settings))
+    previous = repo.latest(before=entry.started_at)
+    if previous is None:
+        lines.append("🕘 " + tr._("This is the first session in the log."))
+    else:
+        minutes = int((entry.started_at - previous.started_at).total_seconds() // 60)
+        lines.append(
+            "🕘 "
+            + tr._(
+                "{interval} after the previous session.",
+                interval=format_minutes(minutes, tr),
+            )
+        )
+    return "\n".join(lines)
+
+
+def today_text(db: Database, settings: ChatSettings, now: datetime) -> str:
+    """Today's sessions in the chat's local day, with per-side totals."""
+    tr = settings.tr
+    with db.session() as db_session:
+        sessions = SessionRepo(db_session, settings.id).between(*today_range(now, settings.tz))
+    if not sessions:
+        return tr._(
+            "Nothing logged today yet. Send an amount like <code>120 ml</code> to log a session."
+        )
+    totals = day_totals(sessions)
+    unsplit = sum(s.total_ml for s in sessions if s.left_ml is None and s.right_ml is None)
+    header = "📊 " + tr.ngettext(
+        "<b>Today, {day}</b>: {total} in {n} session.",
+        "<b>Today, {day}</b>: {total} in {n} sessions.",
+        totals.count,
+        day=format_day(now, settings.tz, tr.locale),
+        total=volume(totals.total_ml, settings),
+    )
+    sides = {
+        "left": volume(totals.left_ml, settings),
+        "right": volume(totals.right_ml, settings),
+    }
+    if not totals.left_ml and not totals.right_ml:
+        side_line = None  # no session was split by side
+    elif unsplit:
+        side_line = tr._(
+            "Left {left} · right {right} · not split by side {other}",
+            other=volume(unsplit, settings),
+            **sides,
+        )
+    else:
+        side_line = tr._("Left {left} · right {right}", **sides)
+    lines = [header, *([f"↔️ {side_line}"] if side_line else []), ""]
+    lines += [f"• {session_line(session, settings)}" for session in sessions]
+    return "\n".join(lines)
+
+
+def last_text(db: Database, settings: ChatSettings, now: datetime) -> str:
+    tr = settings.tr
+    with db.session() as db_session:
+        latest = SessionRepo(db_session, settings.id).latest()
+    if latest is None:
+        return tr._("Nothing is logged yet. Send an amount like <code>120 ml</code> to start.")
+    minutes = max(0, int((now - latest.started_at).total_seconds() // 60))
+    total = volume(latest.total_ml, settings)
+    when = when_phrase(latest.started_at, settings, now)
+    if minutes < 1:
+        headline = tr._("Latest session: {total} {when} (just now).", total=total, when=when)
+    else:
+        headline = tr._(
+            "Latest session: {total} {when} ({ago} ago).",
+            total=total,
+            when=when,
+            ago=format_minutes(minutes, tr),
+        )
+    return "\n".join([f"🍼 {headline}", *session_details(latest, settings)])
+
+
+def examples_text(tr: Translator, *, command: bool) -> str:
+    """Three example logs in the chat's language, written as commands for /log."""
+    if command:
+        return tr._(
+            "Write the amount after the command, like one of these:\n"
+            "<code>/log 120 ml</code>\n"
+            "<code>/log L 60 R 70 20min</code>\n"
+            "<code>/log 90 ml at 14:30 #evening</code>"
+        )
+    return tr._(
+        "Send it like one of these:\n"
+        "<code>120 ml</code>\n"
+        "<code>L 60 R 70 20min</code>\n"
+        "<code>90 ml at 14:30 #evening</code>"
+    )
+
+
+def example_logs(text: str) -> list[str]:
+    """The example messages inside a reply (what is in <code>), without a leading command."""
+    examples = re.findall(r"<code>(.*?)</code>", text)
+    return [re.sub(r"^/\w+\s+", "", example) for example in examples]
+
+
+def problem_text(problem: LogProblem, settings: ChatSettings) -> str:
+    """Why a message could not be logged, in one or two sentences."""
+    tr = settings.tr
+    kind = problem.kind
+    if kind == Problem.MISSING_AMOUNT:
+        return tr._(
+            "I didn't find an amount. Add how much you pumped, like <code>120 ml</code> "
+            "or <code>L 60 R 70</code>."
+        )
+    if kind == Problem.SIDE_TOO_LARGE:
+        return tr._(
+            "I can log up to {limit} per side, and this is more.",
+            limit=volume(SIDE_MAX_ML, settings),
+        )
+    if kind == Problem.TOTAL_TOO_LARGE:
+        return tr._(
+            "I can log up to {limit} per session, and this is more. "
+            "If the unit is wrong, change it with /units.",
+            limit=volume(SESSION_MAX_ML, settings),
+        )
+    if kind == Problem.DURATION_TOO_LONG:
+        return tr._(
+            "I can log sessions up to {limit} long, and this is longer.",
+            limit=format_minutes(DURATION_MAX_MIN, tr),
+        )
+    if kind == Problem.TOO_FAR_BACK:
+        return tr.ngettext(
+            "I can log sessions from the last {n} day, and this is further back.",
+            "I can log sessions from the last {n} days, and this is further back.",
+            MAX_AGE.days,
+        )
+    if kind == Problem.IN_FUTURE:
+        return tr._("That time hasn't come yet today.")
+    return tr._("I couldn't read that as a pumping session.")
+
+
+def refusal_text(problem: LogProblem, settings: ChatSettings, *, command: bool = False) -> str:
+    """The reply to a new message that cannot be logged: what is wrong, and that nothing
+    was saved."""
+    tr = settings.tr
+    if problem.kind == Problem.UNREADABLE:
+        return (
+            tr._("I couldn't read that as a pumping session, so nothing was saved.")
+            + "\n"
+            + examples_text(tr, command=command)
+        )
+    return problem_text(problem, settings) + " " + tr._("Nothing was saved.")
+
+
+def edit_refusal_text(problem: LogProblem, settings: ChatSettings) -> str:
+    """The reply to an edited message that cannot be read: the entry stays as it was."""
+    return (
+        problem_text(problem, settings)
+        + " "
+        + settings.tr._("I kept the logged session as it was.")
+    )
+
+
+# -- storing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Logged:
+    """A stored (or changed) session and the confirmation to show for it."""
+
+    entry: PumpSession
+    text: str
+
+
+def new_entry(
+    parsed: ParsedLog,
+    chat_id: int,
+    *,
+    logged_by_id: int | None = None,
+    logged_by_name: str | None = None,
+    source_message_id: int | None = None,
+) -> PumpSession:
+    entry = PumpSession(
+        chat_id=chat_id,
+        started_at=parsed.started_at,
+        total_ml=parsed.total_ml,
+        logged_by_id=logged_by_id,
+        logged_by_name=logged_by_name[:NAME_MAX_CHARS] if logged_by_name else None,
+        source_message_id=source_message_id,
+    )
+    apply_parsed(entry, parsed)
+    return entry
+
+
+def apply_parsed(entry: PumpSession, parsed: ParsedLog) -> None:
+    """Make an entry say what the (edited) message says; who logged it and where stay."""
+    entry.started_at = parsed.started_at
+    entry.total_ml = parsed.total_ml
+    entry.left_ml = parsed.left_ml
+    entry.right_ml = parsed.right_ml
+    entry.duration_min = parsed.duration_min
+    entry.method = parsed.method
+    entry.note = parsed.note
+
+
+def record_session(
+    db: Database,
+    settings: ChatSettings,
+    parsed: ParsedLog,
+    now: datetime,
+    *,
+    logged_by_id: int | None = None,
+    logged_by_name: str | None = None,
+    source_message_id: int | None = None,
+) -> Logged:
+    """Store a parsed session (the chat row must exist) and word its confirmation.
+
+    Callers show the text, save its message id with `set_confirmation`, and then call
+    `services.sessions_changed`.
+    """
+    entry = new_entry(
+        parsed,
+        settings.id,
+        logged_by_id=logged_by_id,
+        logged_by_name=logged_by_name,
+        source_message_id=source_message_id,
+    )
+    entry.created_at = now  # the bot's clock, so "logged last" (undo) follows it
+    with db.session() as db_session:
+        SessionRepo(db_session, settings.id).add(entry)
+        return Logged(entry, confirmation_text(db_session, settings, entry, now))
+
+
+def revise_session(
+    db: Database, settings: ChatSettings, entry_id: int, parsed: ParsedLog, now: datetime
+) -> Logged | None:
+    """Replace what an entry says (its message was edited); None if it is gone."""
+    with db.session() as db_session:
+        repo = SessionRepo(db_session, settings.id)
+        entry = repo.get(entry_id)
+        if entry is None:
+            return None
+        apply_parsed(entry, parsed)
+        repo.save(entry)
+        return Logged(entry, confirmation_text(db_session, settings, entry, now))
+
+
+class MoveRefused(Exception):
+    """A new time that would be in the future or too far back."""
+
+    def __init__(self, problem: LogProblem) -> None:
+        super().__init__(problem.kind.value)
+        self.problem = problem
+
+
+def confirmation_for(
+    db: Database, settings: ChatSettings, entry_id: int, now: datetime
+) -> Logged | None:
+    """An entry's confirmation as it reads now; None if the entry is gone."""
+    with db.session() as db_session:
+        entry = SessionRepo(db_session, settings.id).get(entry_id)
+        if entry is None:
+            return None
+        return Logged(entry, confirmation_text(db_session, settings, entry, now))
+
+
+def move_session(
+    db: Database, settings: ChatSettings, entry_id: int, started_at: datetime, now: datetime
+) -> Logged | None:
+    """Give an entry a new start time; None if it is gone. Raises MoveRefused out of range."""
+    if started_at > now:
+        raise MoveRefused(LogProblem(Problem.IN_FUTURE))
+    if now - started_at > MAX_AGE:
+        raise MoveRefused(LogProblem(Problem.TOO_FAR_BACK))
+    with db.session() as db_session:
+        repo = SessionRepo(db_session, settings.id)
+        entry = repo.get(entry_id)
+        if entry is None:
+            return None
+        entry.started_at = started_at
+        repo.save(entry)
+        return Logged(entry, confirmation_text(db_session, settings, entry, now))
+
+
+def remove_session(
+    db: Database, settings: ChatSettings, now: datetime, entry_id: int | None = None
+) -> Logged | None:
+    """Delete one entry (by id, or the one logged last); the text says what was removed."""
+    tr = settings.tr
+    with db.session() as db_session:
+        repo = SessionRepo(db_session, settings.id)
+        entry = repo.latest_logged() if entry_id is None else repo.get(entry_id)
+        if entry is None:
+            return None
+        repo.delete(entry)
+        removed = "↩️ " + tr._(
+            "Removed {total} {when}.",
+            total=volume(entry.total_ml, settings),
+            when=when_phrase(entry.started_at, settings, now),
+        )
+        sessions = repo.between(*today_range(now, settings.tz))
+        return Logged(entry, "\n".join([removed, today_line(sessions, settings)]))
+
+
+def set_confirmation(db: Database, chat_id: int, entry_id: int, message_id: int) -> None:
+    with db.session() as db_session:
+        repo = SessionRepo(db_session, chat_id)
+        entry = repo.get(entry_id)
+        if entry is not None:
+            entry.confirmation_message_id = message_id
+            repo.save(entry)
+
+
+def entry_for_source(db: Database, chat_id: int, message_id: int) -> PumpSession | None:
+    with db.session() as db_session:
+        return SessionRepo(db_session, chat_id).by_source_message(message_id)
+
+
+def entry_for_confirmation(db: Database, chat_id: int, message_id: int) -> PumpSession | None:
+    with db.session() as db_session:
+        return SessionRepo(db_session, chat_id).by_confirmation_message(message_id)
+
+
+def get_entry(db: Database, chat_id: int, entry_id: int) -> PumpSession | None:
+    with db.session() as db_session:
+        return SessionRepo(db_session, chat_id).get(entry_id)

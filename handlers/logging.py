@@ -1,0 +1,414 @@
+"""Logging sessions by message: plain text, /log, edits, Undo and Fix time, /today, /last.
+
+The parsing and the wording live in `bot/parsing.py` and `bot/logbook.py`; this module reads
+updates, calls them, and shows the result. `store_and_confirm` is the one way to log a session
+and show its confirmation; other features (a reminder's "log now") call it too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from datetime import datetime, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.app import PumpApplication
+from bot.chats import ChatSettings
+from bot.commands import MenuCommand
+from bot.formatting import format_minutes
+from bot.i18n import N_, Translator
+from bot.logbook import (
+    Logged,
+    MoveRefused,
+    confirmation_for,
+    edit_refusal_text,
+    entry_for_confirmation,
+    entry_for_source,
+    examples_text,
+    get_entry,
+    last_text,
+    move_session,
+    problem_text,
+    record_session,
+    refusal_text,
+    remove_session,
+    revise_session,
+    set_confirmation,
+    today_text,
+    when_phrase,
+)
+from bot.models import PumpSession
+from bot.parsing import LogProblem, ParsedLog, Problem, parse_log, parse_time
+from bot.services import PumpContext
+from handlers.common import chat_settings
+
+MENU_COMMANDS = [
+    MenuCommand("log", N_("Log a session, like /log 120 or /log L 60 R 70"), nb_name="logg"),
+    MenuCommand("today", N_("Today's sessions and totals"), nb_name="idag"),
+    MenuCommand("last", N_("The latest session"), nb_name="siste"),
+    MenuCommand("undo", N_("Remove the entry logged last"), nb_name="angre"),
+]
+
+LOG_COMMANDS = ("log", "logg")
+LOG_COMMAND = re.compile(r"^/(?:log|logg)(?:@\w+)?(?=\s|$)", re.IGNORECASE)
+# Callback data: log:<action>:<entry id>[:<minutes>]. Ids are looked up in the tapping chat.
+BUTTON = re.compile(r"^log:(undo|fix|done|shift):([0-9]{1,18})(?::(-?[0-9]{1,3}))?$")
+SHIFTS = (-15, -30, -60, 15)
+
+
+# -- keyboards -----------------------------------------------------------------------------
+
+
+def confirmation_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("↩️ " + tr._("Undo"), callback_data=f"log:undo:{entry_id}"),
+                InlineKeyboardButton("🕘 " + tr._("Fix time"), callback_data=f"log:fix:{entry_id}"),
+            ]
+        ]
+    )
+
+
+def shift_label(minutes: int, tr: Translator) -> str:
+    return ("+" if minutes > 0 else "−") + format_minutes(abs(minutes), tr)
+
+
+def fix_time_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    shifts = [
+        InlineKeyboardButton(shift_label(m, tr), callback_data=f"log:shift:{entry_id}:{m}")
+        for m in SHIFTS
+    ]
+    return InlineKeyboardMarkup(
+        [
+            shifts,
+            [
+                InlineKeyboardButton("↩️ " + tr._("Undo"), callback_data=f"log:undo:{entry_id}"),
+                InlineKeyboardButton("✔️ " + tr._("Done"), callback_data=f"log:done:{entry_id}"),
+            ],
+        ]
+    )
+
+
+def fix_time_hint(tr: Translator) -> str:
+    return tr._(
+        "✏️ Tap a change, or reply to this message with the right time, "
+        "like <code>14:30</code> or <code>20 min ago</code>."
+    )
+
+
+# -- showing and storing -------------------------------------------------------------------
+
+
+def written_at(message: Message, now: datetime) -> datetime:
+    """When the parent wrote the message: its date, unless the clocks disagree."""
+    return min(message.date, now) if message.date else now
+
+
+def parse_message(
+    text: str, message: Message, settings: ChatSettings, now: datetime
+) -> ParsedLog | LogProblem:
+    return parse_log(text, settings.language, settings.unit, written_at(message, now), settings.tz)
+
+
+async def store_and_confirm(
+    context: PumpContext,
+    settings: ChatSettings,
+    parsed: ParsedLog,
+    *,
+    user: User | None = None,
+    source: Message | None = None,
+) -> PumpSession:
+    """Store a session, then confirm it (as a reply to `source`, if given) with Undo and Fix
+    time buttons. The entry is written before the confirmation is sent."""
+    services = context.services
+    logged = record_session(
+        services.db,
+        settings,
+        parsed,
+        services.clock.now(),
+        logged_by_id=user.id if user else None,
+        logged_by_name=user.full_name if user else None,
+        source_message_id=source.message_id if source else None,
+    )
+    entry = logged.entry
+    assert entry.id is not None
+    keyboard = confirmation_keyboard(entry.id, settings.tr)
+    try:
+        if source is not None:
+            sent = await source.reply_text(logged.text, reply_markup=keyboard)
+        else:
+            sent = await context.bot.send_message(settings.id, logged.text, reply_markup=keyboard)
+        set_confirmation(services.db, settings.id, entry.id, sent.message_id)
+        entry.confirmation_message_id = sent.message_id
+    finally:
+        await services.sessions_changed(context.application, settings.id)
+    return entry
+
+
+async def show_confirmation(
+    context: PumpContext, settings: ChatSettings, logged: Logged, *, fixing: bool = False
+) -> None:
+    """Update the entry's confirmation in place; send a new one if it cannot be edited."""
+    entry = logged.entry
+    assert entry.id is not None
+    tr = settings.tr
+    text = logged.text + ("\n\n" + fix_time_hint(tr) if fixing else "")
+    keyboard = (fix_time_keyboard if fixing else confirmation_keyboard)(entry.id, tr)
+    if entry.confirmation_message_id is not None:
+        try:
+            await context.bot.edit_message_text(
+                text,
+                chat_id=settings.id,
+                message_id=entry.confirmation_message_id,
+                reply_markup=keyboard,
+            )
+            return
+        except BadRequest as error:
+            if "not modified" in error.message.lower():
+                return
+        except TelegramError:
+            pass  # too old or deleted: a fresh confirmation below
+    sent = await context.bot.send_message(settings.id, text, reply_markup=keyboard)
+    set_confirmation(context.services.db, settings.id, entry.id, sent.message_id)
+
+
+async def mark_removed(context: PumpContext, settings: ChatSettings, removed: Logged) -> None:
+    """Turn a removed entry's confirmation into the removal note, without buttons."""
+    message_id = removed.entry.confirmation_message_id
+    if message_id is None:
+        return
+    # If the confirmation is gone or too old, the reply already says what was removed.
+    with contextlib.suppress(TelegramError):
+        await context.bot.edit_message_text(
+            removed.text, chat_id=settings.id, message_id=message_id
+        )
+
+
+async def log_text(
+    update: Update, context: PumpContext, settings: ChatSettings, text: str, *, command: bool
+) -> None:
+    """Log what a new message says, or say why not."""
+    message = update.effective_message
+    parsed = parse_message(text, message, settings, context.services.clock.now())
+    if isinstance(parsed, LogProblem):
+        if parsed.kind == Problem.UNREADABLE and not command and "?" in text:
+            return  # a question the tips feature did not take; examples would not answer it
+        await message.reply_text(refusal_text(parsed, settings, command=command))
+        return
+    if entry_for_source(context.services.db, settings.id, message.message_id) is not None:
+        await revise_from(update, context, settings, parsed)  # Telegram delivered it twice
+        return
+    await store_and_confirm(context, settings, parsed, user=update.effective_user, source=message)
+
+
+async def revise_from(
+    update: Update, context: PumpContext, settings: ChatSettings, parsed: ParsedLog
+) -> None:
+    services = context.services
+    entry = entry_for_source(services.db, settings.id, update.effective_message.message_id)
+    if entry is None or entry.id is None:
+        return
+    logged = revise_session(services.db, settings, entry.id, parsed, services.clock.now())
+    if logged is None:
+        return
+    try:
+        await show_confirmation(context, settings, logged)
+    finally:
+        await services.sessions_changed(context.application, settings.id)
+
+
+# -- handlers ------------------------------------------------------------------------------
+
+
+async def log_command(update: Update, context: PumpContext) -> None:
+    """`/log 120` (or `/logg`): works in every chat, also groups with privacy mode on."""
+    if update.edited_message is not None:
+        await on_edited(update, context)
+        return
+    settings = chat_settings(update, context)
+    text = LOG_COMMAND.sub("", update.effective_message.text or "", count=1).strip()
+    if not text:
+        await update.effective_message.reply_text(examples_text(settings.tr, command=True))
+        return
+    await log_text(update, context, settings, text, command=True)
+
+
+async def on_text(update: Update, context: PumpContext) -> None:
+    """A plain message: a new time for a confirmation it replies to, or (in a private
+    chat) a session to log."""
+    message = update.effective_message
+    reply_to = message.reply_to_message
+    if reply_to is not None and reply_to.from_user and reply_to.from_user.id == context.bot.id:
+        settings = chat_settings(update, context)
+        entry = entry_for_confirmation(context.services.db, settings.id, reply_to.message_id)
+        if entry is not None and await fix_time_by_reply(update, context, settings, entry):
+            return
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return  # in groups, family chatter is not a log: /log is
+    await log_text(update, context, chat_settings(update, context), message.text, command=False)
+
+
+async def fix_time_by_reply(
+    update: Update, context: PumpContext, settings: ChatSettings, entry: PumpSession
+) -> bool:
+    """`14:30` in reply to a confirmation moves that session; False if the text is no time."""
+    services = context.services
+    message = update.effective_message
+    now = services.clock.now()
+    moment = parse_time(message.text or "", written_at(message, now), settings.tz)
+    if moment is None or entry.id is None:
+        return False
+    if isinstance(moment, LogProblem):
+        await message.reply_text(edit_refusal_text(moment, settings))
+        return True
+    try:
+        logged = move_session(services.db, settings, entry.id, moment, now)
+    except MoveRefused as refused:
+        await message.reply_text(edit_refusal_text(refused.problem, settings))
+        return True
+    if logged is None:
+        return False
+    try:
+        await show_confirmation(context, settings, logged)
+        await message.reply_text(time_changed(settings, moment, now))
+    finally:
+        await services.sessions_changed(context.application, settings.id)
+    return True
+
+
+def time_changed(settings: ChatSettings, moment: datetime, now: datetime) -> str:
+    return settings.tr._("Time changed to {when}.", when=when_phrase(moment, settings, now))
+
+
+async def on_edited(update: Update, context: PumpContext) -> None:
+    """An edited message: the entry it logged now says what the message says."""
+    message = update.edited_message
+    if message is None or not message.text:
+        return
+    text = message.text
+    is_command = bool(LOG_COMMAND.match(text))
+    if text.startswith("/") and not is_command:
+        return
+    text = LOG_COMMAND.sub("", text, count=1).strip()
+    services = context.services
+    settings = chat_settings(update, context)
+    entry = entry_for_source(services.db, settings.id, message.message_id)
+    parsed = parse_message(text, message, settings, services.clock.now())
+    if entry is None:
+        # Maybe the first version could not be read; the edit can be logged now.
+        private = update.effective_chat.type == ChatType.PRIVATE
+        if isinstance(parsed, ParsedLog) and (private or is_command):
+            user = message.from_user
+            await store_and_confirm(context, settings, parsed, user=user, source=message)
+        return
+    if isinstance(parsed, LogProblem):
+        await message.reply_text(edit_refusal_text(parsed, settings))
+        return
+    await revise_from(update, context, settings, parsed)
+
+
+async def undo_command(update: Update, context: PumpContext) -> None:
+    """`/undo` (`/angre`): remove the entry logged last and say what it was."""
+    settings = chat_settings(update, context)
+    services = context.services
+    removed = remove_session(services.db, settings, services.clock.now())
+    if removed is None:
+        await update.effective_message.reply_text(settings.tr._("There is nothing to undo."))
+        return
+    try:
+        await update.effective_message.reply_text(removed.text)
+        await mark_removed(context, settings, removed)
+    finally:
+        await services.sessions_changed(context.application, settings.id)
+
+
+async def today_command(update: Update, context: PumpContext) -> None:
+    """`/today` (`/idag`): today's sessions in the chat's time zone, with per-side totals."""
+    settings = chat_settings(update, context)
+    services = context.services
+    await update.effective_message.reply_text(
+        today_text(services.db, settings, services.clock.now())
+    )
+
+
+async def last_command(update: Update, context: PumpContext) -> None:
+    """`/last` (`/siste`): the latest session and how long ago it was."""
+    settings = chat_settings(update, context)
+    services = context.services
+    await update.effective_message.reply_text(
+        last_text(services.db, settings, services.clock.now())
+    )
+
+
+async def on_button(update: Update, context: PumpContext) -> None:
+    """Undo, Fix time, a time shift or Done on a confirmation."""
+    query = update.callback_query
+    settings = chat_settings(update, context)
+    tr = settings.tr
+    services = context.services
+    match = BUTTON.match(query.data or "")
+    if match is None or (match.group(1) == "shift" and int(match.group(3) or 0) not in SHIFTS):
+        await query.answer(tr._("That button is out of date."))
+        return
+    action, entry_id, now = match.group(1), int(match.group(2)), services.clock.now()
+    entry = get_entry(services.db, settings.id, entry_id)
+    if action == "undo" and entry is not None:
+        removed = remove_session(services.db, settings, now, entry_id)
+        if removed is not None:
+            try:
+                await query.answer(tr._("Removed."))
+                await mark_removed(context, settings, removed)
+            finally:
+                await services.sessions_changed(context.application, settings.id)
+            return
+    elif action in ("fix", "done") and entry is not None:
+        logged = confirmation_for(services.db, settings, entry_id, now)
+        if logged is not None:
+            await query.answer()
+            await show_confirmation(context, settings, logged, fixing=action == "fix")
+            return
+    elif action == "shift" and entry is not None:
+        moment = entry.started_at + timedelta(minutes=int(match.group(3)))
+        try:
+            logged = move_session(services.db, settings, entry_id, moment, now)
+        except MoveRefused as refused:
+            await query.answer(problem_text(refused.problem, settings))
+            return
+        if logged is not None:
+            try:
+                await query.answer(time_changed(settings, moment, now))
+                await show_confirmation(context, settings, logged, fixing=True)
+            finally:
+                await services.sessions_changed(context.application, settings.id)
+            return
+    # Gone (undone, or another chat's id in forged data): nothing changes.
+    await query.answer(tr._("That session is no longer in the log."))
+
+
+def register(application: PumpApplication) -> None:
+    new_messages = filters.UpdateType.MESSAGE
+    # /log also receives edits of "/log 120" (CommandHandler's default), to edit the entry.
+    application.add_handler(CommandHandler(LOG_COMMANDS, log_command))
+    application.add_handler(CommandHandler(["undo", "angre"], undo_command, new_messages))
+    application.add_handler(CommandHandler(["today", "idag"], today_command, new_messages))
+    application.add_handler(CommandHandler(["last", "siste"], last_command, new_messages))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=r"^log:"))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, on_edited)
+    )
+    # Last of all text handlers: it takes any private text as a log (or a reply with a new
+    # time), so every feature that reads free text (tips' questions, ...) must come before.
+    application.add_handler(
+        MessageHandler(
+            new_messages
+            & filters.TEXT
+            & ~filters.COMMAND
+            & (filters.ChatType.PRIVATE | filters.REPLY),
+            on_text,
+        )
+    )
