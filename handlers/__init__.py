@@ -12,9 +12,9 @@ from types import ModuleType
 from typing import Any
 
 from bot.commands import MenuCommand
-from handlers import errors, settings, start
+from handlers import errors, power, reminders, settings, start
 
-FEATURES: list[ModuleType] = [start, settings]
+FEATURES: list[ModuleType] = [start, settings, reminders, power]
 
 
 def register_all(application: Any) -> None:
