@@ -51,6 +51,7 @@ SWEEP_EVERY = timedelta(minutes=5)
 JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(seconds=30)
+ERROR_BACKOFF = timedelta(minutes=5)
 LATE_WARNING = timedelta(minutes=1)
 
 
@@ -186,10 +187,23 @@ async def deliver_due(application: AnyApplication, chat_id: int) -> Outcome:
         outcome = await _deliver(application, services, chat_id, now)
     except Exception:
         log.exception("Reminder delivery for chat %s failed", chat_id)
+        _defer(services, chat_id, now)
         outcome = Outcome.FAILED
     finally:
         _rearm(application, services, chat_id)
     return outcome
+
+
+def _defer(services: Services, chat_id: int, now: datetime) -> None:
+    """After an unexpected error, try again after a backoff rather than at once (a job re-armed
+    for a time already past would run again immediately, and fail the same way)."""
+    try:
+        with services.db.session() as session:
+            row = PlanRepo(session).get(chat_id)
+            if row is not None and row.next_due_at is not None and row.next_due_at <= now:
+                PlanRepo(session).save(row, next_due_at=now + ERROR_BACKOFF)
+    except Exception:
+        log.exception("Could not defer the reminder for chat %s", chat_id)
 
 
 def _rearm(application: AnyApplication, services: Services, chat_id: int) -> None:
@@ -223,13 +237,20 @@ async def _deliver(
         plan = plan_of(row)
         decision = decide(plan, stored_due, last.started_at if last else None, now, settings.tz)
         if decision.send_for is None:
-            if decision.next_due != stored_due:
-                repo.save(row, counted_from=decision.counted_from, next_due_at=decision.next_due)
-                if decision.counted_from != plan.counted_from:
-                    log.info("Chat %s: an overdue reminder was no longer useful", chat_id)
-                    return Outcome.DROPPED
-                return Outcome.HELD
-            return Outcome.NOT_DUE
+            if decision.next_due == stored_due:
+                return Outcome.NOT_DUE
+            if decision.counted_from != plan.counted_from:
+                # Dropped as no longer useful: the plan moves on as if it had been sent.
+                repo.save(
+                    row,
+                    counted_from=decision.counted_from,
+                    next_due_at=decision.next_due,
+                    snoozed_until=None,
+                )
+                log.info("Chat %s: an overdue reminder was no longer useful", chat_id)
+                return Outcome.DROPPED
+            repo.save(row, next_due_at=decision.next_due)  # quiet hours now: wait for them
+            return Outcome.HELD
         previous = {
             "counted_from": row.counted_from,
             "snoozed_until": row.snoozed_until,

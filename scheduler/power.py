@@ -173,6 +173,7 @@ async def advance_power(application: AnyApplication, chat_id: int) -> int | None
         row = repo.get(chat_id)
         chat = ChatRepo(session).get(chat_id)
         if row is None or chat is None or row.power_started_at is None:
+            schedule_power_step(application, chat_id, None)
             return None
         started_at = row.power_started_at
         step = step_at(started_at, now)
@@ -187,9 +188,9 @@ async def advance_power(application: AnyApplication, chat_id: int) -> int | None
             repo.save(row, power_step=step)
         settings = ChatSettings.of(chat)
         plan_id = row.id or 0
-    if step < LAST_STEP:
-        schedule_power_step(application, chat_id, step_time(started_at, step + 1))
-    elif late > STALE_END:
+    next_at = step_time(started_at, step + 1) if step < LAST_STEP else None
+    schedule_power_step(application, chat_id, next_at)
+    if step == LAST_STEP and late > STALE_END:
         log.info("Chat %s: the power-pumping hour ended while the bot was away", chat_id)
         return None
     markup = cancel_keyboard(plan_id, started_at, settings) if step < LAST_STEP else None

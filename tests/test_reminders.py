@@ -13,7 +13,14 @@ import pytest
 from bot.fakeapi import ApiCall, Fault
 from bot.models import PumpSession, ReminderPlan
 from bot.repo import ChatRepo, PlanRepo, SessionRepo
-from scheduler.delivery import Outcome, deliver_due, job_name, send_due_reminders
+from scheduler.delivery import (
+    Outcome,
+    deliver_due,
+    forget_chat,
+    job_name,
+    reschedule_chat,
+    send_due_reminders,
+)
 from scheduler.plans import plan_kind_of
 from tests.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
 
@@ -136,8 +143,9 @@ async def test_once_a_day_at_a_chosen_time(bot: BotHarness) -> None:
 
 
 async def test_typed_plans_in_both_languages(bot: BotHarness) -> None:
-    reply = await bot.say("/paminn hver 2,5 time", language_code="nb")
-    assert "Hver 2 t 30 min" in reply.text
+    reply = await bot.say("/paminn hver 2,5 time", chat_id=GROUP_CHAT, language_code="nb")
+    assert "Hver 2 t 30 min, regnet fra forrige økt" in plain(reply.text)
+    assert "Neste påminnelse: 12:30" in plain(reply.text)
     reply = await bot.say("/remind kl 7 og kl 19")
     assert "Every day at 7:00 AM and 7:00 PM" in plain(reply.text)
     reply = await bot.say("/remind every 3h night 5h")
@@ -521,3 +529,50 @@ async def test_each_chat_has_its_own_job(bot: BotHarness) -> None:
     assert job_time(bot, GROUP_CHAT) == oslo(2026, 3, 10, 12, 0)
     sent = await fire(bot, GROUP_CHAT)
     assert len(sent) == 1 and all_reminders(bot) == []
+
+
+async def test_the_hooks_are_registered_under_their_names(bot: BotHarness) -> None:
+    assert reschedule_chat in bot.services.sessions_changed_hooks
+    assert forget_chat in bot.services.chat_forgotten_hooks
+
+
+async def test_a_sweep_runs_every_few_minutes_without_a_misfire_limit(bot: BotHarness) -> None:
+    sweeps = bot.app.job_queue.get_jobs_by_name("reminders:sweep")
+    assert len(sweeps) == 1 and sweeps[0].job.misfire_grace_time is None
+
+
+async def test_a_changed_time_zone_moves_fixed_times_on_the_next_sweep(bot: BotHarness) -> None:
+    await bot.say("/remind kl 6")
+    assert job_time(bot) == oslo(2026, 3, 11, 6, 0)
+    await bot.say("/timezone America/New_York")
+    await send_due_reminders(bot.app)
+    assert job_time(bot) == datetime(2026, 3, 10, 6, 0, tzinfo=ZoneInfo("America/New_York"))
+    assert all_reminders(bot) == []
+
+
+async def test_an_unexpected_error_is_retried_later_not_in_a_tight_loop(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await established(bot)
+    bot.clock.set(oslo(2026, 3, 10, 13, 0))
+
+    def broken(*args: object) -> str:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr("scheduler.delivery.reminder_text", broken)
+    assert await deliver_due(bot.app, PARENT_CHAT) is Outcome.FAILED
+    assert job_time(bot) == oslo(2026, 3, 10, 13, 5)
+    monkeypatch.undo()
+    sent = await fire(bot)
+    assert len(sent) == 1
+
+
+async def test_a_reminder_in_bokmaal(bot: BotHarness) -> None:
+    await bot.say("/paminn hver 3. time", language_code="nb")
+    await log_session(bot, oslo(2026, 3, 10, 10, 0), total=150)
+    sent = await fire(bot)
+    text = plain(sent[0].text)
+    assert "Nå er det tid for å pumpe" in text
+    assert "Forrige økt: for 3 t siden, kl. 10:00" in text
+    assert "I dag så langt: 1 økt, 150 ml" in text
+    assert [plain(b["text"]) for b in sent[0].buttons][:2] == ["✅ Logg 150 ml", "💤 15 min"]
