@@ -156,41 +156,24 @@ async def remind(update: Update, context: PumpContext) -> None:
         await update.effective_message.reply_text(text, reply_markup=keyboard)
         return
     try:
-        request = parse_plan_text(typed)
         with context.services.db.session() as session:
-            if request.off:
-                was_on = plans.turn_off(session, chat_id)
-                schedule = None
-            else:
-                row = PlanRepo(session).get(chat_id)
-                schedule = plans.requested_schedule(request, row)
-                if schedule is not None:
-                    keep = Preset(row.preset) if row is not None else Preset.CUSTOM
-                    preset = Preset.CUSTOM if request.changes_schedule else keep
-                    plans.set_plan(session, chat_id, schedule, preset, now, settings.tz)
+            change = plans.apply_request(session, chat_id, parse_plan_text(typed), now, settings.tz)
     except PlanTextError as error:
         await update.effective_message.reply_text(tr._(PROBLEMS[error.problem]))
         return
-    if request.off:
-        schedule_reminder(context.application, chat_id, None)
-        text = (
-            tr._("Reminders are off. Turn them on again with /remind.")
-            if was_on
-            else tr._("Reminders were already off.")
-        )
-        await update.effective_message.reply_text(text)
-        return
-    if schedule is None:
-        await update.effective_message.reply_text(
-            tr._(
-                "Choose a plan first, for example <code>/remind every 3h</code>, then set "
-                "the nights."
-            )
-        )
-        return
     due = await reschedule_chat(context.application, chat_id)
-    log.info("Chat %s set a typed reminder plan; next due %s", chat_id, due)
-    await update.effective_message.reply_text(plan_saved_text(context, settings))
+    log.info("Chat %s typed a reminder change (%s); next due %s", chat_id, change, due)
+    if change is plans.Change.SET:
+        text = plan_saved_text(context, settings)
+    elif change is plans.Change.TURNED_OFF:
+        text = tr._("Reminders are off. Turn them on again with /remind.")
+    elif change is plans.Change.ALREADY_OFF:
+        text = tr._("Reminders were already off.")
+    else:
+        text = tr._(
+            "Choose a plan first, for example <code>/remind every 3h</code>, then set the nights."
+        )
+    await update.effective_message.reply_text(text)
 
 
 async def on_plan_button(update: Update, context: PumpContext) -> None:
@@ -285,32 +268,34 @@ async def pause(update: Update, context: PumpContext) -> None:
     """`/pause` offers buttons; `/pause 3` pauses for 3 hours; `/pause tomorrow` until morning."""
     settings = chat_settings(update, context)
     tr, now = settings.tr, now_of(context)
+    typed = " ".join(context.args or [])
+    until = None
     with context.services.db.session() as session:
         row = PlanRepo(session).get(settings.id)
-        if row is None or not row.enabled:
-            await update.effective_message.reply_text(
-                tr._("There are no reminders to pause. Choose a plan with /remind.")
-            )
-            return
-        typed = " ".join(context.args or [])
-        if not typed:
-            await update.effective_message.reply_text(
-                tr._("Pause reminders for how long?"), reply_markup=pause_keyboard(row.id or 0, tr)
-            )
-            return
-        until = pause_end(typed, settings, now, row)
-        if until is not None:
-            plans.pause(session, row, until, now, settings.tz)
-    if until is None:
-        await update.effective_message.reply_text(
+        enabled, plan_id = row is not None and row.enabled, row.id if row else None
+        if row is not None and enabled and typed:
+            until = pause_end(typed, settings, now, row)
+            if until is not None:
+                plans.pause(session, row, until, now, settings.tz)
+    message = update.effective_message
+    if not enabled or plan_id is None:
+        await message.reply_text(
+            tr._("There are no reminders to pause. Choose a plan with /remind.")
+        )
+    elif not typed:
+        await message.reply_text(
+            tr._("Pause reminders for how long?"), reply_markup=pause_keyboard(plan_id, tr)
+        )
+    elif until is None:
+        await message.reply_text(
             tr._(
                 "Pause for how long? Send <code>/pause 3</code> for three hours, or "
                 "<code>/pause tomorrow</code> until tomorrow morning."
             )
         )
-        return
-    await reschedule_chat(context.application, settings.id)
-    await update.effective_message.reply_text(paused_text(settings, until, now))
+    else:
+        await reschedule_chat(context.application, settings.id)
+        await message.reply_text(paused_text(settings, until, now))
 
 
 def paused_text(settings: ChatSettings, until: datetime, now: datetime) -> str:
@@ -327,15 +312,16 @@ async def resume(update: Update, context: PumpContext) -> None:
     tr, now = settings.tr, now_of(context)
     with context.services.db.session() as session:
         row = PlanRepo(session).get(settings.id)
-        if row is None or not row.enabled:
-            await update.effective_message.reply_text(
-                tr._("There are no reminders to resume. Choose a plan with /remind.")
-            )
-            return
-        was_paused = row.paused_until is not None and row.paused_until > now
-        plans.resume(session, row, now, settings.tz)
-    due = await reschedule_chat(context.application, settings.id)
-    when = describe_when(due, now, settings.tz, tr) if due else "–"
+        enabled = row is not None and row.enabled
+        was_paused = row is not None and row.paused_until is not None and row.paused_until > now
+        if row is not None and enabled:
+            plans.resume(session, row, now, settings.tz)
+    if not enabled:
+        await update.effective_message.reply_text(
+            tr._("There are no reminders to resume. Choose a plan with /remind.")
+        )
+        return
+    when = _when(await reschedule_chat(context.application, settings.id), now, settings)
     if was_paused:
         text = tr._("Reminders are back on. Next reminder: {when}.", when=when)
     else:
@@ -352,51 +338,52 @@ async def on_reminder_button(update: Update, context: PumpContext) -> None:
     settings = chat_settings(update, context)
     tr, now, chat_id = settings.tr, now_of(context), settings.id
     action, plan_id, rest = _button(query.data)
+    refusal, logged, text = out_of_date(tr), None, ""
     with context.services.db.session() as session:
         row = PlanRepo(session).by_id(plan_id, chat_id) if plan_id is not None else None
         if row is None or (action != "log" and not row.enabled):
-            await query.answer(out_of_date(tr))
-            return
-        if action == "snooze" and len(rest) == 2 and rest[0] in {str(m) for m in SNOOZE_MINUTES}:
+            pass  # another chat's plan, a forged id, or reminders turned off since
+        elif action == "snooze" and len(rest) == 2 and rest[0] in {str(m) for m in SNOOZE_MINUTES}:
             due = plans.snooze(session, row, int(rest[0]), now, settings.tz)
             text = tr._("💤 Snoozed. Next reminder: {when}.", when=_when(due, now, settings))
         elif action == "skip" and len(rest) == 1:
             due = plans.skip(session, row, now, settings.tz)
             text = tr._("Skipped. Next reminder: {when}.", when=_when(due, now, settings))
-        elif (
-            action == "pause"
-            and len(rest) == 1
-            and (until := pause_end(rest[0], settings, now, row))
-        ):
-            plans.pause(session, row, until, now, settings.tz)
-            text = paused_text(settings, until, now)
+        elif action == "pause" and len(rest) == 1:
+            until = pause_end(rest[0], settings, now, row)
+            if until is not None:
+                plans.pause(session, row, until, now, settings.tz)
+                text = paused_text(settings, until, now)
         elif action == "log" and len(rest) == 1 and rest[0].isdigit():
             logged = _log_same_as_last(session, chat_id, update, int(rest[0]), now)
-            if logged is None:
-                await query.answer(tr._("You've already logged a session since this reminder."))
-                return
-            text = ""
-        else:
-            await query.answer(out_of_date(tr))
-            return
-    if action == "log":
+            refusal = tr._("You've already logged a session since this reminder.")
+    if logged is not None:
+        # Like any new entry: reminders reset, other features look at the new numbers.
         await context.services.sessions_changed(context.application, chat_id)
-        with context.services.db.session() as session:
-            row = PlanRepo(session).get(chat_id)
-            due = row.next_due_at if row is not None and row.enabled else None
-        lines = [
-            tr._(
-                "✅ Logged {amount}, the same as last time.",
-                amount=format_volume(logged.total_ml, settings.unit, tr.locale),
-            )
-        ]
-        if due is not None:
-            lines.append(tr._("Next reminder: {when}.", when=_when(due, now, settings)))
-        text = "\n".join(lines)
-    else:
+        text = logged_text(context, settings, logged)
+    elif text:
         await reschedule_chat(context.application, chat_id)
+    else:
+        await query.answer(refusal)
+        return
     await query.answer()
     await query.edit_message_text(text)
+
+
+def logged_text(context: PumpContext, settings: ChatSettings, logged: PumpSession) -> str:
+    tr, now = settings.tr, now_of(context)
+    with context.services.db.session() as session:
+        row = PlanRepo(session).get(settings.id)
+        due = row.next_due_at if row is not None and row.enabled else None
+    lines = [
+        tr._(
+            "✅ Logged {amount}, the same as last time.",
+            amount=format_volume(logged.total_ml, settings.unit, tr.locale),
+        )
+    ]
+    if due is not None:
+        lines.append(tr._("Next reminder: {when}.", when=_when(due, now, settings)))
+    return "\n".join(lines)
 
 
 def _button(data: str) -> tuple[str, int | None, list[str]]:

@@ -8,6 +8,7 @@ call `plan_kind_of` (for example, tips for a parent who is building supply).
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -170,6 +171,30 @@ def requested_schedule(request: PlanRequest, row: ReminderPlan | None) -> Schedu
     return Schedule(
         PlanKind.INTERVAL, interval=interval, night=night, night_interval=night_interval
     )
+
+
+class Change(StrEnum):
+    SET = "set"
+    TURNED_OFF = "turned_off"
+    ALREADY_OFF = "already_off"
+    NEEDS_PLAN = "needs_plan"  # only the nights were given, and there is no plan yet
+
+
+def apply_request(
+    session: Session, chat_id: int, request: PlanRequest, now: datetime, tz: ZoneInfo
+) -> Change:
+    """Store a typed change (raises PlanTextError if the result would not make sense)."""
+    if request.off:
+        return Change.TURNED_OFF if turn_off(session, chat_id) else Change.ALREADY_OFF
+    row = PlanRepo(session).get(chat_id)
+    schedule = requested_schedule(request, row)
+    if schedule is None:
+        return Change.NEEDS_PLAN
+    preset = Preset(row.preset) if row is not None else Preset.CUSTOM
+    if request.changes_schedule:
+        preset = Preset.CUSTOM
+    set_plan(session, chat_id, schedule, preset, now, tz)
+    return Change.SET
 
 
 def turn_off(session: Session, chat_id: int) -> bool:
