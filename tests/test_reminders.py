@@ -457,6 +457,22 @@ async def test_a_long_outage_gives_one_reminder_not_a_burst(tmp_path: Path) -> N
         await second.stop()
 
 
+async def test_a_fixed_time_long_missed_gives_way_to_the_next(tmp_path: Path) -> None:
+    first = await BotHarness(tmp_path).start()
+    await first.say("/remind 12:00 15:00")
+    await first.stop()
+    first.clock.set(oslo(2026, 3, 10, 13, 40))  # more than halfway from 12:00 to 15:00
+    second = await BotHarness(tmp_path, first.clock).start()
+    try:
+        assert await deliver_due(second.app, PARENT_CHAT) is Outcome.DROPPED
+        assert all_reminders(second) == []
+        assert job_time(second) == oslo(2026, 3, 10, 15, 0)
+        sent = await fire(second)
+        assert len(sent) == 1 and "3:00 PM" in plain(sent[0].text)
+    finally:
+        await second.stop()
+
+
 async def test_a_reminder_that_may_have_arrived_is_never_sent_twice(bot: BotHarness) -> None:
     await established(bot)
     bot.clock.set(oslo(2026, 3, 10, 13, 0))
