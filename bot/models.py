@@ -108,3 +108,49 @@ class NudgeState(SQLModel, table=True):
     overproduction_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     few_sessions_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     volume_drop_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ReminderPlan(SQLModel, table=True):
+    """A chat's reminder plan and the one reminder it is owed next (`next_due_at`, UTC).
+
+    The scheduler's jobs are rebuilt from these rows at start; a reminder is marked sent here
+    (`counted_from` and `next_due_at` move on) before it is handed to Telegram. The row also
+    holds the chat's power-pumping hour, if one is running.
+    """
+
+    __tablename__ = "reminder_plans"
+    __table_args__ = (
+        sa.UniqueConstraint("chat_id", name="uq_reminder_plans_chat"),
+        sa.Index("ix_reminder_plans_next_due", "next_due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger, sa.ForeignKey("chats.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    enabled: bool = False
+    # Why reminders are off when the bot switched them off itself ("blocked": the user blocked it).
+    off_reason: str | None = Field(default=None, max_length=16)
+    preset: str = Field(default="custom", max_length=16)  # scheduler.planning.Preset
+    kind: str = Field(default="interval", max_length=8)  # scheduler.planning.PlanKind
+    interval_min: int | None = None
+    night_interval_min: int | None = None
+    times: str | None = Field(default=None, max_length=100)  # "06:00 09:00 12:00", local
+    night_start: str | None = Field(default="23:00", max_length=5)  # None: no night rules
+    night_end: str | None = Field(default="06:00", max_length=5)
+    # The zone the due time was computed in; a chat that changed zone is recomputed.
+    timezone: str | None = Field(default=None, max_length=64)
+    counted_from: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    next_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    paused_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Failed deliveries of the current reminder (429, network); reset when one gets through.
+    attempts: int = 0
+    power_started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    power_step: int = 0  # the last power-pumping step announced
+    power_note_shown_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

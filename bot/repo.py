@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, SQLModel, col, delete, func, select
+from sqlmodel import Session, SQLModel, col, delete, func, select, update
 
-from bot.models import Chat, NudgeState, PumpSession, Unit, utcnow
+from bot.models import Chat, NudgeState, PumpSession, ReminderPlan, Unit, utcnow
 
 
 class ChatRepo:
@@ -205,3 +205,60 @@ class NudgeRepo:
 
     def delete(self) -> None:
         self.session.exec(delete(NudgeState).where(col(NudgeState.chat_id) == self.chat_id))
+
+
+class PlanRepo:
+    """Reminder plans, one per chat. Lookups by id are scoped to the chat asking."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, chat_id: int) -> ReminderPlan | None:
+        query = select(ReminderPlan).where(ReminderPlan.chat_id == chat_id)
+        return self.session.exec(query).first()
+
+    def get_or_create(self, chat_id: int) -> ReminderPlan:
+        plan = self.get(chat_id)
+        if plan is None:
+            plan = ReminderPlan(chat_id=chat_id)
+            self.session.add(plan)
+            self.session.flush()
+        return plan
+
+    def by_id(self, plan_id: int, chat_id: int) -> ReminderPlan | None:
+        """The plan with this id if it belongs to `chat_id` (ids in button data are not trusted)."""
+        plan = self.session.get(ReminderPlan, plan_id)
+        return plan if plan is not None and plan.chat_id == chat_id else None
+
+    def scheduled(self) -> Sequence[ReminderPlan]:
+        """Plans owing a reminder or running a power-pumping hour: what jobs are built from."""
+        query = select(ReminderPlan).where(
+            (col(ReminderPlan.enabled) & col(ReminderPlan.next_due_at).is_not(None))
+            | col(ReminderPlan.power_started_at).is_not(None)
+        )
+        return self.session.exec(query.order_by(col(ReminderPlan.chat_id))).all()
+
+    def save(self, plan: ReminderPlan, **changes: object) -> ReminderPlan:
+        for name, value in changes.items():
+            setattr(plan, name, value)
+        plan.updated_at = utcnow()
+        self.session.add(plan)
+        self.session.flush()
+        return plan
+
+    def claim(self, plan: ReminderPlan, due: datetime, **changes: object) -> bool:
+        """Move the plan on from the reminder due at `due`, only if it is still owed (compare
+        and set): of two runs racing for one reminder, exactly one wins and sends it."""
+        result = self.session.exec(
+            update(ReminderPlan)
+            .where(
+                col(ReminderPlan.id) == plan.id,
+                col(ReminderPlan.enabled),
+                col(ReminderPlan.next_due_at) == due,
+            )
+            .values(**changes, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        self.session.flush()
+        self.session.refresh(plan)
+        return result.rowcount == 1

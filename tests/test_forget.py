@@ -48,8 +48,9 @@ def schedule_jobs(bot: BotHarness, chat_id: int) -> None:
 
 
 def job_names(bot: BotHarness) -> list[str]:
+    """Names of the jobs that belong to a chat (the bot-wide sweep belongs to none)."""
     assert bot.app.job_queue is not None
-    return sorted(job.name or "" for job in bot.app.job_queue.jobs())
+    return sorted(job.name or "" for job in bot.app.job_queue.jobs() if job.chat_id is not None)
 
 
 async def test_forget_deletes_every_row_and_job_of_the_chat_and_says_so(bot: BotHarness) -> None:

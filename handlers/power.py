@@ -1,0 +1,127 @@
+"""/power: a guided power-pumping hour, after a one-time note on who it is for."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.app import PumpApplication
+from bot.commands import MenuCommand
+from bot.formatting import format_clock
+from bot.i18n import N_, Translator
+from bot.repo import PlanRepo
+from bot.services import PumpContext
+from handlers.common import chat_settings
+from scheduler.power import (
+    HOUR,
+    cancel_keyboard,
+    cancel_power,
+    forget_power,
+    is_running,
+    rebuild_power_jobs,
+    start_power,
+)
+
+MENU_COMMANDS = [
+    MenuCommand("power", N_("A guided power-pumping hour"), nb_name="powerpumping"),
+]
+
+
+def note_keyboard(tr: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(tr._("Start now"), callback_data="pwr:start"),
+                InlineKeyboardButton(tr._("Not now"), callback_data="pwr:no"),
+            ]
+        ]
+    )
+
+
+def note_text(tr: Translator) -> str:
+    return "\n\n".join(
+        [
+            tr._(
+                "<b>Power pumping</b> is for low supply. For an hour you pump often, the way "
+                "a baby feeds often on some evenings, on top of your usual pumping: pump 20 "
+                "minutes, rest 10, pump 10, rest 10, pump 10. I'll tell you at each change."
+            ),
+            tr._(
+                "⚠️ Don't do it if you already have enough milk: it can lead to oversupply, "
+                "which raises the risk of mastitis."
+            ),
+            tr._(
+                "You could try it once or twice a day for 2–4 days and then see whether it "
+                "helped. If your supply is low, also ask a health visitor or a lactation "
+                "consultant to help find out why."
+            ),
+        ]
+    )
+
+
+async def power(update: Update, context: PumpContext) -> None:
+    """Start a power-pumping hour; the first time, explain who it is for and ask."""
+    settings = chat_settings(update, context)
+    tr, now = settings.tr, context.services.clock.now()
+    with context.services.db.session() as session:
+        repo = PlanRepo(session)
+        row = repo.get_or_create(settings.id)
+        running = is_running(row.power_started_at, now)
+        first_time = row.power_note_shown_at is None
+        if first_time and not running:
+            repo.save(row, power_note_shown_at=now)
+        plan_id, started_at = row.id or 0, row.power_started_at
+    if running and started_at is not None:
+        await update.effective_message.reply_text(
+            tr._(
+                "A power-pumping hour is already running, until {until}.",
+                until=format_clock(started_at + HOUR, settings.tz, tr.locale),
+            ),
+            reply_markup=cancel_keyboard(plan_id, started_at, settings),
+        )
+    elif first_time:
+        await update.effective_message.reply_text(
+            note_text(tr) + "\n\n" + tr._("Start the hour now?"), reply_markup=note_keyboard(tr)
+        )
+    else:
+        await start_power(context.application, settings.id)
+
+
+async def on_power_button(update: Update, context: PumpContext) -> None:
+    """Start or not after the note; cancel a running hour."""
+    query = update.callback_query
+    settings = chat_settings(update, context)
+    tr = settings.tr
+    parts = query.data.split(":")
+    if parts == ["pwr", "start"]:
+        if await start_power(context.application, settings.id):
+            await query.answer()
+            await query.edit_message_text(note_text(tr))
+        else:
+            await query.answer(tr._("A power-pumping hour is already running."))
+        return
+    if parts == ["pwr", "no"]:
+        await query.answer()
+        await query.edit_message_text(tr._("All right. Send /power whenever you want to start."))
+        return
+    is_cancel = len(parts) == 4 and parts[1] == "cancel" and parts[2].isdigit()
+    if (
+        is_cancel
+        and parts[3].isdigit()
+        and await cancel_power(context.application, settings.id, int(parts[2]), int(parts[3]))
+    ):
+        await query.answer()
+        await query.edit_message_text(tr._("Power pumping cancelled."))
+        return
+    await query.answer(tr._("That button is out of date."))
+
+
+async def on_startup(application: PumpApplication) -> None:
+    """Pick up a power-pumping hour that was running when the bot stopped."""
+    await rebuild_power_jobs(application)
+
+
+def register(application: PumpApplication) -> None:
+    application.add_handler(CommandHandler(["power", "powerpumping"], power))
+    application.add_handler(CallbackQueryHandler(on_power_button, pattern=r"^pwr:"))
+    application.bot_data["services"].chat_forgotten_hooks.append(forget_power)

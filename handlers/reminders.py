@@ -1,0 +1,444 @@
+"""/remind, /reminders, /pause, /resume and the reminder buttons (log now, snooze, skip).
+
+Thin: each handler reads the update, calls `scheduler.plans` (which stores the plan and its
+next due time in one transaction), re-arms the chat's job, and replies. Button data carries a
+plan id, which is only ever looked up within the chat that pressed it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, datetime, time, timedelta
+
+from sqlmodel import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.app import PumpApplication
+from bot.chats import ChatSettings
+from bot.commands import MenuCommand
+from bot.formatting import format_volume
+from bot.i18n import N_, Translator
+from bot.models import PumpSession, ReminderPlan
+from bot.repo import PlanRepo, SessionRepo
+from bot.services import PumpContext
+from handlers.common import chat_settings
+from scheduler import plans
+from scheduler.delivery import forget_chat, rebuild_jobs, reschedule_chat, schedule_reminder
+from scheduler.plan_text import PlanTextError, Problem, parse_plan_text
+from scheduler.planning import OCCASIONAL_TIMES, PRESETS, Preset, pause_until_morning
+from scheduler.texts import (
+    PRESET_NAMES,
+    SNOOZE_MINUTES,
+    describe_schedule,
+    describe_when,
+    plan_status,
+    time_of_day,
+)
+
+log = logging.getLogger(__name__)
+
+MENU_COMMANDS = [
+    MenuCommand("remind", N_("Set pumping reminders"), nb_name="paminn"),
+    MenuCommand("reminders", N_("Your reminder plan and the next reminder"), nb_name="paminnelser"),
+    MenuCommand("pause", N_("Pause reminders for a while")),
+    MenuCommand("resume", N_("Turn paused reminders back on"), nb_name="fortsett"),
+]
+
+PRESET_ICONS = {Preset.BUILDING: "🍼", Preset.ESTABLISHED: "🌙", Preset.OCCASIONAL: "☀️"}
+PAUSE_HOURS = (2, 4)
+MAX_PAUSE_HOURS = 48
+MORNING_WORDS = {"tomorrow", "morning", "imorgen", "morgen", "i morgen", "til i morgen"}
+PROBLEMS = {
+    Problem.UNREADABLE: N_(
+        "I didn't understand that plan, so nothing was changed. Try one of these:\n"
+        "<code>/remind every 3h</code>\n<code>/remind every 2h30m</code>\n"
+        "<code>/remind 06:00 09:00 12:00 15:00 18:00 21:00</code>\n"
+        "<code>/remind at 7 and 19</code>\n<code>/remind every 3h night 5h</code>\n"
+        "<code>/remind quiet 22-07</code> or <code>/remind quiet off</code>\n"
+        "<code>/remind off</code>"
+    ),
+    Problem.INTERVAL_RANGE: N_(
+        "Reminders can be from every hour to once a day, so nothing was changed."
+    ),
+    Problem.NIGHT_RANGE: N_(
+        "The night interval must be at least as long as the day's and at most 12 hours, "
+        "so nothing was changed."
+    ),
+    Problem.TOO_MANY_TIMES: N_("That's more than 12 times a day, so nothing was changed."),
+}
+
+
+def now_of(context: PumpContext) -> datetime:
+    return context.services.clock.now()
+
+
+def out_of_date(tr: Translator) -> str:
+    return tr._("That button is out of date.")
+
+
+# -- /remind -------------------------------------------------------------------------------
+
+
+def preset_menu(settings: ChatSettings, enabled: bool) -> tuple[str, InlineKeyboardMarkup]:
+    tr = settings.tr
+    building = describe_schedule(plans.preset_schedule(Preset.BUILDING, None), tr)
+    established = describe_schedule(plans.preset_schedule(Preset.ESTABLISHED, None), tr)
+    text = "\n\n".join(
+        [
+            tr._("How should I remind you? Pick a plan:"),
+            tr._(
+                "🍼 <b>Building supply, or a premature or sick baby</b>: {schedule} "
+                "Frequent emptying early on builds supply, so nights are never silent; "
+                "that makes 8 or more a day.",
+                schedule=building,
+            ),
+            tr._("🌙 <b>Established supply</b>: {schedule}", schedule=established),
+            tr._(
+                "☀️ <b>Once a day</b>, at a time you choose. Many have the most milk in the morning."
+            ),
+            tr._(
+                "Or type your own: <code>/remind every 3h</code>, "
+                "<code>/remind 06:00 12:00 18:00</code>, <code>/remind at 7 and 19</code>. "
+                "Nights: <code>/remind quiet 22-07</code>, <code>/remind quiet off</code>, "
+                "or a longer night interval: <code>/remind every 3h night 5h</code>."
+            ),
+        ]
+    )
+    rows = [
+        [
+            InlineKeyboardButton(
+                f"{PRESET_ICONS[preset]} {tr._(PRESET_NAMES[preset])}",
+                callback_data=f"rem:preset:{preset.value}",
+            )
+        ]
+        for preset in (Preset.BUILDING, Preset.ESTABLISHED, Preset.OCCASIONAL)
+    ]
+    if enabled:
+        rows.append([InlineKeyboardButton(tr._("🔕 Turn reminders off"), callback_data="rem:off")])
+    return text, InlineKeyboardMarkup(rows)
+
+
+def occasional_menu(settings: ChatSettings) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    time_of_day(at, settings.tr), callback_data=f"rem:occ:{at.strftime('%H%M')}"
+                )
+                for at in OCCASIONAL_TIMES
+            ]
+        ]
+    )
+
+
+def plan_saved_text(context: PumpContext, settings: ChatSettings) -> str:
+    """`Reminders on. <plan>\nNext reminder: 12:00.` from what is stored."""
+    tr, now = settings.tr, now_of(context)
+    with context.services.db.session() as session:
+        row = PlanRepo(session).get(settings.id)
+    if row is None:
+        return plan_status(None, now, settings.tz, tr)
+    return tr._("Reminders on.") + "\n" + plan_status(row, now, settings.tz, tr)
+
+
+async def remind(update: Update, context: PumpContext) -> None:
+    """`/remind` shows the presets; `/remind every 3h`, `/remind kl 7 og kl 19`, `/remind off`."""
+    settings = chat_settings(update, context)
+    tr, now, chat_id = settings.tr, now_of(context), settings.id
+    typed = " ".join(context.args or [])
+    if not typed:
+        with context.services.db.session() as session:
+            row = PlanRepo(session).get(chat_id)
+            enabled = row is not None and row.enabled
+        text, keyboard = preset_menu(settings, enabled)
+        await update.effective_message.reply_text(text, reply_markup=keyboard)
+        return
+    try:
+        with context.services.db.session() as session:
+            change = plans.apply_request(session, chat_id, parse_plan_text(typed), now, settings.tz)
+    except PlanTextError as error:
+        await update.effective_message.reply_text(tr._(PROBLEMS[error.problem]))
+        return
+    due = await reschedule_chat(context.application, chat_id)
+    log.info("Chat %s typed a reminder change (%s); next due %s", chat_id, change, due)
+    if change is plans.Change.SET:
+        text = plan_saved_text(context, settings)
+    elif change is plans.Change.TURNED_OFF:
+        text = tr._("Reminders are off. Turn them on again with /remind.")
+    elif change is plans.Change.ALREADY_OFF:
+        text = tr._("Reminders were already off.")
+    else:
+        text = tr._(
+            "Choose a plan first, for example <code>/remind every 3h</code>, then set the nights."
+        )
+    await update.effective_message.reply_text(text)
+
+
+async def on_plan_button(update: Update, context: PumpContext) -> None:
+    """A preset, a once-a-day time, or "turn off" from the /remind menu."""
+    query = update.callback_query
+    settings = chat_settings(update, context)
+    tr, now, chat_id = settings.tr, now_of(context), settings.id
+    parts = query.data.split(":")
+    kind = parts[1] if len(parts) > 1 else ""
+    if kind == "preset" and len(parts) == 3 and parts[2] in {p.value for p in PRESETS}:
+        with context.services.db.session() as session:
+            row = PlanRepo(session).get(chat_id)
+            schedule = plans.preset_schedule(Preset(parts[2]), row)
+            plans.set_plan(session, chat_id, schedule, Preset(parts[2]), now, settings.tz)
+    elif kind == "preset" and parts[2:] == [Preset.OCCASIONAL.value]:
+        await query.answer()
+        await query.edit_message_text(
+            tr._("At what time each day? Or type one, like <code>/remind at 8</code>."),
+            reply_markup=occasional_menu(settings),
+        )
+        return
+    elif kind == "occ" and len(parts) == 3 and (at := _hhmm(parts[2])) in OCCASIONAL_TIMES:
+        with context.services.db.session() as session:
+            row = PlanRepo(session).get(chat_id)
+            schedule = plans.occasional_schedule(at, row)
+            plans.set_plan(session, chat_id, schedule, Preset.OCCASIONAL, now, settings.tz)
+    elif kind == "off" and len(parts) == 2:
+        with context.services.db.session() as session:
+            plans.turn_off(session, chat_id)
+        schedule_reminder(context.application, chat_id, None)
+        await query.answer()
+        await query.edit_message_text(tr._("Reminders are off. Turn them on again with /remind."))
+        return
+    else:
+        await query.answer(out_of_date(tr))
+        return
+    await reschedule_chat(context.application, chat_id)
+    await query.answer()
+    await query.edit_message_text(plan_saved_text(context, settings))
+
+
+def _hhmm(text: str) -> time | None:
+    if not re.fullmatch(r"\d{4}", text):
+        return None
+    hours, minutes = int(text[:2]), int(text[2:])
+    return time(hours, minutes) if hours < 24 and minutes < 60 else None
+
+
+# -- /reminders, /pause, /resume ------------------------------------------------------------
+
+
+async def show_reminders(update: Update, context: PumpContext) -> None:
+    """The plan and the next reminder, in the chat's local time."""
+    settings = chat_settings(update, context)
+    with context.services.db.session() as session:
+        row = PlanRepo(session).get(settings.id)
+    await update.effective_message.reply_text(
+        plan_status(row, now_of(context), settings.tz, settings.tr)
+    )
+
+
+def pause_keyboard(plan_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            tr.ngettext("{n} hour", "{n} hours", hours),
+            callback_data=f"rem:pause:{plan_id}:{hours}",
+        )
+        for hours in PAUSE_HOURS
+    ]
+    buttons.append(
+        InlineKeyboardButton(
+            tr._("Until tomorrow morning"), callback_data=f"rem:pause:{plan_id}:morning"
+        )
+    )
+    return InlineKeyboardMarkup([buttons])
+
+
+def pause_end(
+    how_long: str, settings: ChatSettings, now: datetime, row: ReminderPlan
+) -> datetime | None:
+    """`3`, `3h`, `3 timer` -> in 3 hours; `tomorrow`, `i morgen` -> tomorrow morning."""
+    text = " ".join(how_long.lower().split())
+    if text in MORNING_WORDS:
+        return pause_until_morning(now, settings.tz, plans.night_of(row))
+    match = re.fullmatch(r"(\d{1,2})\s*(?:h|t|hours?|timer?)?", text)
+    if match and 1 <= int(match[1]) <= MAX_PAUSE_HOURS:
+        return now + timedelta(hours=int(match[1]))
+    return None
+
+
+async def pause(update: Update, context: PumpContext) -> None:
+    """`/pause` offers buttons; `/pause 3` pauses for 3 hours; `/pause tomorrow` until morning."""
+    settings = chat_settings(update, context)
+    tr, now = settings.tr, now_of(context)
+    typed = " ".join(context.args or [])
+    until = None
+    with context.services.db.session() as session:
+        row = PlanRepo(session).get(settings.id)
+        enabled, plan_id = row is not None and row.enabled, row.id if row else None
+        if row is not None and enabled and typed:
+            until = pause_end(typed, settings, now, row)
+            if until is not None:
+                plans.pause(session, row, until, now, settings.tz)
+    message = update.effective_message
+    if not enabled or plan_id is None:
+        await message.reply_text(
+            tr._("There are no reminders to pause. Choose a plan with /remind.")
+        )
+    elif not typed:
+        await message.reply_text(
+            tr._("Pause reminders for how long?"), reply_markup=pause_keyboard(plan_id, tr)
+        )
+    elif until is None:
+        await message.reply_text(
+            tr._(
+                "Pause for how long? Send <code>/pause 3</code> for three hours, or "
+                "<code>/pause tomorrow</code> until tomorrow morning."
+            )
+        )
+    else:
+        await reschedule_chat(context.application, settings.id)
+        await message.reply_text(paused_text(settings, until, now))
+
+
+def paused_text(settings: ChatSettings, until: datetime, now: datetime) -> str:
+    tr = settings.tr
+    return tr._(
+        "Reminders paused until {when}. /resume turns them back on sooner.",
+        when=describe_when(until, now, settings.tz, tr),
+    )
+
+
+async def resume(update: Update, context: PumpContext) -> None:
+    """End a pause."""
+    settings = chat_settings(update, context)
+    tr, now = settings.tr, now_of(context)
+    with context.services.db.session() as session:
+        row = PlanRepo(session).get(settings.id)
+        enabled = row is not None and row.enabled
+        was_paused = row is not None and row.paused_until is not None and row.paused_until > now
+        if row is not None and enabled:
+            plans.resume(session, row, now, settings.tz)
+    if not enabled:
+        await update.effective_message.reply_text(
+            tr._("There are no reminders to resume. Choose a plan with /remind.")
+        )
+        return
+    when = _when(await reschedule_chat(context.application, settings.id), now, settings)
+    if was_paused:
+        text = tr._("Reminders are back on. Next reminder: {when}.", when=when)
+    else:
+        text = tr._("Reminders weren't paused. Next reminder: {when}.", when=when)
+    await update.effective_message.reply_text(text)
+
+
+# -- buttons on a reminder ------------------------------------------------------------------
+
+
+async def on_reminder_button(update: Update, context: PumpContext) -> None:
+    """Log now, snooze or skip, from a reminder; or a pause length from /pause."""
+    query = update.callback_query
+    settings = chat_settings(update, context)
+    tr, now, chat_id = settings.tr, now_of(context), settings.id
+    action, plan_id, rest = _button(query.data)
+    refusal, logged, text = out_of_date(tr), None, ""
+    with context.services.db.session() as session:
+        row = PlanRepo(session).by_id(plan_id, chat_id) if plan_id is not None else None
+        if row is None or (action != "log" and not row.enabled):
+            pass  # another chat's plan, a forged id, or reminders turned off since
+        elif action == "snooze" and len(rest) == 2 and rest[0] in {str(m) for m in SNOOZE_MINUTES}:
+            due = plans.snooze(session, row, int(rest[0]), now, settings.tz)
+            text = tr._("💤 Snoozed. Next reminder: {when}.", when=_when(due, now, settings))
+        elif action == "skip" and len(rest) == 1:
+            due = plans.skip(session, row, now, settings.tz)
+            text = tr._("Skipped. Next reminder: {when}.", when=_when(due, now, settings))
+        elif action == "pause" and len(rest) == 1:
+            until = pause_end(rest[0], settings, now, row)
+            if until is not None:
+                plans.pause(session, row, until, now, settings.tz)
+                text = paused_text(settings, until, now)
+        elif action == "log" and len(rest) == 1 and rest[0].isdigit():
+            logged = _log_same_as_last(session, chat_id, update, int(rest[0]), now)
+            refusal = tr._("You've already logged a session since this reminder.")
+    if logged is not None:
+        # Like any new entry: reminders reset, other features look at the new numbers.
+        await context.services.sessions_changed(context.application, chat_id)
+        text = logged_text(context, settings, logged)
+    elif text:
+        await reschedule_chat(context.application, chat_id)
+    else:
+        await query.answer(refusal)
+        return
+    await query.answer()
+    await query.edit_message_text(text)
+
+
+def logged_text(context: PumpContext, settings: ChatSettings, logged: PumpSession) -> str:
+    tr, now = settings.tr, now_of(context)
+    with context.services.db.session() as session:
+        row = PlanRepo(session).get(settings.id)
+        due = row.next_due_at if row is not None and row.enabled else None
+    lines = [
+        tr._(
+            "✅ Logged {amount}, the same as last time.",
+            amount=format_volume(logged.total_ml, settings.unit, tr.locale),
+        )
+    ]
+    if due is not None:
+        lines.append(tr._("Next reminder: {when}.", when=_when(due, now, settings)))
+    return "\n".join(lines)
+
+
+def _button(data: str) -> tuple[str, int | None, list[str]]:
+    parts = data.split(":")
+    if len(parts) < 3 or not parts[2].isdigit():
+        return (parts[1] if len(parts) > 1 else "", None, [])
+    return parts[1], int(parts[2]), parts[3:]
+
+
+def _when(due: datetime | None, now: datetime, settings: ChatSettings) -> str:
+    return describe_when(due, now, settings.tz, settings.tr) if due else "–"
+
+
+def _log_same_as_last(
+    session: Session, chat_id: int, update: Update, token: int, now: datetime
+) -> PumpSession | None:
+    """A new session with the amounts of the last one, unless one was logged since the
+    reminder (a second tap, or the parent typed it)."""
+    sessions = SessionRepo(session, chat_id)
+    last = sessions.latest()
+    reminder_due = datetime.fromtimestamp(token, UTC)
+    if last is None or last.started_at >= reminder_due:
+        return None
+    user = update.effective_user
+    return sessions.add(
+        PumpSession(
+            chat_id=chat_id,
+            started_at=now,
+            left_ml=last.left_ml,
+            right_ml=last.right_ml,
+            total_ml=last.total_ml,
+            duration_min=last.duration_min,
+            method=last.method,
+            logged_by_id=user.id if user else None,
+            logged_by_name=user.first_name[:128] if user else None,
+            created_at=now,
+        )
+    )
+
+
+async def on_startup(application: PumpApplication) -> None:
+    """Rebuild every chat's reminder job from the database."""
+    await rebuild_jobs(application)
+
+
+def register(application: PumpApplication) -> None:
+    application.add_handler(CommandHandler(["remind", "paminn"], remind))
+    application.add_handler(CommandHandler(["reminders", "paminnelser"], show_reminders))
+    application.add_handler(CommandHandler("pause", pause))
+    application.add_handler(CommandHandler(["resume", "fortsett"], resume))
+    application.add_handler(CallbackQueryHandler(on_plan_button, pattern=r"^rem:(preset|occ|off)"))
+    application.add_handler(
+        CallbackQueryHandler(on_reminder_button, pattern=r"^rem:(log|snooze|skip|pause):")
+    )
+    services = application.bot_data["services"]
+    # A logged, edited or deleted session resets interval plans; /forget drops the job.
+    services.sessions_changed_hooks.append(reschedule_chat)
+    services.chat_forgotten_hooks.append(forget_chat)

@@ -1,0 +1,367 @@
+"""Sending reminders: one JobQueue job per chat, rebuilt from the database, and the function
+that sends what is due.
+
+The database is the source of truth: each plan row holds the one reminder the chat is owed
+(`next_due_at`). A chat's job (`reminder:<chat_id>`) only wakes `deliver_due`, which reads the
+row, decides with `scheduler.planning.decide` and sends. Tests call `deliver_due` directly with a
+FakeClock and read what the fake Bot API received.
+
+Never twice, and why a reminder is marked sent before it is sent: Telegram cannot tell us
+whether a message we lost track of was delivered, so one of "at least once" and "at most once"
+must give. A double reminder (or a burst after a restart) is what the parent would notice and
+hate; so the plan moves on to its next due time in the same transaction that claims the
+reminder, and only then is the message handed to Telegram. A crash in that instant loses one
+reminder, and the next one still comes. Failures that surely did not deliver (429 RetryAfter, a
+refused connection, a 5xx) put the reminder back, due again after Telegram's wait or a backoff,
+a bounded number of times; a read time-out might have delivered, so it is not retried.
+
+Late, never dropped: jobs have no misfire grace limit (APScheduler's default of one second
+would skip a reminder held up by a busy loop), and a sweep every few minutes sends anything
+overdue whose job went missing. Lateness is measured and logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import httpx
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Application
+
+from bot.chats import ChatSettings
+from bot.daybook import day_totals, today_range
+from bot.repo import ChatRepo, PlanRepo, SessionRepo
+from bot.services import PumpContext, Services
+from scheduler.planning import decide
+from scheduler.plans import plan_of, refresh_due
+from scheduler.texts import ReminderFacts, reminder_keyboard, reminder_text
+
+log = logging.getLogger(__name__)
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+JOB_PREFIX = "reminder:"
+SWEEP_JOB = "reminders:sweep"
+SWEEP_EVERY = timedelta(minutes=5)
+# No misfire limit: a reminder held up in the process is sent late, not skipped.
+JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
+MAX_ATTEMPTS = 5
+BACKOFF = timedelta(seconds=30)
+ERROR_BACKOFF = timedelta(minutes=5)
+LATE_WARNING = timedelta(minutes=1)
+
+
+class Outcome(StrEnum):
+    NOT_DUE = "not_due"
+    OFF = "off"
+    SENT = "sent"
+    DROPPED = "dropped"  # overdue and no longer useful (a fixed time long past)
+    HELD = "held"  # overdue, but it is quiet hours now: it waits for their end
+    RETRY = "retry"  # Telegram said wait, or the network failed: due again shortly
+    BLOCKED = "blocked"  # the user blocked the bot: reminders switched off
+    FAILED = "failed"  # Telegram refused it for another reason; the plan goes on
+
+
+def job_name(chat_id: int) -> str:
+    return f"{JOB_PREFIX}{chat_id}"
+
+
+def services_of(application: AnyApplication) -> Services:
+    return application.bot_data["services"]
+
+
+def remove_job(application: AnyApplication, name: str) -> None:
+    job_queue = application.job_queue
+    if job_queue is None:
+        return
+    for job in job_queue.get_jobs_by_name(name):
+        job.schedule_removal()
+
+
+def schedule_reminder(application: AnyApplication, chat_id: int, due: datetime | None) -> None:
+    """The chat's one reminder job, at `due` (replacing any other); none when `due` is None.
+    A due time in the past runs as soon as the JobQueue runs."""
+    remove_job(application, job_name(chat_id))
+    if due is None or application.job_queue is None:
+        return
+    application.job_queue.run_once(
+        reminder_job, when=due, name=job_name(chat_id), chat_id=chat_id, job_kwargs=JOB_KWARGS
+    )
+
+
+async def reschedule_chat(application: AnyApplication, chat_id: int) -> datetime | None:
+    """Recompute the chat's next due time from the database and re-arm its job.
+
+    Appended to `services.sessions_changed_hooks`: a logged session resets interval plans.
+    """
+    services = services_of(application)
+    now = services.clock.now()
+    with services.db.session() as session:
+        row = PlanRepo(session).get(chat_id)
+        chat = ChatRepo(session).get(chat_id)
+        if row is None or chat is None or not row.enabled:
+            due = None
+        else:
+            due = refresh_due(session, row, now, ChatSettings.of(chat).tz)
+    schedule_reminder(application, chat_id, due)
+    return due
+
+
+async def forget_chat(application: AnyApplication, chat_id: int) -> None:
+    """Appended to `services.chat_forgotten_hooks`: the rows are gone, so is the job."""
+    remove_job(application, job_name(chat_id))
+
+
+async def rebuild_jobs(application: AnyApplication) -> int:
+    """At start: one job per chat that is owed a reminder, and the sweep. Returns the count."""
+    services = services_of(application)
+    now = services.clock.now()
+    with services.db.session() as session:
+        rows = [
+            (r.chat_id, r.next_due_at)
+            for r in PlanRepo(session).scheduled()
+            if r.enabled and r.next_due_at is not None
+        ]
+    overdue = 0
+    for chat_id, due in rows:
+        schedule_reminder(application, chat_id, due)
+        overdue += due is not None and due <= now
+    if application.job_queue is not None:
+        remove_job(application, SWEEP_JOB)
+        application.job_queue.run_repeating(
+            sweep_job,
+            interval=SWEEP_EVERY,
+            first=SWEEP_EVERY,
+            name=SWEEP_JOB,
+            job_kwargs=JOB_KWARGS,
+        )
+    log.info("Reminder jobs rebuilt from the database: %d chats, %d overdue", len(rows), overdue)
+    return len(rows)
+
+
+async def reminder_job(context: PumpContext) -> None:
+    """The JobQueue's part: wake `deliver_due` for the job's chat."""
+    job = context.job
+    if job is None or job.chat_id is None:
+        return
+    await deliver_due(context.application, job.chat_id)
+
+
+async def sweep_job(context: PumpContext) -> None:
+    await send_due_reminders(context.application)
+
+
+async def send_due_reminders(application: AnyApplication) -> dict[int, Outcome]:
+    """Deliver for every chat that is owed a reminder now, or whose zone changed since its due
+    time was computed. Safe to run any time: a reminder is claimed once."""
+    services = services_of(application)
+    now = services.clock.now()
+    with services.db.session() as session:
+        chats = [
+            r.chat_id
+            for r in PlanRepo(session).scheduled()
+            if r.enabled
+            and r.next_due_at is not None
+            and (r.next_due_at <= now or _zone_moved(session, r.chat_id, r.timezone))
+        ]
+    return {chat_id: await deliver_due(application, chat_id) for chat_id in chats}
+
+
+def _zone_moved(session: Any, chat_id: int, zone: str | None) -> bool:
+    chat = ChatRepo(session).get(chat_id)
+    return chat is not None and chat.timezone != zone
+
+
+async def deliver_due(application: AnyApplication, chat_id: int) -> Outcome:
+    """Send the chat's reminder if one is due at the services clock's `now`; at most one.
+
+    Whatever happens, the chat's job is re-armed from the database afterwards.
+    """
+    services = services_of(application)
+    now = services.clock.now()
+    try:
+        outcome = await _deliver(application, services, chat_id, now)
+    except Exception:
+        log.exception("Reminder delivery for chat %s failed", chat_id)
+        _defer(services, chat_id, now)
+        outcome = Outcome.FAILED
+    finally:
+        _rearm(application, services, chat_id)
+    return outcome
+
+
+def _defer(services: Services, chat_id: int, now: datetime) -> None:
+    """After an unexpected error, try again after a backoff rather than at once (a job re-armed
+    for a time already past would run again immediately, and fail the same way)."""
+    try:
+        with services.db.session() as session:
+            row = PlanRepo(session).get(chat_id)
+            if row is not None and row.next_due_at is not None and row.next_due_at <= now:
+                PlanRepo(session).save(row, next_due_at=now + ERROR_BACKOFF)
+    except Exception:
+        log.exception("Could not defer the reminder for chat %s", chat_id)
+
+
+def _rearm(application: AnyApplication, services: Services, chat_id: int) -> None:
+    try:
+        with services.db.session() as session:
+            row = PlanRepo(session).get(chat_id)
+            due = row.next_due_at if row is not None and row.enabled else None
+        schedule_reminder(application, chat_id, due)
+    except Exception:  # the sweep will find it
+        log.exception("Could not re-arm the reminder job for chat %s", chat_id)
+
+
+async def _deliver(
+    application: AnyApplication, services: Services, chat_id: int, now: datetime
+) -> Outcome:
+    with services.db.session() as session:
+        repo = PlanRepo(session)
+        row = repo.get(chat_id)
+        chat = ChatRepo(session).get(chat_id)
+        if row is None or chat is None or not row.enabled or row.next_due_at is None:
+            return Outcome.OFF
+        settings = ChatSettings.of(chat)
+        if row.timezone != settings.timezone:
+            # The chat moved zone since this due time was computed: compute it again first.
+            refresh_due(session, row, now, settings.tz)
+            if row.next_due_at is None or row.next_due_at > now:
+                return Outcome.NOT_DUE
+        stored_due = row.next_due_at
+        sessions = SessionRepo(session, chat_id)
+        last = sessions.latest()
+        plan = plan_of(row)
+        decision = decide(plan, stored_due, last.started_at if last else None, now, settings.tz)
+        if decision.send_for is None:
+            if decision.next_due == stored_due:
+                return Outcome.NOT_DUE
+            if decision.counted_from != plan.counted_from:
+                # Dropped as no longer useful: the plan moves on as if it had been sent.
+                repo.save(
+                    row,
+                    counted_from=decision.counted_from,
+                    next_due_at=decision.next_due,
+                    snoozed_until=None,
+                )
+                log.info("Chat %s: an overdue reminder was no longer useful", chat_id)
+                return Outcome.DROPPED
+            repo.save(row, next_due_at=decision.next_due)  # quiet hours now: wait for them
+            return Outcome.HELD
+        previous = {
+            "counted_from": row.counted_from,
+            "snoozed_until": row.snoozed_until,
+            "paused_until": row.paused_until,
+        }
+        claimed = repo.claim(
+            row,
+            stored_due,
+            counted_from=decision.counted_from,
+            next_due_at=decision.next_due,
+            snoozed_until=None,
+            paused_until=row.paused_until if row.paused_until and row.paused_until > now else None,
+            last_sent_at=now,
+            attempts=row.attempts,
+        )
+        if not claimed:
+            return Outcome.NOT_DUE  # another run got there first
+        start, end = today_range(now, settings.tz)
+        facts = ReminderFacts(
+            plan_id=row.id or 0,
+            schedule=plan.schedule,
+            due=decision.send_for,
+            snoozed=plan.snoozed_until is not None and decision.send_for == plan.snoozed_until,
+            now=now,
+            last=last,
+            today=day_totals(sessions.between(start, end)),
+        )
+        text = reminder_text(facts, settings)
+        keyboard = reminder_keyboard(facts, settings)
+        attempts = row.attempts
+    # Committed: the reminder is marked sent before Telegram sees it (see the module docstring).
+    lateness = now - decision.send_for
+    try:
+        await application.bot.send_message(chat_id, text, reply_markup=keyboard)
+    except Forbidden:
+        with services.db.session() as session:
+            row = PlanRepo(session).get(chat_id)
+            if row is not None:
+                PlanRepo(session).save(row, enabled=False, off_reason="blocked", next_due_at=None)
+        log.info("Chat %s blocked the bot; its reminders are off", chat_id)
+        return Outcome.BLOCKED
+    except RetryAfter as error:
+        return _put_back(services, chat_id, now, _retry_after(error), previous, attempts, error)
+    except TimedOut as error:
+        if _surely_not_sent(error):
+            backoff = BACKOFF * 2**attempts
+            return _put_back(services, chat_id, now, backoff, previous, attempts, error)
+        log.warning("Reminder for chat %s timed out and may have arrived; not resending", chat_id)
+        return Outcome.FAILED
+    except NetworkError as error:
+        backoff = BACKOFF * 2**attempts
+        return _put_back(services, chat_id, now, backoff, previous, attempts, error)
+    except TelegramError as error:
+        log.error("Telegram refused the reminder for chat %s: %s", chat_id, error)
+        return Outcome.FAILED
+    with services.db.session() as session:
+        row = PlanRepo(session).get(chat_id)
+        if row is not None and row.attempts:
+            PlanRepo(session).save(row, attempts=0)
+    level = logging.WARNING if lateness > LATE_WARNING else logging.INFO
+    log.log(
+        level,
+        "Reminder sent to chat %s, %.1f s after it was due",
+        chat_id,
+        lateness.total_seconds(),
+    )
+    return Outcome.SENT
+
+
+def _retry_after(error: RetryAfter) -> timedelta:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PTB warns that the type becomes timedelta
+        value = error.retry_after
+    return value if isinstance(value, timedelta) else timedelta(seconds=float(value))
+
+
+def _surely_not_sent(error: TimedOut) -> bool:
+    """A time-out before the request left (connecting, waiting for the pool) did not deliver."""
+    cause = error.__cause__
+    return isinstance(cause, httpx.ConnectTimeout | httpx.PoolTimeout) or "Pool timeout" in str(
+        error
+    )
+
+
+def _put_back(
+    services: Services,
+    chat_id: int,
+    now: datetime,
+    wait: timedelta,
+    previous: dict[str, Any],
+    attempts: int,
+    error: Exception,
+) -> Outcome:
+    """The reminder did not go out: owe it again after `wait`, unless it has failed too often."""
+    if attempts + 1 >= MAX_ATTEMPTS:
+        log.error(
+            "Giving up on a reminder for chat %s after %d attempts: %s",
+            chat_id,
+            attempts + 1,
+            error,
+        )
+        return Outcome.FAILED
+    with services.db.session() as session:
+        row = PlanRepo(session).get(chat_id)
+        if row is None or not row.enabled:
+            return Outcome.OFF
+        PlanRepo(session).save(row, **previous, next_due_at=now + wait, attempts=attempts + 1)
+    log.warning(
+        "Reminder for chat %s not delivered (%s); trying again in %.0f s",
+        chat_id,
+        type(error).__name__,
+        wait.total_seconds(),
+    )
+    return Outcome.RETRY

@@ -1,0 +1,184 @@
+"""Reading a typed reminder plan, in English or Bokmål, into what the parent asked for.
+
+every 3h · every 2h30m · every 2.5 hours · hver 3. time · hver 2,5 time · hver tredje time
+06:00 09:00 12:00 · kl 7 og kl 19 · at 7 and 19
+... night 5h · natt 5 timer · night off      (a longer interval at night, or none)
+... quiet 22-07 · stille 22:30-06:30 · quiet off   (quiet hours)
+off · av · stop                               (no reminders)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import time, timedelta
+from enum import StrEnum
+
+from scheduler.planning import NightWindow
+
+MIN_INTERVAL = timedelta(hours=1)
+MAX_INTERVAL = timedelta(hours=24)
+MAX_NIGHT_INTERVAL = timedelta(hours=12)
+MAX_TIMES = 12
+
+OFF_WORDS = {"off", "stop", "stopp", "av", "slutt", "none", "ingen"}
+ORDINALS = {"annen": "2", "andre": "2", "tredje": "3", "fjerde": "4", "femte": "5", "sjette": "6"}
+NIGHT_WORDS = r"nights?|natt|natta|netter|om\s+natta"
+QUIET_WORDS = r"quiet(?:\s+hours)?|stille(?:\s+timer)?|stilletid"
+SECTION = re.compile(rf"\b(?P<key>{NIGHT_WORDS}|{QUIET_WORDS})\b", re.IGNORECASE)
+
+HOUR_UNIT = r"(?:h|hr|hrs|hour|hours|t|tim|time|timer|timen|timar)"
+MINUTE_UNIT = r"(?:m|min|mins|minute|minutes|minutt|minutter)"
+DURATION = re.compile(
+    rf"""^(?:every|each|hver|hvert|hveranden)?\s*
+    (?:
+        (?P<hours>\d+(?:\.\d+)?)\s*\.?\s*{HOUR_UNIT}\.?
+        (?:\s*(?:and|og)?\s*(?P<extra>\d+)\s*{MINUTE_UNIT}\.?)?
+      | (?P<minutes>\d+)\s*{MINUTE_UNIT}\.?
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+CLOCK = re.compile(r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?$")
+TIME_MARKERS = {"kl", "kl.", "klokka", "klokken", "at", "@"}
+TIME_JOINERS = {"og", "and", "&", ",", "+"}
+WINDOW = re.compile(
+    r"^(?:from\s+|fra\s+)?(?:kl\.?\s*)?(?P<a>\d{1,2}(?:[:.]\d{2})?)\s*"
+    r"(?:-|–|to|til)\s*(?:kl\.?\s*)?(?P<b>\d{1,2}(?:[:.]\d{2})?)$",
+    re.IGNORECASE,
+)
+
+
+class Problem(StrEnum):
+    UNREADABLE = "unreadable"
+    INTERVAL_RANGE = "interval_range"  # shorter than 1 h or longer than 24 h
+    NIGHT_RANGE = "night_range"  # night interval not longer than the day's, or over 12 h
+    TOO_MANY_TIMES = "too_many_times"
+
+
+class PlanTextError(ValueError):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """A typed change. Fields left unset (`*_given` False) keep what the plan already has."""
+
+    off: bool = False
+    interval: timedelta | None = None
+    times: tuple[time, ...] = ()
+    night_interval: timedelta | None = None
+    night_interval_given: bool = False
+    quiet: NightWindow | None = None
+    quiet_given: bool = False
+
+    @property
+    def changes_schedule(self) -> bool:
+        return self.interval is not None or bool(self.times)
+
+
+def parse_plan_text(text: str) -> PlanRequest:
+    """Read a typed plan; raise PlanTextError saying what is wrong with it."""
+    cleaned = " ".join(text.lower().replace("\u00a0", " ").split())
+    if not cleaned:
+        raise PlanTextError(Problem.UNREADABLE)
+    parts = SECTION.split(cleaned)
+    main = parts[0].strip(" ,;")
+    request = PlanRequest()
+    if main in OFF_WORDS:
+        request = PlanRequest(off=True)
+    elif main:
+        request = _main(main)
+    for key, value in zip(parts[1::2], parts[2::2], strict=True):
+        value = value.strip(" ,;:")
+        if re.fullmatch(NIGHT_WORDS, key):
+            night = None if value in OFF_WORDS else _duration(value)
+            request = _with(request, night_interval=night, night_interval_given=True)
+        else:
+            quiet = None if value in OFF_WORDS else _window(value)
+            request = _with(request, quiet=quiet, quiet_given=True)
+    if request.off and (request.night_interval_given or request.quiet_given):
+        raise PlanTextError(Problem.UNREADABLE)
+    _check(request)
+    return request
+
+
+def _with(request: PlanRequest, **changes: object) -> PlanRequest:
+    return replace(request, **changes)  # type: ignore[arg-type]
+
+
+def _main(text: str) -> PlanRequest:
+    if re.match(r"^(every|each|hver|hvert)\b", text) or DURATION.match(_as_duration(text)):
+        return PlanRequest(interval=_duration(text))
+    return PlanRequest(times=_times(text))
+
+
+def _as_duration(text: str) -> str:
+    """Ordinals to digits (hver tredje time) and decimal commas to points (2,5 time)."""
+    for word, digit in ORDINALS.items():
+        text = re.sub(rf"\b{word}\b", digit, text)
+    return re.sub(r"(\d),(\d)", r"\1.\2", text).strip()
+
+
+def _duration(text: str) -> timedelta:
+    match = DURATION.match(_as_duration(text))
+    if match is None:
+        raise PlanTextError(Problem.UNREADABLE)
+    if match["minutes"]:
+        return timedelta(minutes=int(match["minutes"]))
+    hours = float(match["hours"])
+    return timedelta(minutes=round(hours * 60) + int(match["extra"] or 0))
+
+
+def _times(text: str) -> tuple[time, ...]:
+    tokens = re.findall(r"[^\s,&+]+|[,&+]", text)
+    times: list[time] = []
+    marked = False
+    for token in tokens:
+        if token in TIME_MARKERS:
+            marked = True
+            continue
+        if token in TIME_JOINERS:
+            continue
+        match = CLOCK.match(token.rstrip("."))
+        if match is None:
+            raise PlanTextError(Problem.UNREADABLE)
+        hour, minute = int(match["h"]), int(match["m"] or 0)
+        if match["m"] is None and not marked:
+            raise PlanTextError(Problem.UNREADABLE)  # a bare "7" could mean anything
+        if hour > 23 or minute > 59:
+            raise PlanTextError(Problem.UNREADABLE)
+        times.append(time(hour, minute))
+    if not times:
+        raise PlanTextError(Problem.UNREADABLE)
+    if len(set(times)) > MAX_TIMES:
+        raise PlanTextError(Problem.TOO_MANY_TIMES)
+    return tuple(sorted(set(times)))
+
+
+def _clock(text: str) -> time:
+    match = CLOCK.match(text)
+    if match is None or int(match["h"]) > 23 or int(match["m"] or 0) > 59:
+        raise PlanTextError(Problem.UNREADABLE)
+    return time(int(match["h"]) % 24, int(match["m"] or 0))
+
+
+def _window(text: str) -> NightWindow:
+    match = WINDOW.match(text)
+    if match is None:
+        raise PlanTextError(Problem.UNREADABLE)
+    start, end = _clock(match["a"]), _clock(match["b"])
+    if start == end:
+        raise PlanTextError(Problem.UNREADABLE)
+    return NightWindow(start, end)
+
+
+def _check(request: PlanRequest) -> None:
+    if request.interval is not None and not MIN_INTERVAL <= request.interval <= MAX_INTERVAL:
+        raise PlanTextError(Problem.INTERVAL_RANGE)
+    night = request.night_interval
+    if night is not None and not MIN_INTERVAL <= night <= MAX_NIGHT_INTERVAL:
+        raise PlanTextError(Problem.NIGHT_RANGE)
+    if night is not None and request.interval is not None and night < request.interval:
+        raise PlanTextError(Problem.NIGHT_RANGE)

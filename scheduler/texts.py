@@ -1,0 +1,213 @@
+"""What reminders say: plan descriptions, due times in local time, the reminder message and
+its buttons. Whole sentences from the catalogues; the chat's language, zone and unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_time
+from babel.lists import format_list
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.chats import ChatSettings
+from bot.daybook import DayTotals, local_day
+from bot.formatting import format_clock, format_minutes, format_moment, format_volume
+from bot.i18n import N_, Translator
+from bot.models import PumpSession, ReminderPlan
+from scheduler.planning import PlanKind, Preset, Schedule, is_night_reminder
+from scheduler.plans import schedule_of
+
+PRESET_NAMES = {
+    Preset.BUILDING: N_("Building supply, or a premature or sick baby"),
+    Preset.ESTABLISHED: N_("Established supply"),
+    Preset.OCCASIONAL: N_("Once a day"),
+    Preset.CUSTOM: N_("Your own plan"),
+}
+SNOOZE_MINUTES = (15, 30)
+LATE_ENOUGH_TO_SAY = timedelta(minutes=10)
+
+
+def minutes_of(delta: timedelta) -> int:
+    return int(delta.total_seconds() // 60)
+
+
+def duration(delta: timedelta, tr: Translator) -> str:
+    return format_minutes(minutes_of(delta), tr)
+
+
+def describe_when(moment: datetime, now: datetime, tz: ZoneInfo, tr: Translator) -> str:
+    """`14:30`, `tomorrow at 06:00`, or a date and time further away; in the chat's zone."""
+    clock = format_clock(moment, tz, tr.locale)
+    days = (local_day(moment, tz) - local_day(now, tz)).days
+    if days == 0:
+        return clock
+    if days == 1:
+        return tr._("tomorrow at {time}", time=clock)
+    return format_moment(moment, tz, tr.locale)
+
+
+def time_of_day(moment: time, tr: Translator) -> str:
+    """A local clock time such as 23:00 (or 11:00 PM), as the chat's locale writes it."""
+    return format_time(moment, format="short", locale=tr.locale)
+
+
+def describe_schedule(schedule: Schedule, tr: Translator) -> str:
+    night = schedule.night
+    if night is not None:
+        start, end = time_of_day(night.start, tr), time_of_day(night.end, tr)
+    if schedule.kind is PlanKind.FIXED:
+        times = format_list([time_of_day(t, tr) for t in schedule.times], locale=tr.locale)
+        if night is None:
+            return tr._("Every day at {times}, with no quiet hours.", times=times)
+        return tr._(
+            "Every day at {times}. Quiet hours {start}–{end}: a reminder due then comes at {end}.",
+            times=times,
+            start=start,
+            end=end,
+        )
+    interval = duration(schedule.interval or timedelta(0), tr)
+    if night is None:
+        return tr._(
+            "Every {interval}, day and night, counted from your last session.", interval=interval
+        )
+    if schedule.night_interval is not None:
+        return tr._(
+            "Every {interval} by day and every {night_interval} at night ({start}–{end}), "
+            "counted from your last session.",
+            interval=interval,
+            night_interval=duration(schedule.night_interval, tr),
+            start=start,
+            end=end,
+        )
+    return tr._(
+        "Every {interval}, counted from your last session. Quiet hours {start}–{end}: "
+        "a reminder due then comes at {end}.",
+        interval=interval,
+        start=start,
+        end=end,
+    )
+
+
+def describe_plan(row: ReminderPlan, tr: Translator) -> str:
+    """`<b>Established supply</b>: every 3 h, ...`"""
+    name = tr._(PRESET_NAMES.get(Preset(row.preset), PRESET_NAMES[Preset.CUSTOM]))
+    return tr._(
+        "<b>{name}</b>: {schedule}", name=name, schedule=describe_schedule(schedule_of(row), tr)
+    )
+
+
+def plan_status(row: ReminderPlan | None, now: datetime, tz: ZoneInfo, tr: Translator) -> str:
+    """What /reminders shows: the plan, and when the next reminder comes, in local time."""
+    if row is None or not (row.interval_min or row.times):
+        return tr._("You have no reminders yet. Choose a plan with /remind.")
+    if not row.enabled:
+        if row.off_reason == "blocked":
+            return tr._(
+                "Reminders are off because I couldn't reach this chat. "
+                "Turn them on again with /remind."
+            )
+        return tr._("Reminders are off. Choose a plan with /remind.")
+    lines = [describe_plan(row, tr)]
+    if row.paused_until is not None and row.paused_until > now:
+        lines.append(
+            tr._("Paused until {when}. /resume", when=describe_when(row.paused_until, now, tz, tr))
+        )
+    if row.next_due_at is not None:
+        lines.append(
+            tr._("Next reminder: {when}.", when=describe_when(row.next_due_at, now, tz, tr))
+        )
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ReminderFacts:
+    """Everything a reminder message shows."""
+
+    plan_id: int
+    schedule: Schedule
+    due: datetime  # the due time of this reminder (its identity in button data)
+    snoozed: bool
+    now: datetime
+    last: PumpSession | None
+    today: DayTotals
+
+
+def reminder_token(due: datetime) -> int:
+    return int(due.timestamp())
+
+
+def reminder_text(facts: ReminderFacts, settings: ChatSettings) -> str:
+    tr, tz, locale = settings.tr, settings.tz, settings.tr.locale
+    due_clock = format_clock(facts.due, tz, locale)
+    if facts.snoozed:
+        lines = [tr._("⏰ <b>Snooze is over: time to pump.</b>")]
+    elif is_night_reminder(facts.schedule, facts.due, tz):
+        lines = [tr._("🌙 <b>Time for your night pumping.</b>")]
+    elif facts.schedule.kind is PlanKind.FIXED:
+        lines = [tr._("⏰ <b>It's {time}: time to pump.</b>", time=due_clock)]
+    else:
+        lines = [tr._("⏰ <b>Time to pump.</b>")]
+    if facts.last is None:
+        lines.append(tr._("No sessions logged yet."))
+    else:
+        lines.append(
+            tr._(
+                "Last session: {ago} ago, at {time}.",
+                ago=duration(facts.now - facts.last.started_at, tr),
+                time=describe_when(facts.last.started_at, facts.now, tz, tr),
+            )
+        )
+    if facts.today.count:
+        lines.append(
+            tr.ngettext(
+                "Today so far: {n} session, {total}.",
+                "Today so far: {n} sessions, {total}.",
+                facts.today.count,
+                total=format_volume(facts.today.total_ml, settings.unit, locale),
+            )
+        )
+    else:
+        lines.append(tr._("Nothing logged today yet."))
+    if facts.now - facts.due >= LATE_ENOUGH_TO_SAY:
+        lines.append(
+            tr._("(This reminder was due at {time}; sorry it comes late.)", time=due_clock)
+        )
+    if facts.last is not None:
+        lines.append(
+            tr._(
+                "Tap <b>Log</b> to log the same as last time, or type what you pumped, "
+                "like <code>L 60 R 70</code>."
+            )
+        )
+    else:
+        lines.append(tr._("When you're done, type what you pumped, like <code>L 60 R 70</code>."))
+    return "\n".join(lines)
+
+
+def reminder_keyboard(facts: ReminderFacts, settings: ChatSettings) -> InlineKeyboardMarkup:
+    tr = settings.tr
+    token = reminder_token(facts.due)
+    rows: list[list[InlineKeyboardButton]] = []
+    if facts.last is not None:
+        amount = format_volume(facts.last.total_ml, settings.unit, tr.locale)
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    tr._("✅ Log {amount}", amount=amount),
+                    callback_data=f"rem:log:{facts.plan_id}:{token}",
+                )
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                tr._("💤 {minutes} min", minutes=minutes),
+                callback_data=f"rem:snooze:{facts.plan_id}:{minutes}:{token}",
+            )
+            for minutes in SNOOZE_MINUTES
+        ]
+        + [InlineKeyboardButton(tr._("Skip"), callback_data=f"rem:skip:{facts.plan_id}:{token}")]
+    )
+    return InlineKeyboardMarkup(rows)
