@@ -31,6 +31,8 @@ from bot.parsing import (
     Problem,
 )
 from bot.repo import SessionRepo
+from bot.reports import format_gap
+from bot.stats import day_summary, sessions_for_days
 
 NAME_MAX_CHARS = 128
 METHOD_NAMES = {Method.PUMP: N_("pump"), Method.HAND: N_("hand expression")}
@@ -178,8 +180,14 @@ def confirmation_text(
 def today_text(db: Database, settings: ChatSettings, now: datetime) -> str:
     """Today's sessions in the chat's local day, with per-side totals."""
     tr = settings.tr
+    today = local_day(now, settings.tz)
     with db.session() as db_session:
-        sessions = SessionRepo(db_session, settings.id).between(*today_range(now, settings.tz))
+        repo = SessionRepo(db_session, settings.id)
+        sessions = repo.between(*today_range(now, settings.tz))
+        # The day before too: the longest gap may start before midnight.
+        summary = day_summary(
+            sessions_for_days(repo, settings.tz, today, today), settings.tz, today
+        )
     if not sessions:
         return tr._(
             "Nothing logged today yet. Send an amount like <code>120 ml</code> to log a session."
@@ -207,7 +215,16 @@ def today_text(db: Database, settings: ChatSettings, now: datetime) -> str:
         )
     else:
         side_line = tr._("Left {left} · right {right}", **sides)
-    lines = [header, *([f"↔️ {side_line}"] if side_line else []), ""]
+    lines = [header, *([f"↔️ {side_line}"] if side_line else [])]
+    lines.append(
+        "➗ "
+        + tr._("Average per session: {average}", average=volume(summary.average_ml or 0, settings))
+    )
+    if summary.longest_gap is not None:
+        lines.append(
+            "⏳ " + tr._("Longest gap: {gap}", gap=format_gap(summary.longest_gap.length, tr))
+        )
+    lines.append("")
     lines += [f"• {session_line(session, settings)}" for session in sessions]
     return "\n".join(lines)
 

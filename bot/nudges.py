@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from bot.daybook import day_totals, local_day, local_day_range
 from bot.models import NudgeState, PumpSession
+from scheduler.plans import is_building_supply
 
 HIGH_DAY_ML = 1000  # about what the hungriest fully fed babies drink in a day
 HIGH_DAYS_RUNNING = 3
@@ -129,9 +130,5 @@ def due_nudge(
 
 
 def chat_on_building_plan(session: Session, chat_id: int) -> bool:
-    """Whether the chat follows the building-supply or premature reminder plan.
-
-    It reads the chat's reminder plan once the reminders feature stores plans in the database;
-    until that table exists no chat has a plan, so the answer is False.
-    """
-    return False
+    """Whether the chat follows the building-supply or premature reminder plan."""
+    return is_building_supply(session, chat_id)

@@ -177,6 +177,25 @@ async def show_confirmation(
     set_confirmation(context.services.db, settings.id, entry.id, sent.message_id)
 
 
+async def send_fix_prompt(context: PumpContext, settings: ChatSettings, entry_id: int) -> bool:
+    """A fresh confirmation of an older entry, with the time-fixing buttons (from /history).
+
+    It becomes the entry's confirmation, so its buttons and a reply with a time act on it.
+    """
+    services = context.services
+    logged = confirmation_for(services.db, settings, entry_id, services.clock.now())
+    if logged is None:
+        return False
+    tr = settings.tr
+    sent = await context.bot.send_message(
+        settings.id,
+        logged.text + "\n\n" + fix_time_hint(tr),
+        reply_markup=fix_time_keyboard(entry_id, tr),
+    )
+    set_confirmation(services.db, settings.id, entry_id, sent.message_id)
+    return True
+
+
 async def mark_removed(context: PumpContext, settings: ChatSettings, removed: Logged) -> None:
     """Turn a removed entry's confirmation into the removal note, without buttons."""
     message_id = removed.entry.confirmation_message_id

@@ -15,6 +15,7 @@ from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from bot.models import Unit
 from bot.services import PumpContext
 from handlers.common import chat_settings, update_chat
+from scheduler.delivery import reschedule_chat
 
 MENU_COMMANDS = [
     MenuCommand("settings", N_("Your settings"), nb_name="innstillinger"),
@@ -118,11 +119,13 @@ async def set_timezone(update: Update, context: PumpContext) -> None:
             )
         )
         return
-    await update.effective_message.reply_text(timezone_saved(context, settings.id, zone, now))
+    await update.effective_message.reply_text(await timezone_saved(context, settings.id, zone, now))
 
 
-def timezone_saved(context: PumpContext, chat_id: int, zone: str, now: datetime) -> str:
+async def timezone_saved(context: PumpContext, chat_id: int, zone: str, now: datetime) -> str:
     settings = update_chat(context, chat_id, timezone=zone)
+    # Fixed times and quiet hours are local: the next reminder moves with the zone.
+    await reschedule_chat(context.application, chat_id)
     tr = settings.tr
     return tr._(
         "Time zone set to {zone}. Your time now is {time}.",
@@ -146,7 +149,7 @@ async def on_setting_button(update: Update, context: PumpContext) -> None:
         tr = settings.tr
         text = tr._("Done! I'll show amounts in {unit}.", unit=tr._(UNIT_NAMES[settings.unit]))
     elif kind == "tz" and find_timezone(value):
-        text = timezone_saved(context, chat_id, find_timezone(value) or value, now)
+        text = await timezone_saved(context, chat_id, find_timezone(value) or value, now)
     else:
         tr = chat_settings(update, context).tr
         await query.answer(tr._("That button is out of date."))

@@ -30,7 +30,7 @@ from bot.commands import MenuCommand
 from bot.daybook import local_day
 from bot.db import Database
 from bot.export import export_csv, export_filename
-from bot.formatting import format_clock, format_volume
+from bot.formatting import format_volume
 from bot.i18n import N_, Translator, language_for, translator
 from bot.models import PumpSession
 from bot.repo import ChatRepo, SessionRepo
@@ -41,11 +41,11 @@ from bot.reports import (
     entry_text,
     guideline_note,
     period_text,
-    short_day,
 )
 from bot.services import PumpContext
 from bot.stats import period_summary, sessions_for_days, summaries
 from handlers.common import chat_settings, update_chat
+from scheduler.plans import is_building_supply
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,13 @@ WEEK, MONTH = 7, 30
 HISTORY_PAGE = 8
 
 
-def shows_guideline(settings: ChatSettings) -> bool:
+def shows_guideline(settings: ChatSettings, db: Database) -> bool:
     """The guideline band means something only when pumped milk is all the breast milk the baby
-    gets. (The building-supply plan, when there is one, turns it on too.)"""
-    return settings.exclusive_pumping
+    gets, or when the parent is building supply (the building-supply reminder plan)."""
+    if settings.exclusive_pumping:
+        return True
+    with db.session() as session:
+        return is_building_supply(session, settings.id)
 
 
 async def existing_settings(update: Update, context: PumpContext) -> ChatSettings | None:
@@ -113,7 +116,7 @@ def day_report(db: Database, settings: ChatSettings, day: date, now: datetime) -
         summary,
         settings.tr,
         settings.unit,
-        show_guideline=shows_guideline(settings),
+        show_guideline=shows_guideline(settings, db),
         finished=day < local_day(now, tz),
     )
 
@@ -132,7 +135,7 @@ def period_report(db: Database, settings: ChatSettings, now: datetime, n_days: i
         settings.unit,
         tz,
         today=today,
-        show_guideline=shows_guideline(settings),
+        show_guideline=shows_guideline(settings, db),
     )
 
 
@@ -172,7 +175,7 @@ async def chart_photo(
     with db.session() as session:
         sessions = sessions_for_days(SessionRepo(session, settings.id), tz, first, today)
     days = summaries(sessions, tz, first, today)
-    band = shows_guideline(settings)
+    band = shows_guideline(settings, db)
     # A few hundred milliseconds of CPU: off the event loop, so other chats aren't kept waiting.
     png = await asyncio.to_thread(
         render_daily_chart,
@@ -362,18 +365,14 @@ async def delete_entry(
 async def offer_fix(
     update: Update, context: PumpContext, settings: ChatSettings, entry: PumpSession
 ) -> None:
-    """How to correct an entry: by sending the log again. (Logging's fix flow takes it from
-    here once wired.)"""
-    tr, tz = settings.tr, settings.tz
+    """Fixing an entry from /history: logging's own time-fixing confirmation for it."""
+    from handlers.logging import send_fix_prompt  # logging registers after stats
+
     await update.callback_query.answer()
-    await update.effective_message.reply_text(
-        tr._(
-            "To fix the entry from {day} at {time}, send the corrected log as a reply to this "
-            "message, for example <code>L 60 R 70 20min</code>.",
-            day=short_day(entry.started_at.astimezone(tz).date(), tr.locale),
-            time=format_clock(entry.started_at, tz, tr.locale),
+    if entry.id is None or not await send_fix_prompt(context, settings, entry.id):
+        await update.effective_message.reply_text(
+            settings.tr._("That session is no longer in the log.")
         )
-    )
 
 
 # -- export --------------------------------------------------------------------------------------

@@ -59,14 +59,16 @@ async def test_tapping_an_entry_shows_it_and_delete_removes_it(bot: BotHarness) 
     assert changed == [PARENT_CHAT]
 
 
-async def test_fix_explains_how_to_send_a_correction(bot: BotHarness) -> None:
+async def test_fix_offers_the_time_fixing_buttons_for_that_entry(bot: BotHarness) -> None:
     entry = add_session(bot, START, 120, chat_id=PARENT_CHAT)
     reply = await bot.say("/history")
     calls = await bot.tap(f"stats:fix:{entry.id}:0", reply.message_id)
-    hint = next(c for c in calls if c.method == "sendMessage")
-    assert "To fix the entry from Sun, Mar 8 at 6:00\u202fAM" in hint.text
-    assert "send the corrected log" in hint.text
-    assert len(stored_sessions(bot, PARENT_CHAT)) == 1
+    prompt = next(c for c in calls if c.method == "sendMessage")
+    assert "120\u00a0ml" in prompt.text
+    shift = next(b for b in prompt.buttons if b["callback_data"].startswith("log:shift:"))
+    await bot.tap(shift["callback_data"], prompt.message_id)
+    moved = stored_sessions(bot, PARENT_CHAT)
+    assert len(moved) == 1 and moved[0].started_at != START
 
 
 async def test_forged_buttons_for_another_chats_entry_change_nothing(bot: BotHarness) -> None:

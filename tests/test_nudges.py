@@ -11,7 +11,6 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
-import handlers.tips
 from bot.db import Database, alembic_config
 from bot.models import Chat, NudgeState, PumpSession
 from bot.nudges import (
@@ -164,12 +163,11 @@ async def test_the_overproduction_nudge_fires_once_a_week(bot: BotHarness) -> No
     assert len(await logged(bot, high_days(bot.clock.now(), 3, 1100))) == 1
 
 
-async def test_the_few_sessions_nudge_on_the_building_plan(
-    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_the_few_sessions_nudge_on_the_building_plan(bot: BotHarness) -> None:
     await bot.say("/start")
     assert await logged(bot, spaced(bot.clock.now(), 6)) == []  # not on the plan: no nudge
-    monkeypatch.setattr(handlers.tips, "chat_on_building_plan", lambda session, chat_id: True)
+    await bot.say("/remind")
+    await bot.press("premature")  # the building-supply / premature preset
     sent = await logged(bot, [])
     assert len(sent) == 1
     assert "I see 4 sessions in the last 24 hours" in sent[0]
