@@ -111,12 +111,13 @@ async def test_only_the_asker_can_confirm_and_keep_deletes_nothing(bot: BotHarne
     assert len(stored_sessions(bot, GROUP_CHAT)) == 1
 
 
-async def test_sqlite_cascades_from_the_chat_row(bot: BotHarness) -> None:
+async def test_the_database_cascades_from_the_chat_row(bot: BotHarness) -> None:
     # The foreign keys alone would do it; ChatRepo.forget also deletes table by table.
     add_session(bot, datetime(2026, 3, 9, 8, tzinfo=UTC), 100, chat_id=PARENT_CHAT)
     with bot.services.db.engine.begin() as connection:
-        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        connection.exec_driver_sql("DELETE FROM chats WHERE id = ?", (PARENT_CHAT,))
+        if connection.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        connection.execute(sa.text("DELETE FROM chats WHERE id = :id"), {"id": PARENT_CHAT})
     assert nonzero(rows_of(bot, PARENT_CHAT)) == {}
 
 
