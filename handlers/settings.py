@@ -15,6 +15,7 @@ from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from bot.models import Unit
 from bot.services import PumpContext
 from handlers.common import chat_settings, update_chat
+from handlers.tips import nudges_enabled
 from scheduler.delivery import reschedule_chat
 
 MENU_COMMANDS = [
@@ -68,10 +69,16 @@ async def show_settings(update: Update, context: PumpContext) -> None:
     """Show the chat's settings and how to change them."""
     settings = chat_settings(update, context)
     tr = settings.tr
-    text = (
-        settings_summary(settings, context.services.clock.now())
-        + "\n\n"
-        + tr._("Change them with /language, /timezone and /units.")
+    on = nudges_enabled(context.services, settings.id)
+    text = "\n".join(
+        [
+            settings_summary(settings, context.services.clock.now()),
+            tr._("Gentle nudges from your logs: on")
+            if on
+            else tr._("Gentle nudges from your logs: off"),
+            "",
+            tr._("Change them with /language, /timezone, /units and /nudges."),
+        ]
     )
     await update.effective_message.reply_text(text)
 

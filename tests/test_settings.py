@@ -57,6 +57,10 @@ async def test_units_buttons_switch_to_ounces(bot: BotHarness) -> None:
     assert stored(bot).unit == "oz"
     reply = await bot.say("/settings")
     assert "Unit: Ounces (oz)" in reply.text
+    assert "Gentle nudges from your logs: on" in reply.text
+    await bot.say("/nudges off")
+    reply = await bot.say("/settings")
+    assert "Gentle nudges from your logs: off" in reply.text
 
 
 async def test_a_forged_settings_button_changes_nothing(bot: BotHarness) -> None:
