@@ -238,12 +238,14 @@ class PlanRepo:
         )
         return self.session.exec(query.order_by(col(ReminderPlan.chat_id))).all()
 
-    def due_times(self) -> list[tuple[int, datetime]]:
-        """(chat id, next due time) of every enabled plan owed a reminder: just the two columns,
-        for rebuilding the jobs of many chats at start."""
+    def due_times(self, before: datetime | None = None) -> list[tuple[int, datetime]]:
+        """(chat id, next due time) of every enabled plan owed a reminder (due before `before`,
+        if given): just the two columns, for arming the jobs of many chats at once."""
         query = sa.select(ReminderPlan.chat_id, ReminderPlan.next_due_at).where(
             col(ReminderPlan.enabled), col(ReminderPlan.next_due_at).is_not(None)
         )
+        if before is not None:
+            query = query.where(col(ReminderPlan.next_due_at) < before)
         return [(chat_id, due) for chat_id, due in self.session.execute(query)]
 
     def owed(self, now: datetime) -> list[int]:
