@@ -6,10 +6,31 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_TOKEN = "4242424242:BENCH-token-not-for-logs"
+
+
+@dataclass
+class TokenAudit:
+    """Every bot process's output, read after it stopped: did the token appear anywhere?"""
+
+    files: int = 0
+    lines: int = 0
+    hits: int = 0
+
+    def check(self, log_path: Path) -> None:
+        secret = BENCH_TOKEN.split(":", 1)[1].encode()  # the secret part alone counts too
+        text = log_path.read_bytes()
+        self.files += 1
+        self.lines += text.count(b"\n")
+        self.hits += text.count(secret)
+
+
+TOKEN_AUDIT = TokenAudit()
+_LOGS: dict[int, Path] = {}
 
 
 def bot_env(base_url: str, file_url: str, database_url: str, **extra: str) -> dict[str, str]:
@@ -28,13 +49,16 @@ def bot_env(base_url: str, file_url: str, database_url: str, **extra: str) -> di
 
 
 def start_process(args: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
-    log = log_path.open("wb")
-    return subprocess.Popen(
-        [sys.executable, *args], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
-    )
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, *args], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
+    _LOGS[process.pid] = log_path
+    return process
 
 
 def stop_process(process: subprocess.Popen[bytes], kill: bool = False) -> None:
+    """Stop the process (SIGINT, or SIGKILL), then audit its output for the token."""
     if process.poll() is None:
         process.send_signal(signal.SIGKILL if kill else signal.SIGINT)
         try:
@@ -42,6 +66,9 @@ def stop_process(process: subprocess.Popen[bytes], kill: bool = False) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    log_path = _LOGS.pop(process.pid, None)
+    if log_path is not None and log_path.exists():
+        TOKEN_AUDIT.check(log_path)
 
 
 def peak_rss_mb(pid: int) -> float:

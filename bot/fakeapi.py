@@ -15,8 +15,10 @@ import json
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
+import httpx
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -67,15 +69,25 @@ class ApiCall:
         return [button for row in markup.get("inline_keyboard", []) for button in row]
 
 
+class TimeoutKind(StrEnum):
+    """Where a time-out happened, which decides whether the message may have arrived."""
+
+    READ = "read"  # no answer came; the fake drops the request (did Telegram get it? unknown)
+    CONNECT = "connect"  # the request never left (httpx.ConnectTimeout under PTB's TimedOut)
+    ANSWER = "answer"  # Telegram acted (the message arrived), then the answer was lost
+
+
 @dataclass
 class Fault:
-    """One planned failure: `status` 500/403/..., `retry_after` for a 429, or `timeout`."""
+    """One planned failure: `status` 500/403/..., `retry_after` for a 429, or `timeout`
+    (of the kind `timeout_kind`)."""
 
     method: str | None = None
     chat_id: int | None = None
     status: int = 500
     retry_after: int | None = None
     timeout: bool = False
+    timeout_kind: TimeoutKind = TimeoutKind.READ
     description: str = "Internal Server Error"
 
     def matches(self, method: str, params: JSON) -> bool:
@@ -159,6 +171,13 @@ class FakeTelegram:
             if fault.matches(method, params):
                 self.faults.remove(fault)
                 self.calls.append(call)
+                if fault.timeout and fault.timeout_kind is TimeoutKind.CONNECT:
+                    raise TimedOut("fake connect time-out") from httpx.ConnectTimeout("fake")
+                if fault.timeout and fault.timeout_kind is TimeoutKind.ANSWER:
+                    call.result = await self._result(method, params)
+                    for listener in self.listeners:
+                        listener(call)
+                    raise TimedOut("fake time-out, after Telegram acted")
                 if fault.timeout:
                     raise TimedOut("fake time-out")
                 if fault.retry_after is not None:

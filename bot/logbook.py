@@ -177,6 +177,17 @@ def confirmation_text(
     return "\n".join(lines)
 
 
+def saved_note(entry: PumpSession, settings: ChatSettings, now: datetime) -> str:
+    """Said instead of the confirmation when that could not be sent: the entry is kept, so the
+    parent must not be led to log it again."""
+    return "✅ " + settings.tr._(
+        "Saved {total} {when}. The usual confirmation didn't get through: /last shows this "
+        "entry, and /undo removes it.",
+        total=volume(entry.total_ml, settings),
+        when=when_phrase(entry.started_at, settings, now),
+    )
+
+
 def today_text(db: Database, settings: ChatSettings, now: datetime) -> str:
     """Today's sessions in the chat's local day, with per-side totals."""
     tr = settings.tr

@@ -7,8 +7,15 @@ from collections.abc import Iterable
 
 REDACTED = "[redacted]"
 # httpx logs every request URL at INFO, and a Bot API URL contains the token; tornado's access
-# log (the webhook server) logs every request path.
-NOISY_LOGGERS = ("httpx", "httpcore", "tornado.access", "apscheduler.executors.default")
+# log (the webhook server) logs every request path. APScheduler logs every job it adds, runs
+# and removes: with a job per chat, that is 100,000 lines at start.
+NOISY_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "tornado.access",
+    "apscheduler.executors.default",
+    "apscheduler.scheduler",
+)
 
 
 class RedactingFormatter(logging.Formatter):

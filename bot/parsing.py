@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -330,6 +331,8 @@ class _Reader:
 
 def _split_note(text: str) -> tuple[str, str | None]:
     body, _hash, note = text.partition("#")
+    # Control characters have no place in a note, and PostgreSQL refuses NUL in text.
+    note = "".join(c for c in note if c in "\n\t" or unicodedata.category(c) != "Cc")
     note = note.strip()[:NOTE_MAX_CHARS].strip()
     return body, note or None
 

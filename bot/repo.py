@@ -238,6 +238,39 @@ class PlanRepo:
         )
         return self.session.exec(query.order_by(col(ReminderPlan.chat_id))).all()
 
+    def due_times(self, before: datetime | None = None) -> list[tuple[int, datetime]]:
+        """(chat id, next due time) of every enabled plan owed a reminder (due before `before`,
+        if given): just the two columns, for arming the jobs of many chats at once."""
+        query = sa.select(ReminderPlan.chat_id, ReminderPlan.next_due_at).where(
+            col(ReminderPlan.enabled), col(ReminderPlan.next_due_at).is_not(None)
+        )
+        if before is not None:
+            query = query.where(col(ReminderPlan.next_due_at) < before)
+        return [(chat_id, due) for chat_id, due in self.session.execute(query)]
+
+    def owed(self, now: datetime) -> list[int]:
+        """Chats whose plan owes a reminder by `now`, or whose zone changed since its due time
+        was computed (the sweep delivers or recomputes them). One query, however many plans."""
+        query = (
+            sa.select(ReminderPlan.chat_id)
+            .join(Chat, col(Chat.id) == col(ReminderPlan.chat_id))
+            .where(
+                col(ReminderPlan.enabled),
+                col(ReminderPlan.next_due_at).is_not(None),
+                (col(ReminderPlan.next_due_at) <= now)
+                | col(ReminderPlan.timezone).is_distinct_from(col(Chat.timezone)),
+            )
+            .order_by(col(ReminderPlan.chat_id))
+        )
+        return list(self.session.execute(query).scalars())
+
+    def power_running(self) -> list[tuple[int, datetime, int]]:
+        """(chat id, start, last step announced) of every power-pumping hour still running."""
+        query = sa.select(
+            ReminderPlan.chat_id, ReminderPlan.power_started_at, ReminderPlan.power_step
+        ).where(col(ReminderPlan.power_started_at).is_not(None))
+        return [(chat_id, started, step) for chat_id, started, step in self.session.execute(query)]
+
     def save(self, plan: ReminderPlan, **changes: object) -> ReminderPlan:
         for name, value in changes.items():
             setattr(plan, name, value)

@@ -1,4 +1,5 @@
-"""The one error handler: a short apology to the user, the details (never the text) to the log."""
+"""The one error handler: a short apology to the user, the details (never the text) to the log.
+And the answer to a button no feature knows (forged, or from an older version of the bot)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, TypeHandler
 
 from bot.app import PumpApplication
 from bot.i18n import language_for, translator
@@ -14,6 +16,25 @@ from bot.services import PumpContext
 
 log = logging.getLogger(__name__)
 
+BEFORE_ALL = -100  # the handler group of `on_button_without_chat`
+
+
+def language_of(update: Update, context: PumpContext) -> str:
+    """The chat's language if the bot knows the chat (without creating it), else the user's."""
+    language = context.services.config.default_language
+    try:
+        chat = update.effective_chat
+        if chat is not None:
+            with context.services.db.session() as session:
+                row = ChatRepo(session).get(chat.id)
+            if row is not None:
+                return row.language
+        if update.effective_user is not None:
+            language = language_for(update.effective_user.language_code, language)
+    except Exception:  # the database may be what failed; answer anyway
+        log.warning("Could not read the chat's language")
+    return language
+
 
 async def on_error(update: object, context: PumpContext) -> None:
     """Log the failure with the update id; tell the user, in their language, that we failed."""
@@ -21,17 +42,7 @@ async def on_error(update: object, context: PumpContext) -> None:
     log.error("Error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    language = context.services.config.default_language
-    try:
-        with context.services.db.session() as session:
-            chat = ChatRepo(session).get(update.effective_chat.id)
-        if chat is not None:
-            language = chat.language
-        elif update.effective_user is not None:
-            language = language_for(update.effective_user.language_code, language)
-    except Exception:  # the database may be what failed; apologise anyway
-        log.warning("Could not read the chat's language for the apology")
-    tr = translator(language)
+    tr = translator(language_of(update, context))
     try:
         await context.bot.send_message(
             update.effective_chat.id,
@@ -41,5 +52,24 @@ async def on_error(update: object, context: PumpContext) -> None:
         log.warning("Could not send the apology for update %s", update_id)
 
 
+async def on_unknown_button(update: Update, context: PumpContext) -> None:
+    """A button whose data no feature knows: say so, rather than leave it spinning."""
+    tr = translator(language_of(update, context))
+    await update.callback_query.answer(tr._("That button is out of date."))
+
+
+async def on_button_without_chat(update: Update, context: PumpContext) -> None:
+    """A button on no chat's message (an inline message: this bot never sends one) names no
+    chat to act in; every feature's handler would fail on it. Answered here, and stopped."""
+    if update.callback_query is not None and update.effective_chat is None:
+        await on_unknown_button(update, context)
+        raise ApplicationHandlerStop
+
+
 def register(application: PumpApplication) -> None:
+    # A group of its own, before all others: in one group only the first handler that
+    # matches runs, and this one looks at every update.
+    application.add_handler(TypeHandler(Update, on_button_without_chat), group=BEFORE_ALL)
+    # Registered after every feature: only buttons that no feature's pattern took come here.
+    application.add_handler(CallbackQueryHandler(on_unknown_button))
     application.add_error_handler(on_error)

@@ -8,12 +8,13 @@ and show its confirmation; other features (a reminder's "log now") call it too.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.app import PumpApplication
@@ -37,6 +38,7 @@ from bot.logbook import (
     refusal_text,
     remove_session,
     revise_session,
+    saved_note,
     set_confirmation,
     today_text,
     when_phrase,
@@ -45,6 +47,8 @@ from bot.models import PumpSession
 from bot.parsing import LogProblem, ParsedLog, Problem, parse_log, parse_time
 from bot.services import PumpContext
 from handlers.common import chat_settings
+
+log = logging.getLogger(__name__)
 
 MENU_COMMANDS = [
     MenuCommand("log", N_("Log a session, like /log 120 or /log L 60 R 70"), nb_name="logg"),
@@ -124,7 +128,8 @@ async def store_and_confirm(
     source: Message | None = None,
 ) -> PumpSession:
     """Store a session, then confirm it (as a reply to `source`, if given) with Undo and Fix
-    time buttons. The entry is written before the confirmation is sent."""
+    time buttons. The entry is written before the confirmation is sent, and kept whether or
+    not the confirmation gets through (see `send_confirmation`)."""
     services = context.services
     logged = record_session(
         services.db,
@@ -137,17 +142,47 @@ async def store_and_confirm(
     )
     entry = logged.entry
     assert entry.id is not None
-    keyboard = confirmation_keyboard(entry.id, settings.tr)
     try:
-        if source is not None:
-            sent = await source.reply_text(logged.text, reply_markup=keyboard)
-        else:
-            sent = await context.bot.send_message(settings.id, logged.text, reply_markup=keyboard)
-        set_confirmation(services.db, settings.id, entry.id, sent.message_id)
-        entry.confirmation_message_id = sent.message_id
+        sent = await send_confirmation(context, settings, logged, source)
+        if sent is not None:
+            set_confirmation(services.db, settings.id, entry.id, sent.message_id)
+            entry.confirmation_message_id = sent.message_id
     finally:
         await services.sessions_changed(context.application, settings.id)
     return entry
+
+
+async def send_confirmation(
+    context: PumpContext, settings: ChatSettings, logged: Logged, source: Message | None
+) -> Message | None:
+    """Send the confirmation of a stored entry; None if it did not get through.
+
+    The entry is kept whatever happens, so a failure must not end in the error handler's
+    "please try again" (the parent would log it twice). A failed send is tried once more, as a
+    plain message (the parent may have deleted the one it replied to); if that fails too, a
+    short note says the entry was saved. A blocked bot reaches nobody: nothing more is tried.
+    """
+    entry = logged.entry
+    assert entry.id is not None
+    keyboard = confirmation_keyboard(entry.id, settings.tr)
+    try:
+        if source is not None:
+            return await source.reply_text(logged.text, reply_markup=keyboard)
+        return await context.bot.send_message(settings.id, logged.text, reply_markup=keyboard)
+    except Forbidden:
+        return None
+    except TelegramError as error:
+        log.warning("Confirmation for chat %s failed (%s); trying again", settings.id, error)
+    try:
+        return await context.bot.send_message(settings.id, logged.text, reply_markup=keyboard)
+    except TelegramError as error:
+        log.warning("Confirmation for chat %s failed again (%s)", settings.id, error)
+    note = saved_note(entry, settings, context.services.clock.now())
+    try:
+        await context.bot.send_message(settings.id, note)
+    except TelegramError as error:
+        log.error("Chat %s was not told that entry %s was saved (%s)", settings.id, entry.id, error)
+    return None
 
 
 async def show_confirmation(

@@ -145,7 +145,8 @@ async def on_setting_button(update: Update, context: PumpContext) -> None:
     """A tap on a language, unit or time zone button."""
     query = update.callback_query
     chat_settings(update, context)
-    _prefix, kind, value = query.data.split(":", 2)
+    # Button data is never trusted: "set:lang" (no value) is as possible as "set:lang:nb".
+    _prefix, kind, value = [*(query.data or "").split(":", 2), "", ""][:3]
     chat_id = update.effective_chat.id
     now = context.services.clock.now()
     if kind == "lang" and value in LANGUAGES:

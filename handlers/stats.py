@@ -12,6 +12,7 @@ import asyncio
 import logging
 import math
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from telegram import (
     CallbackQuery,
@@ -24,7 +25,6 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.app import PumpApplication
-from bot.charts import render_daily_chart
 from bot.chats import ChatSettings
 from bot.commands import MenuCommand
 from bot.daybook import local_day
@@ -165,6 +165,14 @@ async def show_period(update: Update, context: PumpContext, n_days: int) -> None
 # -- the chart -----------------------------------------------------------------------------------
 
 
+def draw_chart(*args: Any, **kwargs: Any) -> bytes:
+    """`bot.charts.render_daily_chart`, imported on the first chart: matplotlib takes over half
+    a second to import, which every start of the bot paid before anyone asked for a chart."""
+    from bot.charts import render_daily_chart
+
+    return render_daily_chart(*args, **kwargs)
+
+
 async def chart_photo(
     db: Database, settings: ChatSettings, now: datetime, n_days: int
 ) -> tuple[bytes, str, InlineKeyboardMarkup]:
@@ -178,7 +186,7 @@ async def chart_photo(
     band = shows_guideline(settings, db)
     # A few hundred milliseconds of CPU: off the event loop, so other chats aren't kept waiting.
     png = await asyncio.to_thread(
-        render_daily_chart,
+        draw_chart,
         [d.day for d in days],
         [d.total_ml for d in days],
         tr=tr,

@@ -20,8 +20,8 @@ from bot.i18n import N_
 from bot.repo import ChatRepo, PlanRepo
 from bot.services import PumpContext
 from scheduler.delivery import (
-    JOB_KWARGS,
     AnyApplication,
+    arm_job,
     remove_job,
     schedule_reminder,
     services_of,
@@ -95,11 +95,8 @@ def step_text(step: int, started_at: datetime, settings: ChatSettings) -> str:
 
 def schedule_power_step(application: AnyApplication, chat_id: int, at: datetime | None) -> None:
     remove_job(application, power_job_name(chat_id))
-    if at is None or application.job_queue is None:
-        return
-    application.job_queue.run_once(
-        power_job, when=at, name=power_job_name(chat_id), chat_id=chat_id, job_kwargs=JOB_KWARGS
-    )
+    if at is not None:
+        arm_job(application, power_job, power_job_name(chat_id), chat_id, at)
 
 
 async def start_power(application: AnyApplication, chat_id: int) -> bool:
@@ -208,16 +205,9 @@ async def rebuild_power_jobs(application: AnyApplication) -> None:
     """At start: the next step of every hour still running (or just ended)."""
     services = services_of(application)
     with services.db.session() as session:
-        running = [
-            (r.chat_id, r.power_started_at, r.power_step)
-            for r in PlanRepo(session).scheduled()
-            if r.power_started_at is not None
-        ]
+        running = PlanRepo(session).power_running()
     for chat_id, started_at, done in running:
-        if started_at is not None:
-            schedule_power_step(
-                application, chat_id, step_time(started_at, min(done + 1, LAST_STEP))
-            )
+        schedule_power_step(application, chat_id, step_time(started_at, min(done + 1, LAST_STEP)))
 
 
 async def forget_power(application: AnyApplication, chat_id: int) -> None:

@@ -1,25 +1,21 @@
-"""How long stats and charts take: `python -m bench.run` prints a table.
+"""History: one chat with a year of logs. How long do /week, /month and the chart take?
 
 A year of logs (8 sessions a day, about 3000) in a temporary SQLite database, driven through the
 real Application and the fake Bot API (the test kit), so each command row is the whole path a
 user waits for: query, stats, text or PNG, and the send. The chart rows also time the plain
-render on its own. The machine is printed with the figures, since they mean little without it.
+render on its own. Each figure is the median of several runs after a warm-up.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import platform
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
-
-import matplotlib
 
 from bot.models import PumpSession
 from bot.repo import ChatRepo, SessionRepo
@@ -27,23 +23,6 @@ from tests.kit import PARENT_CHAT, BotHarness
 
 DAYS = 365
 PER_DAY = 8
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = "/".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-    return (
-        f"{platform.system()} {platform.machine()}, {cpu}, nproc {nproc}, load {load}; "
-        f"Python {platform.python_version()}, matplotlib {matplotlib.__version__}"
-    )
 
 
 def seed_a_year(bot: BotHarness) -> int:
@@ -85,7 +64,22 @@ async def timed(action: Callable[[], Awaitable[object]], runs: int) -> list[floa
     return times
 
 
-async def main() -> None:
+@dataclass
+class Timing:
+    name: str
+    times: list[float]
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.times) * 1000
+
+    @property
+    def max_ms(self) -> float:
+        return max(self.times) * 1000
+
+
+async def run() -> tuple[int, list[Timing]]:
+    """The number of sessions seeded, and the timings."""
     with tempfile.TemporaryDirectory() as tmp:
         bot = await BotHarness(Path(tmp), clock=None).start()
         try:
@@ -107,35 +101,14 @@ async def main() -> None:
                 )
 
             rows = [
-                ("chart, 7 days (render only)", lambda: asyncio.to_thread(render, 7), 10),
-                ("chart, 30 days (render only)", lambda: asyncio.to_thread(render, 30), 10),
-                ("/chart 30 (query, render, send)", lambda: say("/chart 30"), 10),
                 ("/week (query, stats, text, send)", lambda: say("/week"), 30),
                 ("/month (query, stats, text, send)", lambda: say("/month"), 30),
+                ("chart, 30 days (render only)", lambda: asyncio.to_thread(render, 30), 10),
+                ("/chart 30 (query, render, send)", lambda: say("/chart 30"), 10),
                 ("/history (first page)", lambda: say("/history"), 30),
                 ("/export (whole year, CSV)", lambda: say("/export"), 10),
             ]
-            started = datetime.now(UTC)
-            results = [(name, await timed(action, runs)) for name, action, runs in rows]
+            timings = [Timing(name, await timed(action, runs)) for name, action, runs in rows]
         finally:
             await bot.stop()
-
-    print(f"pumpbot benchmark, {started:%Y-%m-%d %H:%M} UTC")
-    print(f"machine: {machine()}")
-    print(f"data: {count} sessions over {DAYS} days in SQLite (temporary file)")
-    print()
-    print(f"| {'what':<34} | {'median':>8} | {'min':>8} | {'max':>8} | runs |")
-    print(f"|{'-' * 36}|{'-' * 9}:|{'-' * 9}:|{'-' * 9}:|-----:|")
-    for name, times in results:
-        med, low, high = (
-            f"{t * 1000:.0f} ms" for t in (statistics.median(times), min(times), max(times))
-        )
-        print(f"| {name:<34} | {med:>8} | {low:>8} | {high:>8} | {len(times):>4} |")
-
-
-if __name__ == "__main__":
-    # python-telegram-bot logs every fake API call at DEBUG; keep the table readable.
-    import logging
-
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    asyncio.run(main())
+    return count, timings

@@ -1,0 +1,94 @@
+"""The rate limiter: evenly spaced messages; after a 429 one shared pause, and no burst after it.
+
+Real time, at a fast pace (100 a second) so the test takes a fraction of a second. A turn
+taken a little late lets the next one catch up (the grid does not move), so spacing is checked
+over a few turns, with room for a busy machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from typing import Any
+
+import pytest
+from telegram.error import RetryAfter
+
+from bot.ratelimit import PacedRateLimiter
+
+PACE = 100.0  # messages a second: turns 10 ms apart
+# RetryAfter warns, from inside python-telegram-bot, that retry_after becomes a timedelta.
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+
+
+def spaced(times: list[float], turns: int = 5) -> bool:
+    """No burst: any `turns` gaps in a row take at least most of `turns` turns."""
+    return all(b - a >= 0.7 * turns / PACE for a, b in zip(times, times[turns:], strict=False))
+
+
+async def send_all(limiter: PacedRateLimiter, count: int, callback: Any) -> None:
+    await asyncio.gather(
+        *[
+            limiter.process_request(callback, (i,), {}, "sendMessage", {"chat_id": i + 1}, None)
+            for i in range(count)
+        ]
+    )
+
+
+async def test_messages_are_evenly_spaced_from_the_first() -> None:
+    limiter = PacedRateLimiter(per_second=PACE)
+    sent: list[float] = []
+
+    async def callback(i: int) -> bool:
+        sent.append(time.monotonic())
+        return True
+
+    await send_all(limiter, 20, callback)
+    assert spaced(sent)  # no burst, not even at the start
+    assert sent[-1] - sent[0] < 19 / PACE + 0.05  # and lateness is not added up
+
+
+async def test_requests_without_a_chat_are_not_paced() -> None:
+    limiter = PacedRateLimiter(per_second=1.0)
+    start = time.monotonic()
+    for _ in range(5):
+        await limiter.process_request(lambda: asyncio.sleep(0, True), (), {}, "getMe", {}, None)
+    assert time.monotonic() - start < 0.5
+
+
+async def test_after_a_429_everyone_waits_and_the_pace_resumes_without_a_burst() -> None:
+    limiter = PacedRateLimiter(per_second=PACE, max_retries=2)
+    sent: list[tuple[int, float]] = []
+    refused = asyncio.Event()
+
+    async def callback(i: int) -> bool:
+        if i == 3 and not refused.is_set():
+            refused.set()
+            raise RetryAfter(0)  # Telegram: wait (0 s here; the limiter adds its 0.1 s)
+        sent.append((i, time.monotonic()))
+        return True
+
+    await send_all(limiter, 20, callback)
+    assert sorted(i for i, _ in sent) == list(range(20))  # the refused one was retried
+    times = sorted(t for _, t in sent)
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    pause = max(gaps)
+    assert pause >= 0.09  # the shared wait after the 429
+    after = times[gaps.index(pause) + 1 :]
+    # Turns that came up during the pause were void: after it, the same even spacing.
+    assert spaced(after)
+
+
+async def test_a_429_on_the_last_retry_reaches_the_caller() -> None:
+    limiter = PacedRateLimiter(per_second=PACE, max_retries=1)
+    calls = 0
+
+    async def always_refused() -> bool:
+        nonlocal calls
+        calls += 1
+        raise RetryAfter(0)
+
+    with pytest.raises(RetryAfter):
+        await limiter.process_request(always_refused, (), {}, "sendMessage", {"chat_id": 5}, None)
+    assert calls == 2
