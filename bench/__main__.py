@@ -1,13 +1,14 @@
 """`python -m bench` runs the benchmarks and prints one table, with the machine and the targets.
 
-python -m bench                      # everything (about 8 minutes)
+python -m bench                      # everything (about 5 minutes)
 python -m bench --only fanout        # one scenario: fanout, restart, logging, history
 python -m bench --chats 1000         # fan-out size (default 3000)
 python -m bench --markdown           # the table as Markdown, for the README
 
 The bot runs as in production (`python -m bot`, configured through BOT_API_BASE_URL) against
 the fake Bot API server in this process (`bot/fakeserver.py`), which enforces Telegram's flood
-limits. Every bot process's output is read afterwards for the bot token: the last row.
+limits (the history scenario drives the Application in process, as the tests do). Every bot
+process's output is read afterwards for the bot token: the last row.
 Exit status 1 if a target was missed.
 """
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import platform
 import sys
@@ -192,8 +192,6 @@ def main() -> int:
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     args = parser.parse_args()
     configure_logging("WARNING", [BENCH_TOKEN])
-    # The fake server's access log would list every 429 it answers; the table counts them.
-    logging.getLogger("tornado.access").setLevel(logging.CRITICAL)
     started = datetime.now(UTC)
     print(f"machine: {machine()}", flush=True)
     rows: list[Row] = []

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.processes import bot_env, start_process, stop_process
+from bench.processes import bot_env, start_process, stop_process_async
 from bench.seeding import seed_plans
 from bot.fakeserver import FakeBotApiServer, FloodLimits
 
@@ -59,7 +59,7 @@ async def run(chats: int = 3000) -> FanoutResult:
                 if everyone and time.monotonic() - last > QUIET_AFTER:
                     break
         finally:
-            stop_process(process)
+            await stop_process_async(process)
             await server.stop()
     delivered = sum(stats.accepted[chat] for chat in chat_ids)
     first, last = stats.first_accept or 0.0, stats.last_accept or 0.0

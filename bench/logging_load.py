@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.processes import bot_env, start_process, stop_process
+from bench.processes import bot_env, start_process, stop_process_async
 from bot.fakeserver import FakeBotApiServer, FloodLimits
 
 LOG_TEXTS = ["L 60 R 70 20min", "120 ml", "pumpet 90 ml", "v 50 h 55 15 min", "begge 140"]
@@ -57,7 +57,7 @@ async def offer_load(
         while sum(server.stats.accepted.values()) < messages and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
     finally:
-        stop_process(process)
+        await stop_process_async(process)
         await server.stop()
     latencies = [
         (reply - sent) * 1000

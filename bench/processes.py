@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -69,6 +70,12 @@ def stop_process(process: subprocess.Popen[bytes], kill: bool = False) -> None:
     log_path = _LOGS.pop(process.pid, None)
     if log_path is not None and log_path.exists():
         TOKEN_AUDIT.check(log_path)
+
+
+async def stop_process_async(process: subprocess.Popen[bytes], kill: bool = False) -> None:
+    """`stop_process` from a coroutine, on a worker thread: a bot stopping cleanly makes one last
+    call to the fake server, which runs on this event loop and must be free to answer it."""
+    await asyncio.to_thread(stop_process, process, kill)
 
 
 def peak_rss_mb(pid: int) -> float:

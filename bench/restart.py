@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.processes import bot_env, peak_rss_mb, start_process, stop_process
+from bench.processes import bot_env, peak_rss_mb, start_process, stop_process_async
 from bench.seeding import seed_plans
 from bot.fakeserver import FakeBotApiServer
 
@@ -65,7 +65,7 @@ async def run(chats: int = 100_000, timeout: float = 120.0) -> RestartResult:
             await asyncio.sleep(0.5)  # whatever start-up still allocates
             peak = peak_rss_mb(process.pid)
         finally:
-            stop_process(process)
+            await stop_process_async(process)
             await server.stop()
         match = REBUILT.search(log_path.read_bytes())
     return RestartResult(

@@ -201,6 +201,10 @@ class FakeTelegram:
                 "description": "Forbidden: bot was blocked by the user",
             }
         self.calls.append(call)
+        if method == "getUpdates":
+            # A poll arriving is news to whoever waits for the bot to be up (`wait_for`); its
+            # answer may take the whole long-poll time. `_get_updates` clears the event first.
+            self._notify()
         call.result = await self._result(method, params)
         for listener in self.listeners:
             listener(call)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import math
 import time
 from collections import Counter, deque
@@ -25,6 +26,8 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
 from bot.fakeapi import FakeTelegram
+
+log = logging.getLogger(__name__)
 
 SENDING_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "editMessageText"})
 
@@ -84,6 +87,14 @@ class BotApiHandler(RequestHandler):
     get = post
 
 
+def log_request(handler: RequestHandler) -> None:
+    """Tornado's access log, without the token that is part of every Bot API path."""
+    status = handler.get_status()
+    method = handler.request.path.rsplit("/", 1)[-1]
+    level = logging.DEBUG if status < 400 else logging.INFO
+    log.log(level, "%s %s %d", handler.request.method, method, status)
+
+
 class FakeBotApiServer:
     """Serves a FakeTelegram on a loopback port."""
 
@@ -126,7 +137,9 @@ class FakeBotApiServer:
         return status, body
 
     async def start(self, port: int = 0) -> FakeBotApiServer:
-        app = Application([(r"/bot([^/]+)/(\w+)", BotApiHandler, {"server": self})])
+        app = Application(
+            [(r"/bot([^/]+)/(\w+)", BotApiHandler, {"server": self})], log_function=log_request
+        )
         sockets = bind_sockets(port, address="127.0.0.1")
         self.port = sockets[0].getsockname()[1]
         self._http = HTTPServer(app, max_buffer_size=50 * 1024 * 1024)

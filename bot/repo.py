@@ -230,14 +230,6 @@ class PlanRepo:
         plan = self.session.get(ReminderPlan, plan_id)
         return plan if plan is not None and plan.chat_id == chat_id else None
 
-    def scheduled(self) -> Sequence[ReminderPlan]:
-        """Plans owing a reminder or running a power-pumping hour: what jobs are built from."""
-        query = select(ReminderPlan).where(
-            (col(ReminderPlan.enabled) & col(ReminderPlan.next_due_at).is_not(None))
-            | col(ReminderPlan.power_started_at).is_not(None)
-        )
-        return self.session.exec(query.order_by(col(ReminderPlan.chat_id))).all()
-
     def due_times(self, before: datetime | None = None) -> list[tuple[int, datetime]]:
         """(chat id, next due time) of every enabled plan owed a reminder (due before `before`,
         if given): just the two columns, for arming the jobs of many chats at once."""

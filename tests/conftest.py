@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.processes import BENCH_TOKEN
 from bot.clock import FakeClock
 from bot.logs import RedactingFormatter, quiet_noisy_loggers
 from tests.backends import bot_tests_use_postgres, drop_created_databases, postgres_admin_url
@@ -24,7 +25,7 @@ class TokenWatch(logging.Handler):
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
-        self.setFormatter(RedactingFormatter([TEST_TOKEN]))
+        self.setFormatter(RedactingFormatter(WATCHED_TOKENS))
         self.raw = logging.Formatter("%(name)s %(levelname)s %(message)s")
         self.records = 0
         self.leaks: list[str] = []
@@ -38,8 +39,12 @@ class TokenWatch(logging.Handler):
             self.leaks.append(texts[-1][:300])
 
 
+# The bot's token in tests, and the one the bot processes started by tests run with.
+WATCHED_TOKENS = (TEST_TOKEN, BENCH_TOKEN)
+
+
 def contains_token(text: str) -> bool:
-    return TEST_TOKEN in text or TEST_TOKEN.split(":", 1)[1] in text
+    return any(token in text or token.split(":", 1)[1] in text for token in WATCHED_TOKENS)
 
 
 TOKEN_WATCH = TokenWatch()
