@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.i18n import Translator, translator
@@ -36,12 +37,12 @@ class ChatSettings:
         )
 
 
-_ZONES_BY_LOWER_NAME: dict[str, str] = {}
+@cache
+def _zones_by_lower_name() -> dict[str, str]:
+    return {name.lower(): name for name in available_timezones()}
 
 
 def find_timezone(text: str) -> str | None:
     """The IANA zone a user meant (`europe/oslo`, `Europe/Oslo ` or `UTC`), or None."""
-    if not _ZONES_BY_LOWER_NAME:
-        _ZONES_BY_LOWER_NAME.update({name.lower(): name for name in available_timezones()})
     cleaned = text.strip().replace(" ", "_").lower()
-    return _ZONES_BY_LOWER_NAME.get(cleaned)
+    return _zones_by_lower_name().get(cleaned)

@@ -45,6 +45,7 @@ from bot.reports import (
 from bot.services import PumpContext
 from bot.stats import period_summary, sessions_for_days, summaries
 from handlers.common import chat_settings, update_chat
+from handlers.logging import send_fix_prompt
 from scheduler.plans import is_building_supply
 
 log = logging.getLogger(__name__)
@@ -374,8 +375,6 @@ async def offer_fix(
     update: Update, context: PumpContext, settings: ChatSettings, entry: PumpSession
 ) -> None:
     """Fixing an entry from /history: logging's own time-fixing confirmation for it."""
-    from handlers.logging import send_fix_prompt  # logging registers after stats
-
     await update.callback_query.answer()
     if entry.id is None or not await send_fix_prompt(context, settings, entry.id):
         await update.effective_message.reply_text(

@@ -28,7 +28,7 @@ PARENT_CHAT = 501
 GROUP_CHAT = -100200300
 
 
-def test_config(tmp_path: Path, **overrides: Any) -> Config:
+def make_config(tmp_path: Path, **overrides: Any) -> Config:
     config = Config(
         bot_token=TEST_TOKEN,
         database_url=database_url_for(tmp_path),
@@ -37,9 +37,6 @@ def test_config(tmp_path: Path, **overrides: Any) -> Config:
         data_dir=tmp_path,
     )
     return dataclasses.replace(config, **overrides)
-
-
-test_config.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
 class BotHarness:
@@ -55,7 +52,7 @@ class BotHarness:
         self.clock = clock or FakeClock(datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
         self.telegram = telegram or FakeTelegram()
         self.telegram.clock_seconds = lambda: self.clock.now().timestamp()
-        self.config = test_config(tmp_path, **config_overrides)
+        self.config = make_config(tmp_path, **config_overrides)
         self.app: PumpApplication = build_application(
             self.config, clock=self.clock, request=FakeRequest(self.telegram), rate_limiter=False
         )

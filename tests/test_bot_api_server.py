@@ -7,13 +7,13 @@ from pathlib import Path
 
 from bot.app import build_application, start_up
 from bot.fakeserver import FakeBotApiServer, FloodLimits
-from tests.kit import PARENT_CHAT, PARENT_ID, test_config
+from tests.kit import PARENT_CHAT, PARENT_ID, make_config
 
 
 async def test_polling_through_a_local_bot_api_server(tmp_path: Path) -> None:
     server = await FakeBotApiServer().start()
     config = dataclasses.replace(
-        test_config(tmp_path), bot_api_base_url=server.base_url, bot_api_file_url=server.file_url
+        make_config(tmp_path), bot_api_base_url=server.base_url, bot_api_file_url=server.file_url
     )
     app = build_application(config)  # real HTTP (httpx), rate limiter on: production settings
     telegram = server.telegram

@@ -8,7 +8,7 @@ import pytest
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
-from tests.kit import BotHarness
+from tests.kit import PARENT_CHAT, PARENT_ID, BotHarness
 
 
 async def explode(update: Update, context: object) -> None:
@@ -19,13 +19,14 @@ async def test_an_error_gets_a_localized_apology_and_a_log_line(
     bot: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot.app.add_handler(MessageHandler(filters.Regex("^boom$"), explode), group=-1)
+    user = bot.telegram.user(PARENT_ID, "nb")
+    update = bot.telegram.message_update(PARENT_CHAT, "boom", user)
     with caplog.at_level(logging.ERROR):
-        await bot.say("boom", language_code="nb")
+        await bot.feed(update)
     # Other handlers still see the update (logging answers that "boom" is no log).
     assert any("Beklager" in call.text for call in bot.sent_to())
-    update_id = bot.telegram._update_ids  # the counter has moved past the update
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert errors and errors[0].exc_info is not None
     assert "Error while handling update" in errors[0].getMessage()
-    assert str(next(update_id) - 1) in errors[0].getMessage()
+    assert f"update {update['update_id']}" in errors[0].getMessage()
     assert "boom" not in errors[0].getMessage()  # the message text stays out of the log

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from telegram.ext import CommandHandler
+
+import handlers
 from tests.kit import BotHarness
 
 
@@ -61,3 +64,16 @@ async def test_menus_are_published_per_language(bot: BotHarness) -> None:
     assert norwegian["tidssone"] == "Velg tidssone"
     assert menus["no"] == menus["nb"] == menus["nn"]
     assert menus[None] == menus["en"]
+
+
+async def test_every_menu_command_answers_in_both_languages(bot: BotHarness) -> None:
+    """The menus and the handlers list command names separately; they must not drift apart."""
+    handled = {
+        name
+        for group in bot.app.handlers.values()
+        for handler in group
+        if isinstance(handler, CommandHandler)
+        for name in handler.commands
+    }
+    shown = {name for command in handlers.menu_commands() for name in command.names}
+    assert shown - handled == set()

@@ -12,7 +12,7 @@ import httpx
 from bot.app import build_application, start_up
 from bot.cli import webhook_settings
 from bot.fakeapi import FakeRequest, FakeTelegram
-from tests.kit import PARENT_CHAT, PARENT_ID, test_config
+from tests.kit import PARENT_CHAT, PARENT_ID, make_config
 
 SECRET = "webhook-secret-42"
 
@@ -26,7 +26,7 @@ def free_port() -> int:
 async def test_webhook_accepts_only_requests_with_the_secret(tmp_path: Path) -> None:
     telegram = FakeTelegram()
     config = dataclasses.replace(
-        test_config(tmp_path),
+        make_config(tmp_path),
         webhook_url="https://pumpbot.example.org/telegram",
         webhook_secret=SECRET,
         port=free_port(),
