@@ -6,8 +6,8 @@ python -m bench --chats 1000         # fan-out size (default 3000)
 python -m bench --markdown           # the table as Markdown, for the README
 
 The bot runs as in production (`python -m bot`, configured through BOT_API_BASE_URL) against
-the fake Bot API server in this process (`bot/fakeserver.py`), which enforces Telegram's flood
-limits (the history scenario drives the Application in process, as the tests do). Every bot
+the fake Bot API server in this process (`tests/support/fakeserver.py`), which enforces
+Telegram's flood limits (the history scenario drives the Application in process, as the tests do). Every bot
 process's output is read afterwards for the bot token: the last row.
 Exit status 1 if a target was missed.
 """
@@ -23,8 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bench.processes import BENCH_TOKEN, TOKEN_AUDIT
 from bot.logs import configure_logging
+from tests.support.processes import BENCH_TOKEN, TOKEN_AUDIT
 
 
 @dataclass

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.processes import bot_env, start_process, stop_process_async
-from bench.seeding import seed_plans
-from bot.fakeserver import FakeBotApiServer, FloodLimits
+from tests.support.fakeserver import FakeBotApiServer, FloodLimits
+from tests.support.processes import bot_env, start_process, stop_process_async
+from tests.support.seeding import seed_plans
 
 FIRST_CHAT = 2_000_000
 LEAD = timedelta(seconds=15)  # the bot is up and waiting well before the reminders fall due

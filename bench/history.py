@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from bot.models import PumpSession
-from bot.repo import ChatRepo, SessionRepo
-from tests.kit import PARENT_CHAT, BotHarness
+from bot.storage.models import PumpSession
+from bot.storage.repo import ChatRepo, SessionRepo
+from tests.support.kit import PARENT_CHAT, BotHarness
 
 DAYS = 365
 PER_DAY = 8
@@ -89,9 +89,9 @@ async def run() -> tuple[int, list[Timing]]:
                 await bot.say(text)
 
             def render(n_days: int) -> None:
-                from bot.charts import render_daily_chart
-                from bot.i18n import translator
-                from bot.models import Unit
+                from bot.storage.models import Unit
+                from bot.text.charts import render_daily_chart
+                from bot.text.i18n import translator
 
                 today = date(2026, 3, 10)
                 days = [today - timedelta(days=n_days - 1 - i) for i in range(n_days)]

@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.processes import bot_env, start_process, stop_process_async
-from bot.fakeserver import FakeBotApiServer, FloodLimits
+from tests.support.fakeserver import FakeBotApiServer, FloodLimits
+from tests.support.processes import bot_env, start_process, stop_process_async
 
 LOG_TEXTS = ["L 60 R 70 20min", "120 ml", "pumpet 90 ml", "v 50 h 55 15 min", "begge 140"]
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.processes import bot_env, peak_rss_mb, start_process, stop_process_async
-from bench.seeding import seed_plans
-from bot.fakeserver import FakeBotApiServer
+from tests.support.fakeserver import FakeBotApiServer
+from tests.support.processes import bot_env, peak_rss_mb, start_process, stop_process_async
+from tests.support.seeding import seed_plans
 
 FIRST_CHAT = 1_000_000
 PARENT = 42

@@ -1,25 +1,28 @@
-"""Assembles the Application: builder, services, handlers, start-up work."""
+"""Assembles the Application: builder, services, handlers, start-up work.
+
+The composition root: the one module of `bot/` (with the command line that calls it) that
+imports `handlers`; everything else in `bot/` is imported by handlers and scheduler, never the
+reverse (tests/assembly/test_layout.py checks it).
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+import handlers
 from bot.clock import Clock, SystemClock
 from bot.commands import publish_menus
 from bot.config import Config
-from bot.db import Database
 from bot.ratelimit import PacedRateLimiter
-from bot.services import PumpContext, Services
+from bot.services import PumpApplication, PumpContext, Services
+from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
-
-PumpApplication = Application[Any, PumpContext, Any, Any, Any, Any]
 
 
 def build_application(
@@ -30,8 +33,6 @@ def build_application(
     rate_limiter: bool = True,
 ) -> PumpApplication:
     """The bot, ready to run. Tests pass a fake `request` and a fake `clock`."""
-    import handlers  # here, not at import time: handlers import bot modules
-
     builder = (
         ApplicationBuilder()
         .token(config.bot_token)
@@ -57,7 +58,10 @@ def build_application(
         builder = builder.rate_limiter(PacedRateLimiter(max_retries=3))
     application: PumpApplication = builder.build()
     application.bot_data["services"] = Services(
-        config=config, db=Database(config.database_url), clock=clock or SystemClock()
+        config=config,
+        db=Database(config.database_url),
+        clock=clock or SystemClock(),
+        menu=handlers.menu_commands(),
     )
     handlers.register_all(application)
     return application
@@ -65,11 +69,9 @@ def build_application(
 
 async def start_up(application: PumpApplication) -> None:
     """Runs once before the first update: schema, menus, then each feature's own start-up."""
-    import handlers
-
     services: Services = application.bot_data["services"]
     services.db.upgrade()
-    await publish_menus(application.bot, handlers.menu_commands(), services.config.default_language)
+    await publish_menus(application.bot, services.menu, services.config.default_language)
     for startup in handlers.startup_hooks():
         await startup(application)
     log.info("pumpbot started as @%s", application.bot.username)

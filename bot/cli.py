@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from telegram import Update
 
 from bot.config import Config, ConfigError, load_config
-from bot.i18n import LANGUAGES, translator
 from bot.logs import configure_logging
+from bot.text.i18n import LANGUAGES, translator
 
 TOKEN_HELP = """\
 pumpbot needs a bot token. Open Telegram, start a chat with @BotFather, send /newbot and
@@ -96,8 +96,8 @@ def add_chat_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 def chat(args: argparse.Namespace) -> int:
     """`pumpbot chat`: the bot in this terminal."""
-    from bot.chats import find_timezone
-    from bot.terminal import StdinLines, chat_config, run_chat
+    from bot.domain.chats import find_timezone
+    from bot.terminal.chat import StdinLines, chat_config, run_chat
 
     language = args.lang or "en"
     zone = find_timezone(args.tz) if args.tz else CHAT_TIMEZONE

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from telegram import Bot, BotCommand
 
-from bot.i18n import NORWEGIAN_CODES, Translator, translator
+from bot.text.i18n import NORWEGIAN_CODES, Translator, translator
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,14 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.chats import ChatSettings
-from bot.daybook import day_totals, local_day, today_range
-from bot.db import Database
-from bot.formatting import format_clock, format_day, format_minutes, format_volume
-from bot.i18n import N_, Translator
-from bot.models import Method, PumpSession
-from bot.parsing import (
+from bot.domain.chats import ChatSettings
+from bot.domain.daybook import day_totals, local_day, local_day_range, today_range
+from bot.domain.parsing import (
     DURATION_MAX_MIN,
     MAX_AGE,
     SESSION_MAX_ML,
@@ -30,9 +27,13 @@ from bot.parsing import (
     ParsedLog,
     Problem,
 )
-from bot.repo import SessionRepo
-from bot.reports import format_gap
-from bot.stats import day_summary, sessions_for_days
+from bot.domain.stats import day_summary
+from bot.storage.db import Database
+from bot.storage.models import Method, PumpSession
+from bot.storage.repo import SessionRepo
+from bot.text.formatting import format_clock, format_day, format_minutes, format_volume
+from bot.text.i18n import N_, Translator
+from bot.text.reports import format_gap
 
 NAME_MAX_CHARS = 128
 METHOD_NAMES = {Method.PUMP: N_("pump"), Method.HAND: N_("hand expression")}
@@ -41,6 +42,17 @@ METHOD_NAMES = {Method.PUMP: N_("pump"), Method.HAND: N_("hand expression")}
 def is_shared(settings: ChatSettings) -> bool:
     """Group chats (negative ids in Telegram) share one log, so entries show who logged them."""
     return settings.id < 0
+
+
+def sessions_for_days(
+    repo: SessionRepo, tz: ZoneInfo, first_day: date, last_day: date
+) -> list[PumpSession]:
+    """The sessions of those local days, plus the one before them (for the first overnight gap)."""
+    start = local_day_range(first_day, tz)[0]
+    end = local_day_range(last_day, tz)[1]
+    inside = list(repo.between(start, end))
+    before = repo.latest(before=start)
+    return ([before] if before is not None else []) + inside
 
 
 # -- rendering -----------------------------------------------------------------------------

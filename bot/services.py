@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from telegram.ext import CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
+from bot.commands import MenuCommand
 from bot.config import Config
-from bot.db import Database
-
-if TYPE_CHECKING:
-    from telegram.ext import Application
+from bot.storage.db import Database
 
 # Called after a chat's sessions changed (logged, edited, deleted): reminders reschedule,
 # nudges look at the new numbers. Arguments: the application and the chat id.
-SessionsChangedHook = Callable[["Application[Any, Any, Any, Any, Any, Any]", int], Awaitable[None]]
+SessionsChangedHook = Callable[["PumpApplication", int], Awaitable[None]]
 
 
 @dataclass
@@ -29,16 +27,14 @@ class Services:
     # Called after /forget deleted a chat's rows: features drop what they hold in memory
     # (scheduled jobs, caches). Same arguments as above.
     chat_forgotten_hooks: list[SessionsChangedHook] = field(default_factory=list)
+    # Every feature's menu commands, in menu order: /start and /help list them.
+    menu: list[MenuCommand] = field(default_factory=list)
 
-    async def sessions_changed(
-        self, application: Application[Any, Any, Any, Any, Any, Any], chat_id: int
-    ) -> None:
+    async def sessions_changed(self, application: PumpApplication, chat_id: int) -> None:
         for hook in self.sessions_changed_hooks:
             await hook(application, chat_id)
 
-    async def chat_forgotten(
-        self, application: Application[Any, Any, Any, Any, Any, Any], chat_id: int
-    ) -> None:
+    async def chat_forgotten(self, application: PumpApplication, chat_id: int) -> None:
         for hook in self.chat_forgotten_hooks:
             await hook(application, chat_id)
 
@@ -49,3 +45,7 @@ class PumpContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
     @property
     def services(self) -> Services:
         return self.application.bot_data["services"]
+
+
+# The one name for the application type; handlers, jobs and the assembly all use it.
+PumpApplication = Application[Any, PumpContext, Any, Any, Any, Any]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.chats import ChatSettings
-from bot.i18n import language_for
-from bot.repo import ChatRepo
+from bot.domain.chats import ChatSettings
 from bot.services import PumpContext
+from bot.storage.repo import ChatRepo
+from bot.text.i18n import language_for
 
 
 def chat_settings(update: Update, context: PumpContext) -> ChatSettings:

@@ -9,10 +9,9 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, TypeHandler
 
-from bot.app import PumpApplication
-from bot.i18n import language_for, translator
-from bot.repo import ChatRepo
-from bot.services import PumpContext
+from bot.services import PumpApplication, PumpContext
+from bot.storage.repo import ChatRepo
+from bot.text.i18n import language_for, translator
 
 log = logging.getLogger(__name__)
 

@@ -17,11 +17,9 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.app import PumpApplication
-from bot.chats import ChatSettings
 from bot.commands import MenuCommand
-from bot.formatting import format_minutes
-from bot.i18n import N_, Translator
+from bot.domain.chats import ChatSettings
+from bot.domain.parsing import LogProblem, ParsedLog, Problem, parse_log, parse_time
 from bot.logbook import (
     Logged,
     MoveRefused,
@@ -43,9 +41,10 @@ from bot.logbook import (
     today_text,
     when_phrase,
 )
-from bot.models import PumpSession
-from bot.parsing import LogProblem, ParsedLog, Problem, parse_log, parse_time
-from bot.services import PumpContext
+from bot.services import PumpApplication, PumpContext
+from bot.storage.models import PumpSession
+from bot.text.formatting import format_minutes
+from bot.text.i18n import N_, Translator
 from handlers.common import chat_settings
 
 log = logging.getLogger(__name__)

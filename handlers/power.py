@@ -5,12 +5,11 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.app import PumpApplication
 from bot.commands import MenuCommand
-from bot.formatting import format_clock
-from bot.i18n import N_, Translator
-from bot.repo import PlanRepo
-from bot.services import PumpContext
+from bot.services import PumpApplication, PumpContext
+from bot.storage.repo import PlanRepo
+from bot.text.formatting import format_clock
+from bot.text.i18n import N_, Translator
 from handlers.common import chat_settings
 from scheduler.power import (
     HOUR,

@@ -15,14 +15,13 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.app import PumpApplication
-from bot.chats import ChatSettings
 from bot.commands import MenuCommand
-from bot.formatting import format_volume
-from bot.i18n import N_, Translator
-from bot.models import PumpSession, ReminderPlan
-from bot.repo import PlanRepo, SessionRepo
-from bot.services import PumpContext
+from bot.domain.chats import ChatSettings
+from bot.services import PumpApplication, PumpContext
+from bot.storage.models import PumpSession, ReminderPlan
+from bot.storage.repo import PlanRepo, SessionRepo
+from bot.text.formatting import format_volume
+from bot.text.i18n import N_, Translator
 from handlers.common import chat_settings
 from scheduler import plans
 from scheduler.delivery import forget_chat, rebuild_jobs, reschedule_chat, schedule_reminder

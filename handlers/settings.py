@@ -7,13 +7,12 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.app import PumpApplication
-from bot.chats import ChatSettings, find_timezone
 from bot.commands import MenuCommand
-from bot.formatting import format_clock
-from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_
-from bot.models import Unit
-from bot.services import PumpContext
+from bot.domain.chats import ChatSettings, find_timezone
+from bot.services import PumpApplication, PumpContext
+from bot.storage.models import Unit
+from bot.text.formatting import format_clock
+from bot.text.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from handlers.common import chat_settings, update_chat
 from handlers.tips import nudges_enabled
 from scheduler.delivery import reschedule_chat

@@ -5,11 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-import handlers
-from bot.app import PumpApplication
 from bot.commands import MenuCommand, help_lines
-from bot.i18n import N_
-from bot.services import PumpContext
+from bot.services import PumpApplication, PumpContext
+from bot.text.i18n import N_
 from handlers.common import chat_settings
 
 MENU_COMMANDS = [
@@ -36,7 +34,7 @@ async def start(update: Update, context: PumpContext) -> None:
                 "I'm support, not a diagnosis: for worries, talk to your health visitor, "
                 "midwife or a lactation consultant."
             ),
-            help_lines(handlers.menu_commands(), tr),
+            help_lines(context.services.menu, tr),
         ]
     )
     await update.effective_message.reply_text(text)
@@ -45,7 +43,7 @@ async def start(update: Update, context: PumpContext) -> None:
 async def show_help(update: Update, context: PumpContext) -> None:
     """List every command in the chat's language."""
     tr = chat_settings(update, context).tr
-    text = tr._("Here is what I understand:") + "\n\n" + help_lines(handlers.menu_commands(), tr)
+    text = tr._("Here is what I understand:") + "\n\n" + help_lines(context.services.menu, tr)
     await update.effective_message.reply_text(text)
 
 

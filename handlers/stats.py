@@ -24,17 +24,19 @@ from telegram import (
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.app import PumpApplication
-from bot.chats import ChatSettings
 from bot.commands import MenuCommand
-from bot.daybook import local_day
-from bot.db import Database
-from bot.export import export_csv, export_filename
-from bot.formatting import format_volume
-from bot.i18n import N_, Translator, language_for, translator
-from bot.models import PumpSession
-from bot.repo import ChatRepo, SessionRepo
-from bot.reports import (
+from bot.domain.chats import ChatSettings
+from bot.domain.daybook import local_day
+from bot.domain.export import export_csv, export_filename
+from bot.domain.stats import period_summary, summaries
+from bot.logbook import sessions_for_days
+from bot.services import PumpApplication, PumpContext
+from bot.storage.db import Database
+from bot.storage.models import PumpSession
+from bot.storage.repo import ChatRepo, SessionRepo
+from bot.text.formatting import format_volume
+from bot.text.i18n import N_, Translator, language_for, translator
+from bot.text.reports import (
     band_text,
     day_summary_text,
     entry_label,
@@ -42,8 +44,6 @@ from bot.reports import (
     guideline_note,
     period_text,
 )
-from bot.services import PumpContext
-from bot.stats import period_summary, sessions_for_days, summaries
 from handlers.common import chat_settings, update_chat
 from handlers.logging import send_fix_prompt
 from scheduler.plans import is_building_supply
@@ -167,9 +167,9 @@ async def show_period(update: Update, context: PumpContext, n_days: int) -> None
 
 
 def draw_chart(*args: Any, **kwargs: Any) -> bytes:
-    """`bot.charts.render_daily_chart`, imported on the first chart: matplotlib takes over half
+    """`bot.text.charts.render_daily_chart`, imported on the first chart: matplotlib takes over half
     a second to import, which every start of the bot paid before anyone asked for a chart."""
-    from bot.charts import render_daily_chart
+    from bot.text.charts import render_daily_chart
 
     return render_daily_chart(*args, **kwargs)
 

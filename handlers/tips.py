@@ -16,35 +16,33 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.app import PumpApplication
-from bot.chats import ChatSettings
 from bot.commands import MenuCommand
-from bot.formatting import format_minutes, format_volume
-from bot.i18n import N_, Translator
-from bot.models import NudgeState
-from bot.nudges import (
+from bot.domain.chats import ChatSettings
+from bot.domain.nudges import (
     HIGH_DAY_ML,
     LOOKBACK,
     NudgeKind,
-    chat_on_building_plan,
     due_nudge,
 )
-from bot.repo import ChatRepo, NudgeRepo, SessionRepo
-from bot.services import PumpContext, Services
-from bot.tips import (
+from bot.domain.tips import (
     MAX_HOURS_AWAY,
     TOPICS,
     Topic,
-    away_text,
     find_topic,
     is_question_any_language,
     milk_for_time_away,
     normalise,
     parse_hours,
     topic,
-    topic_text,
 )
+from bot.services import PumpApplication, PumpContext, Services
+from bot.storage.models import NudgeState
+from bot.storage.repo import ChatRepo, NudgeRepo, SessionRepo
+from bot.text.formatting import format_minutes, format_volume
+from bot.text.i18n import N_, Translator
+from bot.text.tips import away_text, topic_text
 from handlers.common import chat_settings
+from scheduler.plans import is_building_supply
 
 log = logging.getLogger(__name__)
 
@@ -309,7 +307,7 @@ async def check_nudges(application: Any, chat_id: int) -> None:
             now,
             settings.tz,
             state,
-            on_building_plan=chat_on_building_plan(session, chat_id),
+            on_building_plan=is_building_supply(session, chat_id),
         )
         if kind is None:
             return

@@ -33,19 +33,18 @@ from typing import Any
 
 import httpx
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import Application, Job, JobQueue
+from telegram.ext import Job, JobQueue
 
-from bot.chats import ChatSettings
-from bot.daybook import day_totals, today_range
-from bot.repo import ChatRepo, PlanRepo, SessionRepo
-from bot.services import PumpContext, Services
+from bot.domain.chats import ChatSettings
+from bot.domain.daybook import day_totals, today_range
+from bot.services import PumpApplication, PumpContext, Services
+from bot.storage.repo import ChatRepo, PlanRepo, SessionRepo
 from scheduler.planning import decide
 from scheduler.plans import plan_of, refresh_due
 from scheduler.texts import ReminderFacts, reminder_keyboard, reminder_text
 
 log = logging.getLogger(__name__)
 
-AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 JOB_PREFIX = "reminder:"
 SWEEP_JOB = "reminders:sweep"
@@ -86,7 +85,7 @@ def job_name(chat_id: int) -> str:
     return f"{JOB_PREFIX}{chat_id}"
 
 
-def services_of(application: AnyApplication) -> Services:
+def services_of(application: PumpApplication) -> Services:
     return application.bot_data["services"]
 
 
@@ -98,7 +97,7 @@ _job_callback = JobQueue.job_callback
 _job_callback.__signature__ = inspect.signature(_job_callback)  # type: ignore[attr-defined]
 
 
-def remove_job(application: AnyApplication, name: str) -> None:
+def remove_job(application: PumpApplication, name: str) -> None:
     """Remove the job called `name`, if there is one. Jobs armed here carry their name as
     APScheduler's job id, so this is a lookup: python-telegram-bot's `get_jobs_by_name`
     searches every job, which with 100,000 chats made each re-arm take a tenth of a second."""
@@ -111,7 +110,7 @@ def remove_job(application: AnyApplication, name: str) -> None:
 
 
 def arm_job(
-    application: AnyApplication,
+    application: PumpApplication,
     callback: Callable[[PumpContext], Awaitable[None]],
     name: str,
     chat_id: int,
@@ -129,7 +128,7 @@ def arm_job(
     )
 
 
-def schedule_reminder(application: AnyApplication, chat_id: int, due: datetime | None) -> None:
+def schedule_reminder(application: PumpApplication, chat_id: int, due: datetime | None) -> None:
     """The chat's one reminder job, at `due` (replacing any other); none when `due` is None.
     A due time in the past runs as soon as the JobQueue runs."""
     remove_job(application, job_name(chat_id))
@@ -137,7 +136,7 @@ def schedule_reminder(application: AnyApplication, chat_id: int, due: datetime |
         arm_job(application, reminder_job, job_name(chat_id), chat_id, due)
 
 
-async def reschedule_chat(application: AnyApplication, chat_id: int) -> datetime | None:
+async def reschedule_chat(application: PumpApplication, chat_id: int) -> datetime | None:
     """Recompute the chat's next due time from the database and re-arm its job.
 
     Appended to `services.sessions_changed_hooks`: a logged session resets interval plans.
@@ -155,12 +154,12 @@ async def reschedule_chat(application: AnyApplication, chat_id: int) -> datetime
     return due
 
 
-async def forget_chat(application: AnyApplication, chat_id: int) -> None:
+async def forget_chat(application: PumpApplication, chat_id: int) -> None:
     """Appended to `services.chat_forgotten_hooks`: the rows are gone, so is the job."""
     remove_job(application, job_name(chat_id))
 
 
-async def rebuild_jobs(application: AnyApplication) -> int:
+async def rebuild_jobs(application: PumpApplication) -> int:
     """At start: a job for each chat owed a reminder (the soonest `ARMED_AT_START`, and every
     one due within `ARM_AHEAD`; the sweep arms the others as they come near), and the sweep.
     Returns the number of chats owed a reminder.
@@ -201,7 +200,7 @@ async def rebuild_jobs(application: AnyApplication) -> int:
     return len(rows)
 
 
-async def arm_upcoming(application: AnyApplication) -> int:
+async def arm_upcoming(application: PumpApplication) -> int:
     """Arm the job of every reminder due within `ARM_AHEAD` that has none (the start armed
     only the soonest). Returns how many were armed."""
     services = services_of(application)
@@ -216,7 +215,7 @@ async def arm_upcoming(application: AnyApplication) -> int:
     return len(missing)
 
 
-def delivery_slots(application: AnyApplication) -> asyncio.Semaphore:
+def delivery_slots(application: PumpApplication) -> asyncio.Semaphore:
     slots = application.bot_data.get("reminder_slots")
     if slots is None:
         slots = application.bot_data["reminder_slots"] = asyncio.Semaphore(DELIVERING_AT_ONCE)
@@ -239,7 +238,7 @@ async def sweep_job(context: PumpContext) -> None:
     await arm_upcoming(context.application)
 
 
-async def send_due_reminders(application: AnyApplication) -> dict[int, Outcome]:
+async def send_due_reminders(application: PumpApplication) -> dict[int, Outcome]:
     """Deliver for every chat that is owed a reminder now, or whose zone changed since its due
     time was computed. Safe to run any time: a reminder is claimed once."""
     services = services_of(application)
@@ -249,7 +248,7 @@ async def send_due_reminders(application: AnyApplication) -> dict[int, Outcome]:
     return {chat_id: await deliver_due(application, chat_id) for chat_id in chats}
 
 
-async def deliver_due(application: AnyApplication, chat_id: int) -> Outcome:
+async def deliver_due(application: PumpApplication, chat_id: int) -> Outcome:
     """Send the chat's reminder if one is due at the services clock's `now`; at most one.
 
     Whatever happens, the chat's job is re-armed from the database afterwards.
@@ -279,7 +278,7 @@ def _defer(services: Services, chat_id: int, now: datetime) -> None:
         log.exception("Could not defer the reminder for chat %s", chat_id)
 
 
-def _rearm(application: AnyApplication, services: Services, chat_id: int) -> None:
+def _rearm(application: PumpApplication, services: Services, chat_id: int) -> None:
     try:
         with services.db.session() as session:
             row = PlanRepo(session).get(chat_id)
@@ -290,7 +289,7 @@ def _rearm(application: AnyApplication, services: Services, chat_id: int) -> Non
 
 
 async def _deliver(
-    application: AnyApplication, services: Services, chat_id: int, now: datetime
+    application: PumpApplication, services: Services, chat_id: int, now: datetime
 ) -> Outcome:
     with services.db.session() as session:
         repo = PlanRepo(session)

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.models import ReminderPlan
-from bot.repo import PlanRepo, SessionRepo
+from bot.storage.models import ReminderPlan
+from bot.storage.repo import PlanRepo, SessionRepo
 from scheduler.plan_text import PlanRequest, PlanTextError, Problem
 from scheduler.planning import (
     DEFAULT_NIGHT,

@@ -14,13 +14,13 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
-from bot.chats import ChatSettings
-from bot.formatting import format_clock
-from bot.i18n import N_
-from bot.repo import ChatRepo, PlanRepo
+from bot.domain.chats import ChatSettings
 from bot.services import PumpContext
+from bot.storage.repo import ChatRepo, PlanRepo
+from bot.text.formatting import format_clock
+from bot.text.i18n import N_
 from scheduler.delivery import (
-    AnyApplication,
+    PumpApplication,
     arm_job,
     remove_job,
     schedule_reminder,
@@ -93,13 +93,13 @@ def step_text(step: int, started_at: datetime, settings: ChatSettings) -> str:
     return tr._(STEP_MESSAGES[step], until=until)
 
 
-def schedule_power_step(application: AnyApplication, chat_id: int, at: datetime | None) -> None:
+def schedule_power_step(application: PumpApplication, chat_id: int, at: datetime | None) -> None:
     remove_job(application, power_job_name(chat_id))
     if at is not None:
         arm_job(application, power_job, power_job_name(chat_id), chat_id, at)
 
 
-async def start_power(application: AnyApplication, chat_id: int) -> bool:
+async def start_power(application: PumpApplication, chat_id: int) -> bool:
     """Start the hour now and send its first step; False if one is already running."""
     services = services_of(application)
     now = services.clock.now()
@@ -129,7 +129,9 @@ async def start_power(application: AnyApplication, chat_id: int) -> bool:
     return True
 
 
-async def cancel_power(application: AnyApplication, chat_id: int, plan_id: int, token: int) -> bool:
+async def cancel_power(
+    application: PumpApplication, chat_id: int, plan_id: int, token: int
+) -> bool:
     """Cancel the running hour named by a button; False if the button is not this chat's
     running hour (forged, or from an earlier hour)."""
     services = services_of(application)
@@ -160,7 +162,7 @@ async def power_job(context: PumpContext) -> None:
         await advance_power(context.application, job.chat_id)
 
 
-async def advance_power(application: AnyApplication, chat_id: int) -> int | None:
+async def advance_power(application: PumpApplication, chat_id: int) -> int | None:
     """Announce the step that has begun (once; marked in the database before sending) and arm
     the next. Returns the step announced, if any."""
     services = services_of(application)
@@ -201,7 +203,7 @@ async def advance_power(application: AnyApplication, chat_id: int) -> int | None
     return step
 
 
-async def rebuild_power_jobs(application: AnyApplication) -> None:
+async def rebuild_power_jobs(application: PumpApplication) -> None:
     """At start: the next step of every hour still running (or just ended)."""
     services = services_of(application)
     with services.db.session() as session:
@@ -210,5 +212,5 @@ async def rebuild_power_jobs(application: AnyApplication) -> None:
         schedule_power_step(application, chat_id, step_time(started_at, min(done + 1, LAST_STEP)))
 
 
-async def forget_power(application: AnyApplication, chat_id: int) -> None:
+async def forget_power(application: PumpApplication, chat_id: int) -> None:
     remove_job(application, power_job_name(chat_id))

@@ -11,11 +11,11 @@ from babel.dates import format_time
 from babel.lists import format_list
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.chats import ChatSettings
-from bot.daybook import DayTotals, local_day
-from bot.formatting import format_clock, format_minutes, format_moment, format_volume
-from bot.i18n import N_, Translator
-from bot.models import PumpSession, ReminderPlan
+from bot.domain.chats import ChatSettings
+from bot.domain.daybook import DayTotals, local_day
+from bot.storage.models import PumpSession, ReminderPlan
+from bot.text.formatting import format_clock, format_minutes, format_moment, format_volume
+from bot.text.i18n import N_, Translator
 from scheduler.planning import PlanKind, Preset, Schedule, is_night_reminder
 from scheduler.plans import schedule_of
 

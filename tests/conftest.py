@@ -9,11 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from bench.processes import BENCH_TOKEN
 from bot.clock import FakeClock
 from bot.logs import RedactingFormatter, quiet_noisy_loggers
-from tests.backends import bot_tests_use_postgres, drop_created_databases, postgres_admin_url
-from tests.kit import TEST_TOKEN, BotHarness
+from tests.support.backends import (
+    bot_tests_use_postgres,
+    drop_created_databases,
+    postgres_admin_url,
+)
+from tests.support.kit import TEST_TOKEN, BotHarness
+from tests.support.processes import BENCH_TOKEN
 
 
 class TokenWatch(logging.Handler):

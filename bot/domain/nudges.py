@@ -1,0 +1,126 @@
+"""Gentle nudges: when a chat's logs call for a short, kind note, and which one to send.
+
+Each condition is a plain function of the chat's sessions, `now` (aware UTC) and the chat's
+time zone. `due_nudge` picks at most one, honouring the off switch and the weekly limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from enum import StrEnum
+from statistics import median
+from zoneinfo import ZoneInfo
+
+from bot.domain.daybook import day_totals, local_day, local_day_range
+from bot.storage.models import NudgeState, PumpSession
+
+HIGH_DAY_ML = 1000  # about what the hungriest fully fed babies drink in a day
+HIGH_DAYS_RUNNING = 3
+BUILDING_MIN_SESSIONS = 6  # the low end of "6-8 times in 24 hours"
+DROP_SHARE = 0.6  # recent sessions at 60 % or less of the earlier ones is a drop
+DROP_RECENT_MIN = 3
+DROP_EARLIER_MIN = 6
+DROP_EARLIER_DAYS = 3
+NUDGE_INTERVAL = timedelta(days=7)
+# Enough history for every condition: four local days plus a margin for the time zone.
+LOOKBACK = timedelta(days=5)
+
+
+class NudgeKind(StrEnum):
+    OVERPRODUCTION = "overproduction"
+    FEW_SESSIONS = "few_sessions"
+    VOLUME_DROP = "volume_drop"
+
+
+def high_totals_running(sessions: Iterable[PumpSession], now: datetime, tz: ZoneInfo) -> bool:
+    """Over 1000 ml on each of three local days running, ending today or yesterday."""
+    items = list(sessions)
+    today = local_day(now, tz)
+
+    def total(days_ago: int) -> float:
+        start, end = local_day_range(today - timedelta(days=days_ago), tz)
+        return day_totals(s for s in items if start <= s.started_at < end).total_ml
+
+    totals = [total(days_ago) for days_ago in range(HIGH_DAYS_RUNNING + 1)]
+    return any(
+        all(t > HIGH_DAY_ML for t in totals[first : first + HIGH_DAYS_RUNNING]) for first in (0, 1)
+    )
+
+
+def few_sessions_while_building(
+    sessions: Iterable[PumpSession], now: datetime, tz: ZoneInfo, *, on_building_plan: bool
+) -> bool:
+    """On the building-supply or premature plan, fewer than 6 sessions in the last 24 hours.
+
+    Only once the log reaches back a full day, so a first log does not count as a short day.
+    """
+    if not on_building_plan:
+        return False
+    items = [s for s in sessions if s.started_at <= now]
+    window_start = now - timedelta(hours=24)
+    if not any(s.started_at <= window_start for s in items):
+        return False
+    return sum(1 for s in items if s.started_at > window_start) < BUILDING_MIN_SESSIONS
+
+
+def sudden_drop(sessions: Iterable[PumpSession], now: datetime, tz: ZoneInfo) -> bool:
+    """The last 24 hours' sessions gave clearly less (median 60 % or below) than the three
+    days before, with enough sessions on both sides to tell."""
+    items = [s for s in sessions if s.started_at <= now]
+    split = now - timedelta(hours=24)
+    earliest = split - timedelta(days=DROP_EARLIER_DAYS)
+    recent = [s.total_ml for s in items if s.started_at > split]
+    earlier = [s.total_ml for s in items if earliest <= s.started_at <= split]
+    if len(recent) < DROP_RECENT_MIN or len(earlier) < DROP_EARLIER_MIN:
+        return False
+    before = median(earlier)
+    return before > 0 and median(recent) <= DROP_SHARE * before
+
+
+def conditions(
+    sessions: Sequence[PumpSession], now: datetime, tz: ZoneInfo, *, on_building_plan: bool
+) -> list[NudgeKind]:
+    """Every nudge whose condition holds, most important first."""
+    checks = (
+        (NudgeKind.OVERPRODUCTION, lambda: high_totals_running(sessions, now, tz)),
+        (
+            NudgeKind.FEW_SESSIONS,
+            lambda: few_sessions_while_building(
+                sessions, now, tz, on_building_plan=on_building_plan
+            ),
+        ),
+        (NudgeKind.VOLUME_DROP, lambda: sudden_drop(sessions, now, tz)),
+    )
+    return [kind for kind, holds in checks if holds()]
+
+
+def last_sent(state: NudgeState, kind: NudgeKind) -> datetime | None:
+    return getattr(state, f"{kind.value}_sent_at")
+
+
+def may_send(state: NudgeState | None, kind: NudgeKind, now: datetime) -> bool:
+    """Nudges on (the default) and this kind not sent in the last seven days."""
+    if state is None:
+        return True
+    if not state.enabled:
+        return False
+    sent = last_sent(state, kind)
+    return sent is None or now - sent >= NUDGE_INTERVAL
+
+
+def due_nudge(
+    sessions: Sequence[PumpSession],
+    now: datetime,
+    tz: ZoneInfo,
+    state: NudgeState | None,
+    *,
+    on_building_plan: bool,
+) -> NudgeKind | None:
+    """The one nudge to send now, if any."""
+    if state is not None and not state.enabled:
+        return None
+    for kind in conditions(sessions, now, tz, on_building_plan=on_building_plan):
+        if may_send(state, kind, now):
+            return kind
+    return None

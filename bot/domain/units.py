@@ -1,0 +1,15 @@
+"""Millilitres and ounces: amounts are stored in millilitres and shown in the chat's unit."""
+
+from __future__ import annotations
+
+from bot.storage.models import Unit
+
+ML_PER_OZ = 29.5735
+
+
+def ml_to_unit(ml: float, unit: Unit) -> float:
+    return ml / ML_PER_OZ if unit == Unit.OZ else ml
+
+
+def unit_to_ml(value: float, unit: Unit) -> float:
+    return value * ML_PER_OZ if unit == Unit.OZ else value

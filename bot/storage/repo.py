@@ -1,0 +1,289 @@
+"""Repository facade: the only place that writes SQL for chats and sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, col, delete, func, select, update
+
+from bot.storage.models import Chat, NudgeState, PumpSession, ReminderPlan, Unit, utcnow
+
+
+class ChatRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, chat_id: int) -> Chat | None:
+        return self.session.get(Chat, chat_id)
+
+    def get_or_create(self, chat_id: int, *, language: str, timezone: str) -> Chat:
+        """The chat's settings; a chat seen for the first time starts with the given defaults."""
+        chat = self.session.get(Chat, chat_id)
+        if chat is None:
+            chat = Chat(id=chat_id, language=language, timezone=timezone, unit=Unit.ML)
+            self.session.add(chat)
+            self.session.flush()
+        return chat
+
+    def update(self, chat: Chat, **changes: object) -> Chat:
+        for name, value in changes.items():
+            setattr(chat, name, value)
+        chat.updated_at = utcnow()
+        self.session.add(chat)
+        self.session.flush()
+        return chat
+
+    def forget(self, chat_id: int) -> dict[str, int]:
+        """Delete every row the chat owns, in every table; return the count per table.
+
+        The foreign keys cascade from `chats`, but each table that names the chat is emptied
+        of it explicitly too, so a missing ON DELETE CASCADE (or SQLite started without
+        `foreign_keys=ON`) can never leave health data behind.
+        """
+        deleted: dict[str, int] = {}
+        chats = SQLModel.metadata.tables[Chat.__tablename__]
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            if table is chats:
+                continue
+            for column in chat_columns(table):
+                result = self.session.execute(sa.delete(table).where(column == chat_id))
+                deleted[table.name] = deleted.get(table.name, 0) + result.rowcount
+        result = self.session.execute(sa.delete(chats).where(chats.c.id == chat_id))
+        deleted[chats.name] = result.rowcount
+        self.session.flush()
+        self.session.expunge_all()
+        return deleted
+
+
+def chat_columns(table: sa.Table) -> list[sa.Column[object]]:
+    """The columns of a table that hold a chat id: `chat_id`, or a foreign key to chats."""
+    return [
+        column
+        for column in table.columns
+        if column.name == "chat_id"
+        or any(key.column.table.name == Chat.__tablename__ for key in column.foreign_keys)
+    ]
+
+
+class SessionRepo:
+    """Pumping sessions of one chat. Every query is scoped to `chat_id`."""
+
+    def __init__(self, session: Session, chat_id: int) -> None:
+        self.session = session
+        self.chat_id = chat_id
+
+    def add(self, entry: PumpSession) -> PumpSession:
+        if entry.chat_id != self.chat_id:
+            raise ValueError("entry belongs to another chat")
+        self.session.add(entry)
+        self.session.flush()
+        return entry
+
+    def save(self, entry: PumpSession) -> PumpSession:
+        """Write the changes made to an entry of this chat."""
+        return self.add(entry)
+
+    def get(self, entry_id: int) -> PumpSession | None:
+        entry = self.session.get(PumpSession, entry_id)
+        return entry if entry is not None and entry.chat_id == self.chat_id else None
+
+    def by_source_message(self, message_id: int) -> PumpSession | None:
+        query = select(PumpSession).where(
+            PumpSession.chat_id == self.chat_id, PumpSession.source_message_id == message_id
+        )
+        return self.session.exec(query).first()
+
+    def by_confirmation_message(self, message_id: int) -> PumpSession | None:
+        """The entry whose confirmation is this bot message."""
+        query = select(PumpSession).where(
+            PumpSession.chat_id == self.chat_id,
+            PumpSession.confirmation_message_id == message_id,
+        )
+        return self.session.exec(query).first()
+
+    def latest(self, before: datetime | None = None) -> PumpSession | None:
+        query = select(PumpSession).where(PumpSession.chat_id == self.chat_id)
+        if before is not None:
+            query = query.where(PumpSession.started_at < before)
+        query = query.order_by(col(PumpSession.started_at).desc(), col(PumpSession.id).desc())
+        return self.session.exec(query.limit(1)).first()
+
+    def latest_logged(self) -> PumpSession | None:
+        """The entry logged most recently (for undo), whatever time it was logged for."""
+        query = (
+            select(PumpSession)
+            .where(PumpSession.chat_id == self.chat_id)
+            .order_by(col(PumpSession.created_at).desc(), col(PumpSession.id).desc())
+        )
+        return self.session.exec(query.limit(1)).first()
+
+    def between(self, start: datetime, end: datetime) -> Sequence[PumpSession]:
+        """Sessions with start <= started_at < end, oldest first."""
+        query = (
+            select(PumpSession)
+            .where(
+                PumpSession.chat_id == self.chat_id,
+                PumpSession.started_at >= start,
+                PumpSession.started_at < end,
+            )
+            .order_by(col(PumpSession.started_at), col(PumpSession.id))
+        )
+        return self.session.exec(query).all()
+
+    def delete(self, entry: PumpSession) -> None:
+        if entry.chat_id != self.chat_id:
+            raise ValueError("entry belongs to another chat")
+        self.session.delete(entry)
+        self.session.flush()
+
+    def count(self) -> int:
+        query = (
+            select(func.count()).select_from(PumpSession).where(PumpSession.chat_id == self.chat_id)
+        )
+        return int(self.session.exec(query).one())
+
+    def newest_first(self, offset: int, limit: int) -> Sequence[PumpSession]:
+        """One page of the log, newest session first (for /history)."""
+        query = (
+            select(PumpSession)
+            .where(PumpSession.chat_id == self.chat_id)
+            .order_by(col(PumpSession.started_at).desc(), col(PumpSession.id).desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return self.session.exec(query).all()
+
+    def all(self) -> Sequence[PumpSession]:
+        """Every session of the chat, oldest first (for /export)."""
+        query = (
+            select(PumpSession)
+            .where(PumpSession.chat_id == self.chat_id)
+            .order_by(col(PumpSession.started_at), col(PumpSession.id))
+        )
+        return self.session.exec(query).all()
+
+    def delete_all(self) -> None:
+        self.session.exec(delete(PumpSession).where(col(PumpSession.chat_id) == self.chat_id))
+
+
+class NudgeRepo:
+    """The nudge switch and send times of one chat (no row yet: nudges on, none sent)."""
+
+    def __init__(self, session: Session, chat_id: int) -> None:
+        self.session = session
+        self.chat_id = chat_id
+
+    def get(self) -> NudgeState | None:
+        return self.session.get(NudgeState, self.chat_id)
+
+    def get_or_create(self) -> NudgeState:
+        state = self.get()
+        if state is None:
+            state = NudgeState(chat_id=self.chat_id)
+            self.session.add(state)
+            self.session.flush()
+        return state
+
+    def set_enabled(self, enabled: bool) -> NudgeState:
+        state = self.get_or_create()
+        state.enabled = enabled
+        self.session.add(state)
+        self.session.flush()
+        return state
+
+    def mark_sent(self, kind: str, moment: datetime) -> NudgeState:
+        column = f"{kind}_sent_at"
+        if column not in NudgeState.model_fields:
+            raise ValueError(f"unknown nudge kind {kind!r}")
+        state = self.get_or_create()
+        setattr(state, column, moment)
+        self.session.add(state)
+        self.session.flush()
+        return state
+
+    def delete(self) -> None:
+        self.session.exec(delete(NudgeState).where(col(NudgeState.chat_id) == self.chat_id))
+
+
+class PlanRepo:
+    """Reminder plans, one per chat. Lookups by id are scoped to the chat asking."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, chat_id: int) -> ReminderPlan | None:
+        query = select(ReminderPlan).where(ReminderPlan.chat_id == chat_id)
+        return self.session.exec(query).first()
+
+    def get_or_create(self, chat_id: int) -> ReminderPlan:
+        plan = self.get(chat_id)
+        if plan is None:
+            plan = ReminderPlan(chat_id=chat_id)
+            self.session.add(plan)
+            self.session.flush()
+        return plan
+
+    def by_id(self, plan_id: int, chat_id: int) -> ReminderPlan | None:
+        """The plan with this id if it belongs to `chat_id` (ids in button data are not trusted)."""
+        plan = self.session.get(ReminderPlan, plan_id)
+        return plan if plan is not None and plan.chat_id == chat_id else None
+
+    def due_times(self, before: datetime | None = None) -> list[tuple[int, datetime]]:
+        """(chat id, next due time) of every enabled plan owed a reminder (due before `before`,
+        if given): just the two columns, for arming the jobs of many chats at once."""
+        query = sa.select(ReminderPlan.chat_id, ReminderPlan.next_due_at).where(
+            col(ReminderPlan.enabled), col(ReminderPlan.next_due_at).is_not(None)
+        )
+        if before is not None:
+            query = query.where(col(ReminderPlan.next_due_at) < before)
+        return [(chat_id, due) for chat_id, due in self.session.execute(query)]
+
+    def owed(self, now: datetime) -> list[int]:
+        """Chats whose plan owes a reminder by `now`, or whose zone changed since its due time
+        was computed (the sweep delivers or recomputes them). One query, however many plans."""
+        query = (
+            sa.select(ReminderPlan.chat_id)
+            .join(Chat, col(Chat.id) == col(ReminderPlan.chat_id))
+            .where(
+                col(ReminderPlan.enabled),
+                col(ReminderPlan.next_due_at).is_not(None),
+                (col(ReminderPlan.next_due_at) <= now)
+                | col(ReminderPlan.timezone).is_distinct_from(col(Chat.timezone)),
+            )
+            .order_by(col(ReminderPlan.chat_id))
+        )
+        return list(self.session.execute(query).scalars())
+
+    def power_running(self) -> list[tuple[int, datetime, int]]:
+        """(chat id, start, last step announced) of every power-pumping hour still running."""
+        query = sa.select(
+            ReminderPlan.chat_id, ReminderPlan.power_started_at, ReminderPlan.power_step
+        ).where(col(ReminderPlan.power_started_at).is_not(None))
+        return [(chat_id, started, step) for chat_id, started, step in self.session.execute(query)]
+
+    def save(self, plan: ReminderPlan, **changes: object) -> ReminderPlan:
+        for name, value in changes.items():
+            setattr(plan, name, value)
+        plan.updated_at = utcnow()
+        self.session.add(plan)
+        self.session.flush()
+        return plan
+
+    def claim(self, plan: ReminderPlan, due: datetime, **changes: object) -> bool:
+        """Move the plan on from the reminder due at `due`, only if it is still owed (compare
+        and set): of two runs racing for one reminder, exactly one wins and sends it."""
+        result = self.session.exec(
+            update(ReminderPlan)
+            .where(
+                col(ReminderPlan.id) == plan.id,
+                col(ReminderPlan.enabled),
+                col(ReminderPlan.next_due_at) == due,
+            )
+            .values(**changes, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        self.session.flush()
+        self.session.refresh(plan)
+        return result.rowcount == 1

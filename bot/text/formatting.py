@@ -1,0 +1,48 @@
+"""Numbers, volumes, times and durations shown with Babel's rules for the chat's locale."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_decimal
+
+from bot.domain.units import ml_to_unit
+from bot.storage.models import Unit
+from bot.text.i18n import Translator
+
+
+def format_number(value: float, locale: Locale, decimals: int = 0) -> str:
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return format_decimal(round(value, decimals), format=pattern, locale=locale)
+
+
+def format_volume(ml: float, unit: Unit, locale: Locale) -> str:
+    """`120 ml` or `4.1 oz` (`4,1 oz` in Norwegian); whole millilitres, ounces to one decimal."""
+    if unit == Unit.OZ:
+        return f"{format_number(ml_to_unit(ml, unit), locale, decimals=1)}\u00a0oz"
+    return f"{format_number(ml, locale)}\u00a0ml"
+
+
+def format_clock(moment: datetime, tz: ZoneInfo, locale: Locale) -> str:
+    return format_time(moment, format="short", tzinfo=tz, locale=locale)
+
+
+def format_day(moment: datetime, tz: ZoneInfo, locale: Locale) -> str:
+    return format_date(moment.astimezone(tz).date(), format="medium", locale=locale)
+
+
+def format_moment(moment: datetime, tz: ZoneInfo, locale: Locale) -> str:
+    return format_datetime(moment, format="short", tzinfo=tz, locale=locale)
+
+
+def format_minutes(minutes: int, tr: Translator) -> str:
+    """A duration such as `20 min` or `2 h 5 min`, in the chat's language."""
+    hours, rest = divmod(max(0, int(minutes)), 60)
+    if hours and rest:
+        return tr._("{hours} h {minutes} min", hours=hours, minutes=rest)
+    if hours:
+        return tr._("{hours} h", hours=hours)
+    return tr._("{minutes} min", minutes=rest)

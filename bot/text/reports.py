@@ -1,0 +1,344 @@
+"""The stats as text: a day's summary, the /week and /month table, the guideline band note.
+
+Plain functions from summaries to HTML strings in the chat's language and unit. The guideline
+band appears only when the caller says it applies (`show_guideline`), and is worded as
+information to compare with, never as a verdict.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_skeleton
+
+from bot.domain.stats import (
+    GUIDELINE_HIGH_ML,
+    GUIDELINE_LOW_ML,
+    GUIDELINE_SOME_UP_TO_ML,
+    BandPosition,
+    DaySummary,
+    PeriodSummary,
+    band_distance_ml,
+    band_position,
+)
+from bot.storage.models import Method, PumpSession, Unit
+from bot.text.formatting import (
+    format_clock,
+    format_minutes,
+    format_number,
+    format_volume,
+    ml_to_unit,
+)
+from bot.text.i18n import N_, Translator
+
+METHOD_NAMES = {Method.PUMP: N_("Pump"), Method.HAND: N_("By hand")}
+UNIT_SYMBOLS = {Unit.ML: "ml", Unit.OZ: "oz"}
+
+
+def short_day(day: date, locale: Locale) -> str:
+    """`Tue, Mar 10` / `tir. 10. mars`."""
+    return format_skeleton("MMMEd", day, locale=locale)
+
+
+def format_gap(gap: timedelta, tr: Translator) -> str:
+    return format_minutes(round(gap.total_seconds() / 60), tr)
+
+
+def clock_gap(gap: timedelta) -> str:
+    """`4:10` for four hours and ten minutes (the table's compact form)."""
+    hours, minutes = divmod(round(gap.total_seconds() / 60), 60)
+    return f"{hours}:{minutes:02d}"
+
+
+def side_split(
+    left_ml: float, right_ml: float, unsided_ml: float, tr: Translator, unit: Unit
+) -> str:
+    """The left/right line, or an empty string when no side was ever given."""
+    if left_ml + right_ml <= 0:
+        return ""
+    loc = tr.locale
+    line = tr._(
+        "Left {left}, right {right}",
+        left=format_volume(left_ml, unit, loc),
+        right=format_volume(right_ml, unit, loc),
+    )
+    if unsided_ml > 0.5:
+        line += "\n" + tr._(
+            "Logged without a side: {volume}", volume=format_volume(unsided_ml, unit, loc)
+        )
+    return line
+
+
+# -- the guideline band --------------------------------------------------------------------
+
+
+def band_text(tr: Translator, unit: Unit) -> str:
+    """`750–800 ml` (or `25.4–27.1 oz`) in the chat's unit."""
+    decimals = 1 if unit == Unit.OZ else 0
+    low, high = (
+        format_number(ml_to_unit(ml, unit), tr.locale, decimals)
+        for ml in (GUIDELINE_LOW_ML, GUIDELINE_HIGH_ML)
+    )
+    return f"{low}–{high}\u00a0{UNIT_SYMBOLS[unit]}"
+
+
+def guideline_note(
+    tr: Translator,
+    unit: Unit,
+    *,
+    daily_average_ml: float | None = None,
+    day_total_ml: float | None = None,
+) -> str:
+    """How a daily amount compares with the band, as information; the band alone when there is
+    no finished day to compare (today so far would always look low)."""
+    loc = tr.locale
+    band = band_text(tr, unit)
+    most = format_volume(GUIDELINE_SOME_UP_TO_ML, unit, loc)
+    amount = daily_average_ml if daily_average_ml is not None else day_total_ml
+    if amount is None:
+        first = tr._(
+            "For comparison: from about one to six months of age, a baby fed only breast milk "
+            "usually takes {band} a day, some up to {most}.",
+            band=band,
+            most=most,
+        )
+    else:
+        position = band_position(amount)
+        values = {
+            "amount": format_volume(amount, unit, loc),
+            "difference": format_volume(band_distance_ml(amount), unit, loc),
+            "band": band,
+            "most": most,
+        }
+        first = _comparison(tr, position, average=daily_average_ml is not None, **values)
+    return (
+        first
+        + " "
+        + tr._(
+            "It's a general guide, not a target: babies differ, and your health visitor can tell "
+            "you what your baby needs."
+        )
+    )
+
+
+def _comparison(tr: Translator, position: BandPosition, *, average: bool, **values: str) -> str:
+    if average:
+        if position == BandPosition.UNDER:
+            return tr._(
+                "Your daily average, {amount}, is {difference} under the {band} a day that a "
+                "baby fed only breast milk usually takes from about one to six months of age.",
+                **values,
+            )
+        if position == BandPosition.OVER:
+            return tr._(
+                "Your daily average, {amount}, is {difference} over the {band} a day that a "
+                "baby fed only breast milk usually takes from about one to six months of age; "
+                "some babies take up to {most}.",
+                **values,
+            )
+        return tr._(
+            "Your daily average, {amount}, is within the {band} a day that a baby fed only "
+            "breast milk usually takes from about one to six months of age.",
+            **values,
+        )
+    if position == BandPosition.UNDER:
+        return tr._(
+            "This day's total, {amount}, is {difference} under the {band} a day that a baby fed "
+            "only breast milk usually takes from about one to six months of age.",
+            **values,
+        )
+    if position == BandPosition.OVER:
+        return tr._(
+            "This day's total, {amount}, is {difference} over the {band} a day that a baby fed "
+            "only breast milk usually takes from about one to six months of age; some babies "
+            "take up to {most}.",
+            **values,
+        )
+    return tr._(
+        "This day's total, {amount}, is within the {band} a day that a baby fed only breast "
+        "milk usually takes from about one to six months of age.",
+        **values,
+    )
+
+
+# -- one day (for /today) ----------------------------------------------------------------------
+
+
+def day_summary_text(
+    summary: DaySummary, tr: Translator, unit: Unit, *, show_guideline: bool, finished: bool
+) -> str:
+    """A day's numbers, one per line, without a title. `finished` is False for today: its
+    total is not compared with the guideline band yet."""
+    loc = tr.locale
+    if summary.count == 0:
+        lines = [tr._("Nothing logged on this day.")]
+    else:
+        lines = [
+            tr._("Total: {total}", total=format_volume(summary.total_ml, unit, loc)),
+            tr._("Sessions: {count}", count=summary.count),
+            tr._(
+                "Average per session: {average}",
+                average=format_volume(summary.average_ml or 0, unit, loc),
+            ),
+        ]
+        if summary.longest_gap is not None:
+            lines.append(tr._("Longest gap: {gap}", gap=format_gap(summary.longest_gap.length, tr)))
+        split = side_split(summary.left_ml, summary.right_ml, summary.unsided_ml, tr, unit)
+        if split:
+            lines.append(split)
+    if show_guideline:
+        total = summary.total_ml if finished and summary.count else None
+        lines.append("")
+        lines.append(guideline_note(tr, unit, day_total_ml=total))
+    return "\n".join(lines)
+
+
+# -- several days (/week, /month) ---------------------------------------------------------------
+
+TABLE_HEADERS = (N_("Day"), N_("Total"), N_("No."), N_("Avg"), N_("Gap"), N_("L/R"))
+
+
+def table_rows(days: list[DaySummary], tr: Translator, unit: Unit, today: date) -> list[list[str]]:
+    loc = tr.locale
+    decimals = 1 if unit == Unit.OZ else 0
+    rows = [[tr._(header) for header in TABLE_HEADERS]]
+    for day in days:
+        label = short_day(day.day, loc) + ("*" if day.day == today else "")
+        if day.count == 0:
+            rows.append([label, "–", "–", "–", "–", "–"])
+            continue
+        share = day.left_share
+        rows.append(
+            [
+                label,
+                format_number(ml_to_unit(day.total_ml, unit), loc, decimals),
+                str(day.count),
+                format_number(ml_to_unit(day.average_ml or 0, unit), loc, decimals),
+                clock_gap(day.longest_gap.length) if day.longest_gap else "–",
+                f"{round(share * 100)}/{100 - round(share * 100)}" if share is not None else "–",
+            ]
+        )
+    return rows
+
+
+def render_table(rows: list[list[str]]) -> str:
+    """Columns padded to a common width: the day left-aligned, numbers right-aligned."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [row[0].ljust(widths[0])]
+        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
+        lines.append(" ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def period_text(
+    period: PeriodSummary,
+    tr: Translator,
+    unit: Unit,
+    tz: ZoneInfo,
+    *,
+    today: date,
+    show_guideline: bool,
+) -> str:
+    """The /week and /month reply: a title, one table row per day, then the period's summary."""
+    loc = tr.locale
+    n_days = len(period.days)
+    title = "<b>" + tr.ngettext("The last {n} day", "The last {n} days", n_days) + "</b>"
+    if period.count == 0:
+        return (
+            title
+            + "\n\n"
+            + tr._(
+                "Nothing logged in this period yet. Each session you log shows up here, day by day."
+            )
+        )
+    table = render_table(table_rows(list(period.days), tr, unit, today))
+    legend = tr._(
+        "* today, so far. Amounts in {unit}. No.: sessions. Avg: average per session. "
+        "Gap: the longest time between the starts of two sessions, in hours and minutes. "
+        "L/R: left and right in percent.",
+        unit=UNIT_SYMBOLS[unit],
+    )
+    lines = [
+        title,
+        f"<pre>{html.escape(table)}</pre>",
+        f"<i>{html.escape(legend)}</i>",
+        "",
+        tr._("Total: {total}", total=format_volume(period.total_ml, unit, loc)),
+        tr._("Sessions: {count}", count=period.count),
+        tr._(
+            "Average per session: {average}",
+            average=format_volume(period.average_ml or 0, unit, loc),
+        ),
+    ]
+    if period.daily_average_ml is not None:
+        lines.append(
+            tr.ngettext(
+                "Daily average: {average} (over {n} full day with logs)",
+                "Daily average: {average} (over {n} full days with logs)",
+                period.full_days_with_logs,
+                average=format_volume(period.daily_average_ml, unit, loc),
+            )
+        )
+    if period.longest_gap is not None:
+        ended = period.longest_gap.ended_at
+        lines.append(
+            tr._(
+                "Longest gap: {gap}, ending {day} at {time}",
+                gap=format_gap(period.longest_gap.length, tr),
+                day=short_day(ended.astimezone(tz).date(), loc),
+                time=format_clock(ended, tz, loc),
+            )
+        )
+    split = side_split(period.left_ml, period.right_ml, period.unsided_ml, tr, unit)
+    if split:
+        lines.append(split)
+    if show_guideline:
+        lines.append("")
+        lines.append(guideline_note(tr, unit, daily_average_ml=period.daily_average_ml))
+    return "\n".join(lines)
+
+
+# -- single entries (/history) -------------------------------------------------------------------
+
+
+def entry_label(entry: PumpSession, tr: Translator, unit: Unit, tz: ZoneInfo) -> str:
+    """A history button: `Tue, Mar 10, 14:30 · 130 ml`."""
+    loc = tr.locale
+    return tr._(
+        "{day}, {time} · {total}",
+        day=short_day(entry.started_at.astimezone(tz).date(), loc),
+        time=format_clock(entry.started_at, tz, loc),
+        total=format_volume(entry.total_ml, unit, loc),
+    )
+
+
+def entry_text(entry: PumpSession, tr: Translator, unit: Unit, tz: ZoneInfo) -> str:
+    """Everything about one entry, for the delete-or-fix view."""
+    loc = tr.locale
+    moment = entry.started_at
+    lines = [
+        "<b>"
+        + tr._(
+            "{day} at {time}",
+            day=format_skeleton("yMMMEd", moment.astimezone(tz).date(), locale=loc),
+            time=format_clock(moment, tz, loc),
+        )
+        + "</b>",
+        tr._("Total: {total}", total=format_volume(entry.total_ml, unit, loc)),
+    ]
+    split = side_split(entry.left_ml or 0, entry.right_ml or 0, 0, tr, unit)
+    if split:
+        lines.append(split)
+    if entry.duration_min is not None:
+        lines.append(tr._("Duration: {duration}", duration=format_minutes(entry.duration_min, tr)))
+    lines.append(tr._("Method: {method}", method=tr._(METHOD_NAMES[Method(entry.method)])))
+    if entry.note:
+        lines.append(tr._("Note: {note}", note=html.escape(entry.note)))
+    if entry.logged_by_name:
+        lines.append(tr._("Logged by: {name}", name=html.escape(entry.logged_by_name)))
+    return "\n".join(lines)

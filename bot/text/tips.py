@@ -1,0 +1,50 @@
+"""Rendering quick tips and the /away answer in the chat's language and unit."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from bot.domain.tips import ML_PER_HOUR_AWAY, VOLUMES_ML, AwayMilk, Topic, shown_total_ml
+from bot.storage.models import Unit
+from bot.text.formatting import format_minutes, format_volume
+from bot.text.i18n import Translator
+
+
+def tip_volumes(unit: Unit, tr: Translator) -> dict[str, str]:
+    return {name: format_volume(ml, unit, tr.locale) for name, ml in VOLUMES_ML.items()}
+
+
+def topic_text(topic: Topic, tr: Translator, unit: Unit) -> str:
+    """The answer as the chat reads it: title, body with figures in the chat's unit, and the
+    line pointing to health personnel where the topic has one."""
+    parts = [f"<b>{topic.icon} {html.escape(tr._(topic.title))}</b>"]
+    parts.append(tr._(topic.body, **tip_volumes(unit, tr)))
+    if topic.care:
+        parts.append(f"<i>{tr._(topic.care)}</i>")
+    return "\n\n".join(parts)
+
+
+def topic_words(topic: Topic, tr: Translator) -> int:
+    """How many words the reader gets: body and closing line (the title is a heading)."""
+    text = (
+        tr._(topic.body, **tip_volumes(Unit.ML, tr))
+        + " "
+        + (tr._(topic.care) if topic.care else "")
+    )
+    return len(re.findall(r"\w+(?:['’–-]\w+)*", text))
+
+
+def away_text(milk: AwayMilk, tr: Translator) -> str:
+    """The answer to /away, in the chat's language and unit."""
+    return tr._(
+        "If you are away for {hours}, leave about <b>{total}</b>:\n"
+        "• {base} for the time itself ({per_hour} an hour)\n"
+        "• {margin} extra in case your baby is hungrier than usual or some gets spilled\n\n"
+        "Every baby is different, so adjust to what yours usually drinks.",
+        hours=format_minutes(round(milk.hours * 60), tr),
+        total=format_volume(shown_total_ml(milk), milk.unit, tr.locale),
+        base=format_volume(milk.base_ml, milk.unit, tr.locale),
+        margin=format_volume(milk.margin_ml, milk.unit, tr.locale),
+        per_hour=format_volume(ML_PER_HOUR_AWAY, milk.unit, tr.locale),
+    )

@@ -1,0 +1,569 @@
+"""Quick tips: topics in both languages, the menu, free-text questions and /away."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.domain.tips import (
+    TOPICS,
+    TOPICS_BY_ID,
+    find_topic,
+    is_question,
+    match_question,
+    milk_for_time_away,
+    normalise,
+    parse_hours,
+    parse_phrases,
+)
+from bot.storage.models import Unit
+from bot.storage.repo import SessionRepo
+from bot.text.i18n import LANGUAGES, translator
+from bot.text.tips import away_text, topic_text, topic_words
+from locales.catalogues import problems, read_catalogue
+from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
+
+NORWEGIAN_CHAT = 602
+
+# At least three questions a parent might type, per topic and language.
+QUESTIONS: dict[str, dict[str, list[str]]] = {
+    "en": {
+        "how_to_pump": [
+            "How do I pump?",
+            "how long should I pump each time",
+            "any tips for pumping?",
+            "how often should I pump?",
+        ],
+        "let_down": [
+            "my milk won't come when I pump",
+            "how do I get let-down going?",
+            "nothing comes out for the first minutes, help",
+            "should I use a warm compress?",
+        ],
+        "pump_choice": [
+            "which pump should I buy?",
+            "is a wearable pump any good?",
+            "manual or electric pump?",
+            "what about a haakaa?",
+        ],
+        "flange_fit": [
+            "pumping hurts, what can I do?",
+            "what flange size do I need?",
+            "my nipples are sore and cracked after pumping",
+        ],
+        "how_much": [
+            "how much milk does my baby need?",
+            "how many ml a day should a 2 month old drink?",
+            "how much should I pump?",
+            "is my baby getting enough milk?",
+        ],
+        "time_away": [
+            "how much milk should I leave for the babysitter?",
+            "going back to work, how much milk do I need to leave?",
+            "I'm away 8 hours tomorrow, how much milk?",
+        ],
+        "power_pumping": [
+            "powerpumping?",
+            "what is power pumping",
+            "how do I power pump?",
+            "does cluster pumping work?",
+        ],
+        "raising_supply": [
+            "how can I increase my supply?",
+            "I have low supply",
+            "how do I make more milk?",
+            "not enough milk for my baby, what to do",
+        ],
+        "pumped_volume": [
+            "why do I only get drops when I pump?",
+            "I suddenly pump less than before",
+            "does the amount I pump show how much milk I have?",
+            "Is it normal that I only get 20 ml per session?",
+        ],
+        "hand_expression": [
+            "how do I hand express?",
+            "what about colostrum?",
+            "should I express by hand?",
+        ],
+        "premature": [
+            "my baby was born premature, how often should I pump?",
+            "baby is in the NICU",
+            "baby can't latch, when do I start pumping after birth?",
+        ],
+        "overproduction": [
+            "I think I have oversupply",
+            "how do I stop pumping without getting mastitis?",
+            "too much milk, what should I do?",
+            "how do I cut down on pumping?",
+        ],
+        "blood_in_milk": [
+            "blood in my milk",
+            "my milk is pink, is that ok?",
+            "there is pus in the milk",
+        ],
+        "run_out": [
+            "does milk run out after pumping?",
+            "will I lose my milk if I pump?",
+            "are my breasts empty after pumping?",
+        ],
+        "seek_help": [
+            "when should I see a lactation consultant?",
+            "who can help me with pumping?",
+            "my baby is not gaining weight",
+            "my left breast is red and painful",
+        ],
+        "hard_work": [
+            "I'm so exhausted from pumping",
+            "is it ok to give up pumping?",
+            "I feel guilty about stopping",
+            "I want to stop pumping",
+        ],
+        "donating": [
+            "can I donate my milk?",
+            "my freezer is full of milk",
+            "where is a milk bank?",
+        ],
+    },
+    "nb": {
+        "how_to_pump": [
+            "Hvordan pumper jeg?",
+            "hvor lenge skal jeg pumpe hver gang",
+            "har du noen tips til pumping?",
+            "hvor ofte skal jeg pumpe?",
+        ],
+        "let_down": [
+            "melken kommer ikke når jeg pumper",
+            "hvordan får jeg i gang utdrivningsrefleksen?",
+            "får ikke ut noe melk de første minuttene",
+        ],
+        "pump_choice": [
+            "hvilken pumpe bør jeg kjøpe?",
+            "er en bærbar pumpe bra?",
+            "manuell eller elektrisk pumpe?",
+            "trenger jeg dobbeltpumpe?",
+        ],
+        "flange_fit": [
+            "det gjør vondt å pumpe",
+            "hvilken størrelse på pumpetrakten trenger jeg?",
+            "brystvortene er såre og har sprekker",
+        ],
+        "how_much": [
+            "hvor mye melk trenger babyen min?",
+            "hvor mange ml i døgnet skal en baby på to måneder ha?",
+            "hvor mye skal jeg pumpe",
+            "får babyen nok melk?",
+        ],
+        "time_away": [
+            "hvor mye melk skal jeg la være igjen til barnevakten?",
+            "jeg skal tilbake på jobb, hvor mye melk trenger jeg?",
+            "jeg er borte 8 timer i morgen, hvor mye melk?",
+        ],
+        "power_pumping": [
+            "powerpumping?",
+            "hva er power pumping",
+            "hvordan powerpumper man?",
+            "virker klyngepumping?",
+        ],
+        "raising_supply": [
+            "hvordan kan jeg øke melkeproduksjonen?",
+            "jeg har for lite melk",
+            "hvordan får jeg mer melk?",
+            "ikke nok melk til babyen, hva gjør jeg",
+        ],
+        "pumped_volume": [
+            "hvorfor får jeg bare dråper når jeg pumper?",
+            "jeg pumper plutselig mindre enn før",
+            "viser mengden jeg pumper hvor mye melk jeg har?",
+            "er det normalt å få bare 20 ml?",
+        ],
+        "hand_expression": [
+            "hvordan håndmelker jeg?",
+            "hva med råmelk?",
+            "bør jeg melke for hånd?",
+        ],
+        "premature": [
+            "babyen er født for tidlig, hvor ofte skal jeg pumpe?",
+            "babyen ligger på nyfødtintensiven",
+            "babyen tar ikke brystet, når skal jeg begynne å pumpe etter fødselen?",
+        ],
+        "overproduction": [
+            "jeg tror jeg har overproduksjon",
+            "hvordan slutter jeg å pumpe uten å få brystbetennelse?",
+            "for mye melk, hva gjør jeg?",
+            "hvordan trapper jeg ned på pumpingen?",
+        ],
+        "blood_in_milk": [
+            "blod i melken",
+            "melken er rosa, er det farlig?",
+            "det er puss i melka",
+        ],
+        "run_out": [
+            "går melken tom når jeg pumper?",
+            "mister jeg melka hvis jeg pumper?",
+            "er brystene tomme etter pumping?",
+        ],
+        "seek_help": [
+            "når bør jeg snakke med helsestasjonen?",
+            "hvem kan hjelpe meg med pumpingen?",
+            "babyen går ikke opp i vekt",
+            "jeg er bekymret, hvem spør jeg?",
+        ],
+        "hard_work": [
+            "jeg er så sliten av pumpingen",
+            "er det lov å gi opp pumpingen?",
+            "jeg har dårlig samvittighet for å slutte",
+            "fullpumping er så tungt",
+        ],
+        "donating": [
+            "kan jeg donere melken min?",
+            "fryseren er full av melk",
+            "hvor finner jeg en melkebank?",
+        ],
+    },
+}
+
+CHATTER = {
+    "en": ["what's the weather like?", "can you order pizza?", "is it raining in Oslo?"],
+    "nb": ["hvordan blir været i morgen?", "kan du bestille pizza?", "regner det i Oslo?"],
+}
+# Messages for the logging feature: never taken as questions.
+LOG_LIKE = [
+    "120 ml",
+    "L 60 R 70 20min",
+    "V 60 H 70 20min",
+    "pumpet 90 ml kl 14.30",
+    "pumped 120 ml, sore nipples",
+    "pumpet 80 ml, litt blod",
+    "60",
+]
+
+
+def heading(topic_id: str, language: str) -> str:
+    item = TOPICS_BY_ID[topic_id]
+    return f"<b>{item.icon} {translator(language)._(item.title)}</b>"
+
+
+def topic_buttons(call) -> list[str]:  # type: ignore[no-untyped-def]
+    return [b["callback_data"] for b in call.buttons if b["callback_data"].startswith("tip:t:")]
+
+
+# -- the catalogues -------------------------------------------------------------------------------
+
+
+def test_every_tip_is_translated_in_both_languages() -> None:
+    assert problems() == []
+    english, norwegian = read_catalogue("en"), read_catalogue("nb")
+    for item in TOPICS:
+        for message in filter(None, (item.title, item.body, item.keywords, item.care)):
+            assert english.get(message) is not None, message
+            entry = norwegian.get(message)
+            assert entry is not None and entry.string and not entry.fuzzy, message
+        # Written in Bokmål, not copied from the English
+        assert norwegian.get(item.body).string != item.body
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_answer_is_at_most_120_words(language: str) -> None:
+    tr = translator(language)
+    too_long = {item.id: topic_words(item, tr) for item in TOPICS if topic_words(item, tr) > 120}
+    assert too_long == {}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("unit", list(Unit))
+def test_answers_are_valid_telegram_html_with_every_figure_filled(
+    language: str, unit: Unit
+) -> None:
+    for item in TOPICS:
+        text = topic_text(item, translator(language), unit)
+        assert "{" not in text and "}" not in text, item.id
+        assert "&" not in text, item.id
+        tags = re.findall(r"</?([a-z]*)[^>]*>", text)
+        assert set(tags) <= {"b", "i", "code"}, item.id
+        assert text.count("<") == text.count(">"), item.id
+
+
+def test_figures_follow_the_chat_unit() -> None:
+    how_much = TOPICS_BY_ID["how_much"]
+    assert "750\u00a0ml" in topic_text(how_much, translator("en"), Unit.ML)
+    in_ounces = topic_text(how_much, translator("en"), Unit.OZ)
+    assert "25.4\u00a0oz" in in_ounces and "ml" not in in_ounces
+    assert "25,4\u00a0oz" in topic_text(how_much, translator("nb"), Unit.OZ)
+
+
+def test_every_topic_has_keywords_and_related_topics_in_both_languages() -> None:
+    for item in TOPICS:
+        assert all(related in TOPICS_BY_ID for related in item.related), item.id
+        assert item.id not in item.related
+        for language in LANGUAGES:
+            phrases = parse_phrases(translator(language)._(item.keywords))
+            assert len(phrases) >= 5, (item.id, language)
+            assert any(p.strong for p in phrases), (item.id, language)
+
+
+def test_health_personnel_lines_point_to_people_not_diagnoses() -> None:
+    with_care = [item for item in TOPICS if item.care]
+    assert len(with_care) >= 8
+    for item in with_care:
+        line = translator("nb")._(item.care or "")
+        assert re.search(r"helsesykepleier|ammeveileder|lege|helsepersonell", line), item.id
+
+
+# -- normalising and matching -----------------------------------------------------------------
+
+
+def test_normalise_handles_case_accents_punctuation_and_norwegian_letters() -> None:
+    assert normalise("Håndmelking!!") == normalise("haandmelking") == normalise("handmelking")
+    assert normalise("Blod i MELKA?") == "blod i melka"
+    assert normalise("Brystbetennelse, sår") == normalise("brystbetennelse sar")
+    assert normalise("Øke  produksjonen") == normalise("oke produksjonen")
+    assert normalise("Ærlig talt") == "aerlig talt"
+    assert normalise("Let-down… won’t come") == "let down wont come"
+    assert normalise("café crème") == "cafe creme"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_topic_answers_three_typical_questions(language: str) -> None:
+    wrong = {}
+    for topic_id, questions in QUESTIONS[language].items():
+        assert len(questions) >= 3
+        for question in questions:
+            found = match_question(question, language)
+            if found is None or found.id != topic_id:
+                wrong[question] = found.id if found else None
+    assert wrong == {}
+    assert set(QUESTIONS[language]) == set(TOPICS_BY_ID)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_chatter_matches_no_topic(language: str) -> None:
+    for text in CHATTER[language]:
+        assert match_question(text, language) is None, text
+
+
+def test_a_question_in_the_other_language_still_finds_its_topic() -> None:
+    assert match_question("blod i melken", "en") is None
+    found = find_topic("blod i melken", "en")
+    assert found is not None and found.id == "blood_in_milk"
+
+
+@pytest.mark.parametrize("text", LOG_LIKE)
+def test_log_messages_are_not_questions(text: str) -> None:
+    assert not any(is_question(text, language) for language in LANGUAGES)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("blod i melken", "nb"),  # a strong topic word, no number
+        ("powerpumping", "nb"),
+        ("I'm so exhausted", "en"),
+        ("how much to leave", "en"),  # a question word first
+        ("hvor mye skal jeg pumpe", "nb"),
+        ("120 ml?", "en"),  # a question mark wins over a number
+    ],
+)
+def test_questions_are_recognised(text: str, language: str) -> None:
+    assert is_question(text, language)
+
+
+# -- the menu and answers in the chat ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_every_topic_is_reachable_from_the_menu(bot: BotHarness, language: str) -> None:
+    command = "/tips" if language == "en" else "/rad"
+    menu = await bot.say(command, language_code=language)
+    assert len(topic_buttons(menu)) == len(TOPICS)
+    tr = translator(language)
+    for item in TOPICS:
+        calls = await bot.press(tr._(item.title), language_code=language)
+        edited = [c for c in calls if c.method == "editMessageText"][-1]
+        assert edited.text.startswith(heading(item.id, language))
+        # the related topics, then the way back
+        assert topic_buttons(edited) == [f"tip:t:{related}" for related in item.related]
+        assert edited.buttons[-1]["callback_data"] == "tip:menu"
+        back = await bot.press(tr._("« All tips"), language_code=language)
+        assert len(topic_buttons([c for c in back if c.method == "editMessageText"][-1])) == len(
+            TOPICS
+        )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_typed_questions_get_the_right_answer(bot: BotHarness, language: str) -> None:
+    chat = PARENT_CHAT if language == "en" else NORWEGIAN_CHAT
+    for topic_id, questions in QUESTIONS[language].items():
+        for question in questions:
+            reply = await bot.say(question, chat_id=chat, user_id=chat, language_code=language)
+            assert reply.text.startswith(heading(topic_id, language)), question
+            assert reply.buttons[-1]["callback_data"] == "tip:menu"
+
+
+async def test_the_examples_from_the_issue(bot: BotHarness) -> None:
+    reply = await bot.say("how much milk does my baby need?")
+    assert "750\u00a0ml" in reply.text and "1,000\u00a0ml" in reply.text
+    nb = {"chat_id": NORWEGIAN_CHAT, "user_id": NORWEGIAN_CHAT, "language_code": "nb"}
+    reply = await bot.say("blod i melken", **nb)
+    assert "Blod eller puss i melk" in reply.text and "lege" in reply.text
+    reply = await bot.say("powerpumping?", **nb)
+    assert "pump 20 min, hvil 10" in reply.text
+    reply = await bot.say("hvor mye skal jeg pumpe", **nb)
+    assert "750\u00a0ml i døgnet" in reply.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_unrelated_chatter_falls_back_to_the_menu(bot: BotHarness, language: str) -> None:
+    chat = PARENT_CHAT if language == "en" else NORWEGIAN_CHAT
+    expected = translator(language)._(
+        "I don't have a tip on exactly that, but one of these topics may help. "
+        "You can also ask again in other words."
+    )
+    for text in CHATTER[language]:
+        reply = await bot.say(text, chat_id=chat, user_id=chat, language_code=language)
+        assert reply.text == expected
+        assert len(topic_buttons(reply)) == len(TOPICS)
+
+
+async def test_in_a_group_only_matching_questions_get_an_answer(bot: BotHarness) -> None:
+    calls = await bot.feed(
+        bot.telegram.message_update(GROUP_CHAT, "is it raining?", bot.telegram.user(7, "en"))
+    )
+    assert not [c for c in calls if c.method == "sendMessage"]
+    reply = await bot.say("blood in my milk?", chat_id=GROUP_CHAT)
+    assert reply.text.startswith(heading("blood_in_milk", "en"))
+
+
+async def test_tips_with_words_answers_straight_away(bot: BotHarness) -> None:
+    reply = await bot.say("/tips power pumping")
+    assert reply.text.startswith(heading("power_pumping", "en"))
+    reply = await bot.say("/tips something else entirely")
+    assert len(topic_buttons(reply)) == len(TOPICS)
+
+
+async def test_a_question_never_reaches_logging_or_becomes_a_log(bot: BotHarness) -> None:
+    """Tips sits before logging in FEATURES: questions get tips, log-like text goes on."""
+    for text in ["blod i melken", "how much should I pump?", "is it raining?", "120 ml?"]:
+        reply = await bot.say(text)
+        assert topic_buttons(reply) or any(
+            b["callback_data"].startswith("tip:") for b in reply.buttons
+        )
+    with bot.services.db.session() as session:
+        now = bot.clock.now()
+        assert SessionRepo(session, PARENT_CHAT).between(now - timedelta(days=8), now) == []
+    for text in LOG_LIKE:
+        calls = await bot.feed(
+            bot.telegram.message_update(PARENT_CHAT, text, bot.telegram.user(1, "en"))
+        )
+        tip_buttons = [b for c in calls for b in c.buttons if b["callback_data"].startswith("tip:")]
+        assert tip_buttons == [], text
+    reply = await bot.say("120 #is this low?")
+    assert not any(b["callback_data"].startswith("tip:") for b in reply.buttons)
+    with bot.services.db.session() as session:
+        logged = SessionRepo(session, PARENT_CHAT).between(
+            now - timedelta(days=8), now + timedelta(minutes=1)
+        )
+        assert [entry.note for entry in logged][-1] == "is this low?"
+
+
+async def test_forged_tip_buttons_change_nothing(bot: BotHarness) -> None:
+    menu = await bot.say("/tips")
+    for data in ("tip:t:../../etc", "tip:t:", "tip:away:999", "tip:nudge:maybe", "tip:x:y:z"):
+        calls = await bot.tap(data, menu.message_id)
+        assert [c.method for c in calls] == ["answerCallbackQuery"]
+        assert "out of date" in calls[0].params.get("text", "")
+
+
+# -- /away ---------------------------------------------------------------------------------------
+
+
+async def test_away_8h_in_an_ml_chat(bot: BotHarness) -> None:
+    reply = await bot.say("/away 8h")
+    assert "240\u00a0ml" in reply.text  # 30 ml an hour
+    assert "60\u00a0ml extra" in reply.text  # the margin: a quarter, at least 30 ml
+    assert "<b>300\u00a0ml</b>" in reply.text
+    assert "8 h" in reply.text
+
+
+async def test_away_8h_in_an_oz_chat(bot: BotHarness) -> None:
+    await bot.say("/units")
+    await bot.press("Ounces")
+    reply = await bot.say("/away 8h")
+    assert "8.1\u00a0oz" in reply.text  # 240 ml
+    assert "2\u00a0oz extra" in reply.text  # 60 ml
+    assert "<b>10.1\u00a0oz</b>" in reply.text  # 300 ml
+    assert "ml" not in reply.text
+
+
+async def test_borte_in_norwegian(bot: BotHarness) -> None:
+    reply = await bot.say("/borte 8 t", language_code="nb")
+    assert "Er du borte i 8 t" in reply.text
+    assert "240\u00a0ml" in reply.text and "<b>300\u00a0ml</b>" in reply.text
+
+
+async def test_away_alone_offers_buttons(bot: BotHarness) -> None:
+    reply = await bot.say("/away")
+    assert "/away 8h" in reply.text
+    calls = await bot.press("8 h")
+    edited = [c for c in calls if c.method == "editMessageText"][-1]
+    assert "<b>300\u00a0ml</b>" in edited.text
+
+
+@pytest.mark.parametrize("typed", ["soon", "0h", "30h", "-2"])
+async def test_away_with_an_unreadable_time_explains(bot: BotHarness, typed: str) -> None:
+    reply = await bot.say(f"/away {typed}")
+    assert "couldn't read" in reply.text and "/away 8h" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "hours"),
+    [
+        ("8h", 8),
+        ("8 h", 8),
+        ("8", 8),
+        ("8 t", 8),
+        ("8 timer", 8),
+        ("2.5h", 2.5),
+        ("2,5 t", 2.5),
+        ("8h30", 8.5),
+        ("8 t 30 min", 8.5),
+        ("8:30", 8.5),
+        ("90 min", 1.5),
+        ("soon", None),
+        ("", None),
+    ],
+)
+def test_parse_hours(typed: str, hours: float | None) -> None:
+    assert parse_hours(typed) == hours
+
+
+@given(st.floats(min_value=0.05, max_value=24))
+def test_the_margin_is_a_quarter_at_least_30_ml_rounded_up(hours: float) -> None:
+    milk = milk_for_time_away(hours, Unit.ML)
+    assert milk.base_ml == pytest.approx(30 * hours)
+    wanted = max(30, milk.base_ml / 4)
+    assert wanted <= milk.margin_ml < wanted + 10
+    assert milk.margin_ml % 10 == 0
+    assert milk.total_ml == pytest.approx(milk.base_ml + milk.margin_ml)
+    ounces = milk_for_time_away(hours, Unit.OZ)
+    assert ounces.total == pytest.approx(milk.total_ml / 29.5735)
+
+
+@given(st.floats(min_value=0.05, max_value=24), st.sampled_from(list(Unit)))
+def test_the_parts_shown_add_up_to_the_total_shown(hours: float, unit: Unit) -> None:
+    text = away_text(milk_for_time_away(hours, unit), translator("en"))
+    # In order: the total, the time itself, the rate an hour, the margin.
+    total, base, _rate, margin = (
+        float(n.replace(",", "")) for n in re.findall(r"([\d.,]+)\u00a0(?:ml|oz)", text)
+    )
+    assert base + margin == pytest.approx(total, abs=0.01)
+
+
+def test_no_milk_for_no_time() -> None:
+    with pytest.raises(ValueError):
+        milk_for_time_away(0, Unit.ML)
+    with pytest.raises(ValueError):
+        milk_for_time_away(25, Unit.ML)

@@ -1,0 +1,36 @@
+"""The database: SQLite in WAL mode with foreign keys, migrations from the first table on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bot.storage.db import Database
+from bot.storage.models import PumpSession
+from bot.storage.repo import ChatRepo, SessionRepo
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    db.upgrade()
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert {"chats", "pump_sessions"} <= set(sa.inspect(db.engine).get_table_names())
+
+
+def test_times_come_back_aware_in_utc_and_chats_stay_apart(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    db.upgrade()
+    moment = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+    with db.session() as session:
+        for chat_id in (1, 2):
+            ChatRepo(session).get_or_create(chat_id, language="en", timezone="Europe/Oslo")
+        SessionRepo(session, 1).add(PumpSession(chat_id=1, started_at=moment, total_ml=100))
+    with db.session() as session:
+        mine = SessionRepo(session, 1).latest()
+        assert mine is not None and mine.started_at == moment
+        assert SessionRepo(session, 2).latest() is None
+        assert SessionRepo(session, 2).get(mine.id or 0) is None

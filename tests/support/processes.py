@@ -1,0 +1,86 @@
+"""Starting bot processes for benchmarks and process tests, and reading their peak memory."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH_TOKEN = "4242424242:BENCH-token-not-for-logs"
+
+
+@dataclass
+class TokenAudit:
+    """Every bot process's output, read after it stopped: did the token appear anywhere?"""
+
+    files: int = 0
+    lines: int = 0
+    hits: int = 0
+
+    def check(self, log_path: Path) -> None:
+        secret = BENCH_TOKEN.split(":", 1)[1].encode()  # the secret part alone counts too
+        text = log_path.read_bytes()
+        self.files += 1
+        self.lines += text.count(b"\n")
+        self.hits += text.count(secret)
+
+
+TOKEN_AUDIT = TokenAudit()
+_LOGS: dict[int, Path] = {}
+
+
+def bot_env(base_url: str, file_url: str, database_url: str, **extra: str) -> dict[str, str]:
+    """The environment a production bot would have, pointed at the fake server."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "WEBHOOK_"))}
+    env.update(
+        BOT_TOKEN=BENCH_TOKEN,
+        BOT_API_BASE_URL=base_url,
+        BOT_API_FILE_URL=file_url,
+        DATABASE_URL=database_url,
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    env.update(extra)
+    return env
+
+
+def start_process(args: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, *args], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
+    _LOGS[process.pid] = log_path
+    return process
+
+
+def stop_process(process: subprocess.Popen[bytes], kill: bool = False) -> None:
+    """Stop the process (SIGINT, or SIGKILL), then audit its output for the token."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGKILL if kill else signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    log_path = _LOGS.pop(process.pid, None)
+    if log_path is not None and log_path.exists():
+        TOKEN_AUDIT.check(log_path)
+
+
+async def stop_process_async(process: subprocess.Popen[bytes], kill: bool = False) -> None:
+    """`stop_process` from a coroutine, on a worker thread: a bot stopping cleanly makes one last
+    call to the fake server, which runs on this event loop and must be free to answer it."""
+    await asyncio.to_thread(stop_process, process, kill)
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a running process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
