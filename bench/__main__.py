@@ -7,8 +7,8 @@ python -m bench --markdown           # the table as Markdown, for the README
 
 The bot runs as in production (`python -m bot`, configured through BOT_API_BASE_URL) against
 the fake Bot API server in this process (`tests/support/fakeserver.py`), which enforces
-Telegram's flood limits (the history scenario drives the Application in process, as the tests do). Every bot
-process's output is read afterwards for the bot token: the last row.
+Telegram's flood limits (the history scenario drives the Application in process, as the
+tests do). Every bot process's output is read afterwards for the bot token: the last row.
 Exit status 1 if a target was missed.
 """
 
