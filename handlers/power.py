@@ -17,7 +17,6 @@ from scheduler.power import (
     cancel_power,
     forget_power,
     is_running,
-    rebuild_power_jobs,
     start_power,
 )
 
@@ -113,11 +112,6 @@ async def on_power_button(update: Update, context: PumpContext) -> None:
         await query.edit_message_text(tr._("Power pumping cancelled."))
         return
     await query.answer(tr._("That button is out of date."))
-
-
-async def on_startup(application: PumpApplication) -> None:
-    """Pick up a power-pumping hour that was running when the bot stopped."""
-    await rebuild_power_jobs(application)
 
 
 def register(application: PumpApplication) -> None:

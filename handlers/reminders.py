@@ -15,6 +15,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+import scheduler.leading
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.services import PumpApplication, PumpContext
@@ -24,7 +25,7 @@ from bot.text.formatting import format_volume
 from bot.text.i18n import N_, Translator
 from handlers.common import chat_settings
 from scheduler import plans
-from scheduler.delivery import forget_chat, rebuild_jobs, reschedule_chat, schedule_reminder
+from scheduler.delivery import forget_chat, reschedule_chat, schedule_reminder
 from scheduler.plan_text import PlanTextError, Problem, parse_plan_text
 from scheduler.planning import OCCASIONAL_TIMES, PRESETS, Preset, pause_until_morning
 from scheduler.texts import (
@@ -424,8 +425,9 @@ def _log_same_as_last(
 
 
 async def on_startup(application: PumpApplication) -> None:
-    """Rebuild every chat's reminder job from the database."""
-    await rebuild_jobs(application)
+    """Lead (rebuild every chat's reminder and power-pumping jobs from the database) or
+    follow another instance that leads."""
+    await scheduler.leading.start(application)
 
 
 def register(application: PumpApplication) -> None:

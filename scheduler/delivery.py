@@ -32,14 +32,18 @@ from enum import StrEnum
 from typing import Any
 
 import httpx
+from sqlmodel import Session
+from telegram import InlineKeyboardMarkup
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Job, JobQueue
 
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import day_totals, today_range
+from bot.ratelimit import SendHooks
 from bot.services import PumpApplication, PumpContext, Services
-from bot.storage.repo import ChatRepo, PlanRepo, SessionRepo
-from scheduler.planning import decide
+from bot.storage.models import ReminderPlan
+from bot.storage.repo import ChatRepo, HandoverRepo, PlanRepo, SessionRepo
+from scheduler.planning import Plan, decide
 from scheduler.plans import plan_of, refresh_due
 from scheduler.texts import ReminderFacts, reminder_keyboard, reminder_text
 
@@ -97,6 +101,16 @@ _job_callback = JobQueue.job_callback
 _job_callback.__signature__ = inspect.signature(_job_callback)  # type: ignore[attr-defined]
 
 
+def tell_leader_unless_leading(application: PumpApplication, chat_id: int) -> bool:
+    """True if this process leads (and so arms its own jobs); otherwise tell the leader that
+    the chat's plan changed, and return False."""
+    leadership = services_of(application).leadership
+    if leadership.leading:
+        return True
+    leadership.announce_change(chat_id)
+    return False
+
+
 def remove_job(application: PumpApplication, name: str) -> None:
     """Remove the job called `name`, if there is one. Jobs armed here carry their name as
     APScheduler's job id, so this is a lookup: python-telegram-bot's `get_jobs_by_name`
@@ -130,7 +144,10 @@ def arm_job(
 
 def schedule_reminder(application: PumpApplication, chat_id: int, due: datetime | None) -> None:
     """The chat's one reminder job, at `due` (replacing any other); none when `due` is None.
-    A due time in the past runs as soon as the JobQueue runs."""
+    A due time in the past runs as soon as the JobQueue runs. A follower arms no job: it tells
+    the leader, which reads the plan from the database (bot/leadership.py)."""
+    if not tell_leader_unless_leading(application, chat_id):
+        return
     remove_job(application, job_name(chat_id))
     if due is not None:
         arm_job(application, reminder_job, job_name(chat_id), chat_id, due)
@@ -304,8 +321,7 @@ async def _deliver(
             if row.next_due_at is None or row.next_due_at > now:
                 return Outcome.NOT_DUE
         stored_due = row.next_due_at
-        sessions = SessionRepo(session, chat_id)
-        last = sessions.latest()
+        last = SessionRepo(session, chat_id).latest()
         plan = plan_of(row)
         decision = decide(plan, stored_due, last.started_at if last else None, now, settings.tz)
         if decision.send_for is None:
@@ -340,28 +356,98 @@ async def _deliver(
         )
         if not claimed:
             return Outcome.NOT_DUE  # another run got there first
-        start, end = today_range(now, settings.tz)
-        facts = ReminderFacts(
-            plan_id=row.id or 0,
-            schedule=plan.schedule,
-            due=decision.send_for,
-            snoozed=plan.snoozed_until is not None and decision.send_for == plan.snoozed_until,
-            now=now,
-            last=last,
-            today=day_totals(sessions.between(start, end)),
-        )
-        text = reminder_text(facts, settings)
-        keyboard = reminder_keyboard(facts, settings)
+        HandoverRepo(session).claimed(chat_id, decision.send_for, now, services.instance_id)
+        text, keyboard = _message(session, row, settings, decision.send_for, now, plan)
         attempts = row.attempts
     # Committed: the reminder is marked sent before Telegram sees it (see the module docstring).
-    lateness = now - decision.send_for
+    return await hand_over(
+        application, chat_id, text, keyboard, decision.send_for, now, previous, attempts
+    )
+
+
+def _message(
+    session: Session,
+    row: ReminderPlan,
+    settings: ChatSettings,
+    due: datetime,
+    now: datetime,
+    plan: Plan | None = None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The reminder's text and buttons, for the reminder due at `due`."""
+    sessions = SessionRepo(session, row.chat_id)
+    last = sessions.latest()
+    start, end = today_range(now, settings.tz)
+    facts = ReminderFacts(
+        plan_id=row.id or 0,
+        schedule=(plan or plan_of(row)).schedule,
+        due=due,
+        snoozed=plan is not None and plan.snoozed_until is not None and due == plan.snoozed_until,
+        now=now,
+        last=last,
+        today=day_totals(sessions.between(start, end)),
+    )
+    return reminder_text(facts, settings), reminder_keyboard(facts, settings)
+
+
+def claimed_message(
+    session: Session, chat_id: int, due: datetime, now: datetime
+) -> tuple[str, InlineKeyboardMarkup] | None:
+    """The message of a reminder claimed earlier (its plan has moved on since); None if the
+    chat or its plan is gone or switched off."""
+    row = PlanRepo(session).get(chat_id)
+    chat = ChatRepo(session).get(chat_id)
+    if row is None or chat is None or not row.enabled:
+        return None
+    return _message(session, row, ChatSettings.of(chat), due, now)
+
+
+class HandoverTaken(Exception):
+    """The reminder's claim is no longer this instance's: a new leader took it over."""
+
+
+async def hand_over(
+    application: PumpApplication,
+    chat_id: int,
+    text: str,
+    keyboard: InlineKeyboardMarkup,
+    due: datetime,
+    now: datetime,
+    previous: dict[str, Any] | None,
+    attempts: int,
+) -> Outcome:
+    """Send a claimed reminder, recording in its `reminder_handovers` row the moment the request
+    leaves, and delete the row once Telegram answered. `previous` is the plan as it was before
+    the claim, to put the reminder back if it surely was not delivered (None: not put back)."""
+    services = services_of(application)
+    me = services.instance_id
+
+    def before_request() -> None:
+        with services.db.session() as session:
+            if not HandoverRepo(session).handed_over(chat_id, me, services.clock.now()):
+                raise HandoverTaken(chat_id)
+
+    def refused() -> None:
+        with services.db.session() as session:
+            HandoverRepo(session).not_delivered(chat_id, me)
+
+    hooks = SendHooks(before_request=before_request, refused=refused)
+    answered = True
+    lateness = now - due
     try:
-        await application.bot.send_message(chat_id, text, reply_markup=keyboard)
+        await _send(application, chat_id, text, keyboard, hooks)
+    except HandoverTaken:
+        answered = False
+        log.warning("The reminder for chat %s was taken over by another instance", chat_id)
+        return Outcome.NOT_DUE
+    except asyncio.CancelledError:
+        answered = False  # shutting down: the row says whether it left
+        raise
     except Forbidden:
         with services.db.session() as session:
             row = PlanRepo(session).get(chat_id)
             if row is not None:
                 PlanRepo(session).save(row, enabled=False, off_reason="blocked", next_due_at=None)
+            HandoverRepo(session).answered(chat_id, me)
         log.info("Chat %s blocked the bot; its reminders are off", chat_id)
         return Outcome.BLOCKED
     except RetryAfter as error:
@@ -378,6 +464,10 @@ async def _deliver(
     except TelegramError as error:
         log.error("Telegram refused the reminder for chat %s: %s", chat_id, error)
         return Outcome.FAILED
+    finally:
+        if answered:
+            with services.db.session() as session:
+                HandoverRepo(session).answered(chat_id, me)
     with services.db.session() as session:
         row = PlanRepo(session).get(chat_id)
         if row is not None and row.attempts:
@@ -390,6 +480,27 @@ async def _deliver(
         lateness.total_seconds(),
     )
     return Outcome.SENT
+
+
+async def _send(
+    application: PumpApplication,
+    chat_id: int,
+    text: str,
+    keyboard: InlineKeyboardMarkup,
+    hooks: SendHooks,
+) -> None:
+    """Send with the hand-over hooks: the rate limiter calls them when the request leaves its
+    turn; without a rate limiter (the tests' bots) it leaves at once."""
+    bot = application.bot
+    if bot.rate_limiter is not None:
+        await bot.send_message(chat_id, text, reply_markup=keyboard, rate_limit_args=hooks)
+        return
+    hooks.before_request()
+    try:
+        await bot.send_message(chat_id, text, reply_markup=keyboard)
+    except RetryAfter:
+        hooks.refused()
+        raise
 
 
 def _retry_after(error: RetryAfter) -> timedelta:
@@ -412,12 +523,13 @@ def _put_back(
     chat_id: int,
     now: datetime,
     wait: timedelta,
-    previous: dict[str, Any],
+    previous: dict[str, Any] | None,
     attempts: int,
     error: Exception,
 ) -> Outcome:
-    """The reminder did not go out: owe it again after `wait`, unless it has failed too often."""
-    if attempts + 1 >= MAX_ATTEMPTS:
+    """The reminder did not go out: owe it again after `wait`, unless it has failed too often
+    (or it was one claimed by an earlier process, with no `previous` plan to go back to)."""
+    if previous is None or attempts + 1 >= MAX_ATTEMPTS:
         log.error(
             "Giving up on a reminder for chat %s after %d attempts: %s",
             chat_id,
@@ -430,6 +542,7 @@ def _put_back(
         if row is None or not row.enabled:
             return Outcome.OFF
         PlanRepo(session).save(row, **previous, next_due_at=now + wait, attempts=attempts + 1)
+        HandoverRepo(session).answered(chat_id, services.instance_id)
     log.warning(
         "Reminder for chat %s not delivered (%s); trying again in %.0f s",
         chat_id,
