@@ -2,9 +2,10 @@
 much memory does that take? On SQLite and on PostgreSQL.
 
 The database holds the chats and their plans (due over the next three hours, as interval plans
-spread out), seeded in bulk (COPY on PostgreSQL). A `/start` from a parent is waiting at the fake server before the process starts;
-python-telegram-bot processes updates only after the start-up work (schema, menus, every
-reminder job rebuilt, the JobQueue started), so the reply to it marks the moment the bot is
+spread out), seeded in bulk (COPY on PostgreSQL). A `/start` from a parent is waiting at the
+fake server before the process starts; python-telegram-bot processes updates only after the
+start-up work (schema, menus, every reminder job rebuilt, the JobQueue started), so the reply to
+it marks the moment the bot is
 ready. The bot's own log line says how many plans it scheduled.
 """
 
