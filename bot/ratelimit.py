@@ -36,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import warnings
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -57,14 +58,14 @@ MAX_GROUP_LIMITERS = 512
 SHARED_RETRY_SECONDS = 10.0
 
 # Takes the next free turn (creating the row if a crash of the server emptied the table) and
-# returns how many seconds from now it comes.
+# returns when it comes, as a Unix time.
 TAKE_TURN = """
 INSERT INTO send_pace AS pace (id, next_turn, resume_at)
 VALUES (1, clock_timestamp() + make_interval(secs => %(interval)s), clock_timestamp())
 ON CONFLICT (id) DO UPDATE SET next_turn =
     GREATEST(pace.next_turn, pace.resume_at, clock_timestamp())
     + make_interval(secs => %(interval)s)
-RETURNING EXTRACT(EPOCH FROM pace.next_turn - clock_timestamp())::float8 - %(interval)s
+RETURNING EXTRACT(EPOCH FROM pace.next_turn)::float8 - %(interval)s
 """
 PAUSE = """
 UPDATE send_pace SET resume_at =
@@ -89,20 +90,28 @@ class SharedGrid:
         self._conninfo = conninfo
         self._name = f"pumpbot pace {instance_id}"[:63]
         self._connection: psycopg.AsyncConnection[Any] | None = None
+        self._connecting = asyncio.Lock()
 
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
-        if self._connection is None or self._connection.closed:
-            self._connection = await psycopg.AsyncConnection.connect(
-                self._conninfo, autocommit=True, connect_timeout=5, application_name=self._name
-            )
-        return self._connection
+        async with self._connecting:  # one connection, however many messages wait for it
+            if self._connection is None or self._connection.closed:
+                self._connection = await psycopg.AsyncConnection.connect(
+                    self._conninfo, autocommit=True, connect_timeout=5, application_name=self._name
+                )
+            return self._connection
 
     async def turn_in(self, interval: float) -> float:
-        """Take the next turn; seconds until it comes (0 or more)."""
+        """Take the next turn; seconds until it comes (0 or more).
+
+        The turn is a moment on PostgreSQL's clock, compared with this host's: how long the
+        answer took to come back does not move it (a delay measured in the database and slept
+        after the answer arrived would add each answer's lateness, and bunch messages). Hosts
+        keep their clocks in step (NTP); a skew of a few milliseconds is small beside the 34 ms
+        between turns."""
         connection = await self._connect()
         cursor = await connection.execute(TAKE_TURN, {"interval": interval})
         row = await cursor.fetchone()
-        return max(0.0, float(row[0])) if row else 0.0
+        return max(0.0, float(row[0]) - time.time()) if row else 0.0
 
     async def pause(self, seconds: float) -> None:
         connection = await self._connect()
@@ -242,9 +251,9 @@ class PacedRateLimiter(BaseRateLimiter[int | SendHooks]):
             except RetryAfter as error:
                 if hooks is not None:
                     hooks.refused()
+                wait = retry_after_seconds(error) + 0.1
+                await self._pause_everyone(wait)  # also when this one gives up: others wait
+                log.info("Telegram asked to wait %.1f s; every message waits", wait)
                 if attempt == retries:
                     raise
-                wait = retry_after_seconds(error) + 0.1
-                await self._pause_everyone(wait)
-                log.info("Telegram asked to wait %.1f s; every message waits", wait)
         raise AssertionError("unreachable")  # the last attempt returns or raises

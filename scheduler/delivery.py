@@ -10,10 +10,16 @@ Never twice, and why a reminder is marked sent before it is sent: Telegram canno
 whether a message we lost track of was delivered, so one of "at least once" and "at most once"
 must give. A double reminder (or a burst after a restart) is what the parent would notice and
 hate; so the plan moves on to its next due time in the same transaction that claims the
-reminder, and only then is the message handed to Telegram. A crash in that instant loses one
-reminder, and the next one still comes. Failures that surely did not deliver (429 RetryAfter, a
-refused connection, a 5xx) put the reminder back, due again after Telegram's wait or a backoff,
-a bounded number of times; a read time-out might have delivered, so it is not retried.
+reminder (and writes its `reminder_handovers` row), and only then is the message handed to
+Telegram; the row records the moment the request leaves, so after a crash only a reminder whose
+request was on the wire can be lost (`scheduler/handover.py` sends the others). Failures that
+surely did not deliver (429 RetryAfter, a refused connection, a 5xx) put the reminder back, due
+again after Telegram's wait or a backoff, a bounded number of times; a read time-out might have
+delivered, so it is not retried.
+
+Only the leader runs these jobs when several instances share a PostgreSQL database
+(`scheduler/leading.py`); a follower that changes a plan tells the leader instead of arming a
+job (`tell_leader_unless_leading`).
 
 Late, never dropped: jobs have no misfire grace limit (APScheduler's default of one second
 would skip a reminder held up by a busy loop), and a sweep every few minutes sends anything
@@ -55,9 +61,12 @@ SWEEP_JOB = "reminders:sweep"
 SWEEP_EVERY = timedelta(minutes=5)
 # At start, jobs for the reminders due soonest: every one due within ARM_AHEAD, and more up to
 # ARMED_AT_START in all. APScheduler takes about 50 µs to add a job here, so arming 100,000 at
-# once held the start for seven seconds; the sweep arms the others as they come within
-# ARM_AHEAD, so each has its job at least ten minutes before it is due.
-ARM_AHEAD = 3 * SWEEP_EVERY
+# once held the start for seven seconds; the arming job arms the others as they come within
+# ARM_AHEAD, every minute, so each has its job at least two minutes before it is due. (With a
+# million plans spread over three hours, 15 minutes ahead were 80,000 jobs at start.)
+ARM_JOB = "reminders:arm"
+ARM_EVERY = timedelta(minutes=1)
+ARM_AHEAD = 3 * ARM_EVERY
 ARMED_AT_START = 20_000
 # No misfire limit: a reminder held up in the process is sent late, not skipped.
 JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
@@ -177,20 +186,21 @@ async def forget_chat(application: PumpApplication, chat_id: int) -> None:
 
 
 async def rebuild_jobs(application: PumpApplication) -> int:
-    """At start: a job for each chat owed a reminder (the soonest `ARMED_AT_START`, and every
-    one due within `ARM_AHEAD`; the sweep arms the others as they come near), and the sweep.
-    Returns the number of chats owed a reminder.
+    """At start: a job for each chat owed a reminder soon (the soonest `ARMED_AT_START`, and
+    every one due within `ARM_AHEAD`; the arming job arms the others as they come near), the
+    arming job and the sweep. Returns the number of chats owed a reminder.
 
-    Fast for 100,000 chats: two columns read (no ORM objects), and the jobs armed in order of
+    Fast for a million chats: the plans are counted in the database, and only the rows to arm
+    are read (two columns, no ORM objects, through the due-time index), then armed in order of
     their due time, which is how the JobQueue's store keeps them (each goes in at the end).
     """
     services = services_of(application)
     now = services.clock.now()
     with services.db.session() as session:
-        rows = PlanRepo(session).due_times()
-    rows.sort(key=lambda row: (row[1], job_name(row[0])))
-    near = sum(1 for _chat_id, due in rows if due < now + ARM_AHEAD)
-    armed = rows[: max(ARMED_AT_START, near)]
+        repo = PlanRepo(session)
+        owed, near, overdue = repo.count_owed(now, now + ARM_AHEAD)
+        armed = repo.due_times(soonest=max(ARMED_AT_START, near))
+    armed.sort(key=lambda row: (row[1], job_name(row[0])))
     job_queue = application.job_queue
     if job_queue is not None:
         # Any reminder job from before goes in one pass, so arming needs no lookup per chat.
@@ -199,34 +209,42 @@ async def rebuild_jobs(application: PumpApplication) -> int:
                 job.schedule_removal()
         for chat_id, due in armed:
             arm_job(application, reminder_job, job_name(chat_id), chat_id, due)
-        remove_job(application, SWEEP_JOB)
-        job_queue.run_repeating(
-            sweep_job,
-            interval=SWEEP_EVERY,
-            first=SWEEP_EVERY,
-            name=SWEEP_JOB,
-            job_kwargs={**JOB_KWARGS, "id": SWEEP_JOB},
-        )
-    overdue = sum(1 for _chat_id, due in rows if due <= now)
+        for name, callback, every in (
+            (ARM_JOB, arming_job, ARM_EVERY),
+            (SWEEP_JOB, sweep_job, SWEEP_EVERY),
+        ):
+            remove_job(application, name)
+            job_queue.run_repeating(
+                callback,
+                interval=every,
+                first=every,
+                name=name,
+                job_kwargs={**JOB_KWARGS, "id": name},
+            )
     log.info(
         "Reminder jobs rebuilt from the database: %d chats, %d armed now, %d overdue",
-        len(rows),
+        owed,
         len(armed),
         overdue,
     )
-    return len(rows)
+    return owed
 
 
 async def arm_upcoming(application: PumpApplication) -> int:
     """Arm the job of every reminder due within `ARM_AHEAD` that has none (the start armed
-    only the soonest). Returns how many were armed."""
+    only the soonest), or whose job runs later than the plan says (a follower's notice that
+    never arrived). Returns how many were armed."""
     services = services_of(application)
     job_queue = application.job_queue
     if job_queue is None:
         return 0
     with services.db.session() as session:
         rows = PlanRepo(session).due_times(before=services.clock.now() + ARM_AHEAD)
-    missing = [(c, due) for c, due in rows if job_queue.scheduler.get_job(job_name(c)) is None]
+    missing = []
+    for chat_id, due in rows:
+        aps_job = job_queue.scheduler.get_job(job_name(chat_id))
+        if aps_job is None or aps_job.next_run_time is None or aps_job.next_run_time > due:
+            missing.append((chat_id, due))
     for chat_id, due in missing:
         arm_job(application, reminder_job, job_name(chat_id), chat_id, due)
     return len(missing)
@@ -249,9 +267,12 @@ async def reminder_job(context: PumpContext) -> None:
 
 
 async def sweep_job(context: PumpContext) -> None:
-    """Every few minutes: send anything overdue (its job went missing), and arm the jobs of
-    reminders coming due."""
+    """Every few minutes: send anything overdue whose job went missing."""
     await send_due_reminders(context.application)
+
+
+async def arming_job(context: PumpContext) -> None:
+    """Every minute: arm the jobs of reminders coming due."""
     await arm_upcoming(context.application)
 
 

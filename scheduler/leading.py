@@ -19,7 +19,6 @@ from bot.storage.repo import PlanRepo
 from scheduler.delivery import (
     JOB_KWARGS,
     JOB_PREFIX,
-    SWEEP_JOB,
     rebuild_jobs,
     remove_job,
     schedule_reminder,
@@ -38,7 +37,7 @@ log = logging.getLogger(__name__)
 
 WATCH_JOB = "leadership:watch"
 WATCH_EVERY = timedelta(seconds=1)
-LEADER_JOBS = (JOB_PREFIX, "power:")
+LEADER_JOBS = (JOB_PREFIX, "reminders:", "power:")
 
 
 async def start(application: PumpApplication) -> None:
@@ -81,7 +80,6 @@ def step_down(application: PumpApplication) -> None:
         for job in job_queue.jobs():
             if job.name is not None and job.name.startswith(LEADER_JOBS):
                 job.schedule_removal()
-    remove_job(application, SWEEP_JOB)
     log.warning("This instance no longer leads: it sends no reminders until it leads again")
 
 

@@ -238,15 +238,35 @@ class PlanRepo:
         plan = self.session.get(ReminderPlan, plan_id)
         return plan if plan is not None and plan.chat_id == chat_id else None
 
-    def due_times(self, before: datetime | None = None) -> list[tuple[int, datetime]]:
-        """(chat id, next due time) of every enabled plan owed a reminder (due before `before`,
-        if given): just the two columns, for arming the jobs of many chats at once."""
-        query = sa.select(ReminderPlan.chat_id, ReminderPlan.next_due_at).where(
+    def _owed_query(self) -> sa.Select[tuple[int, datetime]]:
+        return sa.select(ReminderPlan.chat_id, ReminderPlan.next_due_at).where(
             col(ReminderPlan.enabled), col(ReminderPlan.next_due_at).is_not(None)
         )
+
+    def due_times(
+        self, before: datetime | None = None, soonest: int | None = None
+    ) -> list[tuple[int, datetime]]:
+        """(chat id, next due time) of enabled plans owed a reminder: all of them, those due
+        before `before`, or the `soonest` (in due order, read through the due-time index).
+        Just the two columns, for arming the jobs of many chats at once."""
+        query = self._owed_query()
         if before is not None:
             query = query.where(col(ReminderPlan.next_due_at) < before)
+        if soonest is not None:
+            query = query.order_by(col(ReminderPlan.next_due_at)).limit(soonest)
         return [(chat_id, due) for chat_id, due in self.session.execute(query)]
+
+    def count_owed(self, now: datetime, ahead: datetime) -> tuple[int, int, int]:
+        """How many enabled plans are owed a reminder: in all, due before `ahead`, and due by
+        `now` (overdue). One pass, however many plans; no row comes back to Python."""
+        due = col(ReminderPlan.next_due_at)
+        query = sa.select(
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(sa.case((due < ahead, 1), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((due <= now, 1), else_=0)), 0),
+        ).where(col(ReminderPlan.enabled), due.is_not(None))
+        total, near, overdue = self.session.execute(query).one()
+        return int(total), int(near), int(overdue)
 
     def owed(self, now: datetime) -> list[int]:
         """Chats whose plan owes a reminder by `now`, or whose zone changed since its due time

@@ -95,8 +95,8 @@ def _copy_postgres(database_url: str, rows: Iterator[tuple[tuple[Any, ...], ...]
 
 
 def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's SQLite format
+    if isinstance(value, datetime):  # SQLAlchemy's SQLite format, microseconds always written
+        return value.isoformat(sep=" ", timespec="microseconds")
     return int(value) if isinstance(value, bool) else value
 
 
