@@ -243,10 +243,11 @@ async def arm_upcoming(application: PumpApplication) -> int:
     missing = []
     for chat_id, due in rows:
         aps_job = job_queue.scheduler.get_job(job_name(chat_id))
-        if aps_job is None or aps_job.next_run_time is None or aps_job.next_run_time > due:
+        runs_at = getattr(aps_job.trigger, "run_date", None) if aps_job is not None else None
+        if runs_at is None or runs_at > due:
             missing.append((chat_id, due))
     for chat_id, due in missing:
-        arm_job(application, reminder_job, job_name(chat_id), chat_id, due)
+        schedule_reminder(application, chat_id, due)
     return len(missing)
 
 

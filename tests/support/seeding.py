@@ -79,19 +79,16 @@ def _rows(
         yield chat, plan
 
 
-def _copy_postgres(database_url: str, rows: Iterator[tuple[tuple[Any, ...], ...]]) -> None:
+def _copy_postgres(database_url: str, rows: Callable[[], Iterator[Any]]) -> None:
+    """COPY the chats, then the plans (`rows()` gives the pairs again for the second table)."""
     import psycopg
 
-    rows = list(rows)
+    tables = (("chats", CHAT_COLUMNS), ("reminder_plans", PLAN_COLUMNS))
     with psycopg.connect(libpq_url(database_url)) as connection, connection.cursor() as cursor:
-        for table, columns, index in (
-            ("chats", CHAT_COLUMNS, 0),
-            ("reminder_plans", PLAN_COLUMNS, 1),
-        ):
-            names = ", ".join(columns)
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row[index])
+        for index, (table, columns) in enumerate(tables):
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for pair in rows():
+                    copy.write_row(pair[index])
 
 
 def _sqlite_value(value: Any) -> Any:
