@@ -57,6 +57,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
@@ -73,6 +74,8 @@ PRUNE_EVERY = timedelta(hours=1)
 PRUNE_JOB = "inbox:prune"
 ADMITTED = 4096  # updates waiting for their chat's turn, or running
 RUNNING = 64  # handlers running at once
+STORE_RETRY_FIRST = 0.5  # seconds; doubled up to STORE_RETRY_MAX while the database is away
+STORE_RETRY_MAX = 30.0
 
 
 def chat_of(update: Update) -> int | None:
@@ -101,19 +104,35 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         self.clock = clock
 
     async def put(self, item: object) -> None:
-        if isinstance(item, Update):
-            is_new = await asyncio.to_thread(
-                store_update,
-                self.db,
-                item.update_id,
-                chat_of(item),
-                item.to_json(),
-                self.clock.now(),
-            )
-            if not is_new:
-                log.info("Update %s arrived again; it is in the inbox already", item.update_id)
-                return
+        if isinstance(item, Update) and not await self._store(item):
+            log.info("Update %s arrived again; it is in the inbox already", item.update_id)
+            return
         await super().put(item)
+
+    async def _store(self, update: Update) -> bool:
+        """Store the update, trying until the database takes it: until then it is not
+        acknowledged (polling waits; a webhook request waits, and Telegram may send it again).
+        An error raised here instead would end python-telegram-bot's polling loop for good."""
+        delay = STORE_RETRY_FIRST
+        while True:
+            try:
+                return await asyncio.to_thread(
+                    store_update,
+                    self.db,
+                    update.update_id,
+                    chat_of(update),
+                    update.to_json(),
+                    self.clock.now(),
+                )
+            except SQLAlchemyError as error:
+                log.warning(
+                    "Update %s could not be stored (%s); trying again in %.0f s",
+                    update.update_id,
+                    type(error).__name__,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, STORE_RETRY_MAX)
 
     def put_left_over(self, update: Update) -> None:
         """Queue an update that is in the inbox already (left over from the last run)."""

@@ -10,9 +10,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
 from telegram import Update
 
+from bot import inbox
 from bot.clock import FakeClock
 from bot.inbox import KEEP_HANDLED, MAX_ATTEMPTS, ChatOrderedProcessor, prune
 from bot.storage.inbox import INBOX, inbox_rows, mark_handled, store_update
@@ -93,6 +96,32 @@ async def test_an_update_is_stored_before_it_is_queued_and_cleared_once_handled(
         [row] = inbox_rows(bot.services.db)
         assert row["handled_at"] == START
         assert row["payload"] is None  # the parent's words are not kept once handled
+        assert len(confirmations(telegram)) == 1
+    finally:
+        await stopped(bot)
+
+
+async def test_an_update_is_not_acknowledged_until_the_database_took_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    telegram = FakeTelegram()
+    bot = await running(tmp_path, telegram, FakeClock(START))
+    refusals = 2
+
+    def store_when_back(*args: Any) -> bool:
+        nonlocal refusals
+        if refusals:
+            refusals -= 1
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return store_update(*args)
+
+    monkeypatch.setattr(inbox, "store_update", store_when_back)
+    monkeypatch.setattr(inbox, "STORE_RETRY_FIRST", 0)
+    try:
+        update = telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
+        await deliver(bot, update)  # `put` returns (and polling moves on) only once stored
+        assert refusals == 0
+        assert [row["update_id"] for row in inbox_rows(bot.services.db)] == [update["update_id"]]
         assert len(confirmations(telegram)) == 1
     finally:
         await stopped(bot)
