@@ -8,7 +8,6 @@ plan id, which is only ever looked up within the chat that pressed it.
 from __future__ import annotations
 
 import logging
-import re
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
