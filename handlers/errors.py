@@ -13,6 +13,7 @@ from bot.groups import move_chat
 from bot.services import PumpApplication, PumpContext
 from bot.storage.repo import ChatRepo
 from bot.text.i18n import language_for, translator
+from handlers.common import out_of_date
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +84,7 @@ def language_of_chat(context: PumpContext, chat_id: int) -> str | None:
 
 async def on_unknown_button(update: Update, context: PumpContext) -> None:
     """A button whose data no feature knows: say so, rather than leave it spinning."""
-    tr = translator(language_of(update, context))
-    await update.callback_query.answer(tr._("That button is out of date."))
+    await out_of_date(update.callback_query, translator(language_of(update, context)))
 
 
 async def on_button_without_chat(update: Update, context: PumpContext) -> None:
