@@ -414,6 +414,12 @@ def apply_parsed(entry: PumpSession, parsed: ParsedLog) -> None:
     entry.note = parsed.note
 
 
+def says(entry: PumpSession, parsed: ParsedLog) -> bool:
+    """Whether the entry already holds what the message says."""
+    fields = ("started_at", "total_ml", "left_ml", "right_ml", "duration_min", "method", "note")
+    return all(getattr(entry, name) == getattr(parsed, name) for name in fields)
+
+
 class LogBook:
     """The one way to add, change or remove a chat's sessions: messages, buttons, reminders,
     /history and imports all write through it, never through the repository.
