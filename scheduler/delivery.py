@@ -40,11 +40,19 @@ from typing import Any
 import httpx
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup
-from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import Job, JobQueue
 
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import day_totals, today_range
+from bot.groups import move_chat
 from bot.ratelimit import SendHooks
 from bot.services import PumpApplication, PumpContext, Services
 from bot.storage.models import ReminderPlan
@@ -183,6 +191,12 @@ async def reschedule_chat(application: PumpApplication, chat_id: int) -> datetim
 async def forget_chat(application: PumpApplication, chat_id: int) -> None:
     """Appended to `services.chat_forgotten_hooks`: the rows are gone, so is the job."""
     remove_job(application, job_name(chat_id))
+
+
+async def move_reminder_job(application: PumpApplication, old_id: int, new_id: int) -> None:
+    """Appended to `services.chat_moved_hooks`: the plan moved, so does its job."""
+    remove_job(application, job_name(old_id))
+    await reschedule_chat(application, new_id)
 
 
 async def rebuild_jobs(application: PumpApplication) -> int:
@@ -472,6 +486,11 @@ async def hand_over(
             HandoverRepo(session).answered(chat_id, me)
         log.info("Chat %s blocked the bot; its reminders are off", chat_id)
         return Outcome.BLOCKED
+    except ChatMigrated as error:
+        # The group became a supergroup: the reminder is owed again at once, in the new chat.
+        _put_back(services, chat_id, now, timedelta(0), previous, attempts, error)
+        await move_chat(application, chat_id, error.new_chat_id)
+        return Outcome.RETRY
     except RetryAfter as error:
         return _put_back(services, chat_id, now, _retry_after(error), previous, attempts, error)
     except TimedOut as error:
