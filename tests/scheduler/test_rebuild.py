@@ -50,8 +50,8 @@ async def test_a_start_arms_the_soonest_and_the_arming_job_the_rest_in_time(
     try:
         assert job_times(bot) == {7001: dues[7001], 7002: dues[7002]}  # the two soonest
         for chat_id in CHATS:
-            # The arming job runs every minute: the last run a little over two minutes before.
-            bot.clock.set(dues[chat_id] - timedelta(minutes=2, seconds=10))
+            # The arming job runs every 30 s: its last run a little over a minute before.
+            bot.clock.set(dues[chat_id] - delivery.ARM_AHEAD + delivery.ARM_EVERY / 2)
             await run_arming(bot)
             assert job_times(bot)[chat_id] == dues[chat_id]
             bot.clock.set(dues[chat_id])
@@ -68,8 +68,9 @@ async def test_every_reminder_due_soon_is_armed_at_start_beyond_the_limit(
     monkeypatch.setattr(delivery, "ARMED_AT_START", 1)
     bot = BotHarness(tmp_path)
     start = bot.clock.now()
-    dues = {chat_id: start + timedelta(seconds=30 * i - 30) for i, chat_id in enumerate(CHATS)}
-    seed_plans(bot.config.database_url, CHATS, dues.__getitem__)  # one overdue, all within 3 min
+    step = delivery.ARM_AHEAD / len(CHATS)
+    dues = {chat_id: start + step * (i - 1) for i, chat_id in enumerate(CHATS)}
+    seed_plans(bot.config.database_url, CHATS, dues.__getitem__)  # one overdue, all armed soon
     await bot.start()
     try:
         assert job_times(bot) == dues
@@ -102,7 +103,7 @@ async def test_the_arming_job_brings_forward_a_job_that_runs_later_than_its_plan
     seed_plans(bot.config.database_url, CHATS, lambda chat_id: start + timedelta(hours=1))
     await bot.start()
     try:
-        sooner = start + timedelta(minutes=2)
+        sooner = start + timedelta(minutes=1)
         seed_due(bot, CHATS[0], sooner)
         await run_arming(bot)
         assert job_times(bot)[CHATS[0]] == sooner
