@@ -99,6 +99,8 @@ def guideline_note(
     most = format_volume(GUIDELINE_SOME_UP_TO_ML, unit, loc)
     amount = daily_average_ml if daily_average_ml is not None else day_total_ml
     if amount is None:
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
         first = tr._(
             "For comparison: from about one to six months of age, a baby fed only breast milk "
             "usually takes {band} a day, some up to {most}.",
@@ -117,6 +119,7 @@ def guideline_note(
     return (
         first
         + " "
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det er individuelle variasjoner"
         + tr._(
             "It's a general guide, not a target: babies differ, and your health visitor can tell "
             "you what your baby needs."
@@ -127,36 +130,48 @@ def guideline_note(
 def _comparison(tr: Translator, position: BandPosition, *, average: bool, **values: str) -> str:
     if average:
         if position == BandPosition.UNDER:
+            # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+            # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
             return tr._(
                 "Your daily average, {amount}, is {difference} under the {band} a day that a "
                 "baby fed only breast milk usually takes from about one to six months of age.",
                 **values,
             )
         if position == BandPosition.OVER:
+            # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+            # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
             return tr._(
                 "Your daily average, {amount}, is {difference} over the {band} a day that a "
                 "baby fed only breast milk usually takes from about one to six months of age; "
                 "some babies take up to {most}.",
                 **values,
             )
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
         return tr._(
             "Your daily average, {amount}, is within the {band} a day that a baby fed only "
             "breast milk usually takes from about one to six months of age.",
             **values,
         )
     if position == BandPosition.UNDER:
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
         return tr._(
             "This day's total, {amount}, is {difference} under the {band} a day that a baby fed "
             "only breast milk usually takes from about one to six months of age.",
             **values,
         )
     if position == BandPosition.OVER:
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
         return tr._(
             "This day's total, {amount}, is {difference} over the {band} a day that a baby fed "
             "only breast milk usually takes from about one to six months of age; some babies "
             "take up to {most}.",
             **values,
         )
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
     return tr._(
         "This day's total, {amount}, is within the {band} a day that a baby fed only breast "
         "milk usually takes from about one to six months of age.",

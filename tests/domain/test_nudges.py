@@ -167,10 +167,10 @@ async def test_the_few_sessions_nudge_on_the_building_plan(bot: BotHarness) -> N
     await bot.say("/start")
     assert await logged(bot, spaced(bot.clock.now(), 6)) == []  # not on the plan: no nudge
     await bot.say("/remind")
-    await bot.press("premature")  # the building-supply / premature preset
+    await bot.press("Building supply")  # the building-supply / premature preset
     sent = await logged(bot, [])
     assert len(sent) == 1
-    assert "I see 4 sessions in the last 24 hours" in sent[0]
+    assert "I see 4 logged sessions in the last 24 hours" in sent[0]
     assert "at least 6–8 times in 24 hours" in sent[0]
     assert await logged(bot, []) == []  # once a week
 

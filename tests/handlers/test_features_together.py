@@ -21,7 +21,7 @@ async def test_the_building_supply_plan_turns_on_the_guideline_band(bot: BotHarn
     before = await bot.say("/week")
     assert "750" not in before.text
     await bot.say("/remind")
-    await bot.press("premature")
+    await bot.press("Building supply")
     after = await bot.say("/week")
     assert "750" in after.text and "800" in after.text
 
