@@ -16,7 +16,7 @@ from telegram.request import BaseRequest
 
 import handlers
 from bot.clock import Clock, SystemClock
-from bot.commands import publish_menus
+from bot.commands import publish_descriptions, publish_menus
 from bot.config import Config
 from bot.ratelimit import PacedRateLimiter
 from bot.services import PumpApplication, PumpContext, Services
@@ -68,10 +68,12 @@ def build_application(
 
 
 async def start_up(application: PumpApplication) -> None:
-    """Runs once before the first update: schema, menus, then each feature's own start-up."""
+    """Runs once before the first update: schema, menus and descriptions, then each feature's
+    own start-up."""
     services: Services = application.bot_data["services"]
     services.db.upgrade()
     await publish_menus(application.bot, services.menu, services.config.default_language)
+    await publish_descriptions(application.bot, services.config.default_language)
     for startup in handlers.startup_hooks():
         await startup(application)
     log.info("pumpbot started as @%s", application.bot.username)

@@ -22,8 +22,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.commands import DESCRIPTION, SHORT_DESCRIPTION
 from bot.domain.tips import TOPICS
 from locales.catalogues import ROOT, extract, read_catalogue
+from scheduler.planning import Preset
+from scheduler.texts import PRESET_NAMES
 
 SOURCES = Path(os.environ.get("PUMPBOT_SOURCES", ROOT.parent / "shared" / "sources"))
 SOURCE_LINE = re.compile(r'^TRANSLATORS: source: (?P<file>[\w.-]+): "(?P<words>.+)"$')
@@ -38,7 +41,9 @@ MIN_WORDS = 8
 NOT_HEALTH: dict[str, str] = {
     "Pumped milk per day, the last {n} day": "a chart title",
     "How much milk to leave when you are away": "a command's menu line",
-    "Building supply while your baby can't nurse": "a plan's name; its description has sources",
+    PRESET_NAMES[Preset.BUILDING]: "a plan's name; the /remind menu line gives its sources",
+    DESCRIPTION: "what the bot does, shown before Start",
+    SHORT_DESCRIPTION: "what the bot does, on its profile",
     (
         "⏰ <b>Reminders</b>: I tell you when the next pumping is due, on your schedule, and "
         "keep quiet at night if you want.\n"
