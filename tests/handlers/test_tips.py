@@ -607,3 +607,79 @@ def test_the_away_margin_is_called_the_bots_rule_of_thumb(language: str) -> None
     text = away_text(milk_for_time_away(8, Unit.ML), translator(language))
     assert {"en": "my own rule of thumb", "nb": "min egen tommelfingerregel"}[language] in text
     assert "60\u00a0ml" in text and "30\u00a0ml" in text  # the margin, and its least
+
+
+# -- storing milk -------------------------------------------------------------------------------
+
+STORING_FACTS = {
+    # CDC times for a healthy term baby, approximate; stricter for a premature, sick or newborn
+    # baby; never a microwave; oldest first; never refreeze; and the way to the stash.
+    "en": [
+        "healthy baby born at term",
+        "approximate",
+        "up to 4 hours at room temperature",
+        "4 days in the fridge",
+        "6 months in the freezer",
+        "1–2 hours at room temperature, 1 day in the fridge",
+        "Never freeze it again",
+        "within 2 hours",
+        "oldest first",
+        "never in a microwave",
+        "premature, sick or newborn baby, be stricter",
+        "hospital's rules",
+        "/stash",
+    ],
+    "nb": [
+        "frisk baby født til termin",
+        "omtrentlige",
+        "opptil 4 timer i romtemperatur",
+        "4 dager i kjøleskapet",
+        "6 måneder i fryseren",
+        "1–2 timer i romtemperatur, 1 døgn i kjøleskapet",
+        "Frys den aldri igjen",
+        "innen 2 timer",
+        "eldste melken først",
+        "aldri i mikrobølgeovn",
+        "for tidlig født, syk eller nyfødt, vær ekstra nøye",
+        "sykehusets regler",
+        "/lager",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_storing_milk_gives_the_cdc_times_with_their_limits(language: str) -> None:
+    text = topic_text(TOPICS_BY_ID["storing_milk"], translator(language), Unit.ML)
+    missing = [fact for fact in STORING_FACTS[language] if fact not in text]
+    assert missing == []
+    assert text.rstrip().endswith({"en": "/stash.", "nb": "/lager."}[language])
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("how long is thawed milk good for", "en"),
+        ("how do I warm up frozen milk", "en"),
+        ("kan jeg fryse melka igjen", "nb"),
+        ("hvor lenge holder morsmelk i kjøleskapet", "nb"),
+    ],
+)
+async def test_storing_questions_reach_the_storing_topic(
+    bot: BotHarness, question: str, language: str
+) -> None:
+    """From the issue: warming milk must not go to let-down because of the word "warm"."""
+    chat = PARENT_CHAT if language == "en" else NORWEGIAN_CHAT
+    reply = await bot.say(question, chat_id=chat, user_id=chat, language_code=language)
+    assert reply.text.startswith(heading("storing_milk", language)), question
+    with bot.services.db.session() as session:
+        assert SessionRepo(session, chat).latest() is None  # a question is never a log
+
+
+async def test_the_menu_offers_storing_milk_in_both_languages(bot: BotHarness) -> None:
+    english = await bot.say("/tips")
+    norwegian = await bot.say(
+        "/tips", chat_id=NORWEGIAN_CHAT, user_id=NORWEGIAN_CHAT, language_code="nb"
+    )
+    for reply, title in ((english, "Storing milk"), (norwegian, "Oppbevare melk")):
+        assert "tip:t:storing_milk" in topic_buttons(reply)
+        assert any(title in b["text"] for b in reply.buttons)
