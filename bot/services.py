@@ -27,11 +27,18 @@ class Services:
     # Called after /forget deleted a chat's rows: features drop what they hold in memory
     # (scheduled jobs, caches). Same arguments as above.
     chat_forgotten_hooks: list[SessionsChangedHook] = field(default_factory=list)
+    # Called after a chat's milk stash changed (added, used, thawed, moved, thrown out): the
+    # morning note is scheduled again. Same arguments.
+    stash_changed_hooks: list[SessionsChangedHook] = field(default_factory=list)
     # Every feature's menu commands, in menu order: /start and /help list them.
     menu: list[MenuCommand] = field(default_factory=list)
 
     async def sessions_changed(self, application: PumpApplication, chat_id: int) -> None:
         for hook in self.sessions_changed_hooks:
+            await hook(application, chat_id)
+
+    async def stash_changed(self, application: PumpApplication, chat_id: int) -> None:
+        for hook in self.stash_changed_hooks:
             await hook(application, chat_id)
 
     async def chat_forgotten(self, application: PumpApplication, chat_id: int) -> None:

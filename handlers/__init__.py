@@ -12,11 +12,12 @@ from types import ModuleType
 from typing import Any
 
 from bot.commands import MenuCommand
-from handlers import errors, logging, power, reminders, settings, start, stats, tips
+from handlers import errors, logging, power, reminders, settings, start, stash, stats, tips
 
-# tips reads free-text questions and logging reads any other private text as a log, so logging
-# stays last and tips just before it: a question is answered, never logged.
-FEATURES: list[ModuleType] = [start, settings, reminders, power, stats, tips, logging]
+# stash reads typed stash messages (`froze 120`), tips free-text questions, and logging any
+# other private text as a log, so logging stays last and those two before it: stored milk and
+# questions are never logged.
+FEATURES: list[ModuleType] = [start, settings, reminders, power, stats, stash, tips, logging]
 
 
 def register_all(application: Any) -> None:

@@ -46,6 +46,7 @@ from bot.storage.models import PumpSession
 from bot.text.formatting import format_minutes
 from bot.text.i18n import N_, Translator
 from handlers.common import chat_settings
+from handlers.stash import store_buttons
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +68,14 @@ SHIFTS = (-15, -30, -60, 15)
 
 
 def confirmation_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    """Undo and Fix time, and the two that put the session's milk in the stash."""
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton("↩️ " + tr._("Undo"), callback_data=f"log:undo:{entry_id}"),
                 InlineKeyboardButton("🕘 " + tr._("Fix time"), callback_data=f"log:fix:{entry_id}"),
-            ]
+            ],
+            store_buttons(entry_id, tr),
         ]
     )
 

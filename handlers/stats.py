@@ -28,12 +28,13 @@ from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import local_day
 from bot.domain.export import export_csv, export_filename
+from bot.domain.stash_export import stash_csv, stash_filename
 from bot.domain.stats import period_summary, summaries
 from bot.logbook import sessions_for_days
 from bot.services import PumpApplication, PumpContext
 from bot.storage.db import Database
 from bot.storage.models import PumpSession
-from bot.storage.repo import ChatRepo, SessionRepo
+from bot.storage.repo import ChatRepo, SessionRepo, StashRepo
 from bot.text.formatting import format_volume
 from bot.text.i18n import N_, Translator, language_for, translator
 from bot.text.reports import (
@@ -386,25 +387,42 @@ async def offer_fix(
 
 
 async def send_export(update: Update, context: PumpContext) -> None:
-    """The whole log as a CSV document."""
+    """The whole log as a CSV document, and the milk stash as a second one if there is one."""
     settings = chat_settings(update, context)
     tr = settings.tr
     services = context.services
     with services.db.session() as session:
         entries = list(SessionRepo(session, settings.id).all())
-    if not entries:
+        portions = list(StashRepo(session, settings.id).all())
+    if not entries and not portions:
         await update.effective_message.reply_text(tr._("There's nothing to export yet."))
         return
-    data = export_csv(entries, settings.tz, settings.language)
-    caption = tr.ngettext(
-        "Your log: {n} session, times in your time zone ({zone}), amounts in millilitres.",
-        "Your log: {n} sessions, times in your time zone ({zone}), amounts in millilitres.",
-        len(entries),
-        zone=settings.timezone,
-    )
-    await update.effective_message.reply_document(
-        data, filename=export_filename(services.clock.now(), settings.tz), caption=caption
-    )
+    now = services.clock.now()
+    if entries:
+        data = export_csv(entries, settings.tz, settings.language)
+        caption = tr.ngettext(
+            "Your log: {n} session, times in your time zone ({zone}), amounts in millilitres.",
+            "Your log: {n} sessions, times in your time zone ({zone}), amounts in millilitres.",
+            len(entries),
+            zone=settings.timezone,
+        )
+        await update.effective_message.reply_document(
+            data, filename=export_filename(now, settings.tz), caption=caption
+        )
+    if portions:
+        caption = tr.ngettext(
+            "Your milk stash: {n} portion, stored, used or thrown out, times in your time zone "
+            "({zone}), amounts in millilitres.",
+            "Your milk stash: {n} portions, stored, used or thrown out, times in your time zone "
+            "({zone}), amounts in millilitres.",
+            len(portions),
+            zone=settings.timezone,
+        )
+        await update.effective_message.reply_document(
+            stash_csv(portions, settings.tz, settings.language),
+            filename=stash_filename(now, settings.tz),
+            caption=caption,
+        )
 
 
 # -- exclusive pumping ---------------------------------------------------------------------------
