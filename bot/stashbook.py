@@ -96,10 +96,10 @@ def apply_change(
         if change.kind == Change.USE_AMOUNT:
             return _use_amount(repo, settings, change, now)
         if change.kind == Change.USE and change.portion_id is None:
-            shelf = getattr(stash_view(repo.stored()), (change.place or Place.FRIDGE).value)
-            oldest = shelf.oldest_usable(now)
+            place = change.place or Place.FRIDGE
+            oldest = getattr(stash_view(repo.stored()), place.value).oldest_usable(now)
             if oldest is None:
-                return _refused(StashProblem(Problem.NOTHING_TO_USE), settings, now)
+                return _refused(StashProblem(Problem.NOTHING_TO_USE, place=place), settings, now)
             return _use_one(repo, settings, oldest, now)
         portion = repo.get(change.portion_id) if change.portion_id is not None else None
         if change.kind == Change.USE:

@@ -108,14 +108,17 @@ def shelf_heading(shelf: Shelf, settings: ChatSettings) -> str:
     )
 
 
-def covered_text(view: StashView, settings: ChatSettings) -> str | None:
-    """For a chat that pumps exclusively: about how many days the stash lasts, as a rough
-    guide at the daily amount of a baby fed only breast milk."""
+def covered_text(view: StashView, settings: ChatSettings, now: datetime) -> str | None:
+    """For a chat that pumps exclusively: about how many days the milk still within its time
+    lasts, as a rough guide at the daily amount of a baby fed only breast milk."""
     if not settings.exclusive_pumping or view.empty:
         return None
     tr = settings.tr
     band = band_text(tr, settings.unit)
-    days = days_covered(view.total_ml)
+    good_ml = sum(
+        p.amount_ml for shelf in view.shelves for p in shelf.portions if not is_past_use_by(p, now)
+    )
+    days = days_covered(good_ml)
     if days is None:
         return "📅 " + tr._(
             "That is less than a day's milk at {band} a day (a rough guide).", band=band
@@ -164,7 +167,7 @@ def stash_text(view: StashView, settings: ChatSettings, now: datetime, *, with_i
             continue
         lines += ["", shelf_heading(shelf, settings)]
         lines += [f"• {portion_line(p, settings, now)}" for p in shelf.portions]
-    covered = covered_text(view, settings)
+    covered = covered_text(view, settings, now)
     if covered:
         lines += ["", covered]
     if with_intro:
@@ -271,6 +274,8 @@ def problem_text(
             text = tr._("There's only {available} in the freezer.", available=available)
         else:
             text = tr._("There's only {available} in the fridge.", available=available)
+    elif kind == Problem.NOTHING_TO_USE and problem.place == Place.FREEZER:
+        text = tr._("There's no milk in the freezer within its time. /stash shows what you have.")
     elif kind == Problem.NOTHING_TO_USE:
         text = tr._(
             "There's no milk in the fridge within its use-by time. /stash shows what you have, "

@@ -138,7 +138,10 @@ async def test_exclusive_pumping_shows_about_how_many_days_the_stash_covers(
     await bot.press("Yes, I pump exclusively")
     for _ in range(4):
         await bot.say("froze 600")
+    await bot.say("fridge 800")
+    bot.clock.advance(days=5)  # the fridge milk is past its time and no longer counts
     reply = plain((await bot.say("/stash")).text)
+    assert "⚠️ past its use-by time" in reply
     # 2,400 ml at 750-800 ml a day: 3.0 to 3.2 days.
     assert "That is about 3 days' milk at 750–800 ml a day (a rough guide)." in reply
 
@@ -214,6 +217,7 @@ async def test_bad_input_gets_a_clear_reply_and_changes_nothing(bot: BotHarness)
     reply = plain((await bot.say("/stash add 0 fridge")).text)
     assert "Nothing changed" in reply
     reply = plain((await bot.say("/stash use freezer")).text)
+    assert "There's no milk in the freezer within its time. /stash shows what you have." in reply
     assert "Nothing changed" in reply
     reply = plain((await bot.say("/stash eat everything")).text)
     assert "couldn't read that" in reply
