@@ -11,21 +11,30 @@ import re
 from datetime import datetime
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot import buttons
+from bot.buttons import (
+    STASH_FREEZE,
+    STASH_LIST,
+    STASH_PICK,
+    STASH_PUT,
+    STASH_SHOW,
+    STASH_THAW,
+    STASH_TOSS,
+    STASH_USE,
+)
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.stash import (
     Action,
     Place,
+    PortionState,
     StashRequest,
     StashView,
-    button_data,
     freeze_problem,
     parse_stash_args,
     parse_stash_text,
-    read_button,
     thaw_problem,
 )
 from bot.services import PumpApplication, PumpContext
@@ -42,7 +51,7 @@ from bot.storage.models import StashPortion, Unit
 from bot.text.formatting import format_volume
 from bot.text.i18n import N_, Translator
 from bot.text.stash import ICONS, day_text, pick_text, portion_text, stash_text, unreadable_text
-from handlers.common import chat_settings
+from handlers.common import chat_settings, edit_tapped, out_of_date
 from scheduler.stash_notes import forget_note, rebuild_note_jobs, schedule_note
 
 MENU_COMMANDS = [
@@ -50,12 +59,11 @@ MENU_COMMANDS = [
 ]
 STASH_COMMAND = re.compile(r"^/(?:stash|lager)(?:@\w+)?(?=\s|$)", re.IGNORECASE)
 MAX_PICK = 24  # portions offered as buttons: enough for a full freezer drawer, fits a phone
-OUT_OF_DATE = N_("That button is out of date.")
 PORTION_CHANGES = {
-    "use": Change.USE,
-    "thaw": Change.THAW,
-    "freeze": Change.FREEZE,
-    "toss": Change.DISCARD,
+    STASH_USE: Change.USE,
+    STASH_THAW: Change.THAW,
+    STASH_FREEZE: Change.FREEZE,
+    STASH_TOSS: Change.DISCARD,
 }
 ALERT_MAX_CHARS = 200  # Telegram's limit for a callback answer
 
@@ -74,7 +82,7 @@ def stash_keyboard(
         first_row.append(
             InlineKeyboardButton(
                 "🍼 " + tr._("Use the oldest: {amount}", amount=amount_of(usable, settings)),
-                callback_data=button_data("use", usable.id),
+                callback_data=STASH_USE.data(usable.id),
             )
         )
     if view.freezer.portions:
@@ -82,17 +90,13 @@ def stash_keyboard(
         first_row.append(
             InlineKeyboardButton(
                 "💧 " + tr._("Thaw the oldest: {amount}", amount=amount_of(frozen, settings)),
-                callback_data=button_data("thaw", frozen.id),
+                callback_data=STASH_THAW.data(frozen.id),
             )
         )
     rows = [first_row] if first_row else []
     if not view.empty:
         rows.append(
-            [
-                InlineKeyboardButton(
-                    "📋 " + tr._("Pick a portion"), callback_data=button_data("pick")
-                )
-            ]
+            [InlineKeyboardButton("📋 " + tr._("Pick a portion"), callback_data=STASH_PICK.data())]
         )
     return InlineKeyboardMarkup(rows) if rows else None
 
@@ -113,16 +117,14 @@ def pick_keyboard(view: StashView, settings: ChatSettings, now: datetime) -> Inl
             label = f"{ICONS[shelf.place]} {amount_of(portion, settings)} · " + day_text(
                 portion.pumped_at, settings, now
             )
-            rows.append(
-                [InlineKeyboardButton(label, callback_data=button_data("show", portion.id))]
-            )
+            rows.append([InlineKeyboardButton(label, callback_data=STASH_SHOW.data(portion.id))])
     rows = rows[:MAX_PICK]
-    rows.append([back_button(settings.tr, "list")])
+    rows.append([back_button(settings.tr, STASH_LIST)])
     return InlineKeyboardMarkup(rows)
 
 
-def back_button(tr: Translator, to: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton("« " + tr._("Back"), callback_data=button_data(to))
+def back_button(tr: Translator, to: buttons.Button) -> InlineKeyboardButton:
+    return InlineKeyboardButton("« " + tr._("Back"), callback_data=to.data())
 
 
 def portion_keyboard(
@@ -130,35 +132,29 @@ def portion_keyboard(
 ) -> InlineKeyboardMarkup:
     """What can be done with one portion: only the moves the rules allow are offered."""
     tr = settings.tr
-    first = [
-        InlineKeyboardButton("🍼 " + tr._("Use"), callback_data=button_data("use", portion.id))
-    ]
+    first = [InlineKeyboardButton("🍼 " + tr._("Use"), callback_data=STASH_USE.data(portion.id))]
     if thaw_problem(portion) is None:
         first.append(
-            InlineKeyboardButton(
-                "💧 " + tr._("Thaw"), callback_data=button_data("thaw", portion.id)
-            )
+            InlineKeyboardButton("💧 " + tr._("Thaw"), callback_data=STASH_THAW.data(portion.id))
         )
     if freeze_problem(portion, now) is None:
         first.append(
             InlineKeyboardButton(
-                "🧊 " + tr._("Freeze"), callback_data=button_data("freeze", portion.id)
+                "🧊 " + tr._("Freeze"), callback_data=STASH_FREEZE.data(portion.id)
             )
         )
-    toss = InlineKeyboardButton(
-        "🗑 " + tr._("Throw out"), callback_data=button_data("toss", portion.id)
-    )
-    return InlineKeyboardMarkup([first, [toss], [back_button(tr, "pick")]])
+    toss = InlineKeyboardButton("🗑 " + tr._("Throw out"), callback_data=STASH_TOSS.data(portion.id))
+    return InlineKeyboardMarkup([first, [toss], [back_button(tr, STASH_PICK)]])
 
 
 def store_buttons(session_id: int, tr: Translator) -> list[InlineKeyboardButton]:
     """The two buttons under a log confirmation that put that session's milk in the stash."""
     return [
         InlineKeyboardButton(
-            "🧊 " + tr._("Freezer"), callback_data=button_data("put", session_id, Place.FREEZER)
+            "🧊 " + tr._("Freezer"), callback_data=STASH_PUT.data(Place.FREEZER.value, session_id)
         ),
         InlineKeyboardButton(
-            "🥛 " + tr._("Fridge"), callback_data=button_data("put", session_id, Place.FRIDGE)
+            "🥛 " + tr._("Fridge"), callback_data=STASH_PUT.data(Place.FRIDGE.value, session_id)
         ),
     ]
 
@@ -240,22 +236,14 @@ async def on_edited_stash_text(update: Update, context: PumpContext) -> None:
 # -- buttons ---------------------------------------------------------------------------------
 
 
-async def edit(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    try:
-        await message.edit_text(text, reply_markup=markup)
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():  # a double tap changes nothing
-            raise
-
-
 async def show_after(
-    message: Message, result: StashResult, context: PumpContext, settings: ChatSettings
+    query: CallbackQuery, result: StashResult, context: PumpContext, settings: ChatSettings
 ) -> None:
     """The change, then the stash as it is now, in place of the tapped message."""
     now = context.services.clock.now()
     view = current_stash(context.services.db, settings.id)
     text = result.text + "\n\n" + stash_text(view, settings, now, with_intro=False)
-    await edit(message, text, stash_keyboard(view, settings, now))
+    await edit_tapped(query, text, stash_keyboard(view, settings, now))
 
 
 async def refuse(query: CallbackQuery, message: Message, text: str) -> None:
@@ -271,19 +259,19 @@ async def on_button(update: Update, context: PumpContext) -> None:
     """Every `stash:` button: store a session's milk, use, thaw, freeze, throw out, pick."""
     query = update.callback_query
     settings = chat_settings(update, context)
-    tr = settings.tr
     services = context.services
-    tapped = read_button(query.data or "")
+    pressed = buttons.parse(query.data)
     message = query.message
-    if tapped is None or not isinstance(message, Message):
-        await query.answer(tr._(OUT_OF_DATE))
+    if pressed is None or not isinstance(message, Message):
+        await out_of_date(query, settings.tr)
         return
-    now = services.clock.now()
-    if tapped.verb == "put":
+    button, values, now = pressed.button, pressed.values, services.clock.now()
+    if button is STASH_PUT:
+        place, session_id = values
         change = StashChange(
             Change.ADD,
-            place=tapped.place,
-            session_id=tapped.target,
+            place=Place(place),
+            session_id=session_id,
             added_by_name=query.from_user.full_name if query.from_user else None,
         )
         result = await change_stash(context.application, settings, change)
@@ -292,40 +280,31 @@ async def on_button(update: Update, context: PumpContext) -> None:
             return
         await query.answer()
         await message.reply_text(result.text)
-        return
-    if tapped.verb in ("list", "pick"):
+    elif button in (STASH_LIST, STASH_PICK):
         view = current_stash(services.db, settings.id)
         await query.answer()
-        if tapped.verb == "pick" and not view.empty:
-            await edit(message, pick_text(settings), pick_keyboard(view, settings, now))
+        if button is STASH_PICK and not view.empty:
+            await edit_tapped(query, pick_text(settings), pick_keyboard(view, settings, now))
         else:
             text = stash_text(view, settings, now, with_intro=False)
-            await edit(message, text, stash_keyboard(view, settings, now))
-        return
-    assert tapped.target is not None
-    if tapped.verb == "show":
-        portion = get_portion(services.db, settings.id, tapped.target)
-        if portion is None or portion.state != "stored":
-            await query.answer(tr._("That portion is no longer in the stash."))
+            await edit_tapped(query, text, stash_keyboard(view, settings, now))
+    elif button is STASH_SHOW:
+        portion = get_portion(services.db, settings.id, values[0])
+        if portion is None or portion.state != PortionState.STORED:
+            await query.answer(settings.tr._("That portion is no longer in the stash."))
             return
         await query.answer()
-        await edit(
-            message, portion_text(portion, settings, now), portion_keyboard(portion, settings, now)
+        await edit_tapped(
+            query, portion_text(portion, settings, now), portion_keyboard(portion, settings, now)
         )
-        return
-    kinds = {
-        "use": Change.USE,
-        "thaw": Change.THAW,
-        "freeze": Change.FREEZE,
-        "toss": Change.DISCARD,
-    }
-    change = StashChange(kinds[tapped.verb], portion_id=tapped.target)
-    result = await change_stash(context.application, settings, change)
-    if not result.changed:
-        await refuse(query, message, result.text)
-        return
-    await query.answer()
-    await show_after(message, result, context, settings)
+    else:
+        change = StashChange(PORTION_CHANGES[button], portion_id=values[0])
+        result = await change_stash(context.application, settings, change)
+        if not result.changed:
+            await refuse(query, message, result.text)
+            return
+        await query.answer()
+        await show_after(query, result, context, settings)
 
 
 # -- wiring ----------------------------------------------------------------------------------
@@ -339,7 +318,7 @@ async def on_startup(application: PumpApplication) -> None:
 def register(application: PumpApplication) -> None:
     new_messages = filters.UpdateType.MESSAGE
     application.add_handler(CommandHandler(["stash", "lager"], show_stash, new_messages))
-    application.add_handler(CallbackQueryHandler(on_button, pattern=r"^stash:"))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=buttons.pattern("stash")))
     # Before tips and logging (FEATURES order): `froze 120` is stored milk, never a session.
     application.add_handler(
         MessageHandler(

@@ -21,11 +21,11 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
+from bot.buttons import STASH_USE
 from bot.domain.chats import ChatSettings
 from bot.domain.stash import (
     DEFAULT_NIGHT_END,
     DEFAULT_NIGHT_START,
-    button_data,
     in_night,
     note_due,
     noted_on,
@@ -66,7 +66,7 @@ def note_keyboard(portions: list[StashPortion], settings: ChatSettings) -> Inlin
     rows = [
         [
             InlineKeyboardButton(
-                use_button_label(portion, settings), callback_data=button_data("use", portion.id)
+                use_button_label(portion, settings), callback_data=STASH_USE.data(portion.id)
             )
         ]
         for portion in portions[:MAX_BUTTONS]

@@ -15,11 +15,9 @@ from bot.domain.stash import (
     Action,
     Place,
     Problem,
-    StashButton,
     StashProblem,
     StashRequest,
     add_months,
-    button_data,
     days_covered,
     freeze_problem,
     in_night,
@@ -28,7 +26,6 @@ from bot.domain.stash import (
     noted_on,
     parse_stash_args,
     parse_stash_text,
-    read_button,
     stash_view,
     take_amount,
     thaw_problem,
@@ -306,16 +303,3 @@ def test_stash_command_arguments() -> None:
     )
     assert parse_stash_args("add 120", Unit.ML) is None  # where?
     assert parse_stash_args("eat it all", Unit.ML) is None
-
-
-def test_button_data_round_trips_and_forged_data_reads_as_nothing() -> None:
-    for button in (
-        StashButton("use", 42),
-        StashButton("thaw", 7),
-        StashButton("put", 3, Place.FREEZER),
-        StashButton("pick"),
-    ):
-        data = button_data(button.verb, button.target, button.place)
-        assert len(data.encode()) <= 64 and read_button(data) == button
-    for forged in ("stash:use:", "stash:use:-1", "stash:put:attic:1", "stash:melt:1", "x"):
-        assert read_button(forged) is None
