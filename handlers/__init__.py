@@ -12,12 +12,33 @@ from types import ModuleType
 from typing import Any
 
 from bot.commands import MenuCommand
-from handlers import errors, logging, power, reminders, settings, start, stash, stats, tips
+from handlers import (
+    errors,
+    groups,
+    logging,
+    power,
+    reminders,
+    settings,
+    start,
+    stash,
+    stats,
+    tips,
+)
 
 # stash reads typed stash messages (`froze 120`), tips free-text questions, and logging any
 # other private text as a log, so logging stays last and those two before it: stored milk and
 # questions are never logged.
-FEATURES: list[ModuleType] = [start, settings, reminders, power, stats, stash, tips, logging]
+FEATURES: list[ModuleType] = [
+    groups,
+    start,
+    settings,
+    reminders,
+    power,
+    stats,
+    stash,
+    tips,
+    logging,
+]
 
 
 def register_all(application: Any) -> None:

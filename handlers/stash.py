@@ -52,7 +52,7 @@ from bot.text.formatting import format_volume
 from bot.text.i18n import N_, Translator
 from bot.text.stash import ICONS, day_text, pick_text, portion_text, stash_text, unreadable_text
 from handlers.common import chat_settings, edit_tapped, out_of_date
-from scheduler.stash_notes import forget_note, rebuild_note_jobs, schedule_note
+from scheduler.stash_notes import forget_note, move_note, rebuild_note_jobs, schedule_note
 
 MENU_COMMANDS = [
     MenuCommand("stash", N_("Your milk in the fridge and freezer"), nb_name="lager"),
@@ -339,3 +339,4 @@ def register(application: PumpApplication) -> None:
     services = application.bot_data["services"]
     services.stash_changed_hooks.append(schedule_note)
     services.chat_forgotten_hooks.append(forget_note)
+    services.chat_moved_hooks.append(move_note)

@@ -179,3 +179,9 @@ async def sweep_job(context: PumpContext) -> None:
 async def forget_note(application: PumpApplication, chat_id: int) -> None:
     """After /forget: the rows are gone, so is the job."""
     remove_job(application, note_job_name(chat_id))
+
+
+async def move_note(application: PumpApplication, old_id: int, new_id: int) -> None:
+    """After a group became a supergroup: the stash moved with its rows, so does the job."""
+    remove_job(application, note_job_name(old_id))
+    await schedule_note(application, new_id)

@@ -323,3 +323,20 @@ async def test_an_undone_session_leaves_its_stored_milk(bot: BotHarness) -> None
     await bot.say("/undo")
     assert session_count(bot) == 0
     assert stored(bot) == [("fridge", 120.0)]
+
+
+async def test_a_group_that_becomes_a_supergroup_keeps_its_stash_and_note(
+    bot: BotHarness,
+) -> None:
+    supergroup = -1001234567890
+    await bot.say("/stash add 90 fridge", chat_id=GROUP_CHAT, user_id=11, first_name="Kari")
+    assert bot.app.job_queue.get_jobs_by_name(f"stash-note:{GROUP_CHAT}")
+    user = bot.telegram.user(11, "en")
+    for update in bot.telegram.migration_updates(GROUP_CHAT, supergroup, user):
+        await bot.feed(update)
+    assert stored(bot, GROUP_CHAT) == [] and stored(bot, supergroup) == [("fridge", 90.0)]
+    assert not bot.app.job_queue.get_jobs_by_name(f"stash-note:{GROUP_CHAT}")
+    (job,) = bot.app.job_queue.get_jobs_by_name(f"stash-note:{supergroup}")
+    assert job.chat_id == supergroup
+    reply = plain((await bot.say("/stash", chat_id=supergroup, user_id=12)).text)
+    assert "Fridge: 90 ml in 1 portion" in reply
