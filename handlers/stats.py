@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import (
@@ -42,17 +42,16 @@ from bot.domain.guideline import MIN_FULL_DAYS, MIN_SESSIONS_A_DAY, BandView, ba
 from bot.domain.stash_export import stash_csv, stash_filename
 from bot.domain.stats import period_summary, summaries
 from bot.groups import may_delete_shared_log
-from bot.logbook import sessions_for_days
+from bot.logbook import LogBook, sessions_for_days
 from bot.services import PumpApplication, PumpContext
 from bot.storage.db import Database
-from bot.storage.models import PumpSession
+from bot.storage.models import PumpSession, StashPortion
 from bot.storage.repo import ChatRepo, SessionRepo, StashRepo
 from bot.text.formatting import format_volume
 from bot.text.i18n import N_, Translator, language_for, translator
 from bot.text.reports import (
     band_note,
     band_text,
-    day_summary_text,
     entry_label,
     entry_text,
     period_text,
@@ -95,16 +94,6 @@ def user_translator(update: Update, context: PumpContext) -> Translator:
 # -- numbers per day -----------------------------------------------------------------------------
 
 
-def day_report(db: Database, settings: ChatSettings, day: date, now: datetime) -> str:
-    """One local day's numbers as text, for /today (owned by logging): total, sessions,
-    average, longest gap (the overnight one too), left/right. No title, and no guideline band:
-    one day is too little to compare."""
-    tz = settings.tz
-    with db.session() as session:
-        sessions = sessions_for_days(SessionRepo(session, settings.id), tz, day, day)
-    return day_summary_text(summaries(sessions, tz, day, day)[0], settings.tr, settings.unit)
-
-
 def period_report(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> str:
     """The /week or /month reply: the last `n_days` local days, today included."""
     tz = settings.tz
@@ -142,7 +131,10 @@ async def show_month(update: Update, context: PumpContext) -> None:
 async def show_period(update: Update, context: PumpContext, n_days: int) -> None:
     settings = chat_settings(update, context)
     services = context.services
-    text = period_report(services.db, settings, services.clock.now(), n_days)
+    # A month of a busy log is tens of milliseconds of queries and sums: off the event loop.
+    text = await asyncio.to_thread(
+        period_report, services.db, settings, services.clock.now(), n_days
+    )
     await update.effective_message.reply_text(text, reply_markup=chart_button(settings.tr, n_days))
 
 
@@ -160,7 +152,16 @@ def draw_chart(*args: Any, **kwargs: Any) -> bytes:
 async def chart_photo(
     db: Database, settings: ChatSettings, now: datetime, n_days: int
 ) -> tuple[bytes, str, InlineKeyboardMarkup]:
-    """The PNG, its caption and the button that switches between 7 and 30 days."""
+    """The PNG, its caption and the button that switches between 7 and 30 days.
+
+    The query, the sums and the render (a few hundred milliseconds of CPU) run on a worker
+    thread, so other chats' updates go on meanwhile."""
+    return await asyncio.to_thread(chart_parts, db, settings, now, n_days)
+
+
+def chart_parts(
+    db: Database, settings: ChatSettings, now: datetime, n_days: int
+) -> tuple[bytes, str, InlineKeyboardMarkup]:
     tr, tz = settings.tr, settings.tz
     today = local_day(now, tz)
     first = today - timedelta(days=n_days - 1)
@@ -168,9 +169,7 @@ async def chart_photo(
         sessions = sessions_for_days(SessionRepo(session, settings.id), tz, first, today)
     days = summaries(sessions, tz, first, today)
     band = band_decision(settings.exclusive_pumping, days, today)
-    # A few hundred milliseconds of CPU: off the event loop, so other chats aren't kept waiting.
-    png = await asyncio.to_thread(
-        draw_chart,
+    png = draw_chart(
         [d.day for d in days],
         [d.total_ml for d in days],
         tr=tr,
@@ -333,20 +332,16 @@ async def on_history_button(update: Update, context: PumpContext, pressed: Press
 async def delete_entry(
     update: Update, context: PumpContext, settings: ChatSettings, entry: PumpSession, page: int
 ) -> None:
-    tr = settings.tr
+    tr, entry_id = settings.tr, entry.id
+    assert entry_id is not None
     label = entry_label(entry, tr, settings.unit, settings.tz)
-    services = context.services
-    with services.db.session() as session:
-        repo = SessionRepo(session, settings.id)
-        stored = repo.get(entry.id or 0)
-        if stored is not None:
-            repo.delete(stored)
-    await services.sessions_changed(context.application, settings.id)
-    text, keyboard = history_view(
-        services.db, settings, page, notice=tr._("Deleted: {entry}.", entry=label)
-    )
-    await update.callback_query.answer(tr._("Deleted."))
-    await edit_tapped(update.callback_query, text, keyboard)
+    async with LogBook(context.application, settings) as book:
+        book.remove(entry_id)
+        text, keyboard = history_view(
+            context.services.db, settings, page, notice=tr._("Deleted: {entry}.", entry=label)
+        )
+        await update.callback_query.answer(tr._("Deleted."))
+        await edit_tapped(update.callback_query, text, keyboard)
 
 
 async def offer_fix(
@@ -363,20 +358,31 @@ async def offer_fix(
 # -- export --------------------------------------------------------------------------------------
 
 
+def export_data(db: Database, settings: ChatSettings) -> tuple[list[PumpSession], bytes]:
+    with db.session() as session:
+        entries = list(SessionRepo(session, settings.id).all())
+    return entries, export_csv(entries, settings.tz, settings.language) if entries else b""
+
+
+def stash_export_data(db: Database, settings: ChatSettings) -> tuple[list[StashPortion], bytes]:
+    with db.session() as session:
+        portions = list(StashRepo(session, settings.id).all())
+    return portions, stash_csv(portions, settings.tz, settings.language) if portions else b""
+
+
 async def send_export(update: Update, context: PumpContext) -> None:
     """The whole log as a CSV document, and the milk stash as a second one if there is one."""
     settings = chat_settings(update, context)
     tr = settings.tr
     services = context.services
-    with services.db.session() as session:
-        entries = list(SessionRepo(session, settings.id).all())
-        portions = list(StashRepo(session, settings.id).all())
+    # The whole log and stash, read and written out on a worker thread: a year is over 100 ms.
+    entries, data = await asyncio.to_thread(export_data, services.db, settings)
+    portions, stash_data = await asyncio.to_thread(stash_export_data, services.db, settings)
     if not entries and not portions:
         await update.effective_message.reply_text(tr._("There's nothing to export yet."))
         return
     now = services.clock.now()
     if entries:
-        data = export_csv(entries, settings.tz, settings.language)
         caption = tr.ngettext(
             "Your log: {n} session, times in your time zone ({zone}), amounts in millilitres.",
             "Your log: {n} sessions, times in your time zone ({zone}), amounts in millilitres.",
@@ -396,9 +402,7 @@ async def send_export(update: Update, context: PumpContext) -> None:
             zone=settings.timezone,
         )
         await update.effective_message.reply_document(
-            stash_csv(portions, settings.tz, settings.language),
-            filename=stash_filename(now, settings.tz),
-            caption=caption,
+            stash_data, filename=stash_filename(now, settings.tz), caption=caption
         )
 
 

@@ -1,14 +1,14 @@
 """The milk stash: portions in the fridge and freezer, and the per-chat stash state.
 
 Revision ID: 0008_stash
-Revises: 0003
+Revises: 0007_inbox
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_stash"
-down_revision = "0003"
+down_revision = "0007_inbox"
 branch_labels = None
 depends_on = None
 
