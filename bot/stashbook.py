@@ -38,6 +38,7 @@ from bot.text.stash import (
     discarded_text,
     frozen_text,
     problem_text,
+    repeat_text,
     stash_text,
     thawed_text,
     used_text,
@@ -63,6 +64,8 @@ class StashChange:
     amount_ml: float | None = None
     session_id: int | None = None
     added_by_name: str | None = None
+    # The typed message asking for it, if any: handled once, however often it is delivered.
+    source_message_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -90,41 +93,54 @@ def apply_change(
 ) -> StashResult:
     """The write itself, in one transaction (no announcement: call `change_stash`)."""
     with db.session() as session:
-        repo = StashRepo(session, settings.id)
-        if change.kind == Change.ADD:
-            return _add(session, repo, settings, change, now)
-        if change.kind == Change.USE_AMOUNT:
-            return _use_amount(repo, settings, change, now)
-        if change.kind == Change.USE and change.portion_id is None:
-            place = change.place or Place.FRIDGE
-            oldest = getattr(stash_view(repo.stored()), place.value).oldest_usable(now)
-            if oldest is None:
-                return _refused(StashProblem(Problem.NOTHING_TO_USE, place=place), settings, now)
-            return _use_one(repo, settings, oldest, now)
-        portion = repo.get(change.portion_id) if change.portion_id is not None else None
-        if change.kind == Change.USE:
-            if portion is None or portion.state != PortionState.STORED:
-                return _refused(StashProblem(Problem.GONE), settings, now)
-            return _use_one(repo, settings, portion, now)
-        if change.kind == Change.THAW:
-            if (problem := thaw_problem(portion)) is not None or portion is None:
-                return _refused(problem or StashProblem(Problem.GONE), settings, now, portion)
-            portion.place, portion.thawed_at = Place.FRIDGE, now
-            portion.use_by = use_by(Place.FRIDGE, portion.pumped_at, now, settings.tz)
-            repo.save(portion)
-            return StashResult(True, thawed_text(portion, settings, now), (portion,))
-        if change.kind == Change.FREEZE:
-            if (problem := freeze_problem(portion, now)) is not None or portion is None:
-                return _refused(problem or StashProblem(Problem.GONE), settings, now, portion)
-            portion.place = Place.FREEZER
-            portion.use_by = use_by(Place.FREEZER, portion.pumped_at, None, settings.tz)
-            repo.save(portion)
-            return StashResult(True, frozen_text(portion, settings), (portion,))
+        state = StashStateRepo(session, settings.id)
+        message_id = change.source_message_id
+        if message_id is not None and state.handled_message(message_id):
+            return StashResult(False, repeat_text(settings))
+        result = _apply(session, settings, change, now)
+        if result.changed and message_id is not None:
+            state.mark_message(message_id)
+        return result
+
+
+def _apply(
+    session: Session, settings: ChatSettings, change: StashChange, now: datetime
+) -> StashResult:
+    repo = StashRepo(session, settings.id)
+    if change.kind == Change.ADD:
+        return _add(session, repo, settings, change, now)
+    if change.kind == Change.USE_AMOUNT:
+        return _use_amount(repo, settings, change, now)
+    if change.kind == Change.USE and change.portion_id is None:
+        place = change.place or Place.FRIDGE
+        oldest = getattr(stash_view(repo.stored()), place.value).oldest_usable(now)
+        if oldest is None:
+            return _refused(StashProblem(Problem.NOTHING_TO_USE, place=place), settings, now)
+        return _use_one(repo, settings, oldest, now)
+    portion = repo.get(change.portion_id) if change.portion_id is not None else None
+    if change.kind == Change.USE:
         if portion is None or portion.state != PortionState.STORED:
             return _refused(StashProblem(Problem.GONE), settings, now)
-        portion.state, portion.closed_at = PortionState.DISCARDED, now
+        return _use_one(repo, settings, portion, now)
+    if change.kind == Change.THAW:
+        if (problem := thaw_problem(portion)) is not None or portion is None:
+            return _refused(problem or StashProblem(Problem.GONE), settings, now, portion)
+        portion.place, portion.thawed_at = Place.FRIDGE, now
+        portion.use_by = use_by(Place.FRIDGE, portion.pumped_at, now, settings.tz)
         repo.save(portion)
-        return StashResult(True, discarded_text(portion, settings), (portion,))
+        return StashResult(True, thawed_text(portion, settings, now), (portion,))
+    if change.kind == Change.FREEZE:
+        if (problem := freeze_problem(portion, now)) is not None or portion is None:
+            return _refused(problem or StashProblem(Problem.GONE), settings, now, portion)
+        portion.place = Place.FREEZER
+        portion.use_by = use_by(Place.FREEZER, portion.pumped_at, None, settings.tz)
+        repo.save(portion)
+        return StashResult(True, frozen_text(portion, settings), (portion,))
+    if portion is None or portion.state != PortionState.STORED:
+        return _refused(StashProblem(Problem.GONE), settings, now)
+    portion.state, portion.closed_at = PortionState.DISCARDED, now
+    repo.save(portion)
+    return StashResult(True, discarded_text(portion, settings), (portion,))
 
 
 def _refused(

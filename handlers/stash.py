@@ -166,14 +166,25 @@ def user_name(update: Update) -> str | None:
     return update.effective_user.full_name if update.effective_user else None
 
 
-def change_for(request: StashRequest, added_by: str | None) -> StashChange:
+def change_for(request: StashRequest, update: Update) -> StashChange:
+    """The change a typed message asks for, keyed by the message (handled once)."""
+    message_id = update.effective_message.message_id
     if request.action == Action.ADD:
         return StashChange(
-            Change.ADD, place=request.place, amount_ml=request.amount_ml, added_by_name=added_by
+            Change.ADD,
+            place=request.place,
+            amount_ml=request.amount_ml,
+            added_by_name=user_name(update),
+            source_message_id=message_id,
         )
     if request.amount_ml is None:
-        return StashChange(Change.USE, place=request.place)
-    return StashChange(Change.USE_AMOUNT, place=request.place, amount_ml=request.amount_ml)
+        return StashChange(Change.USE, place=request.place, source_message_id=message_id)
+    return StashChange(
+        Change.USE_AMOUNT,
+        place=request.place,
+        amount_ml=request.amount_ml,
+        source_message_id=message_id,
+    )
 
 
 async def show_stash(update: Update, context: PumpContext) -> None:
@@ -187,9 +198,7 @@ async def show_stash(update: Update, context: PumpContext) -> None:
         if request is None:
             await message.reply_text(unreadable_text(settings))
             return
-        result = await change_stash(
-            context.application, settings, change_for(request, user_name(update))
-        )
+        result = await change_stash(context.application, settings, change_for(request, update))
         await message.reply_text(result.text)
         return
     now = services.clock.now()
@@ -216,9 +225,7 @@ async def on_stash_text(update: Update, context: PumpContext) -> None:
     request = parse_stash_text(message.text or "", settings.unit)
     if request is None:
         return
-    result = await change_stash(
-        context.application, settings, change_for(request, user_name(update))
-    )
+    result = await change_stash(context.application, settings, change_for(request, update))
     await message.reply_text(result.text)
 
 

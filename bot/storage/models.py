@@ -197,8 +197,8 @@ class StashPortion(SQLModel, table=True):
 
 
 class StashState(SQLModel, table=True):
-    """Per chat: whether the one-time storage note was shown, and the morning of the last
-    expiry note (claimed before sending, so a note is never sent twice)."""
+    """Per chat: whether the one-time storage note was shown, the morning of the last expiry
+    note (claimed before sending, so a note is never sent twice), and the last typed change."""
 
     __tablename__ = "stash_state"
 
@@ -212,6 +212,9 @@ class StashState(SQLModel, table=True):
     )
     intro_shown_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     note_sent_for: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The latest typed message that changed the stash: the same message handled again (after a
+    # crash, the inbox runs it from the top) must not store or use the milk twice.
+    last_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
 
 
 class InboxUpdate(SQLModel, table=True):

@@ -439,6 +439,18 @@ class StashStateRepo:
         self.session.add(state)
         self.session.flush()
 
+    def handled_message(self, message_id: int) -> bool:
+        """Whether this typed message (or a later one) already changed the stash: Telegram's
+        message ids only grow within a chat."""
+        state = self.get()
+        return state is not None and (state.last_message_id or 0) >= message_id
+
+    def mark_message(self, message_id: int) -> None:
+        state = self.get_or_create()
+        state.last_message_id = message_id
+        self.session.add(state)
+        self.session.flush()
+
     def claim_note(self, morning: datetime) -> bool:
         """Mark the note of `morning` sent, only if no note for it (or a later morning) was:
         of two runs racing for one note, exactly one wins and sends it."""

@@ -312,6 +312,13 @@ def problem_text(
     return text + " " + tr._("Nothing changed.")
 
 
+def repeat_text(settings: ChatSettings) -> str:
+    """A typed stash message that arrived again (after a restart): done once already."""
+    return settings.tr._(
+        "I've already handled that message, so nothing changed. /stash shows your milk now."
+    )
+
+
 def unreadable_text(settings: ChatSettings) -> str:
     return settings.tr._(
         "I couldn't read that. Try one of these:\n"

@@ -340,3 +340,15 @@ async def test_a_group_that_becomes_a_supergroup_keeps_its_stash_and_note(
     assert job.chat_id == supergroup
     reply = plain((await bot.say("/stash", chat_id=supergroup, user_id=12)).text)
     assert "Fridge: 90 ml in 1 portion" in reply
+
+
+async def test_a_typed_change_handled_twice_after_a_crash_counts_once(bot: BotHarness) -> None:
+    """The inbox runs an update again from the top if the process died while handling it."""
+    user = bot.telegram.user(501, "en")
+    await bot.say("fridge 90")
+    for text in ("froze 120", "/stash use 60"):
+        update = bot.telegram.message_update(PARENT_CHAT, text, user)
+        await bot.feed(update)
+        calls = await bot.feed(update)
+        assert "already handled that message" in sent_texts(calls)[-1]
+    assert sorted(stored(bot)) == [("freezer", 120.0), ("fridge", 30.0)]

@@ -54,6 +54,7 @@ def upgrade() -> None:
         ),
         sa.Column("intro_shown_at", sa.DateTime(), nullable=True),
         sa.Column("note_sent_for", sa.DateTime(), nullable=True),
+        sa.Column("last_message_id", sa.BigInteger(), nullable=True),
     )
 
 
