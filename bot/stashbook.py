@@ -29,6 +29,7 @@ from bot.domain.stash import (
     thaw_problem,
     use_by,
 )
+from bot.domain.stash_export import stash_csv
 from bot.services import PumpApplication, Services
 from bot.storage.db import Database
 from bot.storage.models import StashPortion
@@ -259,3 +260,13 @@ def overview(db: Database, settings: ChatSettings, now: datetime) -> tuple[str, 
 def get_portion(db: Database, chat_id: int, portion_id: int) -> StashPortion | None:
     with db.session() as session:
         return StashRepo(session, chat_id).get(portion_id)
+
+
+def export_stash(db: Database, settings: ChatSettings) -> tuple[int, bytes]:
+    """Every portion the chat stored, used or threw out, as CSV (`bot.domain.stash_export`),
+    and how many; (0, b"") when there are none. Run it on a worker thread, like the log's."""
+    with db.session() as session:
+        portions = list(StashRepo(session, settings.id).all())
+    if not portions:
+        return 0, b""
+    return len(portions), stash_csv(portions, settings.tz, settings.language)

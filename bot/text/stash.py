@@ -119,18 +119,24 @@ def covered_text(view: StashView, settings: ChatSettings, now: datetime) -> str 
         p.amount_ml for shelf in view.shelves for p in shelf.portions if not is_past_use_by(p, now)
     )
     days = days_covered(good_ml)
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
     if days is None:
         return "📅 " + tr._(
             "That is less than a day's milk at {band} a day (a rough guide).", band=band
         )
     fewest, most = days
     if fewest == most:
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
         return "📅 " + tr.ngettext(
             "That is about {n} day's milk at {band} a day (a rough guide).",
             "That is about {n} days' milk at {band} a day (a rough guide).",
             fewest,
             band=band,
         )
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
     return "📅 " + tr._(
         "That is about {fewest}–{most} days' milk at {band} a day (a rough guide).",
         fewest=fewest,
@@ -141,6 +147,11 @@ def covered_text(view: StashView, settings: ChatSettings, now: datetime) -> str 
 
 def intro_text(settings: ChatSettings) -> str:
     """The one-time note under /stash: where the times come from, and for whom."""
+    # TRANSLATORS: source: milk-storage-facts-en.md: "The times are for a healthy baby born at"
+    # TRANSLATORS: source: milk-storage-facts-en.md: "freshly pumped or expressed | up to 4"
+    # TRANSLATORS: source: milk-storage-facts-en.md: "thawed, previously frozen | 1 to 2 hours"
+    # TRANSLATORS: source: milk-storage-facts-en.md: "Be extra careful, and stay within"
+    # TRANSLATORS: source: milk-storage-facts-en.md: "Never present an expiry as a guarantee"
     return "ℹ️ " + settings.tr._(
         "These times are CDC guidance for a healthy baby born at term: fresh milk up to 4 days "
         "in the fridge, frozen milk best within {best} months (up to {acceptable} is still "
@@ -197,12 +208,14 @@ def added_text(portion: StashPortion, settings: ChatSettings, now: datetime) -> 
         "pumped": when_text(portion.pumped_at, settings, now),
     }
     if portion.place == Place.FREEZER:
+        # TRANSLATORS: source: milk-storage-facts-en.md: "freshly pumped or expressed | up to 4"
         return "🧊 " + tr._(
             "{amount} is in the freezer (pumped {pumped}). Best used by {day}. "
             "/stash shows all your milk.",
             day=full_day(portion.use_by, settings),
             **values,
         )
+    # TRANSLATORS: source: milk-storage-facts-en.md: "freshly pumped or expressed | up to 4"
     return "🥛 " + tr._(
         "{amount} is in the fridge (pumped {pumped}). Use it by {when}. "
         "/stash shows all your milk.",
@@ -230,6 +243,7 @@ def used_text(
 
 
 def thawed_text(portion: StashPortion, settings: ChatSettings, now: datetime) -> str:
+    # TRANSLATORS: source: milk-storage-facts-en.md: "thawed, previously frozen | 1 to 2 hours"
     return "💧 " + settings.tr._(
         "{amount} is thawing in the fridge. Use it within 24 hours, by {when}. Thawed milk "
         "can't go back in the freezer.",
@@ -239,6 +253,8 @@ def thawed_text(portion: StashPortion, settings: ChatSettings, now: datetime) ->
 
 
 def frozen_text(portion: StashPortion, settings: ChatSettings) -> str:
+    # TRANSLATORS: source: milk-storage-facts-en.md: "freshly pumped or expressed | up to 4"
+    # TRANSLATORS: source: milk-storage-facts-en.md: "Frozen milk's age counts from when it"
     return "🧊 " + settings.tr._(
         "{amount} moved to the freezer. Best used by {day}.",
         amount=volume(portion.amount_ml, settings),
@@ -294,6 +310,7 @@ def problem_text(
         text = tr._("That portion is in the fridge, not frozen, so there's nothing to thaw.")
     elif kind == Problem.NO_REFREEZE:
         when = when_text(portion.use_by, settings, now) if portion is not None else ""
+        # TRANSLATORS: source: milk-storage-facts-en.md: "thawed, previously frozen | 1 to 2 hours"
         text = tr._(
             "Thawed milk can't go back in the freezer: once milk has been thawed, it should not "
             "be frozen again. Keep it in the fridge and use it within 24 hours of thawing, "
@@ -303,6 +320,8 @@ def problem_text(
     elif kind == Problem.ALREADY_FROZEN:
         text = tr._("That portion is already in the freezer.")
     elif kind == Problem.PAST_USE_BY:
+        # TRANSLATORS: source: milk-storage-facts-en.md: "freshly pumped or expressed | up to 4"
+        # TRANSLATORS: source: milk-storage-facts-en.md: "Never present an expiry as a guarantee"
         text = tr._(
             "This milk is past its 4 days in the fridge, so I won't store it there or freeze "
             "it. When in doubt, throw it out."
@@ -342,6 +361,7 @@ def note_line(portion: StashPortion, settings: ChatSettings, now: datetime) -> s
     if portion.place == Place.FREEZER:
         return "🧊 " + tr._("{amount} in the freezer, best by {when}", **values)
     if portion.thawed_at is not None:
+        # TRANSLATORS: source: milk-storage-facts-en.md: "thawed, previously frozen | 1 to 2 hours"
         return "💧 " + tr._("{amount} thawed in the fridge, use by {when}", **values)
     return "🥛 " + tr._("{amount} in the fridge, use by {when}", **values)
 
@@ -351,6 +371,8 @@ def morning_note_text(
 ) -> str:
     tr = settings.tr
     total = volume(sum(p.amount_ml for p in portions), settings)
+    # TRANSLATORS: source: milk-storage-facts-en.md: "freshly pumped or expressed | up to 4"
+    # TRANSLATORS: source: milk-storage-facts-en.md: "thawed, previously frozen | 1 to 2 hours"
     header = "🌅 " + tr.ngettext(
         "Good morning! {total} of stored milk runs out within a day:",
         "Good morning! {total} of stored milk in {n} portions runs out within a day:",
