@@ -29,6 +29,9 @@ How, on python-telegram-bot's own extension points:
   message id (handlers/logging.py). The one case that can still repeat something is a
   confirmation on the wire at the kill (Telegram accepted it, the process died before saving
   its id): it is sent again, so the parent may see it twice but never gets two entries.
+  Two changes are not safe to repeat, /undo and the time-shift buttons: their handlers
+  call `settle` right after the change is saved, so a crash after it costs the reply, never a
+  second change.
 - **Pruned.** Handled rows keep only their id and times, for `KEEP_HANDLED` (a day: Telegram
   keeps an unacknowledged update no longer, so no redelivery can come later), then an hourly
   job deletes them. /forget deletes a chat's rows like every other table's.
@@ -188,6 +191,14 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         pass
+
+
+async def settle(update: Update, db: Database, clock: Clock) -> None:
+    """Mark an update handled now, before its replies go out: for a change that must not be
+    made twice if a crash cut the update short (/undo removes whatever was logged last, a time
+    shift moves the entry by some minutes). A crash after this loses the reply, never repeats
+    the change; the processor's own marking afterwards changes nothing."""
+    await asyncio.to_thread(mark_handled, db, update.update_id, clock.now())
 
 
 async def handle_left_over(application: PumpApplication, db: Database, clock: Clock) -> int:

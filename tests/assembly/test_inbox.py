@@ -16,11 +16,12 @@ from sqlalchemy.exc import OperationalError
 from telegram import Update
 
 from bot import inbox
+from bot.buttons import LOG_SHIFT
 from bot.clock import FakeClock
 from bot.inbox import KEEP_HANDLED, MAX_ATTEMPTS, ChatOrderedProcessor, prune
 from bot.storage.inbox import INBOX, inbox_rows, mark_handled, store_update
 from bot.storage.models import PumpSession
-from bot.terminal.fakeapi import FakeTelegram
+from bot.terminal.fakeapi import ApiCall, FakeTelegram
 from tests.support.kit import PARENT_CHAT, BotHarness
 
 START = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
@@ -194,6 +195,47 @@ async def test_after_a_crash_an_update_handled_but_not_marked_has_no_second_effe
         assert sent == []  # no second confirmation, no edit: nothing the parent would see
     finally:
         await stopped(restarted)
+
+
+async def test_undo_and_a_time_shift_are_marked_handled_before_their_replies(
+    tmp_path: Path,
+) -> None:
+    """So a crash while they reply cannot make them remove a second entry, or shift twice."""
+    telegram = FakeTelegram()
+    bot = await running(tmp_path, telegram, FakeClock(START))
+    handled_when_replied: dict[str, object] = {}
+
+    def on_reply(call: ApiCall) -> None:
+        rows = {row["update_id"]: row for row in inbox_rows(bot.services.db)}
+        name = (
+            "undo"
+            if "Removed" in call.text
+            else "shift"
+            if call.method == "answerCallbackQuery"
+            else None
+        )
+        if name and name not in handled_when_replied:
+            handled_when_replied[name] = rows[current["update_id"]]["handled_at"]
+
+    telegram.listeners.append(on_reply)
+    user = telegram.user(PARENT_CHAT)
+    try:
+        for ml in (110, 120):
+            await deliver(bot, telegram.message_update(PARENT_CHAT, f"{ml} ml", user))
+        [*_, (_chat, _source, _total, confirmation)] = sessions(bot)
+        with bot.services.db.engine.connect() as connection:
+            table = PumpSession.__table__  # type: ignore[attr-defined]
+            entry_id = connection.execute(sa.select(sa.func.max(table.c.id))).scalar_one()
+        current = telegram.callback_update(
+            PARENT_CHAT, confirmation, LOG_SHIFT.data(entry_id, -15), user
+        )
+        await deliver(bot, current)
+        current = telegram.message_update(PARENT_CHAT, "/undo", user)
+        await deliver(bot, current)
+        assert handled_when_replied == {"shift": START, "undo": START}
+        assert [total for _c, _s, total, _conf in sessions(bot)] == [110]
+    finally:
+        await stopped(bot)
 
 
 async def test_left_over_updates_are_handled_before_new_ones_in_their_order(
