@@ -18,8 +18,15 @@ from telegram import Update
 from bot import inbox
 from bot.buttons import LOG_SHIFT
 from bot.clock import FakeClock
-from bot.inbox import KEEP_HANDLED, MAX_ATTEMPTS, ChatOrderedProcessor, prune
-from bot.storage.inbox import INBOX, inbox_rows, mark_handled, store_update
+from bot.inbox import (
+    KEEP_HANDLED,
+    MAX_ATTEMPTS,
+    TAKE_OVER_AFTER,
+    ChatOrderedProcessor,
+    DurableUpdateQueue,
+    prune,
+)
+from bot.storage.inbox import INBOX, inbox_rows, mark_handled, store_update, take_unhandled
 from bot.storage.models import PumpSession
 from bot.terminal.fakeapi import ApiCall, FakeTelegram
 from tests.support.kit import PARENT_CHAT, BotHarness
@@ -264,6 +271,44 @@ async def test_left_over_updates_are_handled_before_new_ones_in_their_order(
         await stopped(restarted)
 
 
+async def test_with_a_webhook_a_start_leaves_what_another_instance_may_be_handling(
+    tmp_path: Path,
+) -> None:
+    telegram = FakeTelegram()
+    clock = FakeClock(START)
+    bot = BotHarness(tmp_path, clock, telegram, webhook_url="https://pumpbot.example.org/hook")
+    bot.services.db.upgrade()
+    user = telegram.user(PARENT_CHAT)
+    orphan = telegram.message_update(PARENT_CHAT, "110 ml", user)  # its instance died
+    busy = telegram.message_update(PARENT_CHAT, "120 ml", user)  # another instance's, just now
+    stale = START - TAKE_OVER_AFTER - timedelta(seconds=1)
+    store_update(bot.services.db, orphan["update_id"], PARENT_CHAT, json.dumps(orphan), stale)
+    store_update(bot.services.db, busy["update_id"], PARENT_CHAT, json.dumps(busy), START)
+    await bot.start()
+    await bot.app.start()
+    try:
+        await bot.app.update_queue.join()
+        assert [total for _c, _s, total, _conf in sessions(bot)] == [110]
+    finally:
+        await stopped(bot)
+
+
+def test_an_update_taken_over_by_one_instance_is_left_to_it_by_the_others(
+    tmp_path: Path,
+) -> None:
+    db = BotHarness(tmp_path).services.db
+    db.upgrade()
+    store_update(db, 1, PARENT_CHAT, "{}", START)
+    later = START + TAKE_OVER_AFTER
+    [taken] = take_unhandled(db, later, TAKE_OVER_AFTER)  # instance A takes it over
+    assert taken.update_id == 1
+    assert take_unhandled(db, later, TAKE_OVER_AFTER) == []  # B, a moment later: A has it
+    assert take_unhandled(db, later + TAKE_OVER_AFTER, TAKE_OVER_AFTER, leave={1}) == []  # A
+    # Still unhandled long after A took it: A must have died too, so B takes it.
+    [again] = take_unhandled(db, later + TAKE_OVER_AFTER, TAKE_OVER_AFTER)
+    assert again.attempts == 2
+
+
 async def test_an_update_that_keeps_killing_the_bot_is_given_up(tmp_path: Path) -> None:
     telegram = FakeTelegram()
     clock = FakeClock(START)
@@ -333,7 +378,7 @@ def text_update(update_id: int, chat_id: int) -> Update:
 async def test_a_slow_update_holds_up_its_own_chat_only(tmp_path: Path) -> None:
     db = BotHarness(tmp_path).services.db
     db.upgrade()
-    processor = ChatOrderedProcessor(db, FakeClock(START))
+    processor = ChatOrderedProcessor(DurableUpdateQueue(db, FakeClock(START)))
     order: list[str] = []
     chart_may_finish = asyncio.Event()
 
