@@ -24,6 +24,7 @@ from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import LogProblem, ParsedLog, Problem, parse_log, parse_time
 from bot.groups import move_chat
+from bot.inbox import settle
 from bot.logbook import (
     LogBook,
     Logged,
@@ -48,6 +49,7 @@ from bot.storage.models import PumpSession
 from bot.text.formatting import format_minutes
 from bot.text.i18n import N_, Translator
 from handlers.common import chat_settings, out_of_date, unchanged_is_fine
+from handlers.stash import store_buttons
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,7 @@ SHIFTS = (-15, -30, -60, 15)
 
 
 def confirmation_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    """Undo and Fix time, and the two that put the session's milk in the stash."""
     return InlineKeyboardMarkup(
         [
             [
@@ -74,7 +77,8 @@ def confirmation_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup
                 InlineKeyboardButton(
                     "🕘 " + tr._("Fix time"), callback_data=LOG_FIX.data(entry_id)
                 ),
-            ]
+            ],
+            store_buttons(entry_id, tr),
         ]
     )
 
@@ -370,6 +374,8 @@ async def undo_command(update: Update, context: PumpContext) -> None:
         if removed is None:
             await update.effective_message.reply_text(settings.tr._("There is nothing to undo."))
             return
+        services = context.services
+        await settle(update, services.db, services.clock)  # never undo a second entry
         await update.effective_message.reply_text(removed.text)
         await mark_removed(context, settings, removed)
 
@@ -432,6 +438,7 @@ async def on_button(update: Update, context: PumpContext) -> None:
                 await query.answer(problem_text(refused.problem, settings))
                 return
             if logged is not None:
+                await settle(update, services.db, services.clock)  # never shift it twice
                 await query.answer(time_changed(settings, moment, now))
                 await show_confirmation(context, settings, logged, fixing=True)
                 return
