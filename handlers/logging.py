@@ -19,7 +19,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
-from bot.domain.parsing import LogProblem, ParsedLog, Problem, parse_log, parse_time
+from bot.domain.parsing import LogProblem, ParsedLog, parse_log, parse_time
 from bot.logbook import (
     Logged,
     MoveRefused,
@@ -249,8 +249,6 @@ async def log_text(
     message = update.effective_message
     parsed = parse_message(text, message, settings, context.services.clock.now())
     if isinstance(parsed, LogProblem):
-        if parsed.kind == Problem.UNREADABLE and not command and "?" in text:
-            return  # a question the tips feature did not take; examples would not answer it
         await message.reply_text(refusal_text(parsed, settings, command=command))
         return
     if entry_for_source(context.services.db, settings.id, message.message_id) is not None:

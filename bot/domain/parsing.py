@@ -431,6 +431,16 @@ def parse_log(
     )
 
 
+def reads_as_log(text: str) -> bool:
+    """Whether every word before any `#` note is a log word and the message says an amount,
+    a time or a duration: a log to store, or one to refuse with its reason (`20 min` has no
+    amount, `1200 ml` is too much). Anything else is no log at all, whatever the numbers."""
+    reading = _read(_split_note(text)[0], Unit.ML)
+    return reading is not None and (
+        reading.has_amount or reading.has_time or reading.duration_min is not None
+    )
+
+
 def parse_time(text: str, now: datetime, tz: ZoneInfo) -> datetime | LogProblem | None:
     """A message that only says when (`14:30`, `kl 7`, `20 min ago`): the moment it means.
 

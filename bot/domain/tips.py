@@ -1,34 +1,20 @@
-"""Quick tips: the topics, how a free-text question finds one, and milk for time away.
+"""Quick tips: the topics (every word a user reads, and the keywords a question is matched on,
+live in the catalogues) and milk for time away. How free text finds a topic is
+`bot.domain.questions`'s job.
 
-Every word a user reads, and every keyword a question is matched on, lives in the catalogues,
-so a translator can tune both. A keyword message reads `keywords: phrase, phrase, *phrase`:
-the part before the first colon is a label for the translator and is ignored.
-
-How a question is scored against a topic's phrases (after `normalise` on both sides):
-- a one-word phrase matches a word of the text exactly (3 letters or fewer, or with a plural
-  `s`), as its start (4 letters) or anywhere inside it (5 letters or more, so Norwegian
-  compounds like `morsmelkproduksjonen` still match);
-- a phrase of several words matches a run of consecutive words, each word matching exactly
-  (3 letters or fewer) or as the start of the text's word (`how much` matches `How much?`),
-  or the same letters written as one word (`power pumping` matches `powerpumping`);
-- a matched phrase scores one point per word; a phrase marked `*` is a strong sign of the topic
-  and scores two more. The topic with the most points wins if it has at least `MIN_SCORE`.
+A keyword message reads `keywords: phrase, phrase, *phrase`: the part before the first colon is
+a label for the translator and is ignored; `*` marks a strong sign of the topic.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import cache
 
 from bot.domain.units import ml_to_unit, unit_to_ml
 from bot.storage.models import Unit
-from bot.text.i18n import LANGUAGES, N_, translator
-
-MIN_SCORE = 2
-STRONG_BONUS = 2
+from bot.text.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -451,11 +437,6 @@ TOPICS: tuple[Topic, ...] = (
 
 TOPICS_BY_ID: dict[str, Topic] = {topic.id: topic for topic in TOPICS}
 
-QUESTION_WORDS = N_(
-    "question words: how, what, whats, why, when, where, which, who, is, are, am, can, could, "
-    "should, shall, does, do, will, would, any, tips, help, advice, tip"
-)
-
 # The figures the tips quote, in millilitres; shown in the chat's unit.
 VOLUMES_ML = {
     "per_hour": 30,
@@ -468,142 +449,6 @@ VOLUMES_ML = {
 
 def topic(topic_id: str) -> Topic | None:
     return TOPICS_BY_ID.get(topic_id)
-
-
-# -- normalising and matching ----------------------------------------------------------------
-
-_APOSTROPHES = re.compile(r"['’`´]")
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def normalise(text: str) -> str:
-    """Lower case, no accents, æøå as ae/o/a (and aa/oe typed for å/ø), no punctuation."""
-    text = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = text.replace("aa", "a").replace("oe", "o")
-    text = _APOSTROPHES.sub("", text)
-    return " ".join(_NOT_WORD.sub(" ", text).split())
-
-
-@dataclass(frozen=True)
-class Phrase:
-    words: tuple[str, ...]
-    strong: bool
-
-    @property
-    def weight(self) -> int:
-        return len(self.words) + (STRONG_BONUS if self.strong else 0)
-
-
-def parse_phrases(message: str) -> tuple[Phrase, ...]:
-    """`keywords: a, *b c` -> the phrases, normalised. The label before the colon is ignored."""
-    _label, _colon, listing = message.partition(":")
-    phrases = []
-    for item in (listing or message).split(","):
-        item = item.strip()
-        strong = item.startswith("*")
-        words = tuple(normalise(item.lstrip("*")).split())
-        if words:
-            phrases.append(Phrase(words, strong))
-    return tuple(phrases)
-
-
-@cache
-def topic_phrases(language: str) -> dict[str, tuple[Phrase, ...]]:
-    tr = translator(language)
-    return {t.id: parse_phrases(tr._(t.keywords)) for t in TOPICS}
-
-
-@cache
-def question_words(language: str) -> frozenset[str]:
-    return frozenset(
-        w for p in parse_phrases(translator(language)._(QUESTION_WORDS)) for w in p.words
-    )
-
-
-def _word_matches(keyword: str, word: str, *, inside: bool) -> bool:
-    if len(keyword) <= 3:
-        return word in (keyword, keyword + "s")
-    if len(keyword) == 4 or not inside:
-        return word.startswith(keyword)
-    return keyword in word
-
-
-def phrase_in(phrase: Phrase, words: list[str]) -> bool:
-    size = len(phrase.words)
-    if size == 1:
-        return any(_word_matches(phrase.words[0], w, inside=True) for w in words)
-    # Words of a longer phrase match from their start: `how to pump` is not in `powerpumping`.
-    for start in range(len(words) - size + 1):
-        pairs = zip(phrase.words, words[start : start + size], strict=True)
-        if all(_word_matches(k, w, inside=False) for k, w in pairs):
-            return True
-    joined = "".join(phrase.words)  # `power pumping` written `powerpumping`
-    return any(_word_matches(joined, w, inside=False) for w in words)
-
-
-@dataclass(frozen=True)
-class Match:
-    topic: Topic
-    score: int
-    strong: bool  # a strong phrase matched
-
-
-def score_topics(text: str, language: str) -> list[Match]:
-    """Every topic with at least one matching phrase, best first (ties keep menu order)."""
-    words = normalise(text).split()
-    found: list[Match] = []
-    for t in TOPICS:
-        matched = [p for p in topic_phrases(language)[t.id] if phrase_in(p, words)]
-        if matched:
-            found.append(Match(t, sum(p.weight for p in matched), any(p.strong for p in matched)))
-    found.sort(key=lambda m: -m.score)
-    return found
-
-
-def match_question(text: str, lang: str) -> Topic | None:
-    """The topic that best answers `text`, using `lang`'s keywords; None if nothing fits well."""
-    found = score_topics(text, lang)
-    if found and found[0].score >= MIN_SCORE:
-        return found[0].topic
-    return None
-
-
-def find_topic(text: str, lang: str) -> Topic | None:
-    """The best topic in the chat's language, else in another (a Norwegian question in an
-    English chat still finds its answer)."""
-    for language in (lang, *(other for other in LANGUAGES if other != lang)):
-        found = match_question(text, language)
-        if found is not None:
-            return found
-    return None
-
-
-_DIGIT = re.compile(r"\d")
-
-
-def has_number(text: str) -> bool:
-    """A number may be an amount to log; such text is left for logging unless clearly asked."""
-    return bool(_DIGIT.search(text))
-
-
-def is_question(text: str, lang: str) -> bool:
-    """Whether free text is a question for the tips rather than something to log: it has a
-    `?`, starts with a question word, or has a strong topic phrase and no number in it."""
-    if "?" in text:
-        return True
-    words = normalise(text).split()
-    if not words:
-        return False
-    if words[0] in question_words(lang):
-        return True
-    if has_number(text):
-        return False
-    return any(m.strong and m.score >= MIN_SCORE for m in score_topics(text, lang))
-
-
-def is_question_any_language(text: str) -> bool:
-    return any(is_question(text, language) for language in LANGUAGES)
 
 
 # -- milk for time away ------------------------------------------------------------------------
