@@ -16,10 +16,10 @@ Snowball stems (`snowballstemmer`, English or Norwegian), so inflections meet: `
 - with the same stem;
 - inside it, for stems of 5 letters or more (`melkeproduksjon` in `morsmelkproduksjonen`);
 - nearly, by `rapidfuzz`'s similarity ratio, for keywords of 4 letters or more, with the same
-  first letter and at most 2 letters longer or shorter (numbers never): 80 or more up to 6
-  letters (one slip: `mor mlk` for `more milk`, `flnage`), 85 for longer ones
-  (`melkeprodusjonen`), so compounds with another first part stay apart (`overproduksjon` is
-  not `melkeproduksjon`).
+  first letter (numbers never): up to 6 letters, 80 or more and at most a letter longer or
+  shorter (one slip: `mor mlk` for `more milk`, `flnage`, but `weather` is not `water`); for
+  longer ones 85 and two letters (`melkeprodusjonen`), so compounds with another first part
+  stay apart (`overproduksjon` is not `melkeproduksjon`).
 Short keywords (3 letters or fewer) must be the same. A phrase of several words matches their
 stems in order, with at most one other word between two of them (`milk just wont come`, at
 a quarter of a word's weight less), or
@@ -46,6 +46,7 @@ from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from typing import NamedTuple
 
 import snowballstemmer
 from rapidfuzz import fuzz
@@ -60,7 +61,8 @@ INSIDE_MIN = 5  # a stem this long also matches inside a compound word
 FUZZY_MIN = 4  # a keyword shorter than this must match exactly
 FUZZY_SHORT = 80.0  # similarity needed for words of up to 6 letters
 FUZZY_LONG = 85.0  # ... and for longer ones (`melkeproduksjon` is not `overproduksjon`)
-MAX_LENGTH_SLIP = 2  # a near miss is at most this many letters longer or shorter
+SHORT_WORD = 6  # up to this long, a near miss is one letter longer or shorter at most ...
+MAX_LENGTH_SLIP = 2  # ... and longer words two
 NEAR_WEIGHT = 0.8
 MIN_SPECIFICITY = 0.25  # a near miss counts for a little less than the word itself
 MAX_GAP = 1  # other words allowed between two words of a phrase ...
@@ -109,8 +111,13 @@ def stem(word: str, language: str) -> str:
     return _fold(_stemmer(language).stemWord(word))
 
 
-def stems(text: str, language: str) -> list[str]:
-    return [stem(word, language) for word in words_of(text)]
+class Word(NamedTuple):
+    stem: str  # folded Snowball stem: what is compared first
+    surface: str  # the folded word as written: a typo often survives stemming better here
+
+
+def stems(text: str, language: str) -> list[Word]:
+    return [Word(stem(word, language), _fold(word)) for word in words_of(text)]
 
 
 # -- keywords --------------------------------------------------------------------------------
@@ -118,7 +125,7 @@ def stems(text: str, language: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Phrase:
-    words: tuple[str, ...]  # stems
+    words: tuple[Word, ...]
     strong: bool
     weight: float = 0.0  # set by `topic_phrases` from how specific its words are
 
@@ -149,12 +156,12 @@ def topic_phrases(language: str) -> dict[str, tuple[Phrase, ...]]:
     is a weaker sign than `*premature`)."""
     tr = translator(language)
     parsed = {t.id: parse_phrases(tr._(t.keywords), language) for t in TOPICS}
-    shared = Counter(word for ps in parsed.values() for word in {w for p in ps for w in p.words})
+    shared = Counter(w for ps in parsed.values() for w in {w.stem for p in ps for w in p.words})
     weighted = {}
     for topic_id, phrases in parsed.items():
         items = []
         for phrase in phrases:
-            each = [specificity(shared[word], len(parsed)) for word in phrase.words]
+            each = [specificity(shared[word.stem], len(parsed)) for word in phrase.words]
             bonus = STRONG_BONUS * max(each) if phrase.strong else 0.0
             items.append(Phrase(phrase.words, phrase.strong, sum(each) + bonus))
         weighted[topic_id] = tuple(items)
@@ -170,13 +177,18 @@ def question_words(language: str) -> frozenset[str]:
 # -- matching --------------------------------------------------------------------------------
 
 
+def word_match(keyword: Word, word: Word) -> float:
+    """How well a keyword word matches a word of the text: 1, a little less, or 0."""
+    if keyword.stem == word.stem:
+        return 1.0
+    if len(keyword.stem) >= INSIDE_MIN and keyword.stem in word.stem:
+        return 1.0
+    return max(near(keyword.stem, word.stem), near(keyword.surface, word.surface))
+
+
 @cache
-def word_match(keyword: str, word: str) -> float:
-    """How well a keyword stem matches a stem of the text: 1, a little less, or 0."""
-    if keyword == word:
-        return 1.0
-    if len(keyword) >= INSIDE_MIN and keyword in word:
-        return 1.0
+def near(keyword: str, word: str) -> float:
+    """A near miss (a typo), as a share of a match; 0 if the words are simply different."""
     # A keyword of 4 letters or more may lose a letter (`mor mlk` for `more milk`). A word that
     # is part of the keyword is another word, not a typo (`melk` is not `råmelk`).
     # Typos rarely hit the first letter, and a number is a number (`100` is not `1000`).
@@ -186,16 +198,14 @@ def word_match(keyword: str, word: str) -> float:
         return 0.0
     if word in keyword and len(keyword) - len(word) > 1:
         return 0.0
-    if abs(len(keyword) - len(word)) > MAX_LENGTH_SLIP:
-        return 0.0
-    needed = FUZZY_SHORT if len(keyword) <= 6 else FUZZY_LONG
-    similarity = fuzz.ratio(keyword, word)
-    if similarity >= needed:
-        return NEAR_WEIGHT * similarity / 100
-    # `flange` in `flangesize`, `pump` typed at the start of a longer word
-    if len(keyword) >= FUZZY_MIN and word.startswith(keyword):
+    if word.startswith(keyword):  # `flange` in `flangesize`
         return NEAR_WEIGHT
-    return 0.0
+    short = len(keyword) <= SHORT_WORD
+    if abs(len(keyword) - len(word)) > (1 if short else MAX_LENGTH_SLIP):
+        return 0.0
+    needed = FUZZY_SHORT if short else FUZZY_LONG
+    similarity = fuzz.ratio(keyword, word)
+    return NEAR_WEIGHT * similarity / 100 if similarity >= needed else 0.0
 
 
 @dataclass(frozen=True)
@@ -209,7 +219,7 @@ class Found:
 NOT_FOUND = Found(0.0, frozenset())
 
 
-def find_phrase(phrase: Phrase, words: list[str]) -> Found:
+def find_phrase(phrase: Phrase, words: list[Word]) -> Found:
     """The best match of the phrase among the text's stems."""
     keys = phrase.words
     best = NOT_FOUND
@@ -231,9 +241,9 @@ def find_phrase(phrase: Phrase, words: list[str]) -> Found:
                 best = Found(total / len(keys), frozenset(positions))
     if len(keys) > 1 and best is NOT_FOUND:
         # `power pumping` written `powerpumping`: the same letters, no near misses.
-        joined = "".join(keys)
+        joined = "".join(key.surface for key in keys)
         for i, word in enumerate(words):
-            if word.startswith(joined):
+            if word.surface.startswith(joined):
                 return Found(1.0, frozenset([i]))
     return best
 
@@ -251,7 +261,7 @@ class Match:
         return (round(self.score, 6), self.strong, self.longest, self.closeness)
 
 
-def topic_match(item: Topic, words: list[str], language: str) -> Match | None:
+def topic_match(item: Topic, words: list[Word], language: str) -> Match | None:
     """How well the text's stems match one topic. Each word of the text counts for one phrase
     only, the best: `overproduksjon` is the strong `*overproduksjon`, not also `produksjon`."""
     found = sorted(

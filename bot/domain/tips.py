@@ -59,11 +59,13 @@ TOPICS: tuple[Topic, ...] = (
             "never hurt."
         ),
         keywords=N_(
-            "keywords: *how to pump, *how do i pump, *how should i pump, *step by step, "
-            "*pumping technique, *how long should i pump, *how long to pump, *how long do i pump, "
-            "how many minutes, *how often, *get started pumping, "
-            "*first time pumping, pump properly, "
-            "*right way to pump, *tips for pumping, *pumping tips"
+            "keywords: *how to pump, *how do i pump, *how should i pump, *step by step, *pumping "
+            "technique, *how long should i pump, *how long to pump, *how long do i pump, how many"
+            " minutes, *how often, *get started pumping, *first time pumping, pump properly, "
+            "*right way to pump, *tips for pumping, *pumping tips, *how many times a day, *how "
+            "many minutes, *both sides at once, *both sides at the same time, *both breasts, *one"
+            " side at a time, *switch sides, *each side, *per side, *start pumping, *new to "
+            "pumping, *pumping routine, *pumping schedule"
         ),
         related=("let_down", "flange_fit", "pump_choice"),
         care=CARE_LACTATION,
@@ -84,11 +86,13 @@ TOPICS: tuple[Topic, ...] = (
             "could be right for you."
         ),
         keywords=N_(
-            "keywords: *let down, *letdown, *milk ejection, *milk wont come, *milk will not come, "
-            "*nothing comes out, *no milk comes, *milk doesnt flow, *milk wont flow, "
-            "*not flowing, *get the milk flowing, *oxytocin, relax, stressed, massage, "
-            "*warm compress, *warm, *warmth, *heat, *hot water, *photo of my baby, "
-            "*picture of my baby, *let down mode"
+            "keywords: *let down, *letdown, *milk ejection, *milk wont come, *milk will not come,"
+            " *nothing comes out, *no milk comes, *milk doesnt flow, *milk wont flow, *not "
+            "flowing, *get the milk flowing, *oxytocin, relax, stressed, massage, *warm compress,"
+            " *photo of my baby, *picture of my baby, *let down mode, *let down reflex, *milk "
+            "wont start, *milk to come, *takes forever, *slow to come, *slow flow, *cant relax, "
+            "*stress, *breast massage, *massage before, *nipple stimulation, *warm the breast, "
+            "*warm shower"
         ),
         related=("how_to_pump", "pumped_volume", "hard_work"),
     ),
@@ -110,7 +114,9 @@ TOPICS: tuple[Topic, ...] = (
             "keywords: *which pump, *what pump, *best pump, *choose a pump, *choosing a pump, "
             "*buy a pump, *rent a pump, breast pump, *manual pump, *hand pump, *electric pump, "
             "*double pump, *wearable, *hands free, *haakaa, *silicone pump, *milk collector, "
-            "*silicone collector, *which breast pump, *pump to buy"
+            "*silicone collector, *which breast pump, *pump to buy, *hospital grade, *hospital "
+            "pump, *rent, *rental pump, *in the bra, *in bra, *cordless, *portable pump, *pump "
+            "brand, *good pump, *new pump, *spectra, *medela, *elvie, *willow"
         ),
         related=("flange_fit", "hand_expression", "overproduction"),
     ),
@@ -130,11 +136,12 @@ TOPICS: tuple[Topic, ...] = (
             "works for you, so it is fine to try another size or model."
         ),
         keywords=N_(
-            "keywords: *flange, *breast shield, *shield size, *funnel, *flange size, "
-            "*nipple size, *sore, *cracked, *cracks, *pumping hurts, *pump hurts, "
-            "*hurts to pump, *painful, pain, hurts, "
-            "*sore nipples, *cracked nipples, *nipple pain, *nipples hurt, *sucked in, "
-            "*pulled in, *right size"
+            "keywords: *flange, *breast shield, *shield size, *funnel, *flange size, *nipple "
+            "size, *sore, *cracked, *cracks, *pumping hurts, *pump hurts, *hurts to pump, "
+            "*painful, pain, hurts, *sore nipples, *cracked nipples, *nipple pain, *nipples hurt,"
+            " *sucked in, *pulled in, *right size, *nipple rubs, *rubbing, *rubs, *tunnel, *too "
+            "tight, *blister, *bleeding nipples, *nipples bleed, *sore nipple, *boobs hurt, "
+            "*breasts hurt, *breast pain, *ouch"
         ),
         related=("pump_choice", "how_to_pump", "seek_help"),
         care=CARE_LACTATION,
@@ -153,12 +160,14 @@ TOPICS: tuple[Topic, ...] = (
             "grows as expected and has plenty of wet nappies is getting enough."
         ),
         keywords=N_(
-            "keywords: how much milk, *baby need, *baby needs, *ml per day, *ml a day, "
-            "*ml per 24, per day, a day, daily, *daily amount, *enough milk, *getting enough, "
-            "*how many ml, *how much should my baby, *how much does my baby, "
-            "*how much should a baby, *how much does a baby, *how much should i pump, "
-            "*how much to pump, *how much do i pump, *how much should she drink, "
-            "*how much should he drink, *oz a day"
+            "keywords: how much milk, *baby need, *baby needs, *ml per day, *ml a day, *ml per "
+            "24, per day, a day, daily, *daily amount, *enough milk, *getting enough, *how many "
+            "ml, *how much should my baby, *how much does my baby, *how much should a baby, *how "
+            "much does a baby, *how much should i pump, *how much to pump, *how much do i pump, "
+            "*how much should she drink, *how much should he drink, *oz a day, *how much does she"
+            " need, *how much does he need, *how much should she eat, *how much should he eat, "
+            "*newborn need, *newborn drink, *month old, *week old, *ml per feed, *per feed, *per "
+            "bottle, *bottle size, *is that enough, *eat per day, *drink per day"
         ),
         related=("time_away", "pumped_volume", "overproduction"),
         care=CARE_HEALTH_VISITOR,
@@ -177,12 +186,13 @@ TOPICS: tuple[Topic, ...] = (
             "never pushing the last drops in."
         ),
         keywords=N_(
-            "keywords: *away, *im away, *i am away, *be away, *leave, *leaving, "
-            "*how much to leave, *should i leave, "
-            "*babysitter, *sitter, *nanny, *daycare, *back to work, *going to work, "
-            "*return to work, *returning to work, "
-            "*at work, *while im gone, *when im gone, *when im out, *time away, *hours away, "
-            "*a night out, *grandma, *grandparents"
+            "keywords: *away, *im away, *i am away, *be away, *leave, *leaving, *how much to "
+            "leave, *should i leave, *babysitter, *sitter, *nanny, *daycare, *back to work, "
+            "*going to work, *return to work, *returning to work, *at work, *while im gone, *when"
+            " im gone, *when im out, *time away, *hours away, *a night out, *grandma, "
+            "*grandparents, *babysit, *babysitting, *watching the baby, *childcare, *nursery, "
+            "*date night, *trip, *travel, *how many bottles, *bottles to leave, *leave milk, "
+            "*while i work"
         ),
         related=("how_much", "how_to_pump", "hand_expression"),
     ),
@@ -200,8 +210,8 @@ TOPICS: tuple[Topic, ...] = (
             "baby nurses well, nursing more often is usually the easier way."
         ),
         keywords=N_(
-            "keywords: *power pumping, *power pump, *power pumped, *powerpump, "
-            "*cluster pumping, *cluster pump, *pump 20 rest 10"
+            "keywords: *power pumping, *power pump, *power pumped, *powerpump, *cluster pumping, "
+            "*cluster pump, *pump 20 rest 10, *cluster"
         ),
         related=("raising_supply", "overproduction", "seek_help"),
         care=CARE_LACTATION,
@@ -224,8 +234,10 @@ TOPICS: tuple[Topic, ...] = (
         keywords=N_(
             "keywords: *increase supply, *increase my supply, *raise supply, *raise my supply, "
             "*boost supply, *boost my supply, *low supply, *more milk, *not enough milk, "
-            "*increase my milk, *make more milk, *produce more, *build supply, "
-            "*building supply, *milk supply, supply, *not gaining, *low milk, *too little milk"
+            "*increase my milk, *make more milk, *produce more, *build supply, *building supply, "
+            "*milk supply, supply, *low milk, *too little milk, *get more milk, *increase milk, "
+            "*boost, *supply is low, *supply dropping, *supply is down, *tanking, *lactation "
+            "cookies, *fenugreek, *drink more water, *oatmeal, *supplements, not gaining"
         ),
         related=("power_pumping", "pumped_volume", "seek_help"),
     ),
@@ -245,10 +257,13 @@ TOPICS: tuple[Topic, ...] = (
             "contentment."
         ),
         keywords=N_(
-            "keywords: *only drops, *just drops, *a few drops, *pump less, *pumping less, "
-            "*pumped less, *less than before, *less than usual, *volume dropped, *sudden drop, "
-            "*dropped, *less milk, *how much milk i have, *how much i have, *check my supply, "
-            "*measure my supply, *small amounts, *very little, *so little, *only get"
+            "keywords: *only drops, *just drops, *a few drops, *pump less, *pumping less, *pumped"
+            " less, *less than before, *less than usual, *volume dropped, *sudden drop, *dropped,"
+            " *less milk, *how much milk i have, *how much i have, *check my supply, *measure my "
+            "supply, *small amounts, *very little, *so little, *only get, *barely anything, "
+            "*hardly anything, *not much, *only a little, *tiny amount, *less than yesterday, "
+            "*less in the evening, *less at night, *half of what, *half as much, *normal amount, "
+            "*is that normal, *is it normal, *output, *usually get"
         ),
         related=("run_out", "let_down", "how_much"),
         care=CARE_HEALTH_VISITOR,
@@ -268,8 +283,9 @@ TOPICS: tuple[Topic, ...] = (
             "Every drop counts, even when it looks like very little."
         ),
         keywords=N_(
-            "keywords: *hand expression, *hand express, *express by hand, *hand expressing, "
-            "*by hand, *colostrum, *first milk, *manual expression, *hand expressed"
+            "keywords: *hand expression, *hand express, *express by hand, *hand expressing, *by "
+            "hand, *colostrum, *first milk, *manual expression, *hand expressed, *with my hands, "
+            "*syringe, *colostrum harvesting, *drops of colostrum"
         ),
         related=("premature", "pump_choice", "how_to_pump"),
         care=CARE_LACTATION,
@@ -292,7 +308,9 @@ TOPICS: tuple[Topic, ...] = (
         keywords=N_(
             "keywords: *premature, *preemie, *prem, *born early, *born too early, *nicu, "
             "*neonatal, *sick baby, *baby is sick, *in hospital, *after birth, *after the birth, "
-            "*cant latch, *wont latch, *cannot latch, *6 hours, *six hours, *6 8 times"
+            "*cant latch, *wont latch, *cannot latch, *preterm, *weeks early, *special care, "
+            "*incubator, *tube fed, *feeding tube, *not latching, *cant breastfeed, *unable to "
+            "breastfeed, *cant nurse"
         ),
         related=("hand_expression", "raising_supply", "hard_work"),
         care=CARE_RIGHT,
@@ -312,10 +330,12 @@ TOPICS: tuple[Topic, ...] = (
             "from pumping to nursing only also goes best at a gentle pace."
         ),
         keywords=N_(
-            "keywords: *overproduction, *oversupply, *over supply, *too much milk, "
-            "*making too much, *produce too much, *mastitis, *engorged, *engorgement, "
-            "*cut down, *cut back, *reduce pumping, *pump less often, *step down, "
-            "*drop a session, *wean, *weaning, *stop pumping, *over 1000, *1000 ml, *leaking"
+            "keywords: *overproduction, *oversupply, *over supply, *too much milk, *making too "
+            "much, *produce too much, *mastitis, *engorged, *engorgement, *cut down, *cut back, "
+            "*reduce pumping, *pump less often, *step down, *drop a session, *wean, *weaning, "
+            "*stop pumping, *leaking, *way too much, *tons of milk, *so much milk, *clogged, "
+            "*clogged duct, *blocked duct, *plugged duct, *hard breasts, *drop a pump, *drop the "
+            "night pump, *night pump, *stop pumping at night, *wean off"
         ),
         related=("how_much", "donating", "seek_help"),
         care=CARE_LACTATION,
@@ -335,8 +355,8 @@ TOPICS: tuple[Topic, ...] = (
             "for your baby."
         ),
         keywords=N_(
-            "keywords: *blood, *bloody, *pink, *red milk, *milk is red, *brown milk, *rusty, *pus, "
-            "*abscess, *crack"
+            "keywords: *blood, *bloody, *pink, *red milk, *milk is red, *brown milk, *rusty, "
+            "*pus, *abscess, *crack, *bleeding, *pinkish, *strawberry milk, *red streaks"
         ),
         related=("flange_fit", "overproduction", "seek_help"),
         care=CARE_DOCTOR,
@@ -356,9 +376,11 @@ TOPICS: tuple[Topic, ...] = (
             "tell your body to make less."
         ),
         keywords=N_(
-            "keywords: *run out, *runs out, *running out, *ran out, *empty, *emptied, "
-            "*dry up, *drying up, *dried up, *lose my milk, *losing my milk, *lost my milk, "
-            "*supply and demand, *refill, *fill up again, *use up"
+            "keywords: *run out, *runs out, *running out, *ran out, *empty, *emptied, *dry up, "
+            "*drying up, *dried up, *lose my milk, *losing my milk, *lost my milk, *supply and "
+            "demand, *refill, *fill up again, *use up, *milk going away, *milk disappearing, "
+            "*lose my supply, *skip a pump, *skip the night, *miss a pump, *missed a session, "
+            "*ever empty, *really empty"
         ),
         related=("pumped_volume", "raising_supply", "how_to_pump"),
         care=N_(
@@ -383,11 +405,12 @@ TOPICS: tuple[Topic, ...] = (
             "You do not need a crisis to ask. Asking early often makes things easier."
         ),
         keywords=N_(
-            "keywords: *seek help, *get help, *ask for help, *who can help, *who do i ask, "
-            "*who should i ask, *who can i talk to, *lactation consultant, *health visitor, "
-            "*ibclc, *midwife, doctor, *gp, *breast is red, *red breast, *fever, *lump, "
-            "*feel ill, *not gaining, *weight gain, *gaining weight, "
-            "*nappies, *diapers, *wet nappies, *worried"
+            "keywords: *seek help, *get help, *ask for help, *who can help, *who do i ask, *who "
+            "should i ask, *who can i talk to, *lactation consultant, *health visitor, *ibclc, "
+            "*midwife, doctor, *gp, *breast is red, *red breast, *fever, *lump, *feel ill, *not "
+            "gaining, *weight gain, *gaining weight, *nappies, *diapers, *wet nappies, *worried, "
+            "*who do i call, *who to call, *pumping problems, *hot breast, *red and hot, *hard "
+            "lump, *losing weight, *weight, *red and painful, *red and sore, *red and swollen"
         ),
         related=("raising_supply", "hard_work", "how_much"),
     ),
@@ -408,9 +431,11 @@ TOPICS: tuple[Topic, ...] = (
         ),
         keywords=N_(
             "keywords: *exhausted, *tired, *hard work, *so hard, *too hard, *too much for me, "
-            "*give up, *giving up, *quit, *allowed to stop, *want to stop, *grief, *sad, "
-            "*guilt, *guilty, *overwhelmed, *burnt out, *burned out, *cant do this, "
-            "*exclusive pumping, *exclusively pumping, *failure"
+            "*give up, *giving up, *quit, *allowed to stop, *want to stop, *grief, *sad, *guilt, "
+            "*guilty, *overwhelmed, *burnt out, *burned out, *cant do this, *exclusive pumping, "
+            "*exclusively pumping, *failure, *tired of pumping, *so tired, *sick of pumping, "
+            "*hate pumping, *cry, *crying, *depressed, *killing me, *cant do it anymore, *can i "
+            "stop, *just stop, *exhausting"
         ),
         related=("seek_help", "raising_supply", "overproduction"),
     ),
@@ -427,9 +452,9 @@ TOPICS: tuple[Topic, ...] = (
             "pumping more."
         ),
         keywords=N_(
-            "keywords: *donate, *donating, *donation, *milk bank, *give away, *surplus, "
-            "*extra milk, *spare milk, *freezer full, *full freezer, *freezer is full, "
-            "*too much frozen"
+            "keywords: *donate, *donating, *donation, *milk bank, *give away, *surplus, *extra "
+            "milk, *spare milk, *freezer full, *full freezer, *freezer is full, *too much frozen,"
+            " *give my milk, *another mom, *another baby, *overflowing, *what to do with extra"
         ),
         related=("overproduction", "how_much"),
     ),
