@@ -363,7 +363,9 @@ def read_message(text: str, language: str) -> Reading:
     log (`120 #is this low?` is a log with a note), so only the part before it is read."""
     body = text.split("#", 1)[0]
     asked, number = asks(body), has_number(body)
-    if reads_as_log(text) and not asked:
+    # Either language's way of writing numbers: the decision must not hang on the chat's
+    # language, so that the tips filter (which has no chat settings) agrees with the handler.
+    if not asked and any(reads_as_log(text, lang) for lang in LANGUAGES):
         return Reading(Route.LOG, number=number)
     match = best_match(body, language)
     if match is not None:
