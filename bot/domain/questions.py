@@ -3,16 +3,17 @@ it), or neither? Plain functions; the tips and logging handlers only act on the 
 
 **Routing** (`read_message`). A message whose every word the log parser knows is a log
 (stored, or refused with the reason), unless it asks something ("120 ml?"). Anything else is
-tried against the tips topics before anything else; a message with no number that matches no
-topic is never answered with the log-format error (it may be a worry the keywords missed), and
-only text with a number that is neither a log nor a question gets the log examples.
+tried against the tips topics; if none fits, only an attempt at a log (a number, and mostly
+log words: `pumped 120 mls lft`) gets the log-format error with examples. Anything else (a
+worry the keywords missed, chatter) gets the topic menu and a line on how to log, never
+"I couldn't read that as a pumping session".
 
 **Matching** (`score_topics`). Keywords live in the catalogues, one message per topic
 (`keywords: how much milk, *baby need, ...`; in Bokmål `stikkord: ...`), so a translator can
 tune them; `*` marks a strong sign of the topic. Both sides are lower-cased and reduced to their
-Snowball stems (`snowballstemmer`, English or Norwegian), so inflections meet: `pumpingen`,
-`pumper` and `pumpe` are all `pump`; `nipples` and `nipple` are one. Then æ/ø/å are folded
-(`aa`/`oe` typed for å/ø too) and accents dropped. A keyword word matches a word of the text:
+Snowball stems (`snowballstemmer`, English or Norwegian), so inflections meet: `pumper`,
+`pumpet` and `pumpe` are `pump`, `melka` and `melken` are `melk`, `nipples` is `nipple`.
+Then æ/ø/å are folded (`aa`/`oe` typed for å/ø too) and accents dropped. A keyword word matches a word of the text:
 - with the same stem;
 - inside it, for stems of 5 letters or more (`melkeproduksjon` in `morsmelkproduksjonen`);
 - nearly, by `rapidfuzz`'s similarity ratio, for keywords of 4 letters or more, with the same
@@ -51,7 +52,7 @@ from typing import NamedTuple
 import snowballstemmer
 from rapidfuzz import fuzz
 
-from bot.domain.parsing import reads_as_log
+from bot.domain.parsing import attempts_a_log, reads_as_log
 from bot.domain.tips import TOPICS, Topic
 from bot.text.i18n import LANGUAGES, N_, translator
 
@@ -293,9 +294,15 @@ def topic_match(item: Topic, words: list[Word], language: str) -> Match | None:
 def score_topics(text: str, language: str) -> list[Match]:
     """Every topic with at least one matching phrase, the strongest evidence first."""
     words = stems(text, language)
-    found = [m for item in TOPICS if (m := topic_match(item, words, language)) is not None]
-    found.sort(key=lambda m: m.evidence, reverse=True)
-    return found
+    return stronger_first(
+        [m for item in TOPICS if (m := topic_match(item, words, language)) is not None]
+    )
+
+
+def stronger_first(matches: list[Match]) -> list[Match]:
+    """Most points first; on a tie, a strong phrase, then the longest phrase, then the closest
+    match. Menu order never decides (the sort is stable, so only a full tie keeps it)."""
+    return sorted(matches, key=lambda m: m.evidence, reverse=True)
 
 
 def match_question(text: str, language: str) -> Topic | None:
@@ -345,8 +352,8 @@ def asks(text: str) -> bool:
 class Route(StrEnum):
     LOG = "log"  # the log parser reads it: stored, or refused with the reason
     TOPIC = "topic"  # a question or worry a tip answers
-    NO_TOPIC = "no_topic"  # asked something (or no number at all), no tip fits: the menu
-    UNREADABLE = "unreadable"  # a number, but neither a log nor a question: the log examples
+    NO_TOPIC = "no_topic"  # no tip fits, and it is no attempt at a log: the menu
+    UNREADABLE = "unreadable"  # an attempt at a log the parser cannot read: the log examples
 
 
 @dataclass(frozen=True)
@@ -370,7 +377,7 @@ def read_message(text: str, language: str) -> Reading:
     match = best_match(body, language)
     if match is not None:
         return Reading(Route.TOPIC, match.topic, asked, match.strong, number)
-    if asked or not number:
+    if asked or not attempts_a_log(body):
         return Reading(Route.NO_TOPIC, asked=asked, number=number)
     return Reading(Route.UNREADABLE, asked=asked, number=number)
 

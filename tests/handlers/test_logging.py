@@ -140,11 +140,11 @@ async def test_a_log_written_before_midnight_but_read_later_keeps_its_time(
 async def test_an_unreadable_message_stores_nothing_and_shows_three_examples(
     bot: BotHarness,
 ) -> None:
-    """A number in text that is neither a log nor a question: the log format, with examples."""
-    reply = await bot.say("I have 2 kids")
+    """An attempt at a log the parser cannot read: the log format, with examples."""
+    reply = await bot.say("pumped 120 mls lft")
     assert "couldn't read that" in reply.text and "nothing was saved" in reply.text
     assert example_logs(reply.text) == ["120 ml", "L 60 R 70 20min", "90 ml at 14:30 #evening"]
-    norwegian = await bot.say("vi har 2 barn", chat_id=777, user_id=777, language_code="nb")
+    norwegian = await bot.say("pumpet 90 ml vnstre", chat_id=777, user_id=777, language_code="nb")
     assert "ingenting ble lagret" in norwegian.text
     assert len(example_logs(norwegian.text)) == 3
     assert entries(bot) == [] and entries(bot, 777) == []
