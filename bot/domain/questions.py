@@ -13,7 +13,8 @@ worry the keywords missed, chatter) gets the topic menu and a line on how to log
 tune them; `*` marks a strong sign of the topic. Both sides are lower-cased and reduced to their
 Snowball stems (`snowballstemmer`, English or Norwegian), so inflections meet: `pumper`,
 `pumpet` and `pumpe` are `pump`, `melka` and `melken` are `melk`, `nipples` is `nipple`.
-Then æ/ø/å are folded (`aa`/`oe` typed for å/ø too) and accents dropped. A keyword word matches a word of the text:
+Then æ/ø/å are folded (`aa`/`oe` typed for å/ø too) and accents dropped. A keyword word
+matches a word of the text:
 - with the same stem;
 - inside it, for stems of 5 letters or more (`melkeproduksjon` in `morsmelkproduksjonen`);
 - nearly, by `rapidfuzz`'s similarity ratio, for keywords of 4 letters or more, with the same
