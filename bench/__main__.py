@@ -183,7 +183,7 @@ def questions_rows(args: argparse.Namespace) -> list[Row]:
                 Row(
                     name,
                     label,
-                    f"{share:.0%} ({right}/{total})",
+                    f"{share:.1%} ({right}/{total})",
                     f">= {QUESTIONS_TARGET:.0%}" if split is None else "",
                     share >= QUESTIONS_TARGET if split is None else None,
                 )
