@@ -40,6 +40,7 @@ from bot.domain.daybook import local_day
 from bot.domain.export import export_csv, export_filename
 from bot.domain.guideline import MIN_FULL_DAYS, MIN_SESSIONS_A_DAY, BandView, band_decision
 from bot.domain.stats import period_summary, summaries
+from bot.groups import may_delete_shared_log
 from bot.logbook import sessions_for_days
 from bot.services import PumpApplication, PumpContext
 from bot.storage.db import Database
@@ -454,10 +455,30 @@ async def on_exclusive_button(update: Update, context: PumpContext, value: int) 
 # -- forget --------------------------------------------------------------------------------------
 
 
+def admins_only_text(tr: Translator) -> str:
+    return tr._(
+        "In a group, only an admin can delete the shared log, since it belongs to everyone "
+        "here. Ask one of the group's admins to send /forget. Nothing was deleted."
+    )
+
+
+async def may_forget(update: Update, context: PumpContext) -> bool:
+    message = update.effective_message
+    return await may_delete_shared_log(
+        context.bot,
+        update.effective_chat,
+        update.effective_user,
+        message.sender_chat if message is not None else None,
+    )
+
+
 async def ask_forget(update: Update, context: PumpContext) -> None:
-    """Say what /forget deletes, and ask for a tap to confirm."""
+    """Say what /forget deletes, and ask for a tap to confirm (in a group, only an admin)."""
     settings = chat_settings(update, context)
     tr = settings.tr
+    if not await may_forget(update, context):
+        await update.effective_message.reply_text(admins_only_text(tr))
+        return
     with context.services.db.session() as session:
         count = SessionRepo(session, settings.id).count()
     text = (
@@ -519,6 +540,9 @@ async def on_forget_button(update: Update, context: PumpContext, pressed: Presse
     if row is None:
         await query.answer()
         await edit_tapped(query, tr._("There's nothing of this chat left to delete."))
+        return
+    if not await may_forget(update, context):  # asked again: admins change
+        await query.answer(admins_only_text(tr), show_alert=True)
         return
     await forget_chat(context.application, chat_id)
     await query.answer()
