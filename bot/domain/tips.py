@@ -269,11 +269,12 @@ TOPICS: tuple[Topic, ...] = (
         ),
         keywords=N_(
             "keywords: *store, *storing, *storage, *stored, fridge, refrigerator, freezer, "
-            "freeze, *frozen, *freezing, *thaw, *thawed, *thawing, *defrost, *refreeze, "
-            "*freeze again, *warm up, *warming up, *heat up, *warm the milk, *microwave, "
-            "*how long does milk last, *how long does breast milk, *how long is, *how long can, "
-            "*keep milk, *good for, *room temperature, *go off, *gone off, *expire, *cool bag, "
-            "*oldest first, *stash"
+            "freeze, *frozen, *freezing, *thaw, *thawed, *thawing, *defrost, *refreeze, *freeze "
+            "again, *warm up, *warming up, *heat up, *warm the milk, *microwave, *how long does "
+            "milk last, *how long does breast milk, *how long is, *how long can, *keep milk, "
+            "*good for, *room temperature, *go off, *gone off, *expire, *cool bag, *oldest first,"
+            " *stash, *left out, *sitting out, *on the counter, *still good, *still ok, *gone "
+            "bad, *smells sour"
         ),
         related=("time_away", "donating", "how_much"),
     ),

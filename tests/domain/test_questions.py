@@ -19,9 +19,9 @@ from bot.domain.tips import TOPICS_BY_ID
 from tests.support.kit import BotHarness
 from tests.support.labelled import evaluate, load
 
-# Below this share of right topics, per language, the matcher has got worse. The target is 90 %
-# (README); the floor leaves room for one or two messages of the storing-milk topic's share.
-FLOOR = 0.85
+# Below this share of right topics, per language, the matcher has got worse: the target in the
+# README. (It measured 96 % or more in both languages when it was set.)
+FLOOR = 0.90
 
 
 @pytest.mark.parametrize(
