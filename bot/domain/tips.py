@@ -239,10 +239,10 @@ TOPICS: tuple[Topic, ...] = (
             "*date night, *trip, *travel, *how many bottles, *bottles to leave, *leave milk, "
             "*while i work"
         ),
-        related=("how_much", "storing_milk", "hand_expression"),
+        related=("how_much", "storing", "hand_expression"),
     ),
     Topic(
-        id="storing_milk",
+        id="storing",
         icon="🧊",
         title=N_("Storing milk"),
         # TRANSLATORS: source: milk-storage-facts-en.md: "The times are for a healthy baby born at"
@@ -269,12 +269,13 @@ TOPICS: tuple[Topic, ...] = (
         ),
         keywords=N_(
             "keywords: *store, *storing, *storage, *stored, fridge, refrigerator, freezer, "
-            "freeze, *frozen, *freezing, *thaw, *thawed, *thawing, *defrost, *refreeze, *freeze "
-            "again, *warm up, *warming up, *heat up, *warm the milk, *microwave, *how long does "
-            "milk last, *how long does breast milk, *how long is, *how long can, *keep milk, "
-            "*good for, *room temperature, *go off, *gone off, *expire, *cool bag, *oldest first,"
-            " *stash, *left out, *sitting out, *on the counter, *still good, *still ok, *gone "
-            "bad, *smells sour"
+            "freeze, *frozen, *freezing, *thaw, *thawed, *thawing, *defrost, *refreeze, "
+            "*freeze again, *warm up, *warming up, *heat up, *warm the milk, *microwave, "
+            "*how long does milk last, *how long does breast milk, *how long is, *how long can, "
+            "*keep milk, *good for, *room temperature, *go off, *gone off, *expire, *cool bag, "
+            "*oldest first, *stash, *in the microwave, *left out, *left the milk out, "
+            "*on the counter, *still good, *still ok, *freeze my milk, *freezer bags, "
+            "*storage bags, *sitting out, *gone bad, *smells sour"
         ),
         related=("time_away", "donating", "how_much"),
     ),
@@ -663,7 +664,7 @@ TOPICS: tuple[Topic, ...] = (
             "milk, *spare milk, *freezer full, *full freezer, *freezer is full, *too much frozen,"
             " *give my milk, *another mom, *another baby, *overflowing, *what to do with extra"
         ),
-        related=("overproduction", "storing_milk", "how_much"),
+        related=("overproduction", "storing", "how_much"),
     ),
 )
 
