@@ -104,7 +104,7 @@ FILLERS = {
 # The thousands separator each language writes (besides a space): `1,000` in English,
 # `1.000` in Norwegian, where the comma is the decimal sign (`60,5`).
 THOUSANDS_SEPARATOR = {"en": ",", "nb": "."}
-_SPACES = " \u00a0\u202f"
+_SPACES = " \u00a0\u2009\u202f"  # space, no-break, thin and narrow no-break
 # `1 000 ml`: a digit, then groups of three after a space (no amount needs more than 9 999).
 _SPACED_THOUSANDS = re.compile(
     rf"(?<![0-9.,])([1-9])((?:[{_SPACES}][0-9]{{3}})+)(?![0-9]|[.,][0-9])"

@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 from bot.storage.models import NudgeState
 from bot.storage.repo import ChatRepo, NudgeRepo, PlanRepo, chat_columns
 from scheduler.delivery import deliver_due, job_name
+from scheduler.power import power_job_name
 from tests.support.kit import GROUP_CHAT, PARENT_ID, BotHarness
 from tests.support.seed import add_session, stored_sessions
 
@@ -243,3 +244,22 @@ async def test_rows_the_new_id_already_has_are_kept_and_the_family_settings_win(
     with bot.services.db.session() as session:
         chat = ChatRepo(session).get(SUPERGROUP)
         assert chat is not None and chat.timezone == "America/New_York"
+
+
+async def test_a_power_hour_running_during_the_upgrade_goes_on_in_the_new_chat(
+    bot: BotHarness,
+) -> None:
+    await bot.say("/power", chat_id=GROUP_CHAT)
+    await bot.press("Start now", chat_id=GROUP_CHAT)
+    bot.telegram.migrated_chats[GROUP_CHAT] = SUPERGROUP
+    [job] = bot.app.job_queue.get_jobs_by_name(power_job_name(GROUP_CHAT))  # type: ignore[union-attr]
+    bot.clock.set(job.job.trigger.run_date)
+    await job.run(bot.app)
+    steps = [c for c in bot.sent_to(SUPERGROUP) if "Rest for 10 minutes" in c.text]
+    assert len(steps) == 1
+    assert rows_of(bot, GROUP_CHAT) == {}
+    queue = bot.app.job_queue
+    assert queue is not None
+    assert queue.get_jobs_by_name(power_job_name(GROUP_CHAT)) == ()
+    [next_step] = queue.get_jobs_by_name(power_job_name(SUPERGROUP))
+    assert next_step.job.trigger.run_date == bot.clock.now() + timedelta(minutes=10)
