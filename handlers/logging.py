@@ -40,6 +40,7 @@ from bot.logbook import (
     remove_session,
     revise_session,
     saved_note,
+    says,
     set_confirmation,
     today_text,
     when_phrase,
@@ -259,8 +260,12 @@ async def log_text(
             return  # a question the tips feature did not take; examples would not answer it
         await message.reply_text(refusal_text(parsed, settings, command=command))
         return
-    if entry_for_source(context.services.db, settings.id, message.message_id) is not None:
-        await revise_from(update, context, settings, parsed)  # Telegram delivered it twice
+    stored = entry_for_source(context.services.db, settings.id, message.message_id)
+    if stored is not None:
+        # Handled before (a redelivery, or the inbox replaying an update a crash cut short):
+        # nothing new is stored, and only a confirmation that never went out is sent now.
+        if stored.confirmation_message_id is None or not says(stored, parsed):
+            await revise_from(update, context, settings, parsed)
         return
     await store_and_confirm(context, settings, parsed, user=update.effective_user, source=message)
 
