@@ -507,7 +507,11 @@ async def ask_forget(update: Update, context: PumpContext) -> None:
         + " "
         + tr._("It can't be undone. Want a copy first? Use /export.")
     )
-    user_id = update.effective_user.id if update.effective_user else 0
+    # An admin writing anonymously (as the group) has no id of their own to check at the tap:
+    # 0 lets any admin confirm, and the tap asks Telegram again whether they are one.
+    message = update.effective_message
+    anonymous = message.sender_chat is not None and message.sender_chat.id == settings.id
+    user_id = update.effective_user.id if update.effective_user and not anonymous else 0
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -549,7 +553,7 @@ async def on_forget_button(update: Update, context: PumpContext, pressed: Presse
         await query.answer()
         await edit_tapped(query, tr._("Nothing was deleted."))
         return
-    if pressed.values[0] != query.from_user.id:
+    if pressed.values[0] not in (0, query.from_user.id):
         await query.answer(tr._("Only the person who asked can confirm this."), show_alert=True)
         return
     if row is None:

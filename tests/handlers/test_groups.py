@@ -263,3 +263,19 @@ async def test_a_power_hour_running_during_the_upgrade_goes_on_in_the_new_chat(
     assert queue.get_jobs_by_name(power_job_name(GROUP_CHAT)) == ()
     [next_step] = queue.get_jobs_by_name(power_job_name(SUPERGROUP))
     assert next_step.job.trigger.run_date == bot.clock.now() + timedelta(minutes=10)
+
+
+async def test_an_anonymous_admin_can_ask_and_any_admin_confirm(bot: BotHarness) -> None:
+    add_session(bot, datetime(2026, 3, 9, 8, tzinfo=UTC), 100, chat_id=GROUP_CHAT)
+    anonymous_bot = {"id": 1087968824, "is_bot": True, "first_name": "Group"}
+    update = bot.telegram.message_update(GROUP_CHAT, "/forget", anonymous_bot)
+    update["message"]["sender_chat"] = {"id": GROUP_CHAT, "type": "group", "title": "Family"}
+    calls = await bot.feed(update)
+    assert any("Delete everything" in str(c.params) for c in calls)
+    bot.telegram.set_member_status(GROUP_CHAT, MEMBER, "member")
+    refused = await bot.press("Delete everything", chat_id=GROUP_CHAT, user_id=MEMBER)
+    assert any("only an admin" in text for text in answers(refused))
+    assert len(stored_sessions(bot, GROUP_CHAT)) == 1
+    bot.telegram.set_member_status(GROUP_CHAT, PARENT_ID, "administrator")
+    await bot.press("Delete everything", chat_id=GROUP_CHAT, user_id=PARENT_ID)
+    assert rows_of(bot, GROUP_CHAT) == {}
