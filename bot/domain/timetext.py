@@ -108,18 +108,16 @@ def wall_moments(day: date, at: time, tz: ZoneInfo) -> list[datetime]:
     as a rule, two in the autumn overlap (earlier first), and for a time inside the spring gap
     the moment right after the gap."""
     naive = datetime.combine(day, at)
-    shown = []
-    for fold in (0, 1):
-        moment = naive.replace(tzinfo=tz, fold=fold).astimezone(UTC)
-        if _wall_time_of(moment, tz) == naive and moment not in shown:
-            shown.append(moment)
+    earlier, later = naive.replace(tzinfo=tz), naive.replace(tzinfo=tz, fold=1)
+    if earlier.utcoffset() == later.utcoffset():  # no change of the clocks near: shown once
+        return [earlier.astimezone(UTC)]
+    # Read with the offset before (fold=0) and after (fold=1) a change of the clocks.
+    moments = sorted({local.astimezone(UTC) for local in (earlier, later)})
+    shown = [moment for moment in moments if _wall_time_of(moment, tz) == naive]
     if shown:
-        return sorted(shown)
-    # Never shown: fold=1 reads it with the offset after the change, fold=0 with the one
-    # before, and the change lies between the two.
-    first = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
-    second = naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
-    return [_gap_end(min(first, second), max(first, second), tz)]
+        return shown
+    # Never shown (a gap): the two readings fall either side of the change.
+    return [_gap_end(moments[0], moments[-1], tz)]
 
 
 def latest_past(
