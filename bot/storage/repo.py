@@ -217,9 +217,6 @@ class SessionRepo:
         )
         return self.session.exec(query).all()
 
-    def delete_all(self) -> None:
-        self.session.exec(delete(PumpSession).where(col(PumpSession.chat_id) == self.chat_id))
-
 
 class NudgeRepo:
     """The nudge switch and send times of one chat (no row yet: nudges on, none sent)."""
