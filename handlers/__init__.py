@@ -12,11 +12,34 @@ from types import ModuleType
 from typing import Any
 
 from bot.commands import MenuCommand
-from handlers import errors, groups, logging, power, reminders, settings, start, stats, tips
+from handlers import (
+    data,
+    errors,
+    groups,
+    history,
+    logging,
+    power,
+    reminders,
+    settings,
+    start,
+    stats,
+    tips,
+)
 
 # tips reads free-text questions and logging reads any other private text as a log, so logging
 # stays last and tips just before it: a question is answered, never logged.
-FEATURES: list[ModuleType] = [groups, start, settings, reminders, power, stats, tips, logging]
+FEATURES: list[ModuleType] = [
+    groups,
+    start,
+    settings,
+    reminders,
+    power,
+    stats,
+    history,
+    data,
+    tips,
+    logging,
+]
 
 
 def register_all(application: Any) -> None:
