@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+import scheduler.leading
 from bot import buttons
 from bot.buttons import (
     REM_LOG,
@@ -39,7 +40,6 @@ from scheduler import plans
 from scheduler.delivery import (
     forget_chat,
     move_reminder_job,
-    rebuild_jobs,
     reschedule_chat,
     schedule_reminder,
 )
@@ -432,8 +432,9 @@ async def on_button(update: Update, context: PumpContext) -> None:
 
 
 async def on_startup(application: PumpApplication) -> None:
-    """Rebuild every chat's reminder job from the database."""
-    await rebuild_jobs(application)
+    """Lead (rebuild every chat's reminder and power-pumping jobs from the database) or
+    follow another instance that leads."""
+    await scheduler.leading.start(application)
 
 
 def register(application: PumpApplication) -> None:
