@@ -1,7 +1,7 @@
 """Reminders handed to Telegram, and the send pace shared by every instance.
 
 Revision ID: 0010_handover
-Revises: 0007_inbox
+Revises: 0008_stash
 
 `reminder_handovers`: one row per reminder between its claim and Telegram's answer, with the
 moment its request went out (`handed_over_at`), so a restart or a new leader sends what was
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_handover"
-down_revision = "0007_inbox"
+down_revision = "0008_stash"
 branch_labels = None
 depends_on = None
 
