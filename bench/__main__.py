@@ -141,7 +141,13 @@ def logging_rows(args: argparse.Namespace) -> list[Row]:
     ]
 
 
-HISTORY_TARGETS = {"/week": 200.0, "/month": 200.0, "/chart": 1000.0, "chart,": 1000.0}
+HISTORY_TARGETS = {
+    "/week": 200.0,
+    "/month": 200.0,
+    "/chart": 1000.0,
+    "chart,": 1000.0,
+    "/report": 1000.0,
+}
 
 
 def history_rows(args: argparse.Namespace) -> list[Row]:

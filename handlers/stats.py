@@ -21,6 +21,7 @@ from telegram import (
     InputMediaPhoto,
     Update,
 )
+from telegram.constants import ChatAction
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -44,7 +45,7 @@ from bot.text.reports import (
     guideline_note,
     period_text,
 )
-from handlers.common import chat_settings, update_chat
+from handlers.common import chat_settings, showing_action, update_chat
 from handlers.logging import send_fix_prompt
 from scheduler.plans import is_building_supply
 
@@ -220,10 +221,13 @@ async def show_chart(update: Update, context: PumpContext) -> None:
     settings = chat_settings(update, context)
     n_days = MONTH if (context.args or [""])[0] == str(MONTH) else WEEK
     services = context.services
-    png, caption, keyboard = await chart_photo(services.db, settings, services.clock.now(), n_days)
-    await update.effective_message.reply_photo(
-        png, caption=caption, reply_markup=keyboard, filename="chart.png"
-    )
+    async with showing_action(context, settings.id, ChatAction.UPLOAD_PHOTO):
+        png, caption, keyboard = await chart_photo(
+            services.db, settings, services.clock.now(), n_days
+        )
+        await update.effective_message.reply_photo(
+            png, caption=caption, reply_markup=keyboard, filename="chart.png"
+        )
 
 
 async def on_chart_button(update: Update, context: PumpContext, n_days: int) -> None:
@@ -235,9 +239,18 @@ async def on_chart_button(update: Update, context: PumpContext, n_days: int) -> 
     if n_days not in (WEEK, MONTH):
         await query.answer(settings.tr._("That button is out of date."))
         return
+    await query.answer()
+    async with showing_action(context, settings.id, ChatAction.UPLOAD_PHOTO):
+        await send_chart(update, context, settings, n_days)
+
+
+async def send_chart(
+    update: Update, context: PumpContext, settings: ChatSettings, n_days: int
+) -> None:
+    """A new chart under /week or /month; under a chart, the chart itself switches."""
+    query = update.callback_query
     services = context.services
     png, caption, keyboard = await chart_photo(services.db, settings, services.clock.now(), n_days)
-    await query.answer()
     if query.message is not None and getattr(query.message, "photo", None):
         await query.edit_message_media(
             InputMediaPhoto(png, caption=caption, filename="chart.png"), reply_markup=keyboard

@@ -103,6 +103,10 @@ def forged_data(v: dict[str, int]) -> list[str]:
         "stats:chart:abc",
         "stats:excl:7",
         "stats:",
+        # report: lengths no button offers
+        "report:99",
+        "report:7:1",
+        "report:",
         # tips and settings: values no button offers
         "tip:t:no-such-topic",
         "tip:away:999",
