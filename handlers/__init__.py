@@ -12,11 +12,32 @@ from types import ModuleType
 from typing import Any
 
 from bot.commands import MenuCommand
-from handlers import errors, logging, power, reminders, report, settings, start, stats, tips
+from handlers import (
+    errors,
+    imports,
+    logging,
+    power,
+    reminders,
+    report,
+    settings,
+    start,
+    stats,
+    tips,
+)
 
 # tips reads free-text questions and logging reads any other private text as a log, so logging
 # stays last and tips just before it: a question is answered, never logged.
-FEATURES: list[ModuleType] = [start, settings, reminders, power, stats, report, tips, logging]
+FEATURES: list[ModuleType] = [
+    start,
+    settings,
+    reminders,
+    power,
+    stats,
+    report,
+    imports,
+    tips,
+    logging,
+]
 
 
 def register_all(application: Any) -> None:

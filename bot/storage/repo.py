@@ -8,7 +8,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, delete, func, select, update
 
-from bot.storage.models import Chat, NudgeState, PumpSession, ReminderPlan, Unit, utcnow
+from bot.storage.models import (
+    Chat,
+    ImportBatch,
+    NudgeState,
+    PumpSession,
+    ReminderPlan,
+    Unit,
+    utcnow,
+)
 
 
 class ChatRepo:
@@ -166,6 +174,75 @@ class SessionRepo:
 
     def delete_all(self) -> None:
         self.session.exec(delete(PumpSession).where(col(PumpSession.chat_id) == self.chat_id))
+
+    def starts_and_amounts(self, start: datetime, end: datetime) -> list[tuple[datetime, float]]:
+        """(start, total) of the sessions with start <= started_at <= end: two columns, not
+        ORM rows, for an import to tell which of its rows the log already has."""
+        query = sa.select(PumpSession.started_at, PumpSession.total_ml).where(
+            col(PumpSession.chat_id) == self.chat_id,
+            col(PumpSession.started_at) >= start,
+            col(PumpSession.started_at) <= end,
+        )
+        return [(started_at, total) for started_at, total in self.session.execute(query)]
+
+    def add_many(self, values: list[dict[str, object]]) -> None:
+        """Insert many sessions of this chat in one statement (executemany), not row by row."""
+        if any(value["chat_id"] != self.chat_id for value in values):
+            raise ValueError("entry belongs to another chat")
+        if values:
+            self.session.execute(sa.insert(PumpSession), values)
+            self.session.flush()
+
+    def delete_import(self, import_id: int) -> int:
+        """Delete the sessions one import added; how many there were."""
+        result = self.session.execute(
+            sa.delete(PumpSession).where(
+                col(PumpSession.chat_id) == self.chat_id,
+                col(PumpSession.import_id) == import_id,
+            )
+        )
+        self.session.flush()
+        return int(result.rowcount)
+
+    def count_import(self, import_id: int) -> int:
+        query = (
+            select(func.count())
+            .select_from(PumpSession)
+            .where(PumpSession.chat_id == self.chat_id, PumpSession.import_id == import_id)
+        )
+        return int(self.session.exec(query).one())
+
+
+class ImportRepo:
+    """CSV imports of one chat. Lookups by id are scoped to the chat (ids come from buttons)."""
+
+    def __init__(self, session: Session, chat_id: int) -> None:
+        self.session = session
+        self.chat_id = chat_id
+
+    def add(self, batch: ImportBatch) -> ImportBatch:
+        if batch.chat_id != self.chat_id:
+            raise ValueError("import belongs to another chat")
+        self.session.add(batch)
+        self.session.flush()
+        return batch
+
+    def get(self, import_id: int) -> ImportBatch | None:
+        batch = self.session.get(ImportBatch, import_id)
+        return batch if batch is not None and batch.chat_id == self.chat_id else None
+
+    def claim(self, batch: ImportBatch, expected: str, **changes: object) -> bool:
+        """Move an import on from status `expected`, only if it still has it (compare and set):
+        of two taps racing on one button, exactly one does the work."""
+        result = self.session.execute(
+            update(ImportBatch)
+            .where(col(ImportBatch.id) == batch.id, col(ImportBatch.status) == expected)
+            .values(**changes)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.flush()
+        self.session.refresh(batch)
+        return result.rowcount == 1
 
 
 class NudgeRepo:
