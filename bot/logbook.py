@@ -32,7 +32,13 @@ from bot.domain.stats import day_summary
 from bot.storage.db import Database
 from bot.storage.models import ImportBatch, ImportStatus, Method, PumpSession
 from bot.storage.repo import ImportRepo, SessionRepo
-from bot.text.formatting import format_clock, format_day, format_minutes, format_volume
+from bot.text.formatting import (
+    format_clock,
+    format_day,
+    format_minutes,
+    format_plain_number,
+    format_volume,
+)
 from bot.text.i18n import N_, Translator
 from bot.text.reports import format_gap
 
@@ -330,6 +336,18 @@ def problem_text(problem: LogProblem, settings: ChatSettings) -> str:
         )
     if kind == Problem.IN_FUTURE:
         return tr._("That time hasn't come yet today.")
+    if kind == Problem.ZERO_AMOUNT:
+        return tr._("That's 0, so there's nothing to log. If you meant another amount, send it.")
+    if kind == Problem.AMBIGUOUS_NUMBER and problem.readings is not None:
+        thousand, decimal = (format_plain_number(n, tr.locale) for n in problem.readings)
+        return tr._(
+            "Did you mean {thousand} or {decimal}? “{typed}” can be read both ways. Write it "
+            "without the thousands separator, like <code>{thousand}</code> or "
+            "<code>{decimal}</code>.",
+            typed=html.escape(problem.typed or ""),
+            thousand=thousand,
+            decimal=decimal,
+        )
     return tr._("I couldn't read that as a pumping session.")
 
 

@@ -17,6 +17,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
+from bot.domain.timetext import UntilMorning, parse_pause
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import PumpSession, ReminderPlan
 from bot.storage.repo import PlanRepo, SessionRepo
@@ -47,8 +48,8 @@ MENU_COMMANDS = [
 
 PRESET_ICONS = {Preset.BUILDING: "🍼", Preset.ESTABLISHED: "🌙", Preset.OCCASIONAL: "☀️"}
 PAUSE_HOURS = (2, 4)
-MAX_PAUSE_HOURS = 48
-MORNING_WORDS = {"tomorrow", "morning", "imorgen", "morgen", "i morgen", "til i morgen"}
+MIN_PAUSE = timedelta(minutes=1)
+MAX_PAUSE = timedelta(hours=48)
 PROBLEMS = {
     Problem.UNREADABLE: N_(
         "I didn't understand that plan, so nothing was changed. Try one of these:\n"
@@ -253,13 +254,13 @@ def pause_keyboard(plan_id: int, tr: Translator) -> InlineKeyboardMarkup:
 def pause_end(
     how_long: str, settings: ChatSettings, now: datetime, row: ReminderPlan
 ) -> datetime | None:
-    """`3`, `3h`, `3 timer` -> in 3 hours; `tomorrow`, `i morgen` -> tomorrow morning."""
-    text = " ".join(how_long.lower().split())
-    if text in MORNING_WORDS:
+    """`3`, `3h`, `3 timar`, `90 min` -> that long from now; `tomorrow`, `i morgen` ->
+    tomorrow morning; None if unreadable or longer than 48 hours."""
+    length = parse_pause(how_long)
+    if isinstance(length, UntilMorning):
         return pause_until_morning(now, settings.tz, plans.night_of(row))
-    match = re.fullmatch(r"(\d{1,2})\s*(?:h|t|hours?|timer?)?", text)
-    if match and 1 <= int(match[1]) <= MAX_PAUSE_HOURS:
-        return now + timedelta(hours=int(match[1]))
+    if length is not None and MIN_PAUSE <= length <= MAX_PAUSE:
+        return now + length
     return None
 
 

@@ -19,15 +19,16 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import local_day, local_day_range
+from bot.domain.guideline import BandView, band_decision
 from bot.domain.stats import period_summary, summaries
 from bot.logbook import sessions_for_days
 from bot.services import PumpApplication, PumpContext
 from bot.storage.db import Database
 from bot.storage.repo import ChatRepo, PlanRepo, SessionRepo
 from bot.text.i18n import N_, Translator
-from bot.text.reports import guideline_note
+from bot.text.reports import band_note
 from handlers.common import chat_settings, showing_action
-from handlers.stats import draw_chart, shows_guideline, user_translator
+from handlers.stats import draw_chart, user_translator
 from scheduler.texts import describe_plan
 
 MENU_COMMANDS = [
@@ -64,14 +65,15 @@ def build_report(db: Database, settings: ChatSettings, now: datetime, n_days: in
     start = local_day_range(first, tz)[0]
     days = summaries(sessions, tz, first, today)
     period = period_summary(days, today)
-    band = shows_guideline(settings, db)
+    # The guideline band exactly as /week decides it.
+    band = band_decision(settings.exclusive_pumping, days, today)
     chart = draw_chart(
         [d.day for d in days],
         [d.total_ml for d in days],
         tr=tr,
         unit=settings.unit,
         today=today,
-        show_band=band,
+        show_band=band.view == BandView.COMPARE,
     )
     content = ReportContent(
         days=days,
@@ -79,11 +81,7 @@ def build_report(db: Database, settings: ChatSettings, now: datetime, n_days: in
         today=today,
         noted=[s for s in sessions if s.note and s.started_at >= start],
         plan=plan_in_use(db, settings),
-        guideline=(
-            guideline_note(tr, settings.unit, daily_average_ml=period.daily_average_ml)
-            if band
-            else None
-        ),
+        guideline=band_note(band, tr, settings.unit) or None,
         chart_png=chart,
         made_at=now,
     )

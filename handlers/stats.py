@@ -29,6 +29,7 @@ from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import local_day
 from bot.domain.export import export_csv, export_filename
+from bot.domain.guideline import MIN_FULL_DAYS, MIN_SESSIONS_A_DAY, BandView, band_decision
 from bot.domain.stats import period_summary, summaries
 from bot.logbook import sessions_for_days
 from bot.services import PumpApplication, PumpContext
@@ -38,16 +39,15 @@ from bot.storage.repo import ChatRepo, SessionRepo
 from bot.text.formatting import format_volume
 from bot.text.i18n import N_, Translator, language_for, translator
 from bot.text.reports import (
+    band_note,
     band_text,
     day_summary_text,
     entry_label,
     entry_text,
-    guideline_note,
     period_text,
 )
 from handlers.common import chat_settings, showing_action, update_chat
 from handlers.logging import send_fix_prompt
-from scheduler.plans import is_building_supply
 
 log = logging.getLogger(__name__)
 
@@ -63,15 +63,6 @@ MENU_COMMANDS = [
 
 WEEK, MONTH = 7, 30
 HISTORY_PAGE = 8
-
-
-def shows_guideline(settings: ChatSettings, db: Database) -> bool:
-    """The guideline band means something only when pumped milk is all the breast milk the baby
-    gets, or when the parent is building supply (the building-supply reminder plan)."""
-    if settings.exclusive_pumping:
-        return True
-    with db.session() as session:
-        return is_building_supply(session, settings.id)
 
 
 async def existing_settings(update: Update, context: PumpContext) -> ChatSettings | None:
@@ -108,19 +99,12 @@ def user_translator(update: Update, context: PumpContext) -> Translator:
 
 def day_report(db: Database, settings: ChatSettings, day: date, now: datetime) -> str:
     """One local day's numbers as text, for /today (owned by logging): total, sessions,
-    average, longest gap (the overnight one too), left/right, and the guideline note where it
-    applies. No title."""
+    average, longest gap (the overnight one too), left/right. No title, and no guideline band:
+    one day is too little to compare."""
     tz = settings.tz
     with db.session() as session:
         sessions = sessions_for_days(SessionRepo(session, settings.id), tz, day, day)
-    summary = summaries(sessions, tz, day, day)[0]
-    return day_summary_text(
-        summary,
-        settings.tr,
-        settings.unit,
-        show_guideline=shows_guideline(settings, db),
-        finished=day < local_day(now, tz),
-    )
+    return day_summary_text(summaries(sessions, tz, day, day)[0], settings.tr, settings.unit)
 
 
 def period_report(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> str:
@@ -130,14 +114,14 @@ def period_report(db: Database, settings: ChatSettings, now: datetime, n_days: i
     first = today - timedelta(days=n_days - 1)
     with db.session() as session:
         sessions = sessions_for_days(SessionRepo(session, settings.id), tz, first, today)
-    period = period_summary(summaries(sessions, tz, first, today), today)
+    days = summaries(sessions, tz, first, today)
     return period_text(
-        period,
+        period_summary(days, today),
         settings.tr,
         settings.unit,
         tz,
         today=today,
-        show_guideline=shows_guideline(settings, db),
+        band=band_decision(settings.exclusive_pumping, days, today),
     )
 
 
@@ -185,7 +169,7 @@ async def chart_photo(
     with db.session() as session:
         sessions = sessions_for_days(SessionRepo(session, settings.id), tz, first, today)
     days = summaries(sessions, tz, first, today)
-    band = shows_guideline(settings, db)
+    band = band_decision(settings.exclusive_pumping, days, today)
     # A few hundred milliseconds of CPU: off the event loop, so other chats aren't kept waiting.
     png = await asyncio.to_thread(
         draw_chart,
@@ -194,7 +178,7 @@ async def chart_photo(
         tr=tr,
         unit=settings.unit,
         today=today,
-        show_band=band,
+        show_band=band.view == BandView.COMPARE,
     )
     period = period_summary(days, today)
     if period.daily_average_ml is not None:
@@ -206,8 +190,9 @@ async def chart_photo(
         )
     else:
         caption = tr._("No full day logged in this period yet.")
-    if band:
-        caption += "\n\n" + guideline_note(tr, settings.unit, daily_average_ml=None)
+    note = band_note(band, tr, settings.unit)
+    if note:
+        caption += "\n\n" + note
     other = MONTH if n_days == WEEK else WEEK
     label = tr.ngettext("Show {n} day", "Show {n} days", other)
     keyboard = InlineKeyboardMarkup(
@@ -475,9 +460,12 @@ async def on_exclusive_button(update: Update, context: PumpContext, value: str) 
     tr = settings.tr
     if settings.exclusive_pumping:
         text = tr._(
-            "Noted: you pump exclusively. /week, /month and /chart now show the {band} band "
-            "for comparison.",
+            "Noted: you pump exclusively. Once a week holds {days} finished days with at "
+            "least {sessions} logged sessions each, /week, /month and /chart compare your "
+            "daily amount with the {band} band.",
             band=guideline_band(settings),
+            days=MIN_FULL_DAYS,
+            sessions=MIN_SESSIONS_A_DAY,
         )
     else:
         text = tr._("Noted: you don't pump exclusively, so I leave the guideline band out.")

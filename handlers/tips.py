@@ -23,6 +23,7 @@ from bot.domain.nudges import (
     LOOKBACK,
     NudgeKind,
     due_nudge,
+    read_more_topic,
 )
 from bot.domain.tips import (
     MAX_HOURS_AWAY,
@@ -42,7 +43,8 @@ from bot.text.formatting import format_minutes, format_volume
 from bot.text.i18n import N_, Translator
 from bot.text.tips import away_text, topic_text
 from handlers.common import chat_settings
-from scheduler.plans import is_building_supply
+from scheduler.planning import Preset
+from scheduler.plans import plan_kind_of
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +55,6 @@ MENU_COMMANDS = [
 ]
 
 AWAY_CHOICES = (2, 4, 6, 8, 10, 12)
-# The topic a nudge's "Read more" button opens.
-NUDGE_TOPICS = {
-    NudgeKind.OVERPRODUCTION: "overproduction",
-    NudgeKind.FEW_SESSIONS: "raising_supply",
-    NudgeKind.VOLUME_DROP: "pumped_volume",
-}
 NUDGE_KINDS = {kind.value for kind in NudgeKind}
 SWITCH_WORDS = {"on": True, "pa": True, "off": False, "av": False}
 
@@ -255,15 +251,18 @@ def nudge_text(kind: NudgeKind, settings: ChatSettings, sessions_last_day: int) 
             limit=format_volume(HIGH_DAY_ML, settings.unit, tr.locale),
         )
     elif kind == NudgeKind.FEW_SESSIONS:
+        # About the log and the guidance, never a verdict on her milk: she may have pumped
+        # more than she logged.
         note = (
             tr.ngettext(
-                "💛 A gentle note: I see {n} session in the last 24 hours.",
-                "💛 A gentle note: I see {n} sessions in the last 24 hours.",
+                "💛 A gentle note: your log has {n} session in the last 24 hours.",
+                "💛 A gentle note: your log has {n} sessions in the last 24 hours.",
                 sessions_last_day,
             )
             + " "
             + tr._(
-                "While you build your supply, expressing often helps most: every 2–3 hours, "
+                "If you pumped more than you logged, never mind this note. If that was all and "
+                "your baby cannot nurse yet, the guidance is to express about every 2–3 hours, "
                 "at least 6–8 times in 24 hours. Do what you can; rest counts too."
             )
         )
@@ -277,15 +276,28 @@ def nudge_text(kind: NudgeKind, settings: ChatSettings, sessions_last_day: int) 
     return note + "\n\n" + tr._("You can turn these nudges off with /nudges off.")
 
 
-def nudge_keyboard(kind: NudgeKind, tr: Translator, *, with_switch: bool) -> InlineKeyboardMarkup:
-    rows = [
-        [InlineKeyboardButton(tr._("📖 Read more"), callback_data=f"tip:t:{NUDGE_TOPICS[kind]}")]
+def read_more_row(topic_id: str, tr: Translator) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton(tr._("📖 Read more"), callback_data=f"tip:t:{topic_id}")]
+
+
+def nudge_keyboard(kind: NudgeKind, topic_id: str, tr: Translator) -> InlineKeyboardMarkup:
+    # The kind tells the switch which note it sits under.
+    off = f"tip:nudge:off:{kind.value}"
+    return InlineKeyboardMarkup(
+        [
+            read_more_row(topic_id, tr),
+            [InlineKeyboardButton(tr._("🔕 Turn nudges off"), callback_data=off)],
+        ]
+    )
+
+
+def without_switch(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup:
+    """A nudge's buttons once nudges are off: the "Read more" it had, not the switch."""
+    rows = markup.inline_keyboard if markup is not None else ()
+    kept = [
+        row for row in rows if not any((b.callback_data or "").startswith("tip:nudge") for b in row)
     ]
-    if with_switch:
-        # The kind tells the button which note to keep when it removes itself.
-        off = f"tip:nudge:off:{kind.value}"
-        rows.append([InlineKeyboardButton(tr._("🔕 Turn nudges off"), callback_data=off)])
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup(kept)
 
 
 async def check_nudges(application: Any, chat_id: int) -> None:
@@ -302,12 +314,9 @@ async def check_nudges(application: Any, chat_id: int) -> None:
             return
         settings = ChatSettings.of(chat)
         sessions = SessionRepo(session, chat_id).between(now - LOOKBACK, now + timedelta(minutes=1))
+        plan = plan_kind_of(session, chat_id)
         kind = due_nudge(
-            sessions,
-            now,
-            settings.tz,
-            state,
-            on_building_plan=is_building_supply(session, chat_id),
+            sessions, now, settings.tz, state, on_building_plan=plan == Preset.BUILDING
         )
         if kind is None:
             return
@@ -318,7 +327,7 @@ async def check_nudges(application: Any, chat_id: int) -> None:
         await application.bot.send_message(
             chat_id,
             nudge_text(kind, settings, last_day),
-            reply_markup=nudge_keyboard(kind, settings.tr, with_switch=True),
+            reply_markup=nudge_keyboard(kind, read_more_topic(kind, plan), settings.tr),
         )
     except TelegramError as error:
         log.warning("Could not send a %s nudge: %s", kind.value, error.__class__.__name__)
@@ -371,8 +380,7 @@ async def on_tip_button(update: Update, context: PumpContext) -> None:
         # Under a nudge: keep the note, drop the switch, and say how to undo it.
         set_nudges(context.services, settings.id, False)
         await query.answer(tr._("Nudges are off. /nudges on turns them back on."))
-        keyboard = nudge_keyboard(NudgeKind(parts[3]), tr, with_switch=False)
-        await message.edit_reply_markup(reply_markup=keyboard)
+        await message.edit_reply_markup(reply_markup=without_switch(message.reply_markup))
     else:
         await query.answer(tr._(OUT_OF_DATE))
 

@@ -5,6 +5,9 @@ every 3h · every 2h30m · every 2.5 hours · hver 3. time · hver 2,5 time · h
 ... night 5h · natt 5 timer · night off      (a longer interval at night, or none)
 ... quiet 22-07 · stille 22:30-06:30 · quiet off   (quiet hours)
 off · av · stop                               (no reminders)
+
+Spans and clock times are read by `bot.domain.timetext`, with the words of
+`bot.domain.vocabulary`, as everywhere else in the bot.
 """
 
 from __future__ import annotations
@@ -14,6 +17,15 @@ from dataclasses import dataclass, replace
 from datetime import time, timedelta
 from enum import StrEnum
 
+from bot.domain.timetext import Clock, parse_duration, read_clock
+from bot.domain.vocabulary import (
+    AND_WORDS,
+    AT_WORDS,
+    MERIDIEM_WORDS,
+    OFF_WORDS,
+    ORDINALS,
+    alternation,
+)
 from scheduler.planning import NightWindow
 
 MIN_INTERVAL = timedelta(hours=1)
@@ -21,31 +33,19 @@ MAX_INTERVAL = timedelta(hours=24)
 MAX_NIGHT_INTERVAL = timedelta(hours=12)
 MAX_TIMES = 12
 
-OFF_WORDS = {"off", "stop", "stopp", "av", "slutt", "none", "ingen"}
-ORDINALS = {"annen": "2", "andre": "2", "tredje": "3", "fjerde": "4", "femte": "5", "sjette": "6"}
+EVERY = re.compile(r"^(?:every|each|hver|hvert|hveranden)\b\s*")
 NIGHT_WORDS = r"nights?|natt|natta|netter|om\s+natta"
 QUIET_WORDS = r"quiet(?:\s+hours)?|stille(?:\s+timer)?|stilletid"
 SECTION = re.compile(rf"\b(?P<key>{NIGHT_WORDS}|{QUIET_WORDS})\b", re.IGNORECASE)
-
-HOUR_UNIT = r"(?:h|hr|hrs|hour|hours|t|tim|time|timer|timen|timar)"
-MINUTE_UNIT = r"(?:m|min|mins|minute|minutes|minutt|minutter)"
-DURATION = re.compile(
-    rf"""^(?:every|each|hver|hvert|hveranden)?\s*
-    (?:
-        (?P<hours>\d+(?:\.\d+)?)\s*\.?\s*{HOUR_UNIT}\.?
-        (?:\s*(?:and|og)?\s*(?P<extra>\d+)\s*{MINUTE_UNIT}\.?)?
-      | (?P<minutes>\d+)\s*{MINUTE_UNIT}\.?
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-CLOCK = re.compile(r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?$")
-TIME_MARKERS = {"kl", "kl.", "klokka", "klokken", "at", "@"}
-TIME_JOINERS = {"og", "and", "&", ",", "+"}
+TIME_MARKERS = {*AT_WORDS, "kl.", "@"}
+TIME_JOINERS = {*AND_WORDS, "&", ",", "+"}
+_CLOCK = r"[0-9]{1,4}(?:[:.][0-9]{2})?"
 WINDOW = re.compile(
-    r"^(?:from\s+|fra\s+)?(?:kl\.?\s*)?(?P<a>\d{1,2}(?:[:.]\d{2})?)\s*"
-    r"(?:-|–|to|til)\s*(?:kl\.?\s*)?(?P<b>\d{1,2}(?:[:.]\d{2})?)$",
+    rf"^(?:from\s+|fra\s+)?(?:kl\.?\s*)?(?P<a>{_CLOCK})\s*"
+    rf"(?:-|–|to|til)\s*(?:kl\.?\s*)?(?P<b>{_CLOCK})$",
     re.IGNORECASE,
 )
+_MERIDIEM = alternation(MERIDIEM_WORDS)
 
 
 class Problem(StrEnum):
@@ -109,29 +109,31 @@ def _with(request: PlanRequest, **changes: object) -> PlanRequest:
 
 
 def _main(text: str) -> PlanRequest:
-    if re.match(r"^(every|each|hver|hvert)\b", text) or DURATION.match(_as_duration(text)):
+    every = EVERY.match(text)
+    if every or _duration_or_none(text, clock_form=False) is not None:
         return PlanRequest(interval=_duration(text))
     return PlanRequest(times=_times(text))
 
 
-def _as_duration(text: str) -> str:
-    """Ordinals to digits (hver tredje time) and decimal commas to points (2,5 time)."""
-    for word, digit in ORDINALS.items():
-        text = re.sub(rf"\b{word}\b", digit, text)
-    return re.sub(r"(\d),(\d)", r"\1.\2", text).strip()
+def _duration_or_none(text: str, *, clock_form: bool) -> timedelta | None:
+    """`every 3h`, `hver tredje time`, `natt 5 timer`: ordinals read as digits (`tredje` 3)."""
+    text = EVERY.sub("", text)
+    for word, number in ORDINALS.items():
+        text = re.sub(rf"\b{word}\b", str(number), text)
+    return parse_duration(text, clock_form=clock_form)
 
 
 def _duration(text: str) -> timedelta:
-    match = DURATION.match(_as_duration(text))
-    if match is None:
+    # `every 2:30` is an interval; `2:30` alone is a clock time (see `_main`).
+    duration = _duration_or_none(text, clock_form=bool(EVERY.match(text)))
+    if duration is None:
         raise PlanTextError(Problem.UNREADABLE)
-    if match["minutes"]:
-        return timedelta(minutes=int(match["minutes"]))
-    hours = float(match["hours"])
-    return timedelta(minutes=round(hours * 60) + int(match["extra"] or 0))
+    return duration
 
 
 def _times(text: str) -> tuple[time, ...]:
+    # `7pm` and `7 pm` alike: a meridiem is joined to the time before it.
+    text = re.sub(rf"\s+({_MERIDIEM})\b", r"\1", text)
     tokens = re.findall(r"[^\s,&+]+|[,&+]", text)
     times: list[time] = []
     marked = False
@@ -141,15 +143,10 @@ def _times(text: str) -> tuple[time, ...]:
             continue
         if token in TIME_JOINERS:
             continue
-        match = CLOCK.match(token.rstrip("."))
-        if match is None:
-            raise PlanTextError(Problem.UNREADABLE)
-        hour, minute = int(match["h"]), int(match["m"] or 0)
-        if match["m"] is None and not marked:
+        clock = read_clock(token.rstrip("."))
+        if clock is None or (clock.bare and not marked):
             raise PlanTextError(Problem.UNREADABLE)  # a bare "7" could mean anything
-        if hour > 23 or minute > 59:
-            raise PlanTextError(Problem.UNREADABLE)
-        times.append(time(hour, minute))
+        times.append(clock.time)
     if not times:
         raise PlanTextError(Problem.UNREADABLE)
     if len(set(times)) > MAX_TIMES:
@@ -158,10 +155,10 @@ def _times(text: str) -> tuple[time, ...]:
 
 
 def _clock(text: str) -> time:
-    match = CLOCK.match(text)
-    if match is None or int(match["h"]) > 23 or int(match["m"] or 0) > 59:
+    clock: Clock | None = read_clock(text)
+    if clock is None:
         raise PlanTextError(Problem.UNREADABLE)
-    return time(int(match["h"]) % 24, int(match["m"] or 0))
+    return clock.time
 
 
 def _window(text: str) -> NightWindow:

@@ -95,6 +95,25 @@ def conditions(
     return [kind for kind, holds in checks if holds()]
 
 
+# Which tips topic a nudge's "Read more" opens.
+READ_MORE = {
+    NudgeKind.OVERPRODUCTION: "overproduction",
+    NudgeKind.VOLUME_DROP: "pumped_volume",
+}
+
+
+def read_more_topic(kind: NudgeKind, plan: str | None) -> str:
+    """The tips topic that fits this nudge for a chat on reminder `plan` (a preset or None).
+
+    The few-sessions nudge comes on the building-supply or premature plan, whose guidance
+    (express often while a baby cannot nurse yet, or in the first weeks) is the premature
+    topic's, not the one on raising a low supply: a parent there is not told her supply is low.
+    """
+    if kind == NudgeKind.FEW_SESSIONS:
+        return "premature" if plan == "building" else "how_to_pump"
+    return READ_MORE[kind]
+
+
 def last_sent(state: NudgeState, kind: NudgeKind) -> datetime | None:
     return getattr(state, f"{kind.value}_sent_at")
 

@@ -2,8 +2,15 @@
 
 `parse_log("L 60 R 70 20min", "en", Unit.ML, now, tz)` gives a `ParsedLog` in millilitres and
 UTC, or a `LogProblem` saying why nothing should be stored. Words of both languages are read in
-every chat, in any order and case, with a decimal comma or point. The reading is strict: a word
-the parser does not know makes the message unreadable, so chatter is never logged by accident.
+every chat (the shared sets in `bot.domain.vocabulary`), in any order and case. The reading is
+strict: a word the parser does not know makes the message unreadable, so chatter is never
+logged by accident.
+
+Numbers follow the chat's language: a decimal point or comma with one or two decimals
+(`60.5`, `60,5`, `4,5oz`) is a decimal everywhere; `1,000` is a thousand in English and `1.000`
+in Norwegian, and the other way round is ambiguous, so the parent is asked (`AMBIGUOUS_NUMBER`).
+`1 000` is a thousand. Clock times mean the latest past moment the wall clock showed them
+(`bot.domain.timetext.latest_past`).
 """
 
 from __future__ import annotations
@@ -12,11 +19,31 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.timetext import Clock, latest_past, read_clock
 from bot.domain.units import unit_to_ml
+from bot.domain.vocabulary import (
+    AGO_WORDS,
+    AT_WORDS,
+    BOTH_WORDS,
+    DAY_WORDS,
+    HAND_WORDS,
+    HOUR_WORDS,
+    LEFT_WORDS,
+    MERIDIEM_WORDS,
+    MINUTE_WORDS,
+    ONE_WORDS,
+    OUNCE_WORDS,
+    PUMP_WORDS,
+    RIGHT_WORDS,
+    SIDE_WORDS,
+    TODAY_WORDS,
+    VOLUME_WORDS,
+    YESTERDAY_WORDS,
+)
 from bot.storage.models import Method, Unit
 
 SIDE_MAX_ML = 500
@@ -24,9 +51,6 @@ SESSION_MAX_ML = 1000
 DURATION_MAX_MIN = 180
 MAX_AGE = timedelta(days=7)
 NOTE_MAX_CHARS = 500
-# A clock time a few minutes ahead of the bot's clock is a phone clock running fast, not
-# a session tomorrow or yesterday: it is stored as now.
-CLOCK_SLACK = timedelta(minutes=5)
 
 
 class Problem(StrEnum):
@@ -37,6 +61,8 @@ class Problem(StrEnum):
     DURATION_TOO_LONG = "duration_too_long"
     TOO_FAR_BACK = "too_far_back"
     IN_FUTURE = "in_future"
+    ZERO_AMOUNT = "zero_amount"
+    AMBIGUOUS_NUMBER = "ambiguous_number"
 
 
 @dataclass(frozen=True)
@@ -44,6 +70,9 @@ class LogProblem:
     """Why a message cannot be stored; the handler turns it into a reply."""
 
     kind: Problem
+    # For AMBIGUOUS_NUMBER: the number as typed, and its two readings.
+    typed: str | None = None
+    readings: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,66 +90,100 @@ class ParsedLog:
     time_given: bool = False
 
 
-# -- words ---------------------------------------------------------------------------------
-
-LEFT = {"l", "left", "v", "venstre"}
-RIGHT = {"r", "right", "h", "høyre", "hoyre", "høgre"}
-BOTH = {"both", "begge", "total", "totalt", "tot", "sum"}
-SIDE_WORDS = {"side", "sides", "sider", "sidene", "sida", "bryst", "breast", "breasts"}
-VOLUME_UNITS = {
-    **dict.fromkeys(("ml", "mls", "milliliter", "milliliters", "millilitre", "millilitres"), 1.0),
-    **dict.fromkeys(("cl", "centiliter", "centilitre"), 10.0),
-    **dict.fromkeys(("dl", "desiliter", "deciliter", "decilitre"), 100.0),
-}
-OUNCES = {"oz", "ounce", "ounces", "unse", "unser"}
-MINUTE_UNITS = {"m", "min", "mins", "minute", "minutes", "minutt", "minutter", "minuttar"}
-HOUR_UNITS = {"h", "hr", "hrs", "hour", "hours", "t", "time", "timer", "timar"}
-DAY_UNITS = {"d", "day", "days", "dag", "dager", "dagar", "døgn"}
-AGO = {"ago", "siden", "sia"}
-ONE = {"a", "an", "one", "en", "ei", "et", "ett"}
-AT = {"at", "kl", "klokka", "klokken"}
-YESTERDAY = {"yesterday", "igår", "igar"}
-TODAY = {"today", "idag"}
-HAND = {"hand", "hånd", "håndmelking", "håndmelket", "håndmelka", "håndmelk", "manually"}
-PUMP = {"pump", "pumped", "pumping", "pumpet", "pumpa", "pumpe", "pumpede"}
-MERIDIEM = {"am", "pm"}
+# Words only a log message uses; the rest come from `bot.domain.vocabulary`.
 FILLERS = {
-    *PUMP,
+    *PUMP_WORDS,
     *SIDE_WORDS,
     "and", "og", "expressed", "expression", "by", "med", "with", "ca", "about", "around",
     "approx", "circa", "cirka", "omtrent", "i", "in", "for", "just", "now", "nå", "akkurat",
     "session", "økt", "got", "fikk", "milk", "melk", "of", "av", "on", "på", "the",
 }  # fmt: skip
 
+# -- numbers -------------------------------------------------------------------------------
+
+# The thousands separator each language writes (besides a space): `1,000` in English,
+# `1.000` in Norwegian, where the comma is the decimal sign (`60,5`).
+THOUSANDS_SEPARATOR = {"en": ",", "nb": "."}
+_SPACES = " \u00a0\u202f"
+# `1 000 ml`: a digit, then groups of three after a space (no amount needs more than 9 999).
+_SPACED_THOUSANDS = re.compile(
+    rf"(?<![0-9.,])([1-9])((?:[{_SPACES}][0-9]{{3}})+)(?![0-9]|[.,][0-9])"
+)
+
 _TOKEN = re.compile(
     r"(?P<clock>[0-9]{1,2}:[0-9]{2})(?![0-9])"
-    r"|(?P<number>[0-9]+(?:[.,][0-9]+)?)"
+    r"|(?P<number>[0-9]+(?:[.,][0-9]+)*)"
     r"|(?P<word>[^\W\d_]+)"
     r"|(?P<minus>-(?=[0-9]))"
 )
 
 
 @dataclass(frozen=True)
-class _Token:
-    kind: str  # clock, number, word, minus
-    text: str
+class Number:
+    """A typed number's value; `decimal` is set when it could also be read the other way
+    (`1.000` in an English chat: a thousand, or one with three decimals)."""
+
+    value: float
+    decimal: float | None = None
 
     @property
-    def value(self) -> float:
-        return float(self.text.replace(",", "."))
+    def ambiguous(self) -> bool:
+        return self.decimal is not None
 
 
-def _tokens(text: str) -> list[_Token]:
-    """Numbers, clock times and words; other characters (punctuation, emoji) separate them."""
-    return [_Token(match.lastgroup or "", match.group()) for match in _TOKEN.finditer(text.lower())]
+def read_number(text: str, lang: str) -> Number | None:
+    """`120`, `60,5`, `4.5`, `1,000` or `1.000` (a thousand or ambiguous, by the chat's
+    language), `1.000.000`, `1,000.5` (en) or `1.000,5` (nb); None if it cannot be a number."""
+    thousands = THOUSANDS_SEPARATOR.get(lang, ",")
+    parts = re.split(r"([.,])", text)
+    digits, separators = parts[0::2], parts[1::2]
+    if not separators:
+        return Number(float(text))
+    grouped = len(digits[0]) <= 3 and not digits[0].startswith("0")
+    groups_of_three = all(len(group) == 3 for group in digits[1:])
+    if len(separators) == 1:
+        decimal = float(f"{digits[0]}.{digits[1]}")
+        if not (grouped and groups_of_three):
+            return Number(decimal)  # 60,5 · 4.5 · 0.500 · 1000.5
+        thousand = float(digits[0] + digits[1])
+        if separators[0] == thousands:
+            return Number(thousand)
+        return Number(thousand, decimal=decimal)
+    # Several separators: thousands groups, maybe a decimal part after a different sign.
+    *group_signs, last = separators
+    if not grouped or any(sign != thousands for sign in group_signs):
+        return None
+    if last == thousands and groups_of_three:
+        return Number(float("".join(digits)))
+    if last != thousands and all(len(group) == 3 for group in digits[1:-1]):
+        return Number(float("".join(digits[:-1]) + "." + digits[-1]))
+    return None
+
+
+def _join_spaced_thousands(text: str) -> str:
+    return _SPACED_THOUSANDS.sub(lambda m: m[1] + re.sub(f"[{_SPACES}]", "", m[2]), text)
 
 
 @dataclass(frozen=True)
-class _Clock:
-    hour: int
-    minute: int
-    # `kl 7` or `7:30` may mean morning or evening; `07:30`, `19:30` and `7 pm` may not.
-    twelve_hour_guess: bool
+class _Token:
+    kind: str  # clock, number, word, minus
+    text: str
+    number: Number | None = None
+
+
+def _tokens(text: str, lang: str) -> list[_Token] | None:
+    """Numbers, clock times and words; other characters (punctuation, emoji) separate them.
+    None if a number cannot be read (`1,2.3`)."""
+    tokens = []
+    for match in _TOKEN.finditer(text.lower()):
+        kind, token_text = match.lastgroup or "", match.group()
+        number = None
+        if kind == "number":
+            number = read_number(token_text, lang)
+            if number is None:
+                return None
+        tokens.append(_Token(kind, token_text, number))
+    return tokens
 
 
 @dataclass
@@ -131,11 +194,13 @@ class _Reading:
     right_ml: float | None = None
     total_ml: float | None = None
     duration_min: float | None = None
-    clock: _Clock | None = None
+    clock: Clock | None = None
     day_offset: int | None = None
     ago: timedelta | None = None
     ago_too_far: bool = False
     method: Method | None = None
+    # A number that reads one way as a thousand and another as a decimal: the parent is asked.
+    ambiguous: _Token | None = None
     fields_set: set[str] = field(default_factory=set)
 
     def set(self, name: str, value: object) -> bool:
@@ -154,6 +219,10 @@ class _Reading:
         return bool({"clock", "day_offset", "ago"} & self.fields_set)
 
 
+def _side_field(word: str | None) -> str:
+    return "left_ml" if word in LEFT_WORDS else "right_ml" if word in RIGHT_WORDS else "total_ml"
+
+
 class _Reader:
     """One left-to-right pass. `sides_after`: `60 left` instead of `left 60`."""
 
@@ -169,8 +238,11 @@ class _Reader:
         return None
 
     def number(self, i: int) -> float | None:
-        if 0 <= i < len(self.tokens) and self.tokens[i].kind == "number":
-            return self.tokens[i].value
+        if 0 <= i < len(self.tokens) and self.tokens[i].number is not None:
+            token = self.tokens[i]
+            if token.number.ambiguous:
+                self.reading.ambiguous = token
+            return token.number.value
         return None
 
     def read(self) -> _Reading | None:
@@ -189,26 +261,26 @@ class _Reader:
         word = self.word(i)
         if token.kind == "minus":
             return 0
-        if word in YESTERDAY or (word == "i" and self.word(i + 1) in ("går", "gar")):
-            return self.ok(reading.set("day_offset", -1), 1 if word in YESTERDAY else 2)
-        if word in TODAY or (word == "i" and self.word(i + 1) == "dag"):
-            return self.ok(reading.set("day_offset", 0), 1 if word in TODAY else 2)
+        if word in YESTERDAY_WORDS or (word == "i" and self.word(i + 1) in ("går", "gar")):
+            return self.ok(reading.set("day_offset", -1), 1 if word in YESTERDAY_WORDS else 2)
+        if word in TODAY_WORDS or (word == "i" and self.word(i + 1) == "dag"):
+            return self.ok(reading.set("day_offset", 0), 1 if word in TODAY_WORDS else 2)
         used = self.ago_at(i)
         if used:
             return used
-        if word in AT:
+        if word in AT_WORDS:
             used = self.clock_at(i + 1)
             return used + 1 if used else 0
-        if token.kind == "clock" or (token.kind == "number" and self.word(i + 1) in MERIDIEM):
+        if token.kind == "clock" or (token.kind == "number" and self.word(i + 1) in MERIDIEM_WORDS):
             return self.clock_at(i)
-        if word in BOTH or (word in LEFT | RIGHT and not self.sides_after):
+        if word in BOTH_WORDS or (word in LEFT_WORDS | RIGHT_WORDS and not self.sides_after):
             return self.side_then_amount(i)
         if token.kind == "number":
             used = 0 if self.h_means_right(i + 1, has_unit=False) else self.duration_at(i)
             return used or self.amount_then_side(i)
-        if word in HAND:
+        if word in HAND_WORDS:
             # A hand pump (`hand pump`, `håndpumpe`) is still a pump.
-            method = Method.PUMP if self.word(i + 1) in PUMP else Method.HAND
+            method = Method.PUMP if self.word(i + 1) in PUMP_WORDS else Method.HAND
             return self.ok(reading.set("method", method), 1)
         if word in FILLERS:
             return 1
@@ -226,9 +298,9 @@ class _Reader:
         if value is None:
             return None
         unit_word = self.word(i + 1)
-        if unit_word in VOLUME_UNITS:
-            return value * VOLUME_UNITS[unit_word], 2, True
-        if unit_word in OUNCES:
+        if unit_word in VOLUME_WORDS:
+            return value * VOLUME_WORDS[unit_word], 2, True
+        if unit_word in OUNCE_WORDS:
             return unit_to_ml(value, Unit.OZ), 2, True
         return unit_to_ml(value, self.unit), 1, False
 
@@ -240,7 +312,7 @@ class _Reader:
         amount = self.amount_at(j)
         if amount is None:
             return 0
-        name = "left_ml" if word in LEFT else "right_ml" if word in RIGHT else "total_ml"
+        name = _side_field(word)
         return self.ok(self.reading.set(name, amount[0]), j - i + amount[1])
 
     def amount_then_side(self, i: int) -> int:
@@ -250,10 +322,10 @@ class _Reader:
         ml, used, has_unit = amount
         name = "total_ml"
         side = self.word(i + used)
-        if self.sides_after and side in LEFT | RIGHT | BOTH:
+        if self.sides_after and side in LEFT_WORDS | RIGHT_WORDS | BOTH_WORDS:
             if side == "h" and not self.h_means_right(i + used, has_unit):
                 return self.ok(self.reading.set(name, ml), used)
-            name = "left_ml" if side in LEFT else "right_ml" if side in RIGHT else "total_ml"
+            name = _side_field(side)
             used += 1
         return self.ok(self.reading.set(name, ml), used)
 
@@ -268,24 +340,24 @@ class _Reader:
     def minutes_at(self, i: int, units: set[str]) -> tuple[float, int] | None:
         """A span at token i (`20 min`, `1,5 t`, `an hour`): (minutes, tokens used)."""
         value = self.number(i)
-        if value is None and self.word(i) in ONE:
+        if value is None and self.word(i) in ONE_WORDS:
             value = 1.0
         unit_word = self.word(i + 1)
         if value is None or unit_word not in units:
             return None
-        if unit_word in MINUTE_UNITS:
+        if unit_word in MINUTE_WORDS:
             return value, 2
-        if unit_word in HOUR_UNITS:
+        if unit_word in HOUR_WORDS:
             return value * 60, 2
         return value * 24 * 60, 2
 
     def duration_at(self, i: int) -> int:
-        span = self.minutes_at(i, MINUTE_UNITS | HOUR_UNITS)
+        span = self.minutes_at(i, MINUTE_WORDS | HOUR_WORDS)
         if span is None:
             return 0
         minutes, used = span
-        if self.word(i + 1) in HOUR_UNITS:  # `1 h 20 min`
-            more = self.minutes_at(i + used, MINUTE_UNITS)
+        if self.word(i + 1) in HOUR_WORDS:  # `1 h 20 min`
+            more = self.minutes_at(i + used, MINUTE_WORDS)
             if more is not None:
                 minutes, used = minutes + more[0], used + more[1]
         return self.ok(self.reading.set("duration_min", minutes), used)
@@ -293,8 +365,8 @@ class _Reader:
     def ago_at(self, i: int) -> int:
         """`20 min ago`, `for 20 min siden`, `2 days ago`."""
         start = i + 1 if self.word(i) == "for" else i
-        span = self.minutes_at(start, MINUTE_UNITS | HOUR_UNITS | DAY_UNITS)
-        if span is None or self.word(start + span[1]) not in AGO:
+        span = self.minutes_at(start, MINUTE_WORDS | HOUR_WORDS | DAY_WORDS)
+        if span is None or self.word(start + span[1]) not in AGO_WORDS:
             return 0
         minutes = span[0]
         too_far = minutes > MAX_AGE.total_seconds() / 60
@@ -304,26 +376,13 @@ class _Reader:
 
     def clock_at(self, i: int) -> int:
         """`14:30`, `14.30` or `7` (after `kl`/`at`), `1430`, each with an optional am/pm."""
-        if i >= len(self.tokens):
+        if i >= len(self.tokens) or self.tokens[i].kind not in ("clock", "number"):
             return 0
-        token = self.tokens[i]
-        text = token.text
-        match = re.fullmatch(r"([0-9]{1,2})(?:[:.,]([0-9]{2}))?|([0-9]{2})([0-9]{2})", text)
-        if token.kind not in ("clock", "number") or match is None:
+        meridiem = self.word(i + 1) if self.word(i + 1) in MERIDIEM_WORDS else None
+        clock = read_clock(self.tokens[i].text, meridiem)
+        if clock is None:
             return 0
-        hour_text = match.group(1) or match.group(3)
-        hour, minute = int(hour_text), int(match.group(2) or match.group(4) or 0)
-        used = 1
-        meridiem = self.word(i + 1) if self.word(i + 1) in MERIDIEM else None
-        if meridiem:
-            used += 1
-            if not 1 <= hour <= 12:
-                return 0
-            hour = hour % 12 + (12 if meridiem == "pm" else 0)
-        if hour > 23 or minute > 59:
-            return 0
-        guess = meridiem is None and 1 <= hour <= 12 and not hour_text.startswith("0")
-        return self.ok(self.reading.set("clock", _Clock(hour, minute, guess)), used)
+        return self.ok(self.reading.set("clock", clock), 2 if meridiem else 1)
 
 
 # -- turning a reading into a session ------------------------------------------------------
@@ -337,17 +396,30 @@ def _split_note(text: str) -> tuple[str, str | None]:
     return body, note or None
 
 
-def _read(body: str, unit: Unit) -> _Reading | None:
-    tokens = _tokens(body)
-    for sides_after in (False, True):
-        reading = _Reader(tokens, unit, sides_after).read()
-        if reading is not None:
-            return reading
+def _read(body: str, unit: Unit, lang: str) -> _Reading | None:
+    # `1 000 ml` is read as a thousand only when the digits apart make no sense, so a
+    # message such as `L 60 R 70 100 min` keeps its meaning.
+    texts = [body]
+    joined = _join_spaced_thousands(body)
+    if joined != body:
+        texts.append(joined)
+    for text in texts:
+        tokens = _tokens(text, lang)
+        if tokens is None:
+            continue
+        for sides_after in (False, True):
+            reading = _Reader(tokens, unit, sides_after).read()
+            if reading is not None:
+                return reading
     return None
 
 
-def _at(day: date, clock: _Clock, hour: int, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(hour, clock.minute), tzinfo=tz).astimezone(UTC)
+def _ambiguity(reading: _Reading) -> LogProblem | None:
+    token = reading.ambiguous
+    if token is None or token.number is None or token.number.decimal is None:
+        return None
+    readings = (token.number.value, token.number.decimal)
+    return LogProblem(Problem.AMBIGUOUS_NUMBER, typed=token.text, readings=readings)
 
 
 def _resolve_time(reading: _Reading, now: datetime, tz: ZoneInfo) -> datetime | Problem | None:
@@ -360,19 +432,9 @@ def _resolve_time(reading: _Reading, now: datetime, tz: ZoneInfo) -> datetime | 
     if clock is None:
         # `yesterday` alone does not say when; `today` alone means now.
         return Problem.UNREADABLE if reading.day_offset == -1 else None
-    today = now.astimezone(tz).date()
-    days = [reading.day_offset] if reading.day_offset is not None else [0, -1]
-    hours = [clock.hour]
-    if clock.twelve_hour_guess and reading.day_offset != -1:
-        hours.append((clock.hour + 12) % 24)
-    candidates = [
-        _at(today + timedelta(days=offset), clock, hour, tz) for offset in days for hour in hours
-    ]
-    # The latest reading that is not in the future: what a person logging means.
-    past = [moment for moment in candidates if moment <= now + CLOCK_SLACK]
-    if not past:
-        return Problem.IN_FUTURE
-    return min(max(past), now)
+    # The latest moment the wall clock showed it, not in the future: what a person logging means.
+    moment = latest_past(clock, now, tz, day_offset=reading.day_offset)
+    return Problem.IN_FUTURE if moment is None else moment
 
 
 def parse_log(
@@ -382,12 +444,16 @@ def parse_log(
 
     Both languages are read whatever `lang` is (a Norwegian parent may type English words);
     a bare number is in the chat's `unit`. `now` is aware; the result is never after it.
-    A clock time later than now means yesterday; with no time, the session ended now.
+    A clock time means the latest past moment the chat's wall clock showed it (later than
+    now today means yesterday); with no time, the session ended now.
     """
     body, note = _split_note(text)
-    reading = _read(body, unit)
+    reading = _read(body, unit, lang)
     if reading is None:
         return LogProblem(Problem.UNREADABLE)
+    ambiguity = _ambiguity(reading)
+    if ambiguity is not None:
+        return ambiguity
     if not reading.has_amount:
         found_something = reading.has_time or reading.duration_min is not None
         return LogProblem(Problem.MISSING_AMOUNT if found_something else Problem.UNREADABLE)
@@ -399,6 +465,8 @@ def parse_log(
             return LogProblem(Problem.UNREADABLE)
         total = sides
     assert total is not None
+    if round(total, 1) <= 0:
+        return LogProblem(Problem.ZERO_AMOUNT)
     if any(side is not None and side > SIDE_MAX_ML for side in (left, right)):
         return LogProblem(Problem.SIDE_TOO_LARGE)
     if total > SESSION_MAX_ML:
@@ -437,7 +505,7 @@ def parse_time(text: str, now: datetime, tz: ZoneInfo) -> datetime | LogProblem 
     None when the text is not only a time (it may be a whole log, or chatter).
     """
     body, note = _split_note(text)
-    reading = _read(body, Unit.ML)
+    reading = _read(body, Unit.ML, "en")
     if reading is None or note or not reading.has_time:
         return None
     if reading.has_amount or reading.duration_min is not None or reading.method is not None:

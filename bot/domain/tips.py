@@ -21,8 +21,10 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 
+from bot.domain.timetext import parse_duration
 from bot.domain.units import ml_to_unit, unit_to_ml
 from bot.storage.models import Unit
 from bot.text.i18n import LANGUAGES, N_, translator
@@ -650,27 +652,10 @@ def milk_for_time_away(hours: float, unit: Unit) -> AwayMilk:
     return AwayMilk(hours=hours, base_ml=base, margin_ml=margin, unit=unit)
 
 
-_HOURS = r"(?:h|hr|hrs|hour|hours|t|time|timer|tim|st|std)"
-_MINUTES = r"(?:m|min|mins|minute|minutes|minutt|minutter)"
-_DURATIONS = (
-    (re.compile(rf"^(\d+(?:\.\d+)?)\s*{_HOURS}?$"), lambda m: float(m[1])),
-    (
-        re.compile(rf"^(\d+)\s*{_HOURS}\s*(\d+)\s*{_MINUTES}?$"),
-        lambda m: int(m[1]) + int(m[2]) / 60,
-    ),
-    (re.compile(r"^(\d+):(\d{2})$"), lambda m: int(m[1]) + int(m[2]) / 60),
-    (re.compile(rf"^(\d+)\s*{_MINUTES}$"), lambda m: int(m[1]) / 60),
-)
-
-
 def parse_hours(text: str) -> float | None:
     """`8h`, `8 t`, `8`, `2.5 h`, `2,5 timer`, `8h30`, `8:30`, `90 min` -> hours; else None."""
-    cleaned = " ".join(text.lower().replace(",", ".").split())
-    for pattern, hours in _DURATIONS:
-        found = pattern.match(cleaned)
-        if found:
-            return hours(found)
-    return None
+    span = parse_duration(text, bare_unit=timedelta(hours=1))
+    return None if span is None else span / timedelta(hours=1)
 
 
 def shown_total_ml(milk: AwayMilk) -> float:

@@ -19,6 +19,12 @@ def format_number(value: float, locale: Locale, decimals: int = 0) -> str:
     return format_decimal(round(value, decimals), format=pattern, locale=locale)
 
 
+def format_plain_number(value: float, locale: Locale) -> str:
+    """`1000`, `1.5` (`1,5` in Norwegian): no thousands separator, up to three decimals, for
+    asking which of two readings of a typed number was meant."""
+    return format_decimal(value, format="0.###", locale=locale)
+
+
 def format_volume(ml: float, unit: Unit, locale: Locale) -> str:
     """`120 ml` or `4.1 oz` (`4,1 oz` in Norwegian); whole millilitres, ounces to one decimal."""
     if unit == Unit.OZ:

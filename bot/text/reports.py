@@ -1,8 +1,8 @@
 """The stats as text: a day's summary, the /week and /month table, the guideline band note.
 
-Plain functions from summaries to HTML strings in the chat's language and unit. The guideline
-band appears only when the caller says it applies (`show_guideline`), and is worded as
-information to compare with, never as a verdict.
+Plain functions from summaries to HTML strings in the chat's language and unit. Whether the
+guideline band appears in /week and /month is `bot.domain.guideline.band_decision`'s call; the
+band is worded as information to compare with, never as a verdict.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_skeleton
 
+from bot.domain.guideline import MIN_FULL_DAYS, MIN_SESSIONS_A_DAY, BandDecision, BandView
 from bot.domain.stats import (
     GUIDELINE_HIGH_ML,
     GUIDELINE_LOW_ML,
@@ -85,37 +86,24 @@ def band_text(tr: Translator, unit: Unit) -> str:
     return f"{low}–{high}\u00a0{UNIT_SYMBOLS[unit]}"
 
 
-def guideline_note(
-    tr: Translator,
-    unit: Unit,
-    *,
-    daily_average_ml: float | None = None,
-    day_total_ml: float | None = None,
-) -> str:
-    """How a daily amount compares with the band, as information; the band alone when there is
-    no finished day to compare (today so far would always look low)."""
+def guideline_note(tr: Translator, unit: Unit, *, daily_average_ml: float, days: int) -> str:
+    """How the daily average over `days` complete days compares with the band, as
+    information, never as a verdict."""
     loc = tr.locale
-    band = band_text(tr, unit)
-    most = format_volume(GUIDELINE_SOME_UP_TO_ML, unit, loc)
-    amount = daily_average_ml if daily_average_ml is not None else day_total_ml
-    if amount is None:
-        first = tr._(
-            "For comparison: from about one to six months of age, a baby fed only breast milk "
-            "usually takes {band} a day, some up to {most}.",
-            band=band,
-            most=most,
-        )
-    else:
-        position = band_position(amount)
-        values = {
-            "amount": format_volume(amount, unit, loc),
-            "difference": format_volume(band_distance_ml(amount), unit, loc),
-            "band": band,
-            "most": most,
-        }
-        first = _comparison(tr, position, average=daily_average_ml is not None, **values)
+    values = {
+        "amount": format_volume(daily_average_ml, unit, loc),
+        "difference": format_volume(band_distance_ml(daily_average_ml), unit, loc),
+        "band": band_text(tr, unit),
+        "most": format_volume(GUIDELINE_SOME_UP_TO_ML, unit, loc),
+    }
     return (
-        first
+        _comparison(tr, band_position(daily_average_ml), **values)
+        + " "
+        + tr._(
+            "Counted over the {n} finished days with at least {sessions} logged sessions each.",
+            n=days,
+            sessions=MIN_SESSIONS_A_DAY,
+        )
         + " "
         + tr._(
             "It's a general guide, not a target: babies differ, and your health visitor can tell "
@@ -124,42 +112,49 @@ def guideline_note(
     )
 
 
-def _comparison(tr: Translator, position: BandPosition, *, average: bool, **values: str) -> str:
-    if average:
-        if position == BandPosition.UNDER:
-            return tr._(
-                "Your daily average, {amount}, is {difference} under the {band} a day that a "
-                "baby fed only breast milk usually takes from about one to six months of age.",
-                **values,
-            )
-        if position == BandPosition.OVER:
-            return tr._(
-                "Your daily average, {amount}, is {difference} over the {band} a day that a "
-                "baby fed only breast milk usually takes from about one to six months of age; "
-                "some babies take up to {most}.",
-                **values,
-            )
-        return tr._(
-            "Your daily average, {amount}, is within the {band} a day that a baby fed only "
-            "breast milk usually takes from about one to six months of age.",
-            **values,
-        )
+def waiting_note(tr: Translator, unit: Unit, complete_days: int) -> str:
+    """Why there is no comparison yet, and what it needs (exclusive pumping, a thin log)."""
+    return tr._(
+        "I'll compare your daily amount with the {band} a day that a baby fed only breast milk "
+        "usually takes once this period has {days} finished days with at least {sessions} "
+        "logged sessions each; so far it has {n}. Until then a comparison would say more about "
+        "what got logged than about your milk.",
+        band=band_text(tr, unit),
+        days=MIN_FULL_DAYS,
+        sessions=MIN_SESSIONS_A_DAY,
+        n=complete_days,
+    )
+
+
+def band_note(decision: BandDecision, tr: Translator, unit: Unit) -> str:
+    """The guideline lines under /week, /month and the chart; empty when the band is hidden."""
+    if decision.view == BandView.HIDDEN:
+        return ""
+    if decision.view == BandView.WAITING:
+        return waiting_note(tr, unit, decision.complete_days)
+    assert decision.daily_average_ml is not None
+    return guideline_note(
+        tr, unit, daily_average_ml=decision.daily_average_ml, days=decision.complete_days
+    )
+
+
+def _comparison(tr: Translator, position: BandPosition, **values: str) -> str:
     if position == BandPosition.UNDER:
         return tr._(
-            "This day's total, {amount}, is {difference} under the {band} a day that a baby fed "
-            "only breast milk usually takes from about one to six months of age.",
+            "Your daily average, {amount}, is {difference} under the {band} a day that a "
+            "baby fed only breast milk usually takes from about one to six months of age.",
             **values,
         )
     if position == BandPosition.OVER:
         return tr._(
-            "This day's total, {amount}, is {difference} over the {band} a day that a baby fed "
-            "only breast milk usually takes from about one to six months of age; some babies "
-            "take up to {most}.",
+            "Your daily average, {amount}, is {difference} over the {band} a day that a "
+            "baby fed only breast milk usually takes from about one to six months of age; "
+            "some babies take up to {most}.",
             **values,
         )
     return tr._(
-        "This day's total, {amount}, is within the {band} a day that a baby fed only breast "
-        "milk usually takes from about one to six months of age.",
+        "Your daily average, {amount}, is within the {band} a day that a baby fed only "
+        "breast milk usually takes from about one to six months of age.",
         **values,
     )
 
@@ -167,11 +162,9 @@ def _comparison(tr: Translator, position: BandPosition, *, average: bool, **valu
 # -- one day (for /today) ----------------------------------------------------------------------
 
 
-def day_summary_text(
-    summary: DaySummary, tr: Translator, unit: Unit, *, show_guideline: bool, finished: bool
-) -> str:
-    """A day's numbers, one per line, without a title. `finished` is False for today: its
-    total is not compared with the guideline band yet."""
+def day_summary_text(summary: DaySummary, tr: Translator, unit: Unit) -> str:
+    """A day's numbers, one per line, without a title. Never the guideline band: one day is
+    too little to compare (`bot.domain.guideline`)."""
     loc = tr.locale
     if summary.count == 0:
         lines = [tr._("Nothing logged on this day.")]
@@ -189,10 +182,6 @@ def day_summary_text(
         split = side_split(summary.left_ml, summary.right_ml, summary.unsided_ml, tr, unit)
         if split:
             lines.append(split)
-    if show_guideline:
-        total = summary.total_ml if finished and summary.count else None
-        lines.append("")
-        lines.append(guideline_note(tr, unit, day_total_ml=total))
     return "\n".join(lines)
 
 
@@ -242,7 +231,7 @@ def period_text(
     tz: ZoneInfo,
     *,
     today: date,
-    show_guideline: bool,
+    band: BandDecision,
 ) -> str:
     """The /week and /month reply: a title, one table row per day, then the period's summary."""
     loc = tr.locale
@@ -297,9 +286,10 @@ def period_text(
     split = side_split(period.left_ml, period.right_ml, period.unsided_ml, tr, unit)
     if split:
         lines.append(split)
-    if show_guideline:
+    note = band_note(band, tr, unit)
+    if note:
         lines.append("")
-        lines.append(guideline_note(tr, unit, daily_average_ml=period.daily_average_ml))
+        lines.append(note)
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ from bot.domain.nudges import (
     due_nudge,
     few_sessions_while_building,
     high_totals_running,
+    read_more_topic,
     sudden_drop,
 )
 from bot.storage.db import Database, alembic_config
@@ -170,9 +171,35 @@ async def test_the_few_sessions_nudge_on_the_building_plan(bot: BotHarness) -> N
     await bot.press("premature")  # the building-supply / premature preset
     sent = await logged(bot, [])
     assert len(sent) == 1
-    assert "I see 4 sessions in the last 24 hours" in sent[0]
-    assert "at least 6–8 times in 24 hours" in sent[0]
+    # About the log, never "you pump too little": she may have pumped more than she logged.
+    assert "your log has 4 sessions in the last 24 hours" in sent[0]
+    assert "If you pumped more than you logged, never mind this note" in sent[0]
+    assert "If that was all and your baby cannot nurse yet" in sent[0]
+    # Read more: the premature / building topic that fits the plan, not "raising supply".
+    buttons = [b["callback_data"] for b in bot.sent_to()[-1].buttons]
+    assert buttons == ["tip:t:premature", "tip:nudge:off:few_sessions"]
+    calls = await bot.press("Read more")
+    edited = next(c for c in calls if c.method == "editMessageText")
+    assert "Premature or sick baby" in edited.text
     assert await logged(bot, []) == []  # once a week
+
+
+async def test_the_few_sessions_nudge_in_norwegian_is_about_the_log(bot: BotHarness) -> None:
+    await bot.say("/start", language_code="nb")
+    await bot.say("/paminn", language_code="nb")
+    await bot.press("prematur", language_code="nb")
+    sent = await logged(bot, spaced(bot.clock.now(), 6))
+    assert len(sent) == 1
+    lowered = sent[0].lower()
+    assert "loggen din" in lowered
+    assert "for lite" not in lowered and "for sjelden" not in lowered
+
+
+def test_read_more_fits_the_plan() -> None:
+    assert read_more_topic(NudgeKind.FEW_SESSIONS, "building") == "premature"
+    assert read_more_topic(NudgeKind.FEW_SESSIONS, None) == "how_to_pump"
+    assert read_more_topic(NudgeKind.OVERPRODUCTION, "building") == "overproduction"
+    assert read_more_topic(NudgeKind.VOLUME_DROP, None) == "pumped_volume"
 
 
 async def test_the_volume_drop_nudge_in_norwegian(bot: BotHarness) -> None:

@@ -117,6 +117,39 @@ TABLE: list[tuple[str, str, Unit, Expect | Problem]] = [
     ("v 60 h 70 15 min # litt sår", "nb", ML, Expect(130, 60, 70, 15, at="09:45", note="litt sår")),
     ("120 i dag kl 8", "nb", ML, Expect(120, at="08:00")),
     ("pumpa 80 ml i 25 min", "nb", ML, Expect(80, minutes=25, at="09:35")),
+    # Thousands: a thousand or a question, never one millilitre
+    ("1,000 ml", "en", ML, Expect(1000)),
+    ("1.000 ml", "nb", ML, Expect(1000)),
+    ("1 000 ml", "en", ML, Expect(1000)),
+    ("1 000 ml", "nb", ML, Expect(1000)),
+    ("1\u00a0000", "nb", ML, Expect(1000)),
+    ("begge 1.000", "nb", ML, Expect(1000)),
+    ("1.000 ml", "en", ML, Problem.AMBIGUOUS_NUMBER),
+    ("1,000 ml", "nb", ML, Problem.AMBIGUOUS_NUMBER),
+    ("L 0,500 R 1,000", "nb", ML, Problem.AMBIGUOUS_NUMBER),
+    ("1,500 ml", "en", ML, Problem.TOTAL_TOO_LARGE),
+    ("1.500", "nb", ML, Problem.TOTAL_TOO_LARGE),
+    ("1 500 ml", "nb", ML, Problem.TOTAL_TOO_LARGE),
+    ("1,000,000 ml", "en", ML, Problem.TOTAL_TOO_LARGE),
+    ("1.000,5 ml", "nb", ML, Problem.TOTAL_TOO_LARGE),
+    ("L 1,000 R 50", "en", ML, Problem.SIDE_TOO_LARGE),
+    ("1,2.3 ml", "en", ML, Problem.UNREADABLE),
+    # Decimals stay decimals in both languages
+    ("60,5 ml", "nb", ML, Expect(60.5)),
+    ("60,5", "en", ML, Expect(60.5)),
+    ("4,5oz", "nb", ML, Expect(133.1)),
+    ("0,500 dl", "en", ML, Expect(50)),
+    ("1,25 dl", "nb", ML, Expect(125)),
+    # Numbers apart stay apart when they make sense that way
+    ("L 60 R 70 100 min", "en", ML, Expect(130, 60, 70, minutes=100, at="08:20")),
+    # Nothing pumped is nothing to log
+    ("0 ml", "en", ML, Problem.ZERO_AMOUNT),
+    ("L 0 R 0", "en", ML, Problem.ZERO_AMOUNT),
+    ("v 0 h 0", "nb", ML, Problem.ZERO_AMOUNT),
+    ("0,0 dl", "nb", ML, Problem.ZERO_AMOUNT),
+    ("0 oz", "en", OZ, Problem.ZERO_AMOUNT),
+    ("0.01 ml", "en", ML, Problem.ZERO_AMOUNT),
+    ("L 0 R 60", "en", ML, Expect(60, 0, 60)),
     # Out of range: nothing may be stored
     ("L 600 R 50", "en", ML, Problem.SIDE_TOO_LARGE),
     ("venstre 501", "nb", ML, Problem.SIDE_TOO_LARGE),
@@ -161,6 +194,9 @@ def test_a_message_reads_as_expected(
     text: str, lang: str, unit: Unit, expected: Expect | Problem
 ) -> None:
     result = parse_log(text, lang, unit, NOW, OSLO)
+    if expected is Problem.AMBIGUOUS_NUMBER:
+        assert isinstance(result, LogProblem) and result.kind is expected
+        return
     if isinstance(expected, Problem):
         assert result == LogProblem(expected)
         return

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain.guideline import band_decision
 from bot.domain.stats import (
     BandPosition,
     band_position,
@@ -119,7 +120,7 @@ def test_left_right_split_and_what_was_logged_without_a_side() -> None:
     )
     assert (day.left_ml, day.right_ml, day.unsided_ml) == (60, 70, 90)
     assert day.left_share is not None and round(day.left_share * 100) == 46
-    text = day_summary_text(day, translator("en"), Unit.ML, show_guideline=False, finished=True)
+    text = day_summary_text(day, translator("en"), Unit.ML)
     assert "Left 60\u00a0ml, right 70\u00a0ml" in text
     assert "Logged without a side: 90\u00a0ml" in text
     assert "Longest gap: 3 h" in text
@@ -142,10 +143,10 @@ def test_the_band_is_information_in_both_languages() -> None:
     assert band_position(749) == BandPosition.UNDER
     assert band_position(750) == band_position(800) == BandPosition.WITHIN
     assert band_position(801) == BandPosition.OVER
-    under = guideline_note(translator("en"), Unit.ML, daily_average_ml=620)
+    under = guideline_note(translator("en"), Unit.ML, daily_average_ml=620, days=3)
     assert "620\u00a0ml, is 130\u00a0ml under the 750–800\u00a0ml a day" in under
     assert "not a target" in under
-    under_nb = guideline_note(translator("nb"), Unit.ML, daily_average_ml=620)
+    under_nb = guideline_note(translator("nb"), Unit.ML, daily_average_ml=620, days=3)
     assert "er 130\u00a0ml under de 750–800\u00a0ml i døgnet" in under_nb
     for text in (under, under_nb):
         lowered = text.lower()
@@ -154,21 +155,24 @@ def test_the_band_is_information_in_both_languages() -> None:
         )
 
 
-def test_the_guideline_appears_only_when_asked_for() -> None:
-    days = summaries([session(utc(2026, 3, 9, 8), 700)], OSLO, date(2026, 3, 4), date(2026, 3, 10))
+def test_the_guideline_appears_only_when_the_decision_says_so() -> None:
+    moments = [utc(2026, 3, day, hour) for day in (7, 8, 9) for hour in (5, 8, 11, 14, 17)]
+    days = summaries([session(m, 140) for m in moments], OSLO, date(2026, 3, 4), date(2026, 3, 10))
     period = period_summary(days, today=date(2026, 3, 10))
     tr = translator("en")
-    plain = period_text(period, tr, Unit.ML, OSLO, today=date(2026, 3, 10), show_guideline=False)
-    shown = period_text(period, tr, Unit.ML, OSLO, today=date(2026, 3, 10), show_guideline=True)
-    assert "750" not in plain
-    assert "Your daily average, 700\u00a0ml, is 50\u00a0ml under the 750–800\u00a0ml" in shown
+
+    def text(exclusive: bool) -> str:
+        band = band_decision(exclusive, days, date(2026, 3, 10))
+        return period_text(period, tr, Unit.ML, OSLO, today=date(2026, 3, 10), band=band)
+
+    assert "750" not in text(False)
+    assert "Your daily average, 700\u00a0ml, is 50\u00a0ml under the 750–800\u00a0ml" in text(True)
 
 
-def test_today_so_far_is_not_compared_with_the_band() -> None:
-    day = day_summary([session(utc(2026, 3, 10, 8), 200)], OSLO, date(2026, 3, 10))
-    text = day_summary_text(day, translator("en"), Unit.ML, show_guideline=True, finished=False)
-    assert "under" not in text
-    assert "For comparison" in text and "750–800\u00a0ml" in text
+def test_a_single_day_never_shows_the_band() -> None:
+    day = day_summary([session(utc(2026, 3, 9, 8), 200)], OSLO, date(2026, 3, 9))
+    text = day_summary_text(day, translator("en"), Unit.ML)
+    assert "750" not in text and "under" not in text
 
 
 moments = st.datetimes(

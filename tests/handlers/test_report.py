@@ -33,11 +33,12 @@ def a_week_of_logs(bot: BotHarness, language: str = "en") -> None:
 
 
 def pdf_text(data: bytes) -> str:
-    """The PDF's text, pages joined, with Babel's (narrow) no-break spaces made plain."""
+    """The PDF's text, pages joined, every run of spaces, line breaks and Babel's (narrow)
+    no-break spaces made one plain space, so a sentence wrapped on the page reads whole."""
     assert data.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(data))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    return re.sub(r"[\u00a0\u202f]", " ", text)
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text)
 
 
 def page_size_mm(data: bytes) -> tuple[float, float]:
@@ -83,14 +84,31 @@ async def test_rapport_in_bokmaal_with_norwegian_numbers_and_letters(bot: BotHar
     assert "Ingen påminnelser er satt opp." in text
 
 
-async def test_report_shows_the_plan_and_the_band_when_they_apply(bot: BotHarness) -> None:
+async def test_report_shows_the_plan_in_use(bot: BotHarness) -> None:
     a_week_of_logs(bot)
     await bot.say("/remind every 3h")
+    text = pdf_text((await bot.say("/report")).files["document"])
+    assert "Reminder plan Your own plan: Every 3 h, counted from your last session." in text
+
+
+async def test_the_guideline_band_follows_the_same_rule_as_week(bot: BotHarness) -> None:
+    a_week_of_logs(bot)
     await bot.say("/exclusive")
     await bot.press("Yes, I pump exclusively")
-    text = pdf_text((await bot.say("/report")).files["document"])
-    assert "Every 3 h, counted from your last session." in text
-    assert "750–800 ml" in text and "not a target" in text
+    # Four logged sessions a day: too thin a log to compare, in /week and in the report alike.
+    waiting = "once this period has 3 finished days with at least 5 logged sessions each"
+    assert waiting in (await bot.say("/week")).text
+    text = pdf_text((await bot.say("/report 7")).files["document"])
+    assert waiting in text and "Your daily average" not in text
+    # Six a day (two more, 65 ml each): now both compare, 650 ml a day against 750–800 ml.
+    for day in range(4, 10):
+        for hour in (20, 21):  # 21:00 and 22:00 in Oslo
+            moment = datetime(2026, 3, day, hour, 0, tzinfo=UTC)
+            add_session(bot, moment, 65, chat_id=PARENT_CHAT)
+    verdict = "Your daily average, 650 ml, is 100 ml under the 750–800 ml a day"
+    assert verdict in re.sub(r"\s+", " ", (await bot.say("/week")).text.replace("\u00a0", " "))
+    text = pdf_text((await bot.say("/report 7")).files["document"])
+    assert verdict in text and "not a target" in text
 
 
 async def test_report_shows_sending_a_file_while_it_works(bot: BotHarness) -> None:
