@@ -1,20 +1,21 @@
-"""What most handlers do first: find the chat's settings, in the user's language."""
+"""What most handlers share: the chat's settings (in the user's language), and the answers
+to buttons that are out of date or would change nothing."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
-from telegram import Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot.domain.chats import ChatSettings
 from bot.services import PumpContext
 from bot.storage.repo import ChatRepo
-from bot.text.i18n import language_for
+from bot.text.i18n import N_, Translator, language_for
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,35 @@ def update_chat(context: PumpContext, chat_id: int, **changes: object) -> ChatSe
         if row is None:
             raise LookupError(chat_id)
         return ChatSettings.of(repo.update(row, **changes))
+
+
+# -- buttons -------------------------------------------------------------------------------
+
+OUT_OF_DATE = N_("That button is out of date.")
+
+
+async def out_of_date(query: CallbackQuery, tr: Translator) -> None:
+    """The answer to a tap whose data means nothing (any more): forged, or from an older bot."""
+    await query.answer(tr._(OUT_OF_DATE))
+
+
+@contextlib.contextmanager
+def unchanged_is_fine() -> Iterator[None]:
+    """Around an edit: Telegram refuses one that would change nothing ("message is not
+    modified"), which a second tap on the same button asks for. That is no error."""
+    try:
+        yield
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
+async def edit_tapped(
+    query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """Replace the text (and buttons) of the message whose button was tapped."""
+    with unchanged_is_fine():
+        await query.edit_message_text(text, reply_markup=keyboard)
 
 
 @contextlib.asynccontextmanager

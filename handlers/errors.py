@@ -12,6 +12,7 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, TypeHandl
 from bot.services import PumpApplication, PumpContext
 from bot.storage.repo import ChatRepo
 from bot.text.i18n import language_for, translator
+from handlers.common import out_of_date
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,7 @@ async def on_error(update: object, context: PumpContext) -> None:
 
 async def on_unknown_button(update: Update, context: PumpContext) -> None:
     """A button whose data no feature knows: say so, rather than leave it spinning."""
-    tr = translator(language_of(update, context))
-    await update.callback_query.answer(tr._("That button is out of date."))
+    await out_of_date(update.callback_query, translator(language_of(update, context)))
 
 
 async def on_button_without_chat(update: Update, context: PumpContext) -> None:

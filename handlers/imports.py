@@ -6,8 +6,8 @@ again from Telegram (nothing from it waits in the database meanwhile), reads it 
 new rows in one transaction, on a worker thread, so thousands of rows hold up no other chat.
 The result has an undo button. While it works the chat shows "typing…".
 
-Callback data: `imp:go:<import id>`, `imp:no:<import id>`, `imp:undo:<import id>`; the id is
-looked up in the tapping chat's own imports.
+Buttons: `bot.buttons.IMPORT_GO`, `IMPORT_CANCEL`, `IMPORT_UNDO`, with the import's id, looked
+up in the tapping chat's own imports.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot import buttons
+from bot.buttons import IMPORT_CANCEL, IMPORT_GO, IMPORT_UNDO
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.imports import ImportFile, ImportRefused, Refusal, check_document, read_import
@@ -36,8 +38,8 @@ from bot.text.imports import (
     refusal_text,
     undone_text,
 )
-from handlers.common import chat_settings, showing_action
-from handlers.stats import edit_text, user_translator
+from handlers.common import chat_settings, edit_tapped, out_of_date, showing_action
+from handlers.stats import user_translator
 
 log = logging.getLogger(__name__)
 
@@ -136,9 +138,9 @@ def confirm_keyboard(import_id: int, count: int, tr: Translator) -> InlineKeyboa
         [
             [
                 InlineKeyboardButton(
-                    import_button_label(count, tr), callback_data=f"imp:go:{import_id}"
+                    import_button_label(count, tr), callback_data=IMPORT_GO.data(import_id)
                 ),
-                InlineKeyboardButton(tr._("Cancel"), callback_data=f"imp:no:{import_id}"),
+                InlineKeyboardButton(tr._("Cancel"), callback_data=IMPORT_CANCEL.data(import_id)),
             ]
         ]
     )
@@ -146,7 +148,13 @@ def confirm_keyboard(import_id: int, count: int, tr: Translator) -> InlineKeyboa
 
 def undo_keyboard(import_id: int, tr: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(tr._("↩️ Undo this import"), callback_data=f"imp:undo:{import_id}")]]
+        [
+            [
+                InlineKeyboardButton(
+                    tr._("↩️ Undo this import"), callback_data=IMPORT_UNDO.data(import_id)
+                )
+            ]
+        ]
     )
 
 
@@ -159,7 +167,7 @@ async def confirm(
     services = context.services
     batch = get_import(services.db, settings.id, batch_id)
     if batch is None or batch.status != ImportStatus.PENDING:
-        await query.answer(tr._("That button is out of date."))
+        await out_of_date(query, tr)
         return
     if query.from_user.id != batch.requested_by_id:
         await query.answer(
@@ -174,11 +182,11 @@ async def confirm(
             parsed: ImportFile = await asyncio.to_thread(read_import, data, settings.tz, now)
         except FetchFailed:
             cancel_import(services.db, settings, batch_id)
-            await edit_text(query, fetch_failed_text(tr))
+            await edit_tapped(query, fetch_failed_text(tr))
             return
         except ImportRefused as refused:  # the same file read the same way: only if it changed
             cancel_import(services.db, settings, batch_id)
-            await edit_text(query, refusal_text(refused, tr))
+            await edit_tapped(query, refusal_text(refused, tr))
             return
         outcome = await asyncio.to_thread(
             import_sessions,
@@ -195,7 +203,7 @@ async def confirm(
     await services.sessions_changed(context.application, settings.id)
     text = imported_text(outcome.new, outcome.already_logged, tr, settings.unit, settings.tz)
     keyboard = undo_keyboard(batch_id, tr) if outcome.new else None
-    await edit_text(query, text, keyboard)
+    await edit_tapped(query, text, keyboard)
 
 
 async def cancel(
@@ -205,7 +213,7 @@ async def cancel(
     tr = settings.tr
     batch = get_import(context.services.db, settings.id, batch_id)
     if batch is None or batch.status != ImportStatus.PENDING:
-        await query.answer(tr._("That button is out of date."))
+        await out_of_date(query, tr)
         return
     if query.from_user.id != batch.requested_by_id:
         await query.answer(
@@ -214,7 +222,7 @@ async def cancel(
         return
     cancel_import(context.services.db, settings, batch_id)
     await query.answer()
-    await edit_text(query, tr._("Cancelled. Nothing was imported."))
+    await edit_tapped(query, tr._("Cancelled. Nothing was imported."))
 
 
 async def undo(update: Update, context: PumpContext, settings: ChatSettings, batch_id: int) -> None:
@@ -225,7 +233,7 @@ async def undo(update: Update, context: PumpContext, settings: ChatSettings, bat
     services = context.services
     batch = get_import(services.db, settings.id, batch_id)
     if batch is None or batch.status != ImportStatus.IMPORTED:
-        await query.answer(tr._("That button is out of date."))
+        await out_of_date(query, tr)
         return
     if query.from_user.id != batch.requested_by_id:
         await query.answer(
@@ -234,32 +242,31 @@ async def undo(update: Update, context: PumpContext, settings: ChatSettings, bat
         return
     removed = await asyncio.to_thread(undo_import, services.db, settings, batch_id)
     if removed is None:
-        await query.answer(tr._("That button is out of date."))
+        await out_of_date(query, tr)
         return
     await services.sessions_changed(context.application, settings.id)
     await query.answer()
-    await edit_text(query, undone_text(removed, tr))
+    await edit_tapped(query, undone_text(removed, tr))
 
 
-ACTIONS = {"go": confirm, "no": cancel, "undo": undo}
+ACTIONS = {IMPORT_GO: confirm, IMPORT_CANCEL: cancel, IMPORT_UNDO: undo}
 
 
 async def on_button(update: Update, context: PumpContext) -> None:
     """Every `imp:` button."""
     query = update.callback_query
-    parts = query.data.split(":")
     with context.services.db.session() as session:
         row = ChatRepo(session).get(update.effective_chat.id)
         settings = ChatSettings.of(row) if row is not None else None
-    valid = len(parts) == 3 and parts[1] in ACTIONS and parts[2].isascii() and parts[2].isdigit()
-    if settings is None or not valid or len(parts[2]) > 12:
+    pressed = buttons.parse(query.data)
+    if settings is None or pressed is None or pressed.button not in ACTIONS:
         tr = settings.tr if settings is not None else user_translator(update, context)
-        await query.answer(tr._("That button is out of date."))
+        await out_of_date(query, tr)
         return
-    await ACTIONS[parts[1]](update, context, settings, int(parts[2]))
+    await ACTIONS[pressed.button](update, context, settings, *pressed.values)
 
 
 def register(application: PumpApplication) -> None:
     application.add_handler(CommandHandler(["import", "importer"], show_help))
     application.add_handler(MessageHandler(filters.Document.ALL, on_document))
-    application.add_handler(CallbackQueryHandler(on_button, pattern=r"^imp:"))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=buttons.pattern("imp")))

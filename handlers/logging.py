@@ -14,9 +14,11 @@ from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot import buttons
+from bot.buttons import LOG_DONE, LOG_FIX, LOG_SHIFT, LOG_UNDO, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import LogProblem, ParsedLog, Problem, parse_log, parse_time
@@ -45,7 +47,7 @@ from bot.services import PumpApplication, PumpContext
 from bot.storage.models import PumpSession
 from bot.text.formatting import format_minutes
 from bot.text.i18n import N_, Translator
-from handlers.common import chat_settings
+from handlers.common import chat_settings, out_of_date, unchanged_is_fine
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +60,6 @@ MENU_COMMANDS = [
 
 LOG_COMMANDS = ("log", "logg")
 LOG_COMMAND = re.compile(r"^/(?:log|logg)(?:@\w+)?(?=\s|$)", re.IGNORECASE)
-# Callback data: log:<action>:<entry id>[:<minutes>]. Ids are looked up in the tapping chat.
-BUTTON = re.compile(r"^log:(undo|fix|done|shift):([0-9]{1,18})(?::(-?[0-9]{1,3}))?$")
 SHIFTS = (-15, -30, -60, 15)
 
 
@@ -70,8 +70,10 @@ def confirmation_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("↩️ " + tr._("Undo"), callback_data=f"log:undo:{entry_id}"),
-                InlineKeyboardButton("🕘 " + tr._("Fix time"), callback_data=f"log:fix:{entry_id}"),
+                InlineKeyboardButton("↩️ " + tr._("Undo"), callback_data=LOG_UNDO.data(entry_id)),
+                InlineKeyboardButton(
+                    "🕘 " + tr._("Fix time"), callback_data=LOG_FIX.data(entry_id)
+                ),
             ]
         ]
     )
@@ -83,15 +85,15 @@ def shift_label(minutes: int, tr: Translator) -> str:
 
 def fix_time_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup:
     shifts = [
-        InlineKeyboardButton(shift_label(m, tr), callback_data=f"log:shift:{entry_id}:{m}")
+        InlineKeyboardButton(shift_label(m, tr), callback_data=LOG_SHIFT.data(entry_id, m))
         for m in SHIFTS
     ]
     return InlineKeyboardMarkup(
         [
             shifts,
             [
-                InlineKeyboardButton("↩️ " + tr._("Undo"), callback_data=f"log:undo:{entry_id}"),
-                InlineKeyboardButton("✔️ " + tr._("Done"), callback_data=f"log:done:{entry_id}"),
+                InlineKeyboardButton("↩️ " + tr._("Undo"), callback_data=LOG_UNDO.data(entry_id)),
+                InlineKeyboardButton("✔️ " + tr._("Done"), callback_data=LOG_DONE.data(entry_id)),
             ],
         ]
     )
@@ -195,16 +197,14 @@ async def show_confirmation(
     keyboard = (fix_time_keyboard if fixing else confirmation_keyboard)(entry.id, tr)
     if entry.confirmation_message_id is not None:
         try:
-            await context.bot.edit_message_text(
-                text,
-                chat_id=settings.id,
-                message_id=entry.confirmation_message_id,
-                reply_markup=keyboard,
-            )
+            with unchanged_is_fine():
+                await context.bot.edit_message_text(
+                    text,
+                    chat_id=settings.id,
+                    message_id=entry.confirmation_message_id,
+                    reply_markup=keyboard,
+                )
             return
-        except BadRequest as error:
-            if "not modified" in error.message.lower():
-                return
         except TelegramError:
             pass  # too old or deleted: a fresh confirmation below
     sent = await context.bot.send_message(settings.id, text, reply_markup=keyboard)
@@ -404,13 +404,18 @@ async def on_button(update: Update, context: PumpContext) -> None:
     settings = chat_settings(update, context)
     tr = settings.tr
     services = context.services
-    match = BUTTON.match(query.data or "")
-    if match is None or (match.group(1) == "shift" and int(match.group(3) or 0) not in SHIFTS):
-        await query.answer(tr._("That button is out of date."))
-        return
-    action, entry_id, now = match.group(1), int(match.group(2)), services.clock.now()
+    # Entry ids are looked up in the tapping chat: another chat's id finds nothing.
+    match buttons.parse(query.data):
+        case Pressed(button, (entry_id,)) if button in (LOG_UNDO, LOG_FIX, LOG_DONE):
+            shift = 0
+        case Pressed(buttons.LOG_SHIFT, (entry_id, shift)) if shift in SHIFTS:
+            button = LOG_SHIFT
+        case _:
+            await out_of_date(query, tr)
+            return
+    now = services.clock.now()
     entry = get_entry(services.db, settings.id, entry_id)
-    if action == "undo" and entry is not None:
+    if button is LOG_UNDO and entry is not None:
         removed = remove_session(services.db, settings, now, entry_id)
         if removed is not None:
             try:
@@ -419,14 +424,14 @@ async def on_button(update: Update, context: PumpContext) -> None:
             finally:
                 await services.sessions_changed(context.application, settings.id)
             return
-    elif action in ("fix", "done") and entry is not None:
+    elif button in (LOG_FIX, LOG_DONE) and entry is not None:
         logged = confirmation_for(services.db, settings, entry_id, now)
         if logged is not None:
             await query.answer()
-            await show_confirmation(context, settings, logged, fixing=action == "fix")
+            await show_confirmation(context, settings, logged, fixing=button is LOG_FIX)
             return
-    elif action == "shift" and entry is not None:
-        moment = entry.started_at + timedelta(minutes=int(match.group(3)))
+    elif button is LOG_SHIFT and entry is not None:
+        moment = entry.started_at + timedelta(minutes=shift)
         try:
             logged = move_session(services.db, settings, entry_id, moment, now)
         except MoveRefused as refused:
@@ -450,7 +455,7 @@ def register(application: PumpApplication) -> None:
     application.add_handler(CommandHandler(["undo", "angre"], undo_command, new_messages))
     application.add_handler(CommandHandler(["today", "idag"], today_command, new_messages))
     application.add_handler(CommandHandler(["last", "siste"], last_command, new_messages))
-    application.add_handler(CallbackQueryHandler(on_button, pattern=r"^log:"))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=buttons.pattern("log")))
     application.add_handler(
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, on_edited)
     )

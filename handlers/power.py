@@ -5,12 +5,14 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot import buttons
+from bot.buttons import PWR_NOT_NOW, PWR_START, Pressed
 from bot.commands import MenuCommand
 from bot.services import PumpApplication, PumpContext
 from bot.storage.repo import PlanRepo
 from bot.text.formatting import format_clock
 from bot.text.i18n import N_, Translator
-from handlers.common import chat_settings
+from handlers.common import chat_settings, edit_tapped, out_of_date
 from scheduler.power import (
     HOUR,
     cancel_keyboard,
@@ -30,8 +32,8 @@ def note_keyboard(tr: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(tr._("Start now"), callback_data="pwr:start"),
-                InlineKeyboardButton(tr._("Not now"), callback_data="pwr:no"),
+                InlineKeyboardButton(tr._("Start now"), callback_data=PWR_START.data()),
+                InlineKeyboardButton(tr._("Not now"), callback_data=PWR_NOT_NOW.data()),
             ]
         ]
     )
@@ -91,28 +93,25 @@ async def on_power_button(update: Update, context: PumpContext) -> None:
     query = update.callback_query
     settings = chat_settings(update, context)
     tr = settings.tr
-    parts = query.data.split(":")
-    if parts == ["pwr", "start"]:
-        if await start_power(context.application, settings.id):
+    match buttons.parse(query.data):
+        case Pressed(buttons.PWR_START, ()):
+            if await start_power(context.application, settings.id):
+                await query.answer()
+                await edit_tapped(query, note_text(tr))
+            else:
+                await query.answer(tr._("A power-pumping hour is already running."))
+        case Pressed(buttons.PWR_NOT_NOW, ()):
             await query.answer()
-            await query.edit_message_text(note_text(tr))
-        else:
-            await query.answer(tr._("A power-pumping hour is already running."))
-        return
-    if parts == ["pwr", "no"]:
-        await query.answer()
-        await query.edit_message_text(tr._("All right. Send /power whenever you want to start."))
-        return
-    is_cancel = len(parts) == 4 and parts[1] == "cancel" and parts[2].isdigit()
-    if (
-        is_cancel
-        and parts[3].isdigit()
-        and await cancel_power(context.application, settings.id, int(parts[2]), int(parts[3]))
-    ):
-        await query.answer()
-        await query.edit_message_text(tr._("Power pumping cancelled."))
-        return
-    await query.answer(tr._("That button is out of date."))
+            await edit_tapped(query, tr._("All right. Send /power whenever you want to start."))
+        case Pressed(buttons.PWR_CANCEL, (plan_id, token)):
+            # False for another chat's plan, or an hour that is over or not this one.
+            if await cancel_power(context.application, settings.id, plan_id, token):
+                await query.answer()
+                await edit_tapped(query, tr._("Power pumping cancelled."))
+            else:
+                await out_of_date(query, tr)
+        case _:
+            await out_of_date(query, tr)
 
 
 async def on_startup(application: PumpApplication) -> None:
@@ -122,5 +121,5 @@ async def on_startup(application: PumpApplication) -> None:
 
 def register(application: PumpApplication) -> None:
     application.add_handler(CommandHandler(["power", "powerpumping"], power))
-    application.add_handler(CallbackQueryHandler(on_power_button, pattern=r"^pwr:"))
+    application.add_handler(CallbackQueryHandler(on_power_button, pattern=buttons.pattern("pwr")))
     application.bot_data["services"].chat_forgotten_hooks.append(forget_power)

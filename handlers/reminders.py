@@ -8,13 +8,23 @@ plan id, which is only ever looked up within the chat that pressed it.
 from __future__ import annotations
 
 import logging
-import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot import buttons
+from bot.buttons import (
+    REM_LOG,
+    REM_OFF,
+    REM_ONCE_A_DAY,
+    REM_PAUSE,
+    REM_PRESET,
+    REM_SKIP,
+    REM_SNOOZE,
+    Pressed,
+)
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.timetext import UntilMorning, parse_pause
@@ -23,7 +33,7 @@ from bot.storage.models import PumpSession, ReminderPlan
 from bot.storage.repo import PlanRepo, SessionRepo
 from bot.text.formatting import format_volume
 from bot.text.i18n import N_, Translator
-from handlers.common import chat_settings
+from handlers.common import OUT_OF_DATE, chat_settings, edit_tapped, out_of_date
 from scheduler import plans
 from scheduler.delivery import forget_chat, rebuild_jobs, reschedule_chat, schedule_reminder
 from scheduler.plan_text import PlanTextError, Problem, parse_plan_text
@@ -74,10 +84,6 @@ def now_of(context: PumpContext) -> datetime:
     return context.services.clock.now()
 
 
-def out_of_date(tr: Translator) -> str:
-    return tr._("That button is out of date.")
-
-
 # -- /remind -------------------------------------------------------------------------------
 
 
@@ -110,13 +116,14 @@ def preset_menu(settings: ChatSettings, enabled: bool) -> tuple[str, InlineKeybo
         [
             InlineKeyboardButton(
                 f"{PRESET_ICONS[preset]} {tr._(PRESET_NAMES[preset])}",
-                callback_data=f"rem:preset:{preset.value}",
+                callback_data=REM_PRESET.data(preset.value),
             )
         ]
         for preset in (Preset.BUILDING, Preset.ESTABLISHED, Preset.OCCASIONAL)
     ]
     if enabled:
-        rows.append([InlineKeyboardButton(tr._("🔕 Turn reminders off"), callback_data="rem:off")])
+        off = InlineKeyboardButton(tr._("🔕 Turn reminders off"), callback_data=REM_OFF.data())
+        rows.append([off])
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -125,7 +132,7 @@ def occasional_menu(settings: ChatSettings) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    time_of_day(at, settings.tr), callback_data=f"rem:occ:{at.strftime('%H%M')}"
+                    time_of_day(at, settings.tr), callback_data=REM_ONCE_A_DAY.data(at)
                 )
                 for at in OCCASIONAL_TIMES
             ]
@@ -181,45 +188,38 @@ async def on_plan_button(update: Update, context: PumpContext) -> None:
     query = update.callback_query
     settings = chat_settings(update, context)
     tr, now, chat_id = settings.tr, now_of(context), settings.id
-    parts = query.data.split(":")
-    kind = parts[1] if len(parts) > 1 else ""
-    if kind == "preset" and len(parts) == 3 and parts[2] in {p.value for p in PRESETS}:
-        with context.services.db.session() as session:
-            row = PlanRepo(session).get(chat_id)
-            schedule = plans.preset_schedule(Preset(parts[2]), row)
-            plans.set_plan(session, chat_id, schedule, Preset(parts[2]), now, settings.tz)
-    elif kind == "preset" and parts[2:] == [Preset.OCCASIONAL.value]:
-        await query.answer()
-        await query.edit_message_text(
-            tr._("At what time each day? Or type one, like <code>/remind at 8</code>."),
-            reply_markup=occasional_menu(settings),
-        )
-        return
-    elif kind == "occ" and len(parts) == 3 and (at := _hhmm(parts[2])) in OCCASIONAL_TIMES:
-        with context.services.db.session() as session:
-            row = PlanRepo(session).get(chat_id)
-            schedule = plans.occasional_schedule(at, row)
-            plans.set_plan(session, chat_id, schedule, Preset.OCCASIONAL, now, settings.tz)
-    elif kind == "off" and len(parts) == 2:
-        with context.services.db.session() as session:
-            plans.turn_off(session, chat_id)
-        schedule_reminder(context.application, chat_id, None)
-        await query.answer()
-        await query.edit_message_text(tr._("Reminders are off. Turn them on again with /remind."))
-        return
-    else:
-        await query.answer(out_of_date(tr))
-        return
+    match buttons.parse(query.data):
+        case Pressed(buttons.REM_PRESET, (name,)) if name in {p.value for p in PRESETS}:
+            with context.services.db.session() as session:
+                row = PlanRepo(session).get(chat_id)
+                schedule = plans.preset_schedule(Preset(name), row)
+                plans.set_plan(session, chat_id, schedule, Preset(name), now, settings.tz)
+        case Pressed(buttons.REM_PRESET, (Preset.OCCASIONAL.value,)):
+            await query.answer()
+            await edit_tapped(
+                query,
+                tr._("At what time each day? Or type one, like <code>/remind at 8</code>."),
+                occasional_menu(settings),
+            )
+            return
+        case Pressed(buttons.REM_ONCE_A_DAY, (at,)) if at in OCCASIONAL_TIMES:
+            with context.services.db.session() as session:
+                row = PlanRepo(session).get(chat_id)
+                schedule = plans.occasional_schedule(at, row)
+                plans.set_plan(session, chat_id, schedule, Preset.OCCASIONAL, now, settings.tz)
+        case Pressed(buttons.REM_OFF, ()):
+            with context.services.db.session() as session:
+                plans.turn_off(session, chat_id)
+            schedule_reminder(context.application, chat_id, None)
+            await query.answer()
+            await edit_tapped(query, tr._("Reminders are off. Turn them on again with /remind."))
+            return
+        case _:
+            await out_of_date(query, tr)
+            return
     await reschedule_chat(context.application, chat_id)
     await query.answer()
-    await query.edit_message_text(plan_saved_text(context, settings))
-
-
-def _hhmm(text: str) -> time | None:
-    if not re.fullmatch(r"\d{4}", text):
-        return None
-    hours, minutes = int(text[:2]), int(text[2:])
-    return time(hours, minutes) if hours < 24 and minutes < 60 else None
+    await edit_tapped(query, plan_saved_text(context, settings))
 
 
 # -- /reminders, /pause, /resume ------------------------------------------------------------
@@ -239,13 +239,13 @@ def pause_keyboard(plan_id: int, tr: Translator) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
             tr.ngettext("{n} hour", "{n} hours", hours),
-            callback_data=f"rem:pause:{plan_id}:{hours}",
+            callback_data=REM_PAUSE.data(plan_id, str(hours)),
         )
         for hours in PAUSE_HOURS
     ]
     buttons.append(
         InlineKeyboardButton(
-            tr._("Until tomorrow morning"), callback_data=f"rem:pause:{plan_id}:morning"
+            tr._("Until tomorrow morning"), callback_data=REM_PAUSE.data(plan_id, "morning")
         )
     )
     return InlineKeyboardMarkup([buttons])
@@ -337,26 +337,30 @@ async def on_reminder_button(update: Update, context: PumpContext) -> None:
     query = update.callback_query
     settings = chat_settings(update, context)
     tr, now, chat_id = settings.tr, now_of(context), settings.id
-    action, plan_id, rest = _button(query.data)
-    refusal, logged, text = out_of_date(tr), None, ""
+    pressed = buttons.parse(query.data)
+    if pressed is None or pressed.button not in (REM_LOG, REM_SNOOZE, REM_SKIP, REM_PAUSE):
+        await out_of_date(query, tr)
+        return
+    refusal, logged, text = tr._(OUT_OF_DATE), None, ""
     with context.services.db.session() as session:
-        row = PlanRepo(session).by_id(plan_id, chat_id) if plan_id is not None else None
-        if row is None or (action != "log" and not row.enabled):
-            pass  # another chat's plan, a forged id, or reminders turned off since
-        elif action == "snooze" and len(rest) == 2 and rest[0] in {str(m) for m in SNOOZE_MINUTES}:
-            due = plans.snooze(session, row, int(rest[0]), now, settings.tz)
-            text = tr._("💤 Snoozed. Next reminder: {when}.", when=_when(due, now, settings))
-        elif action == "skip" and len(rest) == 1:
-            due = plans.skip(session, row, now, settings.tz)
-            text = tr._("Skipped. Next reminder: {when}.", when=_when(due, now, settings))
-        elif action == "pause" and len(rest) == 1:
-            until = pause_end(rest[0], settings, now, row)
-            if until is not None:
-                plans.pause(session, row, until, now, settings.tz)
-                text = paused_text(settings, until, now)
-        elif action == "log" and len(rest) == 1 and rest[0].isdigit():
-            logged = _log_same_as_last(session, chat_id, update, int(rest[0]), now)
-            refusal = tr._("You've already logged a session since this reminder.")
+        row = PlanRepo(session).by_id(pressed.values[0], chat_id)
+        match pressed:
+            case _ if row is None or (pressed.button is not REM_LOG and not row.enabled):
+                pass  # another chat's plan, a forged id, or reminders turned off since
+            case Pressed(buttons.REM_SNOOZE, (_, minutes, _)) if minutes in SNOOZE_MINUTES:
+                due = plans.snooze(session, row, minutes, now, settings.tz)
+                text = tr._("💤 Snoozed. Next reminder: {when}.", when=_when(due, now, settings))
+            case Pressed(buttons.REM_SKIP, _):
+                due = plans.skip(session, row, now, settings.tz)
+                text = tr._("Skipped. Next reminder: {when}.", when=_when(due, now, settings))
+            case Pressed(buttons.REM_PAUSE, (_, length)):
+                until = pause_end(length, settings, now, row)
+                if until is not None:
+                    plans.pause(session, row, until, now, settings.tz)
+                    text = paused_text(settings, until, now)
+            case Pressed(buttons.REM_LOG, (_, token)):
+                logged = _log_same_as_last(session, chat_id, update, token, now)
+                refusal = tr._("You've already logged a session since this reminder.")
     if logged is not None:
         # Like any new entry: reminders reset, other features look at the new numbers.
         await context.services.sessions_changed(context.application, chat_id)
@@ -384,13 +388,6 @@ def logged_text(context: PumpContext, settings: ChatSettings, logged: PumpSessio
     if due is not None:
         lines.append(tr._("Next reminder: {when}.", when=_when(due, now, settings)))
     return "\n".join(lines)
-
-
-def _button(data: str) -> tuple[str, int | None, list[str]]:
-    parts = data.split(":")
-    if len(parts) < 3 or not parts[2].isdigit():
-        return (parts[1] if len(parts) > 1 else "", None, [])
-    return parts[1], int(parts[2]), parts[3:]
 
 
 def _when(due: datetime | None, now: datetime, settings: ChatSettings) -> str:
@@ -424,6 +421,15 @@ def _log_same_as_last(
     )
 
 
+async def on_button(update: Update, context: PumpContext) -> None:
+    """Every `rem:` button: the /remind menu's, or a reminder's and /pause's."""
+    pressed = buttons.parse(update.callback_query.data)
+    if pressed is not None and pressed.button in (REM_PRESET, REM_ONCE_A_DAY, REM_OFF):
+        await on_plan_button(update, context)
+    else:
+        await on_reminder_button(update, context)
+
+
 async def on_startup(application: PumpApplication) -> None:
     """Rebuild every chat's reminder job from the database."""
     await rebuild_jobs(application)
@@ -434,10 +440,7 @@ def register(application: PumpApplication) -> None:
     application.add_handler(CommandHandler(["reminders", "paminnelser"], show_reminders))
     application.add_handler(CommandHandler("pause", pause))
     application.add_handler(CommandHandler(["resume", "fortsett"], resume))
-    application.add_handler(CallbackQueryHandler(on_plan_button, pattern=r"^rem:(preset|occ|off)"))
-    application.add_handler(
-        CallbackQueryHandler(on_reminder_button, pattern=r"^rem:(log|snooze|skip|pause):")
-    )
+    application.add_handler(CallbackQueryHandler(on_button, pattern=buttons.pattern("rem")))
     services = application.bot_data["services"]
     # A logged, edited or deleted session resets interval plans; /forget drops the job.
     services.sessions_changed_hooks.append(reschedule_chat)

@@ -16,6 +16,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot import buttons
+from bot.buttons import REPORT_DAYS, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import local_day, local_day_range
@@ -27,7 +29,7 @@ from bot.storage.db import Database
 from bot.storage.repo import ChatRepo, PlanRepo, SessionRepo
 from bot.text.i18n import N_, Translator
 from bot.text.reports import band_note
-from handlers.common import chat_settings, showing_action
+from handlers.common import chat_settings, out_of_date, showing_action
 from handlers.stats import draw_chart, user_translator
 from scheduler.texts import describe_plan
 
@@ -94,7 +96,7 @@ def period_buttons(tr: Translator, shown: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    tr.ngettext("{n} day", "{n} days", n), callback_data=f"report:{n}"
+                    tr.ngettext("{n} day", "{n} days", n), callback_data=REPORT_DAYS.data(n)
                 )
                 for n in PERIODS
                 if n != shown
@@ -135,20 +137,20 @@ async def report_command(update: Update, context: PumpContext) -> None:
 
 
 async def on_button(update: Update, context: PumpContext) -> None:
-    """`report:<days>`: the same report for another length."""
+    """The same report for another length."""
     query = update.callback_query
-    value = query.data.removeprefix("report:")
     with context.services.db.session() as session:
         row = ChatRepo(session).get(update.effective_chat.id)
         settings = ChatSettings.of(row) if row is not None else None
-    if settings is None or value not in {str(n) for n in PERIODS}:
-        tr = settings.tr if settings is not None else user_translator(update, context)
-        await query.answer(tr._("That button is out of date."))
-        return
-    await query.answer()
-    await send_report(update, context, settings, int(value))
+    tr = settings.tr if settings is not None else user_translator(update, context)
+    match buttons.parse(query.data):
+        case Pressed(buttons.REPORT_DAYS, (n_days,)) if settings and n_days in PERIODS:
+            await query.answer()
+            await send_report(update, context, settings, n_days)
+        case _:
+            await out_of_date(query, tr)
 
 
 def register(application: PumpApplication) -> None:
     application.add_handler(CommandHandler(["report", "rapport"], report_command))
-    application.add_handler(CallbackQueryHandler(on_button, pattern=r"^report:"))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=buttons.pattern("report")))

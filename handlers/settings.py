@@ -7,13 +7,15 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot import buttons
+from bot.buttons import SET_LANGUAGE, SET_UNIT, SET_ZONE, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings, find_timezone
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import Unit
 from bot.text.formatting import format_clock
 from bot.text.i18n import LANGUAGE_NAMES, LANGUAGES, N_
-from handlers.common import chat_settings, update_chat
+from handlers.common import chat_settings, edit_tapped, out_of_date, update_chat
 from handlers.tips import nudges_enabled
 from scheduler.delivery import reschedule_chat
 
@@ -42,7 +44,7 @@ def settings_summary(settings: ChatSettings, now: datetime) -> str:
 def language_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(LANGUAGE_NAMES[lang], callback_data=f"set:lang:{lang}")]
+            [InlineKeyboardButton(LANGUAGE_NAMES[lang], callback_data=SET_LANGUAGE.data(lang))]
             for lang in LANGUAGES
         ]
     )
@@ -52,7 +54,7 @@ def unit_keyboard(settings: ChatSettings) -> InlineKeyboardMarkup:
     tr = settings.tr
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(tr._(UNIT_NAMES[unit]), callback_data=f"set:unit:{unit.value}")]
+            [InlineKeyboardButton(tr._(UNIT_NAMES[unit]), callback_data=SET_UNIT.data(unit.value))]
             for unit in Unit
         ]
     )
@@ -60,7 +62,7 @@ def unit_keyboard(settings: ChatSettings) -> InlineKeyboardMarkup:
 
 def zone_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(zone, callback_data=f"set:tz:{zone}")] for zone in COMMON_ZONES]
+        [[InlineKeyboardButton(zone, callback_data=SET_ZONE.data(zone))] for zone in COMMON_ZONES]
     )
 
 
@@ -144,25 +146,23 @@ async def on_setting_button(update: Update, context: PumpContext) -> None:
     """A tap on a language, unit or time zone button."""
     query = update.callback_query
     chat_settings(update, context)
-    # Button data is never trusted: "set:lang" (no value) is as possible as "set:lang:nb".
-    _prefix, kind, value = [*(query.data or "").split(":", 2), "", ""][:3]
     chat_id = update.effective_chat.id
     now = context.services.clock.now()
-    if kind == "lang" and value in LANGUAGES:
-        tr = update_chat(context, chat_id, language=value).tr
-        text = tr._("Done! I'll speak English from now on.")
-    elif kind == "unit" and value in {u.value for u in Unit}:
-        settings = update_chat(context, chat_id, unit=Unit(value))
-        tr = settings.tr
-        text = tr._("Done! I'll show amounts in {unit}.", unit=tr._(UNIT_NAMES[settings.unit]))
-    elif kind == "tz" and find_timezone(value):
-        text = await timezone_saved(context, chat_id, find_timezone(value) or value, now)
-    else:
-        tr = chat_settings(update, context).tr
-        await query.answer(tr._("That button is out of date."))
-        return
+    match buttons.parse(query.data):
+        case Pressed(buttons.SET_LANGUAGE, (language,)) if language in LANGUAGES:
+            tr = update_chat(context, chat_id, language=language).tr
+            text = tr._("Done! I'll speak English from now on.")
+        case Pressed(buttons.SET_UNIT, (unit,)) if unit in {u.value for u in Unit}:
+            settings = update_chat(context, chat_id, unit=Unit(unit))
+            tr = settings.tr
+            text = tr._("Done! I'll show amounts in {unit}.", unit=tr._(UNIT_NAMES[settings.unit]))
+        case Pressed(buttons.SET_ZONE, (typed,)) if zone := find_timezone(typed):
+            text = await timezone_saved(context, chat_id, zone, now)
+        case _:
+            await out_of_date(query, chat_settings(update, context).tr)
+            return
     await query.answer()
-    await query.edit_message_text(text)
+    await edit_tapped(query, text)
 
 
 def register(application: PumpApplication) -> None:
@@ -170,4 +170,4 @@ def register(application: PumpApplication) -> None:
     application.add_handler(CommandHandler(["language", "sprak"], ask_language))
     application.add_handler(CommandHandler(["timezone", "tidssone"], set_timezone))
     application.add_handler(CommandHandler(["units", "enheter"], ask_unit))
-    application.add_handler(CallbackQueryHandler(on_setting_button, pattern=r"^set:"))
+    application.add_handler(CallbackQueryHandler(on_setting_button, pattern=buttons.pattern("set")))

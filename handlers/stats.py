@@ -15,16 +15,26 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from telegram import (
-    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputMediaPhoto,
     Update,
 )
 from telegram.constants import ChatAction
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+from bot import buttons
+from bot.buttons import (
+    STATS_CHART,
+    STATS_DELETE,
+    STATS_ENTRY,
+    STATS_EXCLUSIVE,
+    STATS_FIX,
+    STATS_FORGET,
+    STATS_KEEP,
+    STATS_PAGE,
+    Pressed,
+)
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import local_day
@@ -46,7 +56,13 @@ from bot.text.reports import (
     entry_text,
     period_text,
 )
-from handlers.common import chat_settings, showing_action, update_chat
+from handlers.common import (
+    chat_settings,
+    edit_tapped,
+    out_of_date,
+    showing_action,
+    update_chat,
+)
 from handlers.logging import send_fix_prompt
 
 log = logging.getLogger(__name__)
@@ -71,21 +87,8 @@ async def existing_settings(update: Update, context: PumpContext) -> ChatSetting
         row = ChatRepo(session).get(update.effective_chat.id)
         settings = ChatSettings.of(row) if row is not None else None
     if settings is None:
-        await update.callback_query.answer(
-            user_translator(update, context)._("That button is out of date.")
-        )
+        await out_of_date(update.callback_query, user_translator(update, context))
     return settings
-
-
-async def edit_text(
-    query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None = None
-) -> None:
-    """Edit the tapped message; a repeated tap that would change nothing is not an error."""
-    try:
-        await query.edit_message_text(text, reply_markup=keyboard)
-    except BadRequest as error:
-        if "not modified" not in error.message.lower():
-            raise
 
 
 def user_translator(update: Update, context: PumpContext) -> Translator:
@@ -127,7 +130,7 @@ def period_report(db: Database, settings: ChatSettings, now: datetime, n_days: i
 
 def chart_button(tr: Translator, n_days: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(tr._("📈 Chart"), callback_data=f"stats:chart:{n_days}")]]
+        [[InlineKeyboardButton(tr._("📈 Chart"), callback_data=STATS_CHART.data(n_days))]]
     )
 
 
@@ -196,7 +199,7 @@ async def chart_photo(
     other = MONTH if n_days == WEEK else WEEK
     label = tr.ngettext("Show {n} day", "Show {n} days", other)
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=f"stats:chart:{other}")]]
+        [[InlineKeyboardButton(label, callback_data=STATS_CHART.data(other))]]
     )
     return png, caption, keyboard
 
@@ -222,7 +225,7 @@ async def on_chart_button(update: Update, context: PumpContext, n_days: int) -> 
     if settings is None:
         return
     if n_days not in (WEEK, MONTH):
-        await query.answer(settings.tr._("That button is out of date."))
+        await out_of_date(query, settings.tr)
         return
     await query.answer()
     async with showing_action(context, settings.id, ChatAction.UPLOAD_PHOTO):
@@ -272,16 +275,16 @@ def history_view(
         [
             InlineKeyboardButton(
                 entry_label(entry, tr, settings.unit, tz),
-                callback_data=f"stats:entry:{entry.id}:{page}",
+                callback_data=STATS_ENTRY.data(entry.id, page),
             )
         ]
         for entry in entries
     ]
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton(tr._("‹ Newer"), callback_data=f"stats:hist:{page - 1}"))
+        nav.append(InlineKeyboardButton(tr._("‹ Newer"), callback_data=STATS_PAGE.data(page - 1)))
     if page < pages - 1:
-        nav.append(InlineKeyboardButton(tr._("Older ›"), callback_data=f"stats:hist:{page + 1}"))
+        nav.append(InlineKeyboardButton(tr._("Older ›"), callback_data=STATS_PAGE.data(page + 1)))
     if nav:
         rows.append(nav)
     return text, InlineKeyboardMarkup(rows)
@@ -300,7 +303,7 @@ def find_entry(db: Database, chat_id: int, entry_id: int) -> PumpSession | None:
         return SessionRepo(session, chat_id).get(entry_id)
 
 
-async def on_history_button(update: Update, context: PumpContext, parts: list[str]) -> None:
+async def on_history_button(update: Update, context: PumpContext, pressed: Pressed) -> None:
     """Paging, opening an entry, deleting it, or asking how to fix it."""
     query = update.callback_query
     settings = await existing_settings(update, context)
@@ -308,46 +311,40 @@ async def on_history_button(update: Update, context: PumpContext, parts: list[st
         return
     tr = settings.tr
     db = context.services.db
-    kind, numbers = parts[0], parts[1:]
-    if not numbers or not all(n.isdigit() for n in numbers):
-        await query.answer(tr._("That button is out of date."))
-        return
-    if kind == "hist":
-        text, keyboard = history_view(db, settings, int(numbers[0]))
+    if pressed.button is STATS_PAGE:
+        text, keyboard = history_view(db, settings, pressed.values[0])
         await query.answer()
-        await edit_text(query, text, keyboard)
+        await edit_tapped(query, text, keyboard)
         return
-    entry_id, page = int(numbers[0]), int(numbers[1]) if len(numbers) > 1 else 0
+    entry_id, page = pressed.values
     entry = find_entry(db, settings.id, entry_id)
     if entry is None:
         await query.answer(tr._("That entry isn't in this chat's log (any more)."))
         return
-    if kind == "entry":
+    if pressed.button is STATS_ENTRY:
         keyboard = InlineKeyboardMarkup(
             [
                 [
                     InlineKeyboardButton(
-                        tr._("🗑 Delete"), callback_data=f"stats:del:{entry_id}:{page}"
+                        tr._("🗑 Delete"), callback_data=STATS_DELETE.data(entry_id, page)
                     ),
                     InlineKeyboardButton(
-                        tr._("✏️ Fix"), callback_data=f"stats:fix:{entry_id}:{page}"
+                        tr._("✏️ Fix"), callback_data=STATS_FIX.data(entry_id, page)
                     ),
                 ],
                 [
                     InlineKeyboardButton(
-                        tr._("‹ Back to the list"), callback_data=f"stats:hist:{page}"
+                        tr._("‹ Back to the list"), callback_data=STATS_PAGE.data(page)
                     )
                 ],
             ]
         )
         await query.answer()
-        await edit_text(query, entry_text(entry, tr, settings.unit, settings.tz), keyboard)
-    elif kind == "del":
+        await edit_tapped(query, entry_text(entry, tr, settings.unit, settings.tz), keyboard)
+    elif pressed.button is STATS_DELETE:
         await delete_entry(update, context, settings, entry, page)
-    elif kind == "fix":
-        await offer_fix(update, context, settings, entry)
     else:
-        await query.answer(tr._("That button is out of date."))
+        await offer_fix(update, context, settings, entry)
 
 
 async def delete_entry(
@@ -366,7 +363,7 @@ async def delete_entry(
         services.db, settings, page, notice=tr._("Deleted: {entry}.", entry=label)
     )
     await update.callback_query.answer(tr._("Deleted."))
-    await edit_text(update.callback_query, text, keyboard)
+    await edit_tapped(update.callback_query, text, keyboard)
 
 
 async def offer_fix(
@@ -417,13 +414,13 @@ def exclusive_keyboard(settings: ChatSettings) -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(
                     (mark if settings.exclusive_pumping else "") + yes,
-                    callback_data="stats:excl:1",
+                    callback_data=STATS_EXCLUSIVE.data(1),
                 )
             ],
             [
                 InlineKeyboardButton(
                     ("" if settings.exclusive_pumping else mark) + no,
-                    callback_data="stats:excl:0",
+                    callback_data=STATS_EXCLUSIVE.data(0),
                 )
             ],
         ]
@@ -448,15 +445,15 @@ def guideline_band(settings: ChatSettings) -> str:
     return band_text(settings.tr, settings.unit)
 
 
-async def on_exclusive_button(update: Update, context: PumpContext, value: str) -> None:
+async def on_exclusive_button(update: Update, context: PumpContext, value: int) -> None:
     query = update.callback_query
     settings = await existing_settings(update, context)
     if settings is None:
         return
-    if value not in ("0", "1"):
-        await query.answer(settings.tr._("That button is out of date."))
+    if value not in (0, 1):
+        await out_of_date(query, settings.tr)
         return
-    settings = update_chat(context, settings.id, exclusive_pumping=value == "1")
+    settings = update_chat(context, settings.id, exclusive_pumping=value == 1)
     tr = settings.tr
     if settings.exclusive_pumping:
         text = tr._(
@@ -470,7 +467,7 @@ async def on_exclusive_button(update: Update, context: PumpContext, value: str) 
     else:
         text = tr._("Noted: you don't pump exclusively, so I leave the guideline band out.")
     await query.answer()
-    await edit_text(query, text, exclusive_keyboard(settings))
+    await edit_tapped(query, text, exclusive_keyboard(settings))
 
 
 # -- forget --------------------------------------------------------------------------------------
@@ -498,10 +495,10 @@ async def ask_forget(update: Update, context: PumpContext) -> None:
         [
             [
                 InlineKeyboardButton(
-                    tr._("Delete everything"), callback_data=f"stats:forget:{user_id}"
+                    tr._("Delete everything"), callback_data=STATS_FORGET.data(user_id)
                 )
             ],
-            [InlineKeyboardButton(tr._("Keep my data"), callback_data="stats:keep")],
+            [InlineKeyboardButton(tr._("Keep my data"), callback_data=STATS_KEEP.data())],
         ]
     )
     await update.effective_message.reply_text(text, reply_markup=keyboard)
@@ -524,28 +521,27 @@ async def forget_chat(application: PumpApplication, chat_id: int) -> dict[str, i
     return deleted
 
 
-async def on_forget_button(update: Update, context: PumpContext, parts: list[str]) -> None:
+async def on_forget_button(update: Update, context: PumpContext, pressed: Pressed) -> None:
     query = update.callback_query
     chat_id = update.effective_chat.id
     # The language is read before the rows go; replying must not create the chat again.
     with context.services.db.session() as session:
         row = ChatRepo(session).get(chat_id)
         tr = translator(row.language) if row is not None else user_translator(update, context)
-    if parts[0] == "keep":
+    if pressed.button is STATS_KEEP:
         await query.answer()
-        await edit_text(query, tr._("Nothing was deleted."))
+        await edit_tapped(query, tr._("Nothing was deleted."))
         return
-    asker = parts[1] if len(parts) > 1 else ""
-    if not asker.isdigit() or int(asker) != query.from_user.id:
+    if pressed.values[0] != query.from_user.id:
         await query.answer(tr._("Only the person who asked can confirm this."), show_alert=True)
         return
     if row is None:
         await query.answer()
-        await edit_text(query, tr._("There's nothing of this chat left to delete."))
+        await edit_tapped(query, tr._("There's nothing of this chat left to delete."))
         return
     await forget_chat(context.application, chat_id)
     await query.answer()
-    await edit_text(
+    await edit_tapped(
         query,
         tr._(
             "Done. I've deleted everything I kept for this chat: logs, settings, plans and "
@@ -559,20 +555,18 @@ async def on_forget_button(update: Update, context: PumpContext, parts: list[str
 
 async def on_button(update: Update, context: PumpContext) -> None:
     """Every `stats:` button."""
-    parts = update.callback_query.data.split(":")[1:]
-    kind = parts[0] if parts else ""
-    if kind == "chart" and len(parts) == 2 and parts[1].isdigit():
-        await on_chart_button(update, context, int(parts[1]))
-    elif kind in ("hist", "entry", "del", "fix"):
-        await on_history_button(update, context, parts)
-    elif kind == "excl" and len(parts) == 2:
-        await on_exclusive_button(update, context, parts[1])
-    elif kind in ("forget", "keep"):
-        await on_forget_button(update, context, parts)
-    else:
-        await update.callback_query.answer(
-            user_translator(update, context)._("That button is out of date.")
-        )
+    pressed = buttons.parse(update.callback_query.data)
+    match pressed:
+        case Pressed(buttons.STATS_CHART, (n_days,)):
+            await on_chart_button(update, context, n_days)
+        case Pressed(button) if button in (STATS_PAGE, STATS_ENTRY, STATS_DELETE, STATS_FIX):
+            await on_history_button(update, context, pressed)
+        case Pressed(buttons.STATS_EXCLUSIVE, (value,)):
+            await on_exclusive_button(update, context, value)
+        case Pressed(button) if button in (STATS_FORGET, STATS_KEEP):
+            await on_forget_button(update, context, pressed)
+        case _:
+            await out_of_date(update.callback_query, user_translator(update, context))
 
 
 def register(application: PumpApplication) -> None:
@@ -583,4 +577,4 @@ def register(application: PumpApplication) -> None:
     application.add_handler(CommandHandler(["export", "eksport"], send_export))
     application.add_handler(CommandHandler(["exclusive", "fullpumping"], ask_exclusive))
     application.add_handler(CommandHandler(["forget", "slett"], ask_forget))
-    application.add_handler(CallbackQueryHandler(on_button, pattern=r"^stats:"))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=buttons.pattern("stats")))

@@ -13,9 +13,11 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot import buttons
+from bot.buttons import TIP_AWAY, TIP_MENU, TIP_NUDGES, TIP_NUDGES_OFF_UNDER, TIP_TOPIC, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.nudges import (
@@ -42,7 +44,7 @@ from bot.storage.repo import ChatRepo, NudgeRepo, SessionRepo
 from bot.text.formatting import format_minutes, format_volume
 from bot.text.i18n import N_, Translator
 from bot.text.tips import away_text, topic_text
-from handlers.common import chat_settings
+from handlers.common import chat_settings, edit_tapped, out_of_date
 from scheduler.planning import Preset
 from scheduler.plans import plan_kind_of
 
@@ -58,14 +60,13 @@ AWAY_CHOICES = (2, 4, 6, 8, 10, 12)
 NUDGE_KINDS = {kind.value for kind in NudgeKind}
 SWITCH_WORDS = {"on": True, "pa": True, "off": False, "av": False}
 
-OUT_OF_DATE = N_("That button is out of date.")
-
-
 # -- keyboards -------------------------------------------------------------------------------
 
 
 def topic_button(item: Topic, tr: Translator) -> InlineKeyboardButton:
-    return InlineKeyboardButton(f"{item.icon} {tr._(item.title)}", callback_data=f"tip:t:{item.id}")
+    return InlineKeyboardButton(
+        f"{item.icon} {tr._(item.title)}", callback_data=TIP_TOPIC.data(item.id)
+    )
 
 
 def menu_keyboard(tr: Translator) -> InlineKeyboardMarkup:
@@ -74,7 +75,7 @@ def menu_keyboard(tr: Translator) -> InlineKeyboardMarkup:
 
 
 def back_button(tr: Translator) -> InlineKeyboardButton:
-    return InlineKeyboardButton(tr._("« All tips"), callback_data="tip:menu")
+    return InlineKeyboardButton(tr._("« All tips"), callback_data=TIP_MENU.data())
 
 
 def answer_keyboard(item: Topic, tr: Translator) -> InlineKeyboardMarkup:
@@ -152,11 +153,11 @@ async def answer_question(update: Update, context: PumpContext) -> None:
 
 
 def away_keyboard(tr: Translator) -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(format_minutes(hours * 60, tr), callback_data=f"tip:away:{hours}")
+    choices = [
+        InlineKeyboardButton(format_minutes(hours * 60, tr), callback_data=TIP_AWAY.data(hours))
         for hours in AWAY_CHOICES
     ]
-    return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
+    return InlineKeyboardMarkup([choices[:3], choices[3:]])
 
 
 def away_answer_keyboard(tr: Translator) -> InlineKeyboardMarkup:
@@ -210,9 +211,13 @@ def nudges_status(enabled: bool, settings: ChatSettings) -> str:
 
 def nudges_keyboard(enabled: bool, tr: Translator) -> InlineKeyboardMarkup:
     if enabled:
-        button = InlineKeyboardButton(tr._("🔕 Turn nudges off"), callback_data="tip:nudge:off")
+        button = InlineKeyboardButton(
+            tr._("🔕 Turn nudges off"), callback_data=TIP_NUDGES.data("off")
+        )
     else:
-        button = InlineKeyboardButton(tr._("🔔 Turn nudges on"), callback_data="tip:nudge:on")
+        button = InlineKeyboardButton(
+            tr._("🔔 Turn nudges on"), callback_data=TIP_NUDGES.data("on")
+        )
     return InlineKeyboardMarkup([[button]])
 
 
@@ -277,12 +282,12 @@ def nudge_text(kind: NudgeKind, settings: ChatSettings, sessions_last_day: int) 
 
 
 def read_more_row(topic_id: str, tr: Translator) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(tr._("📖 Read more"), callback_data=f"tip:t:{topic_id}")]
+    return [InlineKeyboardButton(tr._("📖 Read more"), callback_data=TIP_TOPIC.data(topic_id))]
 
 
 def nudge_keyboard(kind: NudgeKind, topic_id: str, tr: Translator) -> InlineKeyboardMarkup:
     # The kind tells the switch which note it sits under.
-    off = f"tip:nudge:off:{kind.value}"
+    off = TIP_NUDGES_OFF_UNDER.data("off", kind.value)
     return InlineKeyboardMarkup(
         [
             read_more_row(topic_id, tr),
@@ -291,13 +296,15 @@ def nudge_keyboard(kind: NudgeKind, topic_id: str, tr: Translator) -> InlineKeyb
     )
 
 
+def is_switch(button: InlineKeyboardButton) -> bool:
+    pressed = buttons.parse(str(button.callback_data or ""))
+    return pressed is not None and pressed.button in (TIP_NUDGES, TIP_NUDGES_OFF_UNDER)
+
+
 def without_switch(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup:
     """A nudge's buttons once nudges are off: the "Read more" it had, not the switch."""
     rows = markup.inline_keyboard if markup is not None else ()
-    kept = [
-        row for row in rows if not any((b.callback_data or "").startswith("tip:nudge") for b in row)
-    ]
-    return InlineKeyboardMarkup(kept)
+    return InlineKeyboardMarkup([row for row in rows if not any(map(is_switch, row))])
 
 
 async def check_nudges(application: Any, chat_id: int) -> None:
@@ -343,53 +350,45 @@ async def forget_nudges(application: Any, chat_id: int) -> None:
 # -- buttons -----------------------------------------------------------------------------------
 
 
-async def edit(message: Message, text: str, markup: InlineKeyboardMarkup) -> None:
-    try:
-        await message.edit_text(text, reply_markup=markup)
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():  # a double tap changes nothing
-            raise
-
-
 async def on_tip_button(update: Update, context: PumpContext) -> None:
     """A topic, the menu, a time away, or the nudge switch."""
     query = update.callback_query
     settings = chat_settings(update, context)
     tr = settings.tr
-    parts = (query.data or "").split(":")
-    message = query.message
-    if not isinstance(message, Message):  # too old to touch
-        await query.answer(tr._(OUT_OF_DATE))
+    if not isinstance(query.message, Message):  # too old to touch
+        await out_of_date(query, tr)
         return
-    if parts == ["tip", "menu"]:
-        await query.answer()
-        await edit(message, menu_text(tr), menu_keyboard(tr))
-    elif len(parts) == 3 and parts[1] == "t" and (item := topic(parts[2])) is not None:
-        await query.answer()
-        await edit(message, topic_text(item, tr, settings.unit), answer_keyboard(item, tr))
-    elif len(parts) == 3 and parts[1] == "away" and parts[2] in {str(h) for h in AWAY_CHOICES}:
-        await query.answer()
-        milk = milk_for_time_away(int(parts[2]), settings.unit)
-        await edit(message, away_text(milk, tr), away_answer_keyboard(tr))
-    elif len(parts) == 3 and parts[1] == "nudge" and parts[2] in ("on", "off"):
-        enabled = parts[2] == "on"
-        set_nudges(context.services, settings.id, enabled)
-        await query.answer()
-        await edit(message, nudges_status(enabled, settings), nudges_keyboard(enabled, tr))
-    elif parts[:3] == ["tip", "nudge", "off"] and len(parts) == 4 and parts[3] in NUDGE_KINDS:
-        # Under a nudge: keep the note, drop the switch, and say how to undo it.
-        set_nudges(context.services, settings.id, False)
-        await query.answer(tr._("Nudges are off. /nudges on turns them back on."))
-        await message.edit_reply_markup(reply_markup=without_switch(message.reply_markup))
-    else:
-        await query.answer(tr._(OUT_OF_DATE))
+    match buttons.parse(query.data):
+        case Pressed(buttons.TIP_MENU, ()):
+            await query.answer()
+            await edit_tapped(query, menu_text(tr), menu_keyboard(tr))
+        case Pressed(buttons.TIP_TOPIC, (topic_id,)) if (item := topic(topic_id)) is not None:
+            await query.answer()
+            await edit_tapped(query, topic_text(item, tr, settings.unit), answer_keyboard(item, tr))
+        case Pressed(buttons.TIP_AWAY, (hours,)) if hours in AWAY_CHOICES:
+            await query.answer()
+            milk = milk_for_time_away(hours, settings.unit)
+            await edit_tapped(query, away_text(milk, tr), away_answer_keyboard(tr))
+        case Pressed(buttons.TIP_NUDGES, (switch,)) if switch in ("on", "off"):
+            enabled = switch == "on"
+            set_nudges(context.services, settings.id, enabled)
+            await query.answer()
+            await edit_tapped(query, nudges_status(enabled, settings), nudges_keyboard(enabled, tr))
+        case Pressed(buttons.TIP_NUDGES_OFF_UNDER, ("off", kind)) if kind in NUDGE_KINDS:
+            # Under a nudge: keep the note, drop the switch, and say how to undo it.
+            set_nudges(context.services, settings.id, False)
+            await query.answer(tr._("Nudges are off. /nudges on turns them back on."))
+            markup = without_switch(query.message.reply_markup)
+            await query.message.edit_reply_markup(reply_markup=markup)
+        case _:
+            await out_of_date(query, tr)
 
 
 def register(application: PumpApplication) -> None:
     application.add_handler(CommandHandler(["tips", "rad"], show_tips))
     application.add_handler(CommandHandler(["away", "borte"], away))
     application.add_handler(CommandHandler(["nudges", "hint", "hints"], nudges_command))
-    application.add_handler(CallbackQueryHandler(on_tip_button, pattern=r"^tip:"))
+    application.add_handler(CallbackQueryHandler(on_tip_button, pattern=buttons.pattern("tip")))
     # Before logging's catch-all text handler (FEATURES order): questions never become logs.
     application.add_handler(
         MessageHandler(

@@ -14,6 +14,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
+from bot.buttons import PWR_CANCEL
 from bot.domain.chats import ChatSettings
 from bot.services import PumpContext
 from bot.storage.repo import ChatRepo, PlanRepo
@@ -78,7 +79,7 @@ def cancel_keyboard(
             [
                 InlineKeyboardButton(
                     settings.tr._("✖️ Cancel power pumping"),
-                    callback_data=f"pwr:cancel:{plan_id}:{power_token(started_at)}",
+                    callback_data=PWR_CANCEL.data(plan_id, power_token(started_at)),
                 )
             ]
         ]

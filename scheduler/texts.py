@@ -11,6 +11,7 @@ from babel.dates import format_time
 from babel.lists import format_list
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.buttons import REM_LOG, REM_SKIP, REM_SNOOZE
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import DayTotals, local_day
 from bot.storage.models import PumpSession, ReminderPlan
@@ -196,7 +197,7 @@ def reminder_keyboard(facts: ReminderFacts, settings: ChatSettings) -> InlineKey
             [
                 InlineKeyboardButton(
                     tr._("✅ Log {amount}", amount=amount),
-                    callback_data=f"rem:log:{facts.plan_id}:{token}",
+                    callback_data=REM_LOG.data(facts.plan_id, token),
                 )
             ]
         )
@@ -204,10 +205,10 @@ def reminder_keyboard(facts: ReminderFacts, settings: ChatSettings) -> InlineKey
         [
             InlineKeyboardButton(
                 tr._("💤 {minutes} min", minutes=minutes),
-                callback_data=f"rem:snooze:{facts.plan_id}:{minutes}:{token}",
+                callback_data=REM_SNOOZE.data(facts.plan_id, minutes, token),
             )
             for minutes in SNOOZE_MINUTES
         ]
-        + [InlineKeyboardButton(tr._("Skip"), callback_data=f"rem:skip:{facts.plan_id}:{token}")]
+        + [InlineKeyboardButton(tr._("Skip"), callback_data=REM_SKIP.data(facts.plan_id, token))]
     )
     return InlineKeyboardMarkup(rows)

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
+from bot import buttons
 from bot.domain.parsing import ParsedLog, parse_log
 from bot.storage.models import Unit
 from bot.storage.repo import PlanRepo, SessionRepo
@@ -110,18 +111,13 @@ def forged_data(v: dict[str, int]) -> list[str]:
         "stats:excl:7",
         "stats:",
         # report: lengths no button offers
-        "report:99",
-        "report:7:1",
-        "report:",
+        "report:days:99",
+        "report:days:0",
         # imports: confirm, cancel or undo the other chat's file; nonsense
         f"imp:go:{v['pending']}",
         f"imp:no:{v['pending']}",
         f"imp:undo:{v['imported']}",
         "imp:go:99999",
-        "imp:undo:abc",
-        "imp:go:²",
-        "imp:go:" + "9" * 40,
-        "imp:",
         # tips and settings: values no button offers
         "tip:t:no-such-topic",
         "tip:away:999",
@@ -154,6 +150,102 @@ async def test_forged_button_data_changes_nothing_and_gets_a_polite_answer(
         assert not [c for c in calls if c.method != "answerCallbackQuery"], data
     assert snapshot(bot) == before
     assert len(bot.sent_to(VICTIM_CHAT)) == victim_calls
+
+
+# Not data any button of ours carries: numbers too long for any column, digits that only
+# `str.isdigit()` accepts, numbers written the ways `int()` also reads, empty parts.
+BAD_PARTS = [
+    "9" * 40,
+    str(buttons.INT32_MAX + 1),
+    str(2**63),
+    "²",
+    "١",
+    "１２",
+    "٣٠",
+    "1²",
+    "+1",
+    "1_0",
+    " 1",
+    "01",
+    "-1",
+    "",
+    "ℌ",
+]
+
+
+def sample(field: buttons.Field) -> str:
+    """A value of this type that the parser accepts."""
+    if isinstance(field, buttons.Number):
+        return str(max(field.low, 1))
+    if isinstance(field, buttons.ClockTime):
+        return "0700"
+    return next(text for text in ("off", "x", "Europe/Oslo") if field.parse(text) is not None)
+
+
+def malformed_data() -> list[str]:
+    """For every button the bot declares: each field in turn replaced by a bad part, the last
+    part missing, one part too many."""
+    found = []
+    for button in buttons.KINDS.values():
+        head = [button.prefix, button.action]
+        good = [sample(field) for field in button.fields]
+        assert buttons.parse(":".join(head + good)) is not None, button
+        for i in range(len(good)):
+            found += [":".join(head + good[:i] + [bad] + good[i + 1 :]) for bad in BAD_PARTS]
+        found.append(":".join(head + good[:-1]) if good else button.prefix)
+        found.append(":".join(head + good + ["1"]))
+    # Some of these are another button's good data (tip:nudge:off is one): not malformed.
+    return sorted({data for data in found if buttons.parse(data) is None})
+
+
+def test_every_button_is_forged_in_many_ways() -> None:
+    forged = malformed_data()
+    for button in buttons.KINDS.values():
+        assert any(data.startswith(f"{button.prefix}:{button.action}") for data in forged)
+    assert len(forged) > 10 * len(buttons.KINDS)
+
+
+async def test_malformed_button_data_of_every_prefix_is_out_of_date(
+    bot: BotHarness, victim: dict[str, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    before = snapshot(bot)
+    own_message = bot.sent_to(PARENT_CHAT)[-1].message_id
+    with caplog.at_level(logging.WARNING):
+        for data in malformed_data():
+            calls = await bot.tap(data, own_message)
+            answers = [c.params.get("text") for c in calls if c.method == "answerCallbackQuery"]
+            assert answers == ["That button is out of date."], f"{data!r}: {answers}"
+            assert len(calls) == 1, f"{data!r}: {calls}"
+    assert snapshot(bot) == before
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+async def test_ids_at_the_edge_of_the_columns_reach_the_database_harmlessly(
+    bot: BotHarness, victim: dict[str, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The largest id a column holds is looked up (and found missing); one more is refused
+    before any lookup, on PostgreSQL's 32-bit INTEGER ids too."""
+    before = snapshot(bot)
+    own_message = bot.sent_to(PARENT_CHAT)[-1].message_id
+    largest, too_large = buttons.INT32_MAX, buttons.INT32_MAX + 1
+    cases = {
+        f"log:undo:{largest}": "That session is no longer in the log.",
+        f"stats:del:{largest}:0": "That entry isn't in this chat's log (any more).",
+        f"rem:skip:{largest}:{buttons.LAST_TIMESTAMP}": "That button is out of date.",
+        f"rem:log:{largest}:{buttons.LAST_TIMESTAMP}": "That button is out of date.",
+        f"pwr:cancel:{largest}:0": "That button is out of date.",
+        f"stats:forget:{2**63 - 1}": "Only the person who asked can confirm this.",
+        f"log:undo:{too_large}": "That button is out of date.",
+        f"rem:log:1:{buttons.LAST_TIMESTAMP + 1}": "That button is out of date.",
+        f"stats:forget:{2**63}": "That button is out of date.",
+    }
+    with caplog.at_level(logging.WARNING):
+        for data, expected in cases.items():
+            calls = await bot.tap(data, own_message)
+            answers = [c.params.get("text") for c in calls if c.method == "answerCallbackQuery"]
+            assert answers == [expected], data
+    assert snapshot(bot) == before
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 async def test_forged_taps_in_the_other_chat_by_a_stranger_are_refused_too(

@@ -124,7 +124,7 @@ async def test_fourteen_days_by_default_and_buttons_for_the_others(bot: BotHarne
     a_week_of_logs(bot)
     reply = await bot.say("/report")
     assert "(14 days)" in pdf_text(reply.files["document"])
-    assert [b["callback_data"] for b in reply.buttons] == ["report:7", "report:30"]
+    assert [b["callback_data"] for b in reply.buttons] == ["report:days:7", "report:days:30"]
     calls = await bot.press("30 days")
     document = next(c for c in calls if c.method == "sendDocument")
     text = pdf_text(document.files["document"])
@@ -141,7 +141,7 @@ async def test_report_of_an_empty_log_says_so(bot: BotHarness) -> None:
 
 async def test_a_forged_report_button_is_out_of_date(bot: BotHarness) -> None:
     reply = await bot.say("/report 7")
-    for data in ("report:99", "report:", "report:7:1", "report:٧"):
+    for data in ("report:days:99", "report:days:0", "report:", "report:days:7:1", "report:days:٧"):
         calls = await bot.tap(data, reply.message_id)
         assert [c.method for c in calls] == ["answerCallbackQuery"]
         assert calls[0].params["text"] == "That button is out of date."
