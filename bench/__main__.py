@@ -1,7 +1,7 @@
 """`python -m bench` runs the benchmarks and prints one table, with the machine and the targets.
 
 python -m bench                      # everything (about 5 minutes)
-python -m bench --only fanout        # one scenario: fanout, restart, logging, history
+python -m bench --only fanout        # one scenario: fanout, restart, logging, history, contention
 python -m bench --chats 1000         # fan-out size (default 3000)
 python -m bench --markdown           # the table as Markdown, for the README
 
@@ -141,6 +141,36 @@ def logging_rows(args: argparse.Namespace) -> list[Row]:
     ]
 
 
+CONTENTION_TARGETS = {"alone": 100.0, "fan-out": 1000.0, "chart": 250.0}
+
+
+def contention_rows(args: argparse.Namespace) -> list[Row]:
+    from bench import contention
+
+    rows = []
+    for result in asyncio.run(contention.run()):
+        name = {
+            "alone": f"log confirmations ({result.logs} logs, 40 chats, nothing else)",
+            "fan-out": f"log confirmations ({result.logs} logs, 3,000 reminders fanning out)",
+            "chart": f"log confirmations ({result.logs} logs, one chat drawing 30-day charts)",
+        }[result.name]
+        limit = CONTENTION_TARGETS[result.name]
+        rows.append(
+            Row(
+                name,
+                "p50 / p99 confirmation latency",
+                f"{result.p50_ms:.0f} / {result.p99_ms:.0f} ms ({result.confirmed}/{result.logs})",
+                f"p99 < {limit:.0f} ms",
+                result.p99_ms < limit and result.confirmed == result.logs,
+            )
+        )
+        if result.name == "fan-out":
+            rows.append(Row(name, "reminders sent meanwhile", f"{result.reminders:,}"))
+        if result.name == "chart":
+            rows.append(Row(name, "charts sent meanwhile", str(result.charts)))
+    return rows
+
+
 HISTORY_TARGETS = {
     "/week": 200.0,
     "/month": 200.0,
@@ -175,6 +205,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
     "restart": restart_rows,
     "logging": logging_rows,
     "history": history_rows,
+    "contention": contention_rows,
 }
 
 

@@ -18,6 +18,7 @@ import handlers
 from bot.clock import Clock, SystemClock
 from bot.commands import publish_menus
 from bot.config import Config
+from bot.inbox import ChatOrderedProcessor, DurableUpdateQueue, handle_left_over, schedule_pruning
 from bot.ratelimit import PacedRateLimiter
 from bot.services import PumpApplication, PumpContext, Services
 from bot.storage.db import Database
@@ -33,9 +34,15 @@ def build_application(
     rate_limiter: bool = True,
 ) -> PumpApplication:
     """The bot, ready to run. Tests pass a fake `request` and a fake `clock`."""
+    db = Database(config.database_url)
+    clock = clock or SystemClock()
     builder = (
         ApplicationBuilder()
         .token(config.bot_token)
+        # The durable inbox (bot/inbox.py): every update is stored before Telegram is told it
+        # arrived, and updates run concurrently across chats, in order within one.
+        .update_queue(DurableUpdateQueue(db, clock))
+        .concurrent_updates(ChatOrderedProcessor(db, clock))
         .context_types(ContextTypes(context=PumpContext))
         .defaults(
             Defaults(
@@ -59,8 +66,8 @@ def build_application(
     application: PumpApplication = builder.build()
     application.bot_data["services"] = Services(
         config=config,
-        db=Database(config.database_url),
-        clock=clock or SystemClock(),
+        db=db,
+        clock=clock,
         menu=handlers.menu_commands(),
     )
     handlers.register_all(application)
@@ -74,6 +81,9 @@ async def start_up(application: PumpApplication) -> None:
     await publish_menus(application.bot, services.menu, services.config.default_language)
     for startup in handlers.startup_hooks():
         await startup(application)
+    # Before polling or the webhook starts, so what the last run left is handled first.
+    await handle_left_over(application, services.db, services.clock)
+    schedule_pruning(application, services.db, services.clock)
     log.info("pumpbot started as @%s", application.bot.username)
 
 

@@ -415,6 +415,12 @@ def apply_parsed(entry: PumpSession, parsed: ParsedLog) -> None:
     entry.note = parsed.note
 
 
+def says(entry: PumpSession, parsed: ParsedLog) -> bool:
+    """Whether the entry already holds what the message says."""
+    fields = ("started_at", "total_ml", "left_ml", "right_ml", "duration_min", "method", "note")
+    return all(getattr(entry, name) == getattr(parsed, name) for name in fields)
+
+
 def record_session(
     db: Database,
     settings: ChatSettings,

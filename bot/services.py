@@ -16,6 +16,9 @@ from bot.storage.db import Database
 # Called after a chat's sessions changed (logged, edited, deleted): reminders reschedule,
 # nudges look at the new numbers. Arguments: the application and the chat id.
 SessionsChangedHook = Callable[["PumpApplication", int], Awaitable[None]]
+# Called after a chat's rows moved to a new id (a group became a supergroup): features re-arm
+# what they schedule from the database. Arguments: the application, the old and the new id.
+ChatMovedHook = Callable[["PumpApplication", int, int], Awaitable[None]]
 
 
 @dataclass
@@ -27,6 +30,7 @@ class Services:
     # Called after /forget deleted a chat's rows: features drop what they hold in memory
     # (scheduled jobs, caches). Same arguments as above.
     chat_forgotten_hooks: list[SessionsChangedHook] = field(default_factory=list)
+    chat_moved_hooks: list[ChatMovedHook] = field(default_factory=list)
     # Every feature's menu commands, in menu order: /start and /help list them.
     menu: list[MenuCommand] = field(default_factory=list)
 
@@ -37,6 +41,10 @@ class Services:
     async def chat_forgotten(self, application: PumpApplication, chat_id: int) -> None:
         for hook in self.chat_forgotten_hooks:
             await hook(application, chat_id)
+
+    async def chat_moved(self, application: PumpApplication, old_id: int, new_id: int) -> None:
+        for hook in self.chat_moved_hooks:
+            await hook(application, old_id, new_id)
 
 
 class PumpContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -14,6 +14,7 @@ from typing import Any
 from bot.commands import MenuCommand
 from handlers import (
     errors,
+    groups,
     imports,
     logging,
     power,
@@ -28,6 +29,7 @@ from handlers import (
 # tips reads free-text questions and logging reads any other private text as a log, so logging
 # stays last and tips just before it: a question is answered, never logged.
 FEATURES: list[ModuleType] = [
+    groups,
     start,
     settings,
     reminders,

@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import ChatMigrated, TelegramError
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, TypeHandler
 
+from bot.groups import move_chat
 from bot.services import PumpApplication, PumpContext
 from bot.storage.repo import ChatRepo
 from bot.text.i18n import language_for, translator
@@ -37,8 +38,13 @@ def language_of(update: Update, context: PumpContext) -> str:
 
 
 async def on_error(update: object, context: PumpContext) -> None:
-    """Log the failure with the update id; tell the user, in their language, that we failed."""
+    """Log the failure with the update id; tell the user, in their language, that we failed.
+    A reply refused because the group became a supergroup moves the chat to its new id."""
     update_id = update.update_id if isinstance(update, Update) else None
+    error = context.error
+    if isinstance(error, ChatMigrated) and isinstance(update, Update) and update.effective_chat:
+        await moved_on(update, context, error.new_chat_id)
+        return
     log.error("Error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
@@ -50,6 +56,30 @@ async def on_error(update: object, context: PumpContext) -> None:
         )
     except TelegramError:
         log.warning("Could not send the apology for update %s", update_id)
+
+
+async def moved_on(update: Update, context: PumpContext, new_id: int) -> None:
+    """A reply failed because the group is now a supergroup: move the chat, and say so there
+    (what was asked went unanswered)."""
+    old_id = update.effective_chat.id
+    await move_chat(context.application, old_id, new_id)
+    tr = translator(language_of_chat(context, new_id) or language_of(update, context))
+    try:
+        await context.bot.send_message(
+            new_id,
+            tr._(
+                "This group is now a supergroup. I've moved its log, settings and reminders "
+                "along. If I didn't answer something just now, please send it again."
+            ),
+        )
+    except TelegramError:
+        log.warning("Could not tell chat %s that it was moved", new_id)
+
+
+def language_of_chat(context: PumpContext, chat_id: int) -> str | None:
+    with context.services.db.session() as session:
+        row = ChatRepo(session).get(chat_id)
+        return row.language if row is not None else None
 
 
 async def on_unknown_button(update: Update, context: PumpContext) -> None:

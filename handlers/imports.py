@@ -4,7 +4,8 @@ A file gets a preview (what is in it, what a tap would add, the lines that can't
 Import and Cancel buttons; only the person who sent it can confirm. The tap fetches the file
 again from Telegram (nothing from it waits in the database meanwhile), reads it and writes its
 new rows in one transaction, on a worker thread, so thousands of rows hold up no other chat.
-The result has an undo button. While it works the chat shows "typing…".
+The result has an undo button (in a group, for admins only). While it works the chat shows
+"typing…".
 
 Buttons: `bot.buttons.IMPORT_GO`, `IMPORT_CANCEL`, `IMPORT_UNDO`, with the import's id, looked
 up in the tapping chat's own imports.
@@ -25,6 +26,7 @@ from bot.buttons import IMPORT_CANCEL, IMPORT_GO, IMPORT_UNDO
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.imports import ImportFile, ImportRefused, Refusal, check_document, read_import
+from bot.groups import may_delete_shared_log
 from bot.logbook import cancel_import, get_import, import_sessions, start_import, undo_import
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import ImportStatus
@@ -226,8 +228,8 @@ async def cancel(
 
 
 async def undo(update: Update, context: PumpContext, settings: ChatSettings, batch_id: int) -> None:
-    """Take a whole import out of the log again. In a group that deletes shared entries, so
-    only the person who imported may do it."""
+    """Take a whole import out of the log again. In a group that deletes entries of the shared
+    log, so there it takes an admin, as /forget does (`bot.groups.may_delete_shared_log`)."""
     query = update.callback_query
     tr = settings.tr
     services = context.services
@@ -235,9 +237,13 @@ async def undo(update: Update, context: PumpContext, settings: ChatSettings, bat
     if batch is None or batch.status != ImportStatus.IMPORTED:
         await out_of_date(query, tr)
         return
-    if query.from_user.id != batch.requested_by_id:
+    if not await may_delete_shared_log(context.bot, update.effective_chat, query.from_user):
         await query.answer(
-            tr._("Only the person who imported the file can undo it."), show_alert=True
+            tr._(
+                "In a group, only an admin can undo an import, since the entries are in "
+                "everyone's log. Nothing was removed."
+            ),
+            show_alert=True,
         )
         return
     removed = await asyncio.to_thread(undo_import, services.db, settings, batch_id)

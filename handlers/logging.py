@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType
-from telegram.error import Forbidden, TelegramError
+from telegram.error import ChatMigrated, Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import buttons
@@ -22,6 +22,7 @@ from bot.buttons import LOG_DONE, LOG_FIX, LOG_SHIFT, LOG_UNDO, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import LogProblem, ParsedLog, Problem, parse_log, parse_time
+from bot.groups import move_chat
 from bot.logbook import (
     Logged,
     MoveRefused,
@@ -39,6 +40,7 @@ from bot.logbook import (
     remove_session,
     revise_session,
     saved_note,
+    says,
     set_confirmation,
     today_text,
     when_phrase,
@@ -146,7 +148,7 @@ async def store_and_confirm(
     try:
         sent = await send_confirmation(context, settings, logged, source)
         if sent is not None:
-            set_confirmation(services.db, settings.id, entry.id, sent.message_id)
+            set_confirmation(services.db, sent.chat_id, entry.id, sent.message_id)
             entry.confirmation_message_id = sent.message_id
     finally:
         await services.sessions_changed(context.application, settings.id)
@@ -166,21 +168,26 @@ async def send_confirmation(
     entry = logged.entry
     assert entry.id is not None
     keyboard = confirmation_keyboard(entry.id, settings.tr)
+    chat_id = settings.id
     try:
         if source is not None:
             return await source.reply_text(logged.text, reply_markup=keyboard)
-        return await context.bot.send_message(settings.id, logged.text, reply_markup=keyboard)
+        return await context.bot.send_message(chat_id, logged.text, reply_markup=keyboard)
     except Forbidden:
         return None
+    except ChatMigrated as error:
+        # The group became a supergroup: the entry moves with the rest, and is confirmed there.
+        await move_chat(context.application, chat_id, error.new_chat_id)
+        chat_id = error.new_chat_id
     except TelegramError as error:
-        log.warning("Confirmation for chat %s failed (%s); trying again", settings.id, error)
+        log.warning("Confirmation for chat %s failed (%s); trying again", chat_id, error)
     try:
-        return await context.bot.send_message(settings.id, logged.text, reply_markup=keyboard)
+        return await context.bot.send_message(chat_id, logged.text, reply_markup=keyboard)
     except TelegramError as error:
-        log.warning("Confirmation for chat %s failed again (%s)", settings.id, error)
+        log.warning("Confirmation for chat %s failed again (%s)", chat_id, error)
     note = saved_note(entry, settings, context.services.clock.now())
     try:
-        await context.bot.send_message(settings.id, note)
+        await context.bot.send_message(chat_id, note)
     except TelegramError as error:
         log.error("Chat %s was not told that entry %s was saved (%s)", settings.id, entry.id, error)
     return None
@@ -253,8 +260,12 @@ async def log_text(
             return  # a question the tips feature did not take; examples would not answer it
         await message.reply_text(refusal_text(parsed, settings, command=command))
         return
-    if entry_for_source(context.services.db, settings.id, message.message_id) is not None:
-        await revise_from(update, context, settings, parsed)  # Telegram delivered it twice
+    stored = entry_for_source(context.services.db, settings.id, message.message_id)
+    if stored is not None:
+        # Handled before (a redelivery, or the inbox replaying an update a crash cut short):
+        # nothing new is stored, and only a confirmation that never went out is sent now.
+        if stored.confirmation_message_id is None or not says(stored, parsed):
+            await revise_from(update, context, settings, parsed)
         return
     await store_and_confirm(context, settings, parsed, user=update.effective_user, source=message)
 

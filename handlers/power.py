@@ -19,6 +19,7 @@ from scheduler.power import (
     cancel_power,
     forget_power,
     is_running,
+    move_power,
     rebuild_power_jobs,
     start_power,
 )
@@ -123,3 +124,4 @@ def register(application: PumpApplication) -> None:
     application.add_handler(CommandHandler(["power", "powerpumping"], power))
     application.add_handler(CallbackQueryHandler(on_power_button, pattern=buttons.pattern("pwr")))
     application.bot_data["services"].chat_forgotten_hooks.append(forget_power)
+    application.bot_data["services"].chat_moved_hooks.append(move_power)

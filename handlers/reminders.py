@@ -35,7 +35,13 @@ from bot.text.formatting import format_volume
 from bot.text.i18n import N_, Translator
 from handlers.common import OUT_OF_DATE, chat_settings, edit_tapped, out_of_date
 from scheduler import plans
-from scheduler.delivery import forget_chat, rebuild_jobs, reschedule_chat, schedule_reminder
+from scheduler.delivery import (
+    forget_chat,
+    move_reminder_job,
+    rebuild_jobs,
+    reschedule_chat,
+    schedule_reminder,
+)
 from scheduler.plan_text import PlanTextError, Problem, parse_plan_text
 from scheduler.planning import OCCASIONAL_TIMES, PRESETS, Preset, pause_until_morning
 from scheduler.texts import (
@@ -445,3 +451,4 @@ def register(application: PumpApplication) -> None:
     # A logged, edited or deleted session resets interval plans; /forget drops the job.
     services.sessions_changed_hooks.append(reschedule_chat)
     services.chat_forgotten_hooks.append(forget_chat)
+    services.chat_moved_hooks.append(move_reminder_job)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -123,7 +124,7 @@ async def set_timezone(update: Update, context: PumpContext) -> None:
                 "I don't know the time zone “{typed}”, so nothing was changed. Use a name like "
                 "<code>Europe/Oslo</code>, <code>Europe/London</code> or "
                 "<code>America/New_York</code>.",
-                typed=typed[:64].replace("<", "‹").replace(">", "›"),
+                typed=html.escape(typed[:64]),
             )
         )
         return

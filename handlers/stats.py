@@ -41,6 +41,7 @@ from bot.domain.daybook import local_day
 from bot.domain.export import export_csv, export_filename
 from bot.domain.guideline import MIN_FULL_DAYS, MIN_SESSIONS_A_DAY, BandView, band_decision
 from bot.domain.stats import period_summary, summaries
+from bot.groups import may_delete_shared_log
 from bot.logbook import sessions_for_days
 from bot.services import PumpApplication, PumpContext
 from bot.storage.db import Database
@@ -147,7 +148,10 @@ async def show_month(update: Update, context: PumpContext) -> None:
 async def show_period(update: Update, context: PumpContext, n_days: int) -> None:
     settings = chat_settings(update, context)
     services = context.services
-    text = period_report(services.db, settings, services.clock.now(), n_days)
+    # A month of a busy log is tens of milliseconds of queries and sums: off the event loop.
+    text = await asyncio.to_thread(
+        period_report, services.db, settings, services.clock.now(), n_days
+    )
     await update.effective_message.reply_text(text, reply_markup=chart_button(settings.tr, n_days))
 
 
@@ -165,7 +169,16 @@ def draw_chart(*args: Any, **kwargs: Any) -> bytes:
 async def chart_photo(
     db: Database, settings: ChatSettings, now: datetime, n_days: int
 ) -> tuple[bytes, str, InlineKeyboardMarkup]:
-    """The PNG, its caption and the button that switches between 7 and 30 days."""
+    """The PNG, its caption and the button that switches between 7 and 30 days.
+
+    The query, the sums and the render (a few hundred milliseconds of CPU) run on a worker
+    thread, so other chats' updates go on meanwhile."""
+    return await asyncio.to_thread(chart_parts, db, settings, now, n_days)
+
+
+def chart_parts(
+    db: Database, settings: ChatSettings, now: datetime, n_days: int
+) -> tuple[bytes, str, InlineKeyboardMarkup]:
     tr, tz = settings.tr, settings.tz
     today = local_day(now, tz)
     first = today - timedelta(days=n_days - 1)
@@ -173,9 +186,7 @@ async def chart_photo(
         sessions = sessions_for_days(SessionRepo(session, settings.id), tz, first, today)
     days = summaries(sessions, tz, first, today)
     band = band_decision(settings.exclusive_pumping, days, today)
-    # A few hundred milliseconds of CPU: off the event loop, so other chats aren't kept waiting.
-    png = await asyncio.to_thread(
-        draw_chart,
+    png = draw_chart(
         [d.day for d in days],
         [d.total_ml for d in days],
         tr=tr,
@@ -380,17 +391,22 @@ async def offer_fix(
 # -- export --------------------------------------------------------------------------------------
 
 
+def export_data(db: Database, settings: ChatSettings) -> tuple[list[PumpSession], bytes]:
+    with db.session() as session:
+        entries = list(SessionRepo(session, settings.id).all())
+    return entries, export_csv(entries, settings.tz, settings.language) if entries else b""
+
+
 async def send_export(update: Update, context: PumpContext) -> None:
     """The whole log as a CSV document."""
     settings = chat_settings(update, context)
     tr = settings.tr
     services = context.services
-    with services.db.session() as session:
-        entries = list(SessionRepo(session, settings.id).all())
+    # The whole log, read and written out on a worker thread: a year is over 100 ms.
+    entries, data = await asyncio.to_thread(export_data, services.db, settings)
     if not entries:
         await update.effective_message.reply_text(tr._("There's nothing to export yet."))
         return
-    data = export_csv(entries, settings.tz, settings.language)
     caption = tr.ngettext(
         "Your log: {n} session, times in your time zone ({zone}), amounts in millilitres.",
         "Your log: {n} sessions, times in your time zone ({zone}), amounts in millilitres.",
@@ -473,10 +489,30 @@ async def on_exclusive_button(update: Update, context: PumpContext, value: int) 
 # -- forget --------------------------------------------------------------------------------------
 
 
+def admins_only_text(tr: Translator) -> str:
+    return tr._(
+        "In a group, only an admin can delete the shared log, since it belongs to everyone "
+        "here. Ask one of the group's admins to send /forget. Nothing was deleted."
+    )
+
+
+async def may_forget(update: Update, context: PumpContext) -> bool:
+    message = update.effective_message
+    return await may_delete_shared_log(
+        context.bot,
+        update.effective_chat,
+        update.effective_user,
+        message.sender_chat if message is not None else None,
+    )
+
+
 async def ask_forget(update: Update, context: PumpContext) -> None:
-    """Say what /forget deletes, and ask for a tap to confirm."""
+    """Say what /forget deletes, and ask for a tap to confirm (in a group, only an admin)."""
     settings = chat_settings(update, context)
     tr = settings.tr
+    if not await may_forget(update, context):
+        await update.effective_message.reply_text(admins_only_text(tr))
+        return
     with context.services.db.session() as session:
         count = SessionRepo(session, settings.id).count()
     text = (
@@ -538,6 +574,9 @@ async def on_forget_button(update: Update, context: PumpContext, pressed: Presse
     if row is None:
         await query.answer()
         await edit_tapped(query, tr._("There's nothing of this chat left to delete."))
+        return
+    if not await may_forget(update, context):  # asked again: admins change
+        await query.answer(admins_only_text(tr), show_alert=True)
         return
     await forget_chat(context.application, chat_id)
     await query.answer()

@@ -32,11 +32,19 @@ from enum import StrEnum
 from typing import Any
 
 import httpx
-from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import Job, JobQueue
 
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import day_totals, today_range
+from bot.groups import move_chat
 from bot.services import PumpApplication, PumpContext, Services
 from bot.storage.repo import ChatRepo, PlanRepo, SessionRepo
 from scheduler.planning import decide
@@ -157,6 +165,12 @@ async def reschedule_chat(application: PumpApplication, chat_id: int) -> datetim
 async def forget_chat(application: PumpApplication, chat_id: int) -> None:
     """Appended to `services.chat_forgotten_hooks`: the rows are gone, so is the job."""
     remove_job(application, job_name(chat_id))
+
+
+async def move_reminder_job(application: PumpApplication, old_id: int, new_id: int) -> None:
+    """Appended to `services.chat_moved_hooks`: the plan moved, so does its job."""
+    remove_job(application, job_name(old_id))
+    await reschedule_chat(application, new_id)
 
 
 async def rebuild_jobs(application: PumpApplication) -> int:
@@ -364,6 +378,11 @@ async def _deliver(
                 PlanRepo(session).save(row, enabled=False, off_reason="blocked", next_due_at=None)
         log.info("Chat %s blocked the bot; its reminders are off", chat_id)
         return Outcome.BLOCKED
+    except ChatMigrated as error:
+        # The group became a supergroup: the reminder is owed again at once, in the new chat.
+        _put_back(services, chat_id, now, timedelta(0), previous, attempts, error)
+        await move_chat(application, chat_id, error.new_chat_id)
+        return Outcome.RETRY
     except RetryAfter as error:
         return _put_back(services, chat_id, now, _retry_after(error), previous, attempts, error)
     except TimedOut as error:

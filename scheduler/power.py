@@ -215,3 +215,13 @@ async def rebuild_power_jobs(application: PumpApplication) -> None:
 
 async def forget_power(application: PumpApplication, chat_id: int) -> None:
     remove_job(application, power_job_name(chat_id))
+
+
+async def move_power(application: PumpApplication, old_id: int, new_id: int) -> None:
+    """A running hour goes on in the chat's new id (a group that became a supergroup)."""
+    remove_job(application, power_job_name(old_id))
+    with services_of(application).db.session() as session:
+        row = PlanRepo(session).get(new_id)
+        started_at, done = (row.power_started_at, row.power_step) if row else (None, 0)
+    if started_at is not None:
+        schedule_power_step(application, new_id, step_time(started_at, min(done + 1, LAST_STEP)))

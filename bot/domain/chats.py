@@ -37,12 +37,38 @@ class ChatSettings:
         )
 
 
+# The IANA areas of geographic zones (`Europe/Oslo`, `America/Argentina/Salta`). Left out on
+# purpose: `localtime`, `Factory` and `posixrules` (files, not places), fixed offsets
+# (`Etc/GMT+5`, whose sign is the reverse of what people expect), old aliases (`US/Eastern`,
+# `CET`, `Japan`) and the `posix/` and `right/` copies some systems list.
+GEOGRAPHIC_AREAS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
+
+
+def is_offered_zone(name: str) -> bool:
+    """A zone a chat may choose: a geographic Area/Location zone, or UTC."""
+    return name == "UTC" or ("/" in name and name.split("/", 1)[0] in GEOGRAPHIC_AREAS)
+
+
 @cache
 def _zones_by_lower_name() -> dict[str, str]:
-    return {name.lower(): name for name in available_timezones()}
+    return {name.lower(): name for name in available_timezones() if is_offered_zone(name)}
 
 
 def find_timezone(text: str) -> str | None:
-    """The IANA zone a user meant (`europe/oslo`, `Europe/Oslo ` or `UTC`), or None."""
+    """The zone a user meant (`europe/oslo`, `Europe/Oslo ` or `utc`), if it is one a chat may
+    choose (see `is_offered_zone`); else None."""
     cleaned = text.strip().replace(" ", "_").lower()
     return _zones_by_lower_name().get(cleaned)

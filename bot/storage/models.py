@@ -191,3 +191,26 @@ class ReminderPlan(SQLModel, table=True):
     power_note_shown_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class InboxUpdate(SQLModel, table=True):
+    """An update Telegram handed over, written before Telegram is told it arrived.
+
+    `payload` (the update's JSON, message texts included) is kept only until the update is
+    handled; the row itself stays a day longer so that a redelivery of the same `update_id`
+    is recognised (bot/inbox.py explains the whole design).
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (sa.Index("ix_inbox_handled_at", "handled_at"),)
+
+    update_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False)
+    )
+    # No foreign key: the chat may not exist yet. /forget deletes a chat's rows here too.
+    chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    payload: str | None = Field(default=None, sa_type=sa.Text)
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    handled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Starts that found it unhandled: an update that keeps killing the process is given up.
+    attempts: int = 0

@@ -64,6 +64,59 @@ class ChatRepo:
         self.session.expunge_all()
         return deleted
 
+    def move(self, old_id: int, new_id: int) -> dict[str, int]:
+        """Give everything of chat `old_id` to `new_id` (a group became a supergroup); return
+        the rows moved per table. Nothing if `old_id` has no row. One transaction: the caller's.
+
+        Every table with a chat column is moved, like `forget` deletes. Where a table holds one
+        row per chat (plans, nudge state) and the new id already has one, the old chat's row
+        wins: it is what the family set up. The old chat's settings win the same way. Message
+        ids name messages of the old chat, which the new one never shows: they are cleared,
+        so an edit or reply in the new chat can never match an entry by accident.
+        """
+        chats = SQLModel.metadata.tables[Chat.__tablename__]
+        old = self.session.execute(sa.select(chats).where(chats.c.id == old_id)).mappings().first()
+        if old is None or old_id == new_id:
+            return {}
+        settings = {name: value for name, value in old.items() if name != "id"}
+        if self.get(new_id) is None:
+            self.session.execute(sa.insert(chats).values(id=new_id, **settings))
+        else:
+            self.session.execute(sa.update(chats).where(chats.c.id == new_id).values(**settings))
+        moved: dict[str, int] = {}
+        for table in SQLModel.metadata.sorted_tables:
+            if table is chats:
+                continue
+            message_ids = {c.name: None for c in table.columns if c.name.endswith("message_id")}
+            for column in chat_columns(table):
+                if one_row_per_chat(table, column) and self._has_rows(table, column, old_id):
+                    self.session.execute(sa.delete(table).where(column == new_id))
+                result = self.session.execute(
+                    sa.update(table)
+                    .where(column == old_id)
+                    .values({column.name: new_id, **message_ids})
+                )
+                moved[table.name] = moved.get(table.name, 0) + result.rowcount
+        self.session.execute(sa.delete(chats).where(chats.c.id == old_id))
+        self.session.flush()
+        self.session.expunge_all()
+        return moved
+
+    def _has_rows(self, table: sa.Table, column: sa.Column[object], chat_id: int) -> bool:
+        query = sa.select(sa.func.count()).select_from(table).where(column == chat_id)
+        return bool(self.session.execute(query).scalar_one())
+
+
+def one_row_per_chat(table: sa.Table, column: sa.Column[object]) -> bool:
+    """Whether the column alone is the table's primary key or a unique constraint."""
+    if column.unique:
+        return True
+    return any(
+        isinstance(constraint, sa.PrimaryKeyConstraint | sa.UniqueConstraint)
+        and [c.name for c in constraint.columns] == [column.name]
+        for constraint in table.constraints
+    )
+
 
 def chat_columns(table: sa.Table) -> list[sa.Column[object]]:
     """The columns of a table that hold a chat id: `chat_id`, or a foreign key to chats."""

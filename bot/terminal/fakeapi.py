@@ -36,6 +36,40 @@ BOT_USER: JSON = {
 }
 
 
+# The fields Telegram sends with an administrator's and a restricted member's status.
+ADMIN_RIGHTS = [
+    "can_be_edited",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+]
+RESTRICTED_RIGHTS = [
+    "can_send_messages",
+    "can_send_audios",
+    "can_send_documents",
+    "can_send_photos",
+    "can_send_videos",
+    "can_send_video_notes",
+    "can_send_voice_notes",
+    "can_send_polls",
+    "can_send_other_messages",
+    "can_add_web_page_previews",
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
+    "can_manage_topics",
+    "can_edit_tag",
+    "can_react_to_messages",
+]
+
+
 @dataclass
 class ApiCall:
     method: str
@@ -120,6 +154,10 @@ class FakeTelegram:
         # Called with each call Telegram answered successfully, as it happens (the terminal
         # chat prints from here, so replies and reminders show the moment the bot sends them).
         self.listeners: list[Callable[[ApiCall], None]] = []
+        # Group members' status for getChatMember (`set_member_status`); "member" if not set.
+        self.member_statuses: dict[tuple[int, int], str] = {}
+        # Groups that became supergroups: a send to the old id fails with ChatMigrated.
+        self.migrated_chats: dict[int, int] = {}
 
     # -- what the bot sees ------------------------------------------------------------------
 
@@ -204,6 +242,14 @@ class FakeTelegram:
                 "description": "Bad Request: invalid file_id",
             }
         chat_id = params.get("chat_id")
+        if chat_id is not None and int(chat_id) in self.migrated_chats:
+            self.calls.append(call)
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                "parameters": {"migrate_to_chat_id": self.migrated_chats[int(chat_id)]},
+            }
         if chat_id is not None and int(chat_id) in self.blocked_chats:
             self.calls.append(call)
             return 403, {
@@ -268,10 +314,25 @@ class FakeTelegram:
             return True
         if method == "getUpdates":
             return await self._get_updates(params)
+        if method == "getChatMember":
+            return self._chat_member(int(params["chat_id"]), int(params["user_id"]))
         if method == "deleteWebhook":
             return True
         # answerCallbackQuery, deleteMessage, sendChatAction, setWebhook, deleteWebhook, ...
         return True
+
+    def _chat_member(self, chat_id: int, user_id: int) -> JSON:
+        status = self.member_statuses.get((chat_id, user_id), "member")
+        member: JSON = {"status": status, "user": self.user(user_id)}
+        if status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
+            member.update(dict.fromkeys(ADMIN_RIGHTS, False), is_anonymous=False)
+        elif status == "restricted":
+            member.update(dict.fromkeys(RESTRICTED_RIGHTS, False), is_member=True, until_date=0)
+        elif status == "kicked":
+            member["until_date"] = 0
+        return member
 
     def _event(self) -> asyncio.Event:
         if self._activity is None:
@@ -405,6 +466,35 @@ class FakeTelegram:
                 "data": data,
             },
         }
+
+    def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
+        """What getChatMember says of the user: creator, administrator, member, restricted,
+        left or kicked."""
+        self.member_statuses[(chat_id, user_id)] = status
+
+    def migration_updates(self, old_id: int, new_id: int, user: JSON) -> tuple[JSON, JSON]:
+        """A group upgraded to a supergroup, as Telegram reports it: a service message in the
+        old group (`migrate_to_chat_id`) and one in the new supergroup (`migrate_from_chat_id`).
+        From now on a send to the old id fails with ChatMigrated."""
+        self.migrated_chats[old_id] = new_id
+        old_message: JSON = {
+            "message_id": self.next_message_id(old_id),
+            "date": self._now(),
+            "chat": {"id": old_id, "type": "group", "title": "Family"},
+            "from": user,
+            "migrate_to_chat_id": new_id,
+        }
+        new_message: JSON = {
+            "message_id": self.next_message_id(new_id),
+            "date": self._now(),
+            "chat": {"id": new_id, "type": "supergroup", "title": "Family"},
+            "sender_chat": {"id": old_id, "type": "group", "title": "Family"},
+            "migrate_from_chat_id": old_id,
+        }
+        return (
+            {"update_id": next(self._update_ids), "message": old_message},
+            {"update_id": next(self._update_ids), "message": new_message},
+        )
 
     def queue_update(self, update: JSON) -> None:
         """Hand an update to the bot's next getUpdates (polling)."""

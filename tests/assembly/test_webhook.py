@@ -1,4 +1,5 @@
-"""Webhook mode: the bot registers its webhook with a secret and refuses requests without it."""
+"""Webhook mode: the bot registers its webhook with a secret, refuses requests without it, and
+stores an update before it answers 200."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import httpx
 
 from bot.app import build_application, start_up
 from bot.cli import webhook_settings
+from bot.storage.inbox import inbox_rows
 from bot.terminal.fakeapi import FakeRequest, FakeTelegram
 from tests.support.kit import PARENT_CHAT, PARENT_ID, make_config
 
@@ -63,6 +65,10 @@ async def test_webhook_accepts_only_requests_with_the_secret(tmp_path: Path) -> 
         assert no_secret.status_code == 403
         assert wrong.status_code == 403
         assert accepted.status_code == 200
+        # By the time Telegram has its 200, the update is in the database (bot/inbox.py); the
+        # refused ones are not.
+        stored = [row["update_id"] for row in inbox_rows(app.bot_data["services"].db)]
+        assert stored == [genuine["update_id"]]
         calls = await telegram.wait_for(lambda cs: any(c.method == "sendMessage" for c in cs))
         replies = [c for c in calls if c.method == "sendMessage"]
         assert len(replies) == 1  # only the genuine /help was answered

@@ -101,6 +101,8 @@ async def test_a_second_tap_after_forget_does_not_bring_the_chat_back(bot: BotHa
 
 async def test_only_the_asker_can_confirm_and_keep_deletes_nothing(bot: BotHarness) -> None:
     add_session(bot, datetime(2026, 3, 9, 8, tzinfo=UTC), 100, chat_id=GROUP_CHAT)
+    for admin in (PARENT_ID, PARENT_ID + 1):
+        bot.telegram.set_member_status(GROUP_CHAT, admin, "administrator")
     await bot.say("/forget", chat_id=GROUP_CHAT, user_id=PARENT_ID)
     calls = await bot.press("Delete everything", chat_id=GROUP_CHAT, user_id=PARENT_ID + 1)
     assert "Only the person who asked" in calls[-1].params["text"]

@@ -151,7 +151,8 @@ async def test_one_tap_undoes_the_whole_import_and_nothing_else(bot: BotHarness)
     assert len(stored_sessions(bot, PARENT_CHAT)) == 1
 
 
-async def test_only_the_sender_confirms_or_undoes_in_a_group(bot: BotHarness) -> None:
+async def test_in_a_group_the_sender_confirms_and_only_an_admin_undoes(bot: BotHarness) -> None:
+    bot.telegram.set_member_status(GROUP_CHAT, 13, "administrator")
     await bot.send_file(BABY_BUDDY_SAMPLE.read_bytes(), chat_id=GROUP_CHAT, user_id=11)
     calls = await bot.press("Import 6 sessions", chat_id=GROUP_CHAT, user_id=12)
     assert calls[-1].params["text"] == "Only the person who sent the file can import it."
@@ -159,10 +160,13 @@ async def test_only_the_sender_confirms_or_undoes_in_a_group(bot: BotHarness) ->
     assert stored_sessions(bot, GROUP_CHAT) == []
     await bot.press("Import 6 sessions", chat_id=GROUP_CHAT, user_id=11)
     assert len(stored_sessions(bot, GROUP_CHAT)) == 6
-    calls = await bot.press("Undo this import", chat_id=GROUP_CHAT, user_id=12)
-    assert calls[-1].params["text"] == "Only the person who imported the file can undo it."
-    assert len(stored_sessions(bot, GROUP_CHAT)) == 6
-    await bot.press("Undo this import", chat_id=GROUP_CHAT, user_id=11)
+    # Undoing deletes entries of the family's shared log: a plain member may not, not even
+    # the one who imported.
+    for member in (11, 12):
+        calls = await bot.press("Undo this import", chat_id=GROUP_CHAT, user_id=member)
+        assert calls[-1].params["text"].startswith("In a group, only an admin can undo")
+        assert len(stored_sessions(bot, GROUP_CHAT)) == 6
+    await bot.press("Undo this import", chat_id=GROUP_CHAT, user_id=13)
     assert stored_sessions(bot, GROUP_CHAT) == []
 
 

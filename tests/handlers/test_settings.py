@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import available_timezones
 
+import pytest
+
+from bot.domain.chats import GEOGRAPHIC_AREAS, find_timezone
 from bot.storage.repo import ChatRepo
+from handlers.settings import COMMON_ZONES
 from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
 
 
@@ -94,3 +99,49 @@ async def test_settings_survive_a_restart(tmp_path: Path) -> None:
         assert "Ounces (oz)" in reply.text
     finally:
         await second.stop()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["localtime", "Factory", "posixrules", "Etc/GMT+5", "Etc/UTC", "US/Eastern", "CET", "Japan"],
+)
+async def test_a_zone_that_is_no_place_is_refused_kindly(bot: BotHarness, typed: str) -> None:
+    await bot.say("/timezone Europe/Oslo")
+    reply = await bot.say(f"/timezone {typed}")
+    assert f"I don't know the time zone “{typed}”, so nothing was changed." in reply.text
+    assert stored(bot).timezone == "Europe/Oslo"
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("utc", "UTC"),
+        ("America/Argentina/Salta", "America/Argentina/Salta"),
+        ("antarctica/troll", "Antarctica/Troll"),
+        ("Asia/Kolkata", "Asia/Kolkata"),
+    ],
+)
+async def test_geographic_zones_and_utc_are_accepted(
+    bot: BotHarness, typed: str, zone: str
+) -> None:
+    reply = await bot.say(f"/timezone {typed}")
+    assert f"Time zone set to {zone}." in reply.text
+    assert stored(bot).timezone == zone
+
+
+async def test_a_forged_zone_button_changes_nothing(bot: BotHarness) -> None:
+    reply = await bot.say("/timezone")
+    calls = await bot.tap("set:tz:localtime", reply.message_id)
+    assert any(
+        c.method == "answerCallbackQuery" and "out of date" in c.params.get("text", "")
+        for c in calls
+    )
+    assert stored(bot).timezone == "Europe/Oslo"
+
+
+def test_every_zone_offered_is_a_place_or_utc() -> None:
+    offered = {zone for zone in available_timezones() if find_timezone(zone) == zone}
+    assert "UTC" in offered and "Europe/Oslo" in offered
+    assert all(zone == "UTC" or zone.split("/")[0] in GEOGRAPHIC_AREAS for zone in offered)
+    assert all(find_timezone(zone) for zone in COMMON_ZONES)
+    assert len(offered) > 300

@@ -1,0 +1,89 @@
+"""The inbox table's SQL: store an update once, list what is unhandled, mark handled, prune.
+
+Plain functions over a Database; bot/inbox.py builds the durable inbox on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.storage.db import Database
+from bot.storage.models import InboxUpdate
+
+INBOX = InboxUpdate.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Unhandled:
+    update_id: int
+    payload: str
+    attempts: int
+
+
+def store_update(
+    db: Database, update_id: int, chat_id: int | None, payload: str, now: datetime
+) -> bool:
+    """Store an update unless its id is already there; True if it is new (so to be handled).
+
+    A known id is a redelivery: the update is being handled, or was, so it is not handled again.
+    """
+    values = {
+        "update_id": update_id,
+        "chat_id": chat_id,
+        "payload": payload,
+        "received_at": now,
+        "attempts": 0,
+    }
+    dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
+    statement = (
+        dialect.insert(INBOX)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(INBOX.c.update_id)  # a row back only if inserted (rowcount varies by driver)
+    )
+    with db.engine.begin() as connection:
+        return connection.execute(statement).first() is not None
+
+
+def unhandled_updates(db: Database) -> list[Unhandled]:
+    """Every update stored but not handled, oldest first, each counted as one more attempt."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.update(INBOX)
+            .where(INBOX.c.handled_at.is_(None))
+            .values(attempts=INBOX.c.attempts + 1)
+        )
+        rows = connection.execute(
+            sa.select(INBOX.c.update_id, INBOX.c.payload, INBOX.c.attempts)
+            .where(INBOX.c.handled_at.is_(None))
+            .order_by(INBOX.c.update_id)
+        )
+        return [Unhandled(update_id, payload or "{}", tries) for update_id, payload, tries in rows]
+
+
+def mark_handled(db: Database, update_id: int, now: datetime) -> None:
+    """Handled: the text goes at once (health data), the id stays for `prune_handled`."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.update(INBOX)
+            .where(INBOX.c.update_id == update_id, INBOX.c.handled_at.is_(None))
+            .values(handled_at=now, payload=None)
+        )
+
+
+def prune_handled(db: Database, handled_before: datetime) -> int:
+    """Delete the rows of updates handled before that moment; the number deleted."""
+    with db.engine.begin() as connection:
+        result = connection.execute(sa.delete(INBOX).where(INBOX.c.handled_at < handled_before))
+        return result.rowcount
+
+
+def inbox_rows(db: Database) -> list[dict[str, object]]:
+    """Every row as a dict, for tests and diagnostics."""
+    with db.engine.connect() as connection:
+        rows = connection.execute(sa.select(INBOX).order_by(INBOX.c.update_id))
+        return [dict(row._mapping) for row in rows]

@@ -1,0 +1,321 @@
+"""The durable inbox (bot/inbox.py): stored before acknowledged, handled once, left-overs
+handled first after a restart, handled rows pruned; updates concurrent across chats and in order
+within one."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
+from telegram import Update
+
+from bot import inbox
+from bot.clock import FakeClock
+from bot.inbox import KEEP_HANDLED, MAX_ATTEMPTS, ChatOrderedProcessor, prune
+from bot.storage.inbox import INBOX, inbox_rows, mark_handled, store_update
+from bot.storage.models import PumpSession
+from bot.terminal.fakeapi import FakeTelegram
+from tests.support.kit import PARENT_CHAT, BotHarness
+
+START = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+OTHER_CHAT = 777
+
+
+async def running(tmp_path: Path, telegram: FakeTelegram, clock: FakeClock) -> BotHarness:
+    """A bot working its update queue (as under run_polling), on the test's database."""
+    bot = BotHarness(tmp_path, clock, telegram)
+    await bot.start()
+    await bot.app.start()
+    return bot
+
+
+async def stopped(bot: BotHarness) -> None:
+    await bot.app.stop()
+    await bot.stop()
+
+
+async def deliver(bot: BotHarness, update: dict[str, Any]) -> None:
+    """Hand an update over as the Updater does, and wait until it has been worked off."""
+    await bot.app.update_queue.put(Update.de_json(update, bot.app.bot))
+    await bot.app.update_queue.join()
+
+
+def sessions(bot: BotHarness) -> list[tuple[int, int | None, float, int | None]]:
+    table = PumpSession.__table__  # type: ignore[attr-defined]
+    query = sa.select(
+        table.c.chat_id,
+        table.c.source_message_id,
+        table.c.total_ml,
+        table.c.confirmation_message_id,
+    )
+    with bot.services.db.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(query)]  # type: ignore[misc]
+
+
+def confirmations(telegram: FakeTelegram, chat_id: int = PARENT_CHAT) -> list[int]:
+    """Message ids of the log confirmations Telegram accepted in the chat."""
+    return [
+        int(c.result["message_id"])
+        for c in telegram.calls
+        if c.method == "sendMessage" and c.chat_id == chat_id and c.text.startswith("✅ Logged")
+    ]
+
+
+def as_if_killed_before_marking(bot: BotHarness, update: dict[str, Any]) -> None:
+    """Put the update back as the inbox holds it when the process died while handling it."""
+    with bot.services.db.engine.begin() as connection:
+        connection.execute(
+            sa.update(INBOX)
+            .where(INBOX.c.update_id == update["update_id"])
+            .values(handled_at=None, payload=json.dumps(update))
+        )
+
+
+async def test_an_update_is_stored_before_it_is_queued_and_cleared_once_handled(
+    tmp_path: Path,
+) -> None:
+    telegram = FakeTelegram()
+    bot = await running(tmp_path, telegram, FakeClock(START))
+    try:
+        update = telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
+        await bot.app.update_queue.put(Update.de_json(update, bot.app.bot))
+        # `put` has returned (this is when the Updater moves the offset on): the update is in
+        # the database, text and all, not yet handled.
+        [row] = inbox_rows(bot.services.db)
+        assert row["update_id"] == update["update_id"]
+        assert row["chat_id"] == PARENT_CHAT
+        assert "120 ml" in str(row["payload"])
+        assert row["handled_at"] is None
+        await bot.app.update_queue.join()
+        [row] = inbox_rows(bot.services.db)
+        assert row["handled_at"] == START
+        assert row["payload"] is None  # the parent's words are not kept once handled
+        assert len(confirmations(telegram)) == 1
+    finally:
+        await stopped(bot)
+
+
+async def test_an_update_is_not_acknowledged_until_the_database_took_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    telegram = FakeTelegram()
+    bot = await running(tmp_path, telegram, FakeClock(START))
+    refusals = 2
+
+    def store_when_back(*args: Any) -> bool:
+        nonlocal refusals
+        if refusals:
+            refusals -= 1
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return store_update(*args)
+
+    monkeypatch.setattr(inbox, "store_update", store_when_back)
+    monkeypatch.setattr(inbox, "STORE_RETRY_FIRST", 0)
+    try:
+        update = telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
+        await deliver(bot, update)  # `put` returns (and polling moves on) only once stored
+        assert refusals == 0
+        assert [row["update_id"] for row in inbox_rows(bot.services.db)] == [update["update_id"]]
+        assert len(confirmations(telegram)) == 1
+    finally:
+        await stopped(bot)
+
+
+async def test_an_update_delivered_twice_is_handled_once(tmp_path: Path) -> None:
+    telegram = FakeTelegram()
+    bot = await running(tmp_path, telegram, FakeClock(START))
+    try:
+        update = telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
+        await deliver(bot, update)
+        await deliver(bot, update)  # a webhook retried, or a batch fetched again
+        assert len(sessions(bot)) == 1
+        assert len(confirmations(telegram)) == 1
+    finally:
+        await stopped(bot)
+
+
+async def test_after_a_crash_a_stored_log_without_its_confirmation_is_confirmed_once(
+    tmp_path: Path,
+) -> None:
+    telegram = FakeTelegram()
+    clock = FakeClock(START)
+    bot = await running(tmp_path, telegram, clock)
+    update = telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
+    try:
+        await deliver(bot, update)
+    finally:
+        await stopped(bot)
+    # Killed after the entry was stored, before its confirmation went out.
+    with bot.services.db.engine.begin() as connection:
+        table = PumpSession.__table__  # type: ignore[attr-defined]
+        connection.execute(sa.update(table).values(confirmation_message_id=None))
+    as_if_killed_before_marking(bot, update)
+    sent_before = len(confirmations(telegram))
+
+    clock.advance(minutes=2)
+    restarted = await running(tmp_path, telegram, clock)
+    try:
+        await restarted.app.update_queue.join()
+        [(chat, source, total, confirmation)] = sessions(restarted)
+        new = confirmations(telegram)[sent_before:]
+        assert (chat, source, total) == (PARENT_CHAT, update["message"]["message_id"], 120)
+        assert len(new) == 1
+        assert confirmation == new[0]  # its buttons and replies act on the entry
+        assert inbox_rows(restarted.services.db)[0]["handled_at"] is not None
+    finally:
+        await stopped(restarted)
+
+
+async def test_after_a_crash_an_update_handled_but_not_marked_has_no_second_effect(
+    tmp_path: Path,
+) -> None:
+    telegram = FakeTelegram()
+    clock = FakeClock(START)
+    bot = await running(tmp_path, telegram, clock)
+    log = telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
+    try:
+        await deliver(bot, log)
+    finally:
+        await stopped(bot)
+    as_if_killed_before_marking(bot, log)  # stored and confirmed; killed before marking it
+    calls_before = len(telegram.calls)
+
+    restarted = await running(tmp_path, telegram, clock)
+    try:
+        await restarted.app.update_queue.join()
+        assert len(sessions(restarted)) == 1
+        sent = [c for c in telegram.calls[calls_before:] if c.chat_id == PARENT_CHAT]
+        assert sent == []  # no second confirmation, no edit: nothing the parent would see
+    finally:
+        await stopped(restarted)
+
+
+async def test_left_over_updates_are_handled_before_new_ones_in_their_order(
+    tmp_path: Path,
+) -> None:
+    telegram = FakeTelegram()
+    clock = FakeClock(START)
+    bot = BotHarness(tmp_path, clock, telegram)
+    await bot.start()
+    user = telegram.user(PARENT_CHAT)
+    left = [telegram.message_update(PARENT_CHAT, f"{ml} ml", user) for ml in (110, 120, 130)]
+    for update in left:  # stored by a run that died before handling them
+        stored = store_update(
+            bot.services.db, update["update_id"], PARENT_CHAT, json.dumps(update), START
+        )
+        assert stored
+    await bot.stop()
+
+    restarted = await running(tmp_path, telegram, clock)
+    try:
+        await deliver(restarted, telegram.message_update(PARENT_CHAT, "140 ml", user))
+        texts = [c.text for c in telegram.calls if c.method == "sendMessage"]
+        amounts = [int(t.split()[2].split("\xa0")[0]) for t in texts if t.startswith("✅ Logged")]
+        assert amounts == [110, 120, 130, 140]
+    finally:
+        await stopped(restarted)
+
+
+async def test_an_update_that_keeps_killing_the_bot_is_given_up(tmp_path: Path) -> None:
+    telegram = FakeTelegram()
+    clock = FakeClock(START)
+    update = telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
+    bot = BotHarness(tmp_path, clock, telegram)
+    bot.services.db.upgrade()
+    store_update(bot.services.db, update["update_id"], None, json.dumps(update), START)
+    for _start in range(MAX_ATTEMPTS + 1):
+        bot = BotHarness(tmp_path, clock, telegram)
+        await bot.start()  # each start queues it again; the process "dies" before handling it
+        await bot.stop()
+    [row] = inbox_rows(bot.services.db)
+    assert row["handled_at"] is not None  # the fourth start gave it up
+    assert row["attempts"] == MAX_ATTEMPTS + 1
+    assert sessions(bot) == []
+
+
+def test_handled_rows_are_pruned_after_a_day_and_unhandled_ones_never(tmp_path: Path) -> None:
+    clock = FakeClock(START)
+    db = BotHarness(tmp_path, clock).services.db
+    db.upgrade()
+    for update_id in (1, 2, 3):
+        store_update(db, update_id, PARENT_CHAT, "{}", START)
+    mark_handled(db, 1, START)  # handled a day and a minute before the prune below
+    mark_handled(db, 2, START + timedelta(hours=23))  # 61 minutes before it
+    clock.set(START + KEEP_HANDLED + timedelta(minutes=1))
+    assert prune(db, clock) == 1
+    assert [row["update_id"] for row in inbox_rows(db)] == [2, 3]
+    clock.advance(days=30)
+    assert prune(db, clock) == 1
+    assert [row["update_id"] for row in inbox_rows(db)] == [3]  # never handled: kept
+
+
+async def test_forget_deletes_the_chats_rows_in_the_inbox(tmp_path: Path) -> None:
+    telegram = FakeTelegram()
+    bot = await running(tmp_path, telegram, FakeClock(START))
+    try:
+        user = telegram.user(PARENT_CHAT)
+        await deliver(bot, telegram.message_update(PARENT_CHAT, "120 ml", user))
+        await deliver(bot, telegram.message_update(OTHER_CHAT, "90 ml", telegram.user(OTHER_CHAT)))
+        await deliver(bot, telegram.message_update(PARENT_CHAT, "/forget", user))
+        await bot.press("Delete")
+        await bot.app.update_queue.join()
+        assert {row["chat_id"] for row in inbox_rows(bot.services.db)} == {OTHER_CHAT}
+    finally:
+        await stopped(bot)
+
+
+# -- concurrency ---------------------------------------------------------------------------
+
+
+def text_update(update_id: int, chat_id: int) -> Update:
+    return Update.de_json(
+        {
+            "update_id": update_id,
+            "message": {
+                "message_id": update_id,
+                "date": 0,
+                "chat": {"id": chat_id, "type": "private"},
+                "text": "x",
+            },
+        },
+        None,
+    )
+
+
+async def test_a_slow_update_holds_up_its_own_chat_only(tmp_path: Path) -> None:
+    db = BotHarness(tmp_path).services.db
+    db.upgrade()
+    processor = ChatOrderedProcessor(db, FakeClock(START))
+    order: list[str] = []
+    chart_may_finish = asyncio.Event()
+
+    async def slow_chart() -> None:
+        order.append("A: chart starts")
+        await chart_may_finish.wait()
+        order.append("A: chart done")
+
+    b_done = asyncio.Event()
+
+    async def step(name: str) -> None:
+        order.append(name)
+        if name == "B: undo":
+            b_done.set()
+
+    tasks = [
+        asyncio.create_task(processor.process_update(text_update(1, 1), slow_chart())),
+        asyncio.create_task(processor.process_update(text_update(2, 1), step("A: log"))),
+        asyncio.create_task(processor.process_update(text_update(3, 2), step("B: log"))),
+        asyncio.create_task(processor.process_update(text_update(4, 2), step("B: undo"))),
+    ]
+    await asyncio.wait_for(b_done.wait(), timeout=5)
+    # B's two updates ran while A's chart was still drawing; A's log waits its turn.
+    assert order == ["A: chart starts", "B: log", "B: undo"]
+    chart_may_finish.set()
+    await asyncio.gather(*tasks)
+    assert order == ["A: chart starts", "B: log", "B: undo", "A: chart done", "A: log"]
