@@ -1,15 +1,16 @@
-"""The chat's log book: storing parsed sessions, and every text that shows one.
+"""The chat's log book: the one write path for sessions (`LogBook`), and every text that
+shows one.
 
-Plain functions over the database and a chat's settings, with no Telegram objects, so the
-logging handlers, reminders ("log now") and stats can all store and show sessions the same way.
-Text is HTML: anything the user typed (notes, names) is escaped here.
+No Telegram objects, so the logging handlers, reminders ("log now"), /history and imports all
+store and show sessions the same way. Text is HTML: anything the user typed (notes, names) is
+escaped here.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -29,6 +30,7 @@ from bot.domain.parsing import (
     Problem,
 )
 from bot.domain.stats import day_summary
+from bot.services import PumpApplication, Services
 from bot.storage.db import Database
 from bot.storage.models import ImportBatch, ImportStatus, Method, PumpSession
 from bot.storage.repo import ImportRepo, SessionRepo
@@ -123,16 +125,6 @@ def session_details(session: PumpSession, settings: ChatSettings) -> list[str]:
     if is_shared(settings) and session.logged_by_name:
         lines.append("👤 " + tr._("Logged by {name}", name=html.escape(session.logged_by_name)))
     return lines
-
-
-def describe_session(session: PumpSession, settings: ChatSettings, now: datetime) -> str:
-    """A session in full: `130 ml today at 09:40`, then its details, one per line."""
-    headline = settings.tr._(
-        "{total} {when}",
-        total=volume(session.total_ml, settings),
-        when=when_phrase(session.started_at, settings, now),
-    )
-    return "\n".join([headline, *session_details(session, settings)])
 
 
 def session_line(session: PumpSession, settings: ChatSettings) -> str:
@@ -373,15 +365,23 @@ def edit_refusal_text(problem: LogProblem, settings: ChatSettings) -> str:
     )
 
 
-# -- storing -------------------------------------------------------------------------------
+# -- the write path ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Logged:
-    """A stored (or changed) session and the confirmation to show for it."""
+    """A stored (or changed, or removed) session and the text to show for it."""
 
     entry: PumpSession
     text: str
+
+
+class MoveRefused(Exception):
+    """A new time that would be in the future or too far back."""
+
+    def __init__(self, problem: LogProblem) -> None:
+        super().__init__(problem.kind.value)
+        self.problem = problem
 
 
 def new_entry(
@@ -421,54 +421,227 @@ def says(entry: PumpSession, parsed: ParsedLog) -> bool:
     return all(getattr(entry, name) == getattr(parsed, name) for name in fields)
 
 
-def record_session(
-    db: Database,
-    settings: ChatSettings,
-    parsed: ParsedLog,
-    now: datetime,
-    *,
-    logged_by_id: int | None = None,
-    logged_by_name: str | None = None,
-    source_message_id: int | None = None,
-) -> Logged:
-    """Store a parsed session (the chat row must exist) and word its confirmation.
+class LogBook:
+    """The one way to add, change or remove a chat's sessions: messages, buttons, reminders,
+    /history and imports all write through it, never through the repository.
 
-    Callers show the text, save its message id with `set_confirmation`, and then call
-    `services.sessions_changed`.
+        async with LogBook(application, settings) as book:
+            logged = book.add(parsed, logged_by_id=user.id, logged_by_name=user.full_name)
+            ...show logged.text...
+
+    Each change is its own transaction, written before anything is shown. When the block ends
+    (also by an exception), a book that changed something announces it once with
+    `services.sessions_changed`: reminders reschedule, nudges look at the new numbers. That
+    comes after the caller has shown the change, so a confirmation is never preceded by the
+    nudge it set off, and an import of many rows is announced once.
     """
-    entry = new_entry(
-        parsed,
-        settings.id,
-        logged_by_id=logged_by_id,
-        logged_by_name=logged_by_name,
-        source_message_id=source_message_id,
+
+    def __init__(self, application: PumpApplication, settings: ChatSettings) -> None:
+        self.application = application
+        self.services: Services = application.bot_data["services"]
+        self.settings = settings
+        self.changed = False
+        self.open = False
+
+    async def __aenter__(self) -> LogBook:
+        self.open = True
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.open = False
+        if self.changed:
+            await self.services.sessions_changed(self.application, self.settings.id)
+
+    def _now(self) -> datetime:
+        """The time of a change, which may be made only inside `async with` (to be announced)."""
+        if not self.open:
+            raise RuntimeError("a LogBook changes sessions only inside `async with`")
+        return self.services.clock.now()
+
+    def add(
+        self,
+        parsed: ParsedLog,
+        *,
+        logged_by_id: int | None = None,
+        logged_by_name: str | None = None,
+        source_message_id: int | None = None,
+    ) -> Logged:
+        """Store a parsed session (the chat row must exist); the text is its confirmation."""
+        settings = self.settings
+        entry = new_entry(
+            parsed,
+            settings.id,
+            logged_by_id=logged_by_id,
+            logged_by_name=logged_by_name,
+            source_message_id=source_message_id,
+        )
+        now = self._now()
+        entry.created_at = now  # the bot's clock, so "logged last" (undo) follows it
+        with self.services.db.session() as db_session:
+            SessionRepo(db_session, settings.id).add(entry)
+            self.changed = True
+            return Logged(entry, confirmation_text(db_session, settings, entry, now))
+
+    def add_many(
+        self,
+        parsed: Iterable[ParsedLog],
+        *,
+        logged_by_id: int | None = None,
+        logged_by_name: str | None = None,
+    ) -> list[PumpSession]:
+        """Store many sessions in one transaction (an import): all of them, or none."""
+        now = self._now()
+        entries = [
+            new_entry(p, self.settings.id, logged_by_id=logged_by_id, logged_by_name=logged_by_name)
+            for p in parsed
+        ]
+        with self.services.db.session() as db_session:
+            repo = SessionRepo(db_session, self.settings.id)
+            for entry in entries:
+                entry.created_at = now
+                repo.add(entry)
+        self.changed = self.changed or bool(entries)
+        return entries
+
+    def add_import(
+        self,
+        import_id: int,
+        parsed: ImportFile,
+        *,
+        logged_by_id: int | None,
+        logged_by_name: str | None,
+    ) -> ImportOutcome | None:
+        """Add a confirmed import's new rows, all in one transaction, each marked with the
+        import's id (so undoing it is one delete); rows the log already has are skipped. None
+        if the import is not waiting any more (imported, cancelled, or not this chat's). A
+        row's own `logged_by` (a pumpbot export's) is kept; otherwise the entry shows whoever
+        imported it. One INSERT for all rows, not `add_many`'s row at a time: a year of logs
+        is 3,000 rows. Blocking: call it in a thread, inside `async with`."""
+        settings = self.settings
+        now = self._now()
+        name = logged_by_name[:NAME_MAX_CHARS] if logged_by_name else None
+        with self.services.db.session() as db_session:
+            imports = ImportRepo(db_session, settings.id)
+            batch = imports.get(import_id)
+            if batch is None or not imports.claim(
+                batch, ImportStatus.PENDING, status=ImportStatus.IMPORTED, imported_at=now
+            ):
+                return None
+            repo = SessionRepo(db_session, settings.id)
+            outcome = sort_out_import(repo, parsed)
+            repo.add_many(
+                [
+                    {
+                        "chat_id": settings.id,
+                        "started_at": row.started_at,
+                        "left_ml": row.left_ml,
+                        "right_ml": row.right_ml,
+                        "total_ml": row.total_ml,
+                        "duration_min": row.duration_min,
+                        "method": Method(row.method).value,
+                        "note": row.note,
+                        "logged_by_id": logged_by_id,
+                        "logged_by_name": row.logged_by or name,
+                        "import_id": import_id,
+                        "created_at": now,
+                    }
+                    for row in outcome.new
+                ]
+            )
+            imports.claim(batch, ImportStatus.IMPORTED, session_count=len(outcome.new))
+        self.changed = self.changed or bool(outcome.new)
+        return outcome
+
+    def remove_import(self, import_id: int) -> int | None:
+        """Remove every session an import added (entries changed since go too: they came from
+        the file); how many. None if the import is not imported (any more)."""
+        self._now()
+        with self.services.db.session() as db_session:
+            imports = ImportRepo(db_session, self.settings.id)
+            batch = imports.get(import_id)
+            if batch is None or not imports.claim(
+                batch, ImportStatus.IMPORTED, status=ImportStatus.UNDONE
+            ):
+                return None
+            removed = SessionRepo(db_session, self.settings.id).delete_import(import_id)
+        self.changed = self.changed or removed > 0
+        return removed
+
+    def revise(self, entry_id: int, parsed: ParsedLog) -> Logged | None:
+        """Replace what an entry says (its message was edited); None if it is gone."""
+        now = self._now()
+        with self.services.db.session() as db_session:
+            repo = SessionRepo(db_session, self.settings.id)
+            entry = repo.get(entry_id)
+            if entry is None:
+                return None
+            apply_parsed(entry, parsed)
+            repo.save(entry)
+            self.changed = True
+            return Logged(entry, confirmation_text(db_session, self.settings, entry, now))
+
+    def move(self, entry_id: int, started_at: datetime) -> Logged | None:
+        """Give an entry a new start time; None if it is gone. Raises MoveRefused out of range."""
+        now = self._now()
+        if started_at > now:
+            raise MoveRefused(LogProblem(Problem.IN_FUTURE))
+        if now - started_at > MAX_AGE:
+            raise MoveRefused(LogProblem(Problem.TOO_FAR_BACK))
+        with self.services.db.session() as db_session:
+            repo = SessionRepo(db_session, self.settings.id)
+            entry = repo.get(entry_id)
+            if entry is None:
+                return None
+            entry.started_at = started_at
+            repo.save(entry)
+            self.changed = True
+            return Logged(entry, confirmation_text(db_session, self.settings, entry, now))
+
+    def remove(self, entry_id: int) -> Logged | None:
+        """Delete an entry; None if it is gone. The text says what was removed."""
+        return self._remove(entry_id)
+
+    def remove_last_logged(self) -> Logged | None:
+        """Delete the entry logged last (/undo), whatever time it was for; None if none."""
+        return self._remove(None)
+
+    def _remove(self, entry_id: int | None) -> Logged | None:
+        settings, tr = self.settings, self.settings.tr
+        now = self._now()
+        with self.services.db.session() as db_session:
+            repo = SessionRepo(db_session, settings.id)
+            entry = repo.latest_logged() if entry_id is None else repo.get(entry_id)
+            if entry is None:
+                return None
+            repo.delete(entry)
+            self.changed = True
+            removed = "↩️ " + tr._(
+                "Removed {total} {when}.",
+                total=volume(entry.total_ml, settings),
+                when=when_phrase(entry.started_at, settings, now),
+            )
+            sessions = repo.between(*today_range(now, settings.tz))
+            return Logged(entry, "\n".join([removed, today_line(sessions, settings)]))
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def same_as_last(db: Database, chat_id: int, since: datetime, now: datetime) -> ParsedLog | None:
+    """A session now with the amounts of the latest one (a reminder's "log now"); None if a
+    session was logged since `since` (a second tap, or the parent typed it) or none ever was."""
+    with db.session() as db_session:
+        last = SessionRepo(db_session, chat_id).latest()
+    if last is None or last.started_at >= since:
+        return None
+    return ParsedLog(
+        started_at=now,
+        total_ml=last.total_ml,
+        left_ml=last.left_ml,
+        right_ml=last.right_ml,
+        duration_min=last.duration_min,
+        method=Method(last.method),
     )
-    entry.created_at = now  # the bot's clock, so "logged last" (undo) follows it
-    with db.session() as db_session:
-        SessionRepo(db_session, settings.id).add(entry)
-        return Logged(entry, confirmation_text(db_session, settings, entry, now))
-
-
-def revise_session(
-    db: Database, settings: ChatSettings, entry_id: int, parsed: ParsedLog, now: datetime
-) -> Logged | None:
-    """Replace what an entry says (its message was edited); None if it is gone."""
-    with db.session() as db_session:
-        repo = SessionRepo(db_session, settings.id)
-        entry = repo.get(entry_id)
-        if entry is None:
-            return None
-        apply_parsed(entry, parsed)
-        repo.save(entry)
-        return Logged(entry, confirmation_text(db_session, settings, entry, now))
-
-
-class MoveRefused(Exception):
-    """A new time that would be in the future or too far back."""
-
-    def __init__(self, problem: LogProblem) -> None:
-        super().__init__(problem.kind.value)
-        self.problem = problem
 
 
 def confirmation_for(
@@ -482,45 +655,8 @@ def confirmation_for(
         return Logged(entry, confirmation_text(db_session, settings, entry, now))
 
 
-def move_session(
-    db: Database, settings: ChatSettings, entry_id: int, started_at: datetime, now: datetime
-) -> Logged | None:
-    """Give an entry a new start time; None if it is gone. Raises MoveRefused out of range."""
-    if started_at > now:
-        raise MoveRefused(LogProblem(Problem.IN_FUTURE))
-    if now - started_at > MAX_AGE:
-        raise MoveRefused(LogProblem(Problem.TOO_FAR_BACK))
-    with db.session() as db_session:
-        repo = SessionRepo(db_session, settings.id)
-        entry = repo.get(entry_id)
-        if entry is None:
-            return None
-        entry.started_at = started_at
-        repo.save(entry)
-        return Logged(entry, confirmation_text(db_session, settings, entry, now))
-
-
-def remove_session(
-    db: Database, settings: ChatSettings, now: datetime, entry_id: int | None = None
-) -> Logged | None:
-    """Delete one entry (by id, or the one logged last); the text says what was removed."""
-    tr = settings.tr
-    with db.session() as db_session:
-        repo = SessionRepo(db_session, settings.id)
-        entry = repo.latest_logged() if entry_id is None else repo.get(entry_id)
-        if entry is None:
-            return None
-        repo.delete(entry)
-        removed = "↩️ " + tr._(
-            "Removed {total} {when}.",
-            total=volume(entry.total_ml, settings),
-            when=when_phrase(entry.started_at, settings, now),
-        )
-        sessions = repo.between(*today_range(now, settings.tz))
-        return Logged(entry, "\n".join([removed, today_line(sessions, settings)]))
-
-
 def set_confirmation(db: Database, chat_id: int, entry_id: int, message_id: int) -> None:
+    """Remember which message confirms an entry (its buttons and replies act on it)."""
     with db.session() as db_session:
         repo = SessionRepo(db_session, chat_id)
         entry = repo.get(entry_id)
@@ -599,56 +735,6 @@ def start_import(
         return batch, outcome
 
 
-def import_sessions(
-    db: Database,
-    settings: ChatSettings,
-    import_id: int,
-    parsed: ImportFile,
-    now: datetime,
-    *,
-    logged_by_id: int | None,
-    logged_by_name: str | None,
-) -> ImportOutcome | None:
-    """Add a confirmed import's new rows to the log, all in one transaction, each marked with
-    the import's id (so undoing it is one delete). None if the import is not waiting any more
-    (imported, cancelled, or not this chat's). A row's own `logged_by` (a pumpbot export's)
-    is kept; otherwise the entry shows whoever imported it. Blocking: call it in a thread.
-
-    Callers then call `services.sessions_changed`.
-    """
-    name = logged_by_name[:NAME_MAX_CHARS] if logged_by_name else None
-    with db.session() as db_session:
-        imports = ImportRepo(db_session, settings.id)
-        batch = imports.get(import_id)
-        if batch is None or not imports.claim(
-            batch, ImportStatus.PENDING, status=ImportStatus.IMPORTED, imported_at=now
-        ):
-            return None
-        repo = SessionRepo(db_session, settings.id)
-        outcome = sort_out_import(repo, parsed)
-        repo.add_many(
-            [
-                {
-                    "chat_id": settings.id,
-                    "started_at": row.started_at,
-                    "left_ml": row.left_ml,
-                    "right_ml": row.right_ml,
-                    "total_ml": row.total_ml,
-                    "duration_min": row.duration_min,
-                    "method": Method(row.method).value,
-                    "note": row.note,
-                    "logged_by_id": logged_by_id,
-                    "logged_by_name": row.logged_by or name,
-                    "import_id": import_id,
-                    "created_at": now,
-                }
-                for row in outcome.new
-            ]
-        )
-        imports.claim(batch, ImportStatus.IMPORTED, session_count=len(outcome.new))
-        return outcome
-
-
 def cancel_import(db: Database, settings: ChatSettings, import_id: int) -> bool:
     """Drop an import still waiting for its tap; False if it was not waiting."""
     with db.session() as db_session:
@@ -657,22 +743,6 @@ def cancel_import(db: Database, settings: ChatSettings, import_id: int) -> bool:
         return batch is not None and imports.claim(
             batch, ImportStatus.PENDING, status=ImportStatus.CANCELLED
         )
-
-
-def undo_import(db: Database, settings: ChatSettings, import_id: int) -> int | None:
-    """Remove every session an import added (entries changed since stay removed too: they
-    came from the file); how many. None if the import was not imported or is already undone.
-
-    Callers then call `services.sessions_changed`.
-    """
-    with db.session() as db_session:
-        imports = ImportRepo(db_session, settings.id)
-        batch = imports.get(import_id)
-        if batch is None or not imports.claim(
-            batch, ImportStatus.IMPORTED, status=ImportStatus.UNDONE
-        ):
-            return None
-        return SessionRepo(db_session, settings.id).delete_import(import_id)
 
 
 def get_import(db: Database, chat_id: int, import_id: int) -> ImportBatch | None:

@@ -13,8 +13,9 @@ from bot.commands import MenuCommand
 from bot.config import Config
 from bot.storage.db import Database
 
-# Called after a chat's sessions changed (logged, edited, deleted): reminders reschedule,
-# nudges look at the new numbers. Arguments: the application and the chat id.
+# Called after a chat's sessions changed (logged, edited, deleted; announced only by
+# `bot.logbook.LogBook`): reminders reschedule, nudges look at the new numbers. Arguments: the
+# application and the chat id.
 SessionsChangedHook = Callable[["PumpApplication", int], Awaitable[None]]
 # Called after a chat's rows moved to a new id (a group became a supergroup): features re-arm
 # what they schedule from the database. Arguments: the application, the old and the new id.

@@ -27,7 +27,7 @@ from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.imports import ImportFile, ImportRefused, Refusal, check_document, read_import
 from bot.groups import may_delete_shared_log
-from bot.logbook import cancel_import, get_import, import_sessions, start_import, undo_import
+from bot.logbook import LogBook, cancel_import, get_import, start_import
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import ImportStatus
 from bot.storage.repo import ChatRepo
@@ -190,22 +190,22 @@ async def confirm(
             cancel_import(services.db, settings, batch_id)
             await edit_tapped(query, refusal_text(refused, tr))
             return
-        outcome = await asyncio.to_thread(
-            import_sessions,
-            services.db,
-            settings,
-            batch_id,
-            parsed,
-            now,
-            logged_by_id=query.from_user.id,
-            logged_by_name=sender_name(update),
-        )
-    if outcome is None:  # a second tap won the race
-        return
-    await services.sessions_changed(context.application, settings.id)
-    text = imported_text(outcome.new, outcome.already_logged, tr, settings.unit, settings.tz)
-    keyboard = undo_keyboard(batch_id, tr) if outcome.new else None
-    await edit_tapped(query, text, keyboard)
+        # Shown before the book announces the change, so no nudge comes first.
+        async with LogBook(context.application, settings) as book:
+            outcome = await asyncio.to_thread(
+                book.add_import,
+                batch_id,
+                parsed,
+                logged_by_id=query.from_user.id,
+                logged_by_name=sender_name(update),
+            )
+            if outcome is None:  # a second tap won the race
+                return
+            text = imported_text(
+                outcome.new, outcome.already_logged, tr, settings.unit, settings.tz
+            )
+            keyboard = undo_keyboard(batch_id, tr) if outcome.new else None
+            await edit_tapped(query, text, keyboard)
 
 
 async def cancel(
@@ -246,13 +246,13 @@ async def undo(update: Update, context: PumpContext, settings: ChatSettings, bat
             show_alert=True,
         )
         return
-    removed = await asyncio.to_thread(undo_import, services.db, settings, batch_id)
-    if removed is None:
-        await out_of_date(query, tr)
-        return
-    await services.sessions_changed(context.application, settings.id)
-    await query.answer()
-    await edit_tapped(query, undone_text(removed, tr))
+    async with LogBook(context.application, settings) as book:
+        removed = await asyncio.to_thread(book.remove_import, batch_id)
+        if removed is None:
+            await out_of_date(query, tr)
+            return
+        await query.answer()
+        await edit_tapped(query, undone_text(removed, tr))
 
 
 ACTIONS = {IMPORT_GO: confirm, IMPORT_CANCEL: cancel, IMPORT_UNDO: undo}

@@ -1,8 +1,9 @@
 """Logging sessions by message: plain text, /log, edits, Undo and Fix time, /today, /last.
 
-The parsing and the wording live in `bot/parsing.py` and `bot/logbook.py`; this module reads
-updates, calls them, and shows the result. `store_and_confirm` is the one way to log a session
-and show its confirmation; other features (a reminder's "log now") call it too.
+The parsing and the wording live in `bot/domain/parsing.py` and `bot/logbook.py`, and every
+change goes through `bot.logbook.LogBook`; this module reads updates, calls them, and shows the
+result. `store_and_confirm` is the one way to log a new session and show its confirmation
+(with Undo and Fix time); a reminder's "log now" calls it too.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from bot.domain.chats import ChatSettings
 from bot.domain.parsing import LogProblem, ParsedLog, Problem, parse_log, parse_time
 from bot.groups import move_chat
 from bot.logbook import (
+    LogBook,
     Logged,
     MoveRefused,
     confirmation_for,
@@ -33,12 +35,8 @@ from bot.logbook import (
     examples_text,
     get_entry,
     last_text,
-    move_session,
     problem_text,
-    record_session,
     refusal_text,
-    remove_session,
-    revise_session,
     saved_note,
     says,
     set_confirmation,
@@ -133,25 +131,19 @@ async def store_and_confirm(
     """Store a session, then confirm it (as a reply to `source`, if given) with Undo and Fix
     time buttons. The entry is written before the confirmation is sent, and kept whether or
     not the confirmation gets through (see `send_confirmation`)."""
-    services = context.services
-    logged = record_session(
-        services.db,
-        settings,
-        parsed,
-        services.clock.now(),
-        logged_by_id=user.id if user else None,
-        logged_by_name=user.full_name if user else None,
-        source_message_id=source.message_id if source else None,
-    )
-    entry = logged.entry
-    assert entry.id is not None
-    try:
+    async with LogBook(context.application, settings) as book:
+        logged = book.add(
+            parsed,
+            logged_by_id=user.id if user else None,
+            logged_by_name=user.full_name if user else None,
+            source_message_id=source.message_id if source else None,
+        )
+        entry = logged.entry
+        assert entry.id is not None
         sent = await send_confirmation(context, settings, logged, source)
         if sent is not None:
-            set_confirmation(services.db, sent.chat_id, entry.id, sent.message_id)
+            set_confirmation(context.services.db, sent.chat_id, entry.id, sent.message_id)
             entry.confirmation_message_id = sent.message_id
-    finally:
-        await services.sessions_changed(context.application, settings.id)
     return entry
 
 
@@ -273,17 +265,14 @@ async def log_text(
 async def revise_from(
     update: Update, context: PumpContext, settings: ChatSettings, parsed: ParsedLog
 ) -> None:
-    services = context.services
-    entry = entry_for_source(services.db, settings.id, update.effective_message.message_id)
+    db = context.services.db
+    entry = entry_for_source(db, settings.id, update.effective_message.message_id)
     if entry is None or entry.id is None:
         return
-    logged = revise_session(services.db, settings, entry.id, parsed, services.clock.now())
-    if logged is None:
-        return
-    try:
-        await show_confirmation(context, settings, logged)
-    finally:
-        await services.sessions_changed(context.application, settings.id)
+    async with LogBook(context.application, settings) as book:
+        logged = book.revise(entry.id, parsed)
+        if logged is not None:
+            await show_confirmation(context, settings, logged)
 
 
 # -- handlers ------------------------------------------------------------------------------
@@ -321,27 +310,24 @@ async def fix_time_by_reply(
     update: Update, context: PumpContext, settings: ChatSettings, entry: PumpSession
 ) -> bool:
     """`14:30` in reply to a confirmation moves that session; False if the text is no time."""
-    services = context.services
     message = update.effective_message
-    now = services.clock.now()
+    now = context.services.clock.now()
     moment = parse_time(message.text or "", written_at(message, now), settings.tz)
     if moment is None or entry.id is None:
         return False
     if isinstance(moment, LogProblem):
         await message.reply_text(edit_refusal_text(moment, settings))
         return True
-    try:
-        logged = move_session(services.db, settings, entry.id, moment, now)
-    except MoveRefused as refused:
-        await message.reply_text(edit_refusal_text(refused.problem, settings))
-        return True
-    if logged is None:
-        return False
-    try:
+    async with LogBook(context.application, settings) as book:
+        try:
+            logged = book.move(entry.id, moment)
+        except MoveRefused as refused:
+            await message.reply_text(edit_refusal_text(refused.problem, settings))
+            return True
+        if logged is None:
+            return False
         await show_confirmation(context, settings, logged)
         await message.reply_text(time_changed(settings, moment, now))
-    finally:
-        await services.sessions_changed(context.application, settings.id)
     return True
 
 
@@ -379,16 +365,13 @@ async def on_edited(update: Update, context: PumpContext) -> None:
 async def undo_command(update: Update, context: PumpContext) -> None:
     """`/undo` (`/angre`): remove the entry logged last and say what it was."""
     settings = chat_settings(update, context)
-    services = context.services
-    removed = remove_session(services.db, settings, services.clock.now())
-    if removed is None:
-        await update.effective_message.reply_text(settings.tr._("There is nothing to undo."))
-        return
-    try:
+    async with LogBook(context.application, settings) as book:
+        removed = book.remove_last_logged()
+        if removed is None:
+            await update.effective_message.reply_text(settings.tr._("There is nothing to undo."))
+            return
         await update.effective_message.reply_text(removed.text)
         await mark_removed(context, settings, removed)
-    finally:
-        await services.sessions_changed(context.application, settings.id)
 
 
 async def today_command(update: Update, context: PumpContext) -> None:
@@ -425,36 +408,33 @@ async def on_button(update: Update, context: PumpContext) -> None:
             await out_of_date(query, tr)
             return
     now = services.clock.now()
-    entry = get_entry(services.db, settings.id, entry_id)
-    if button is LOG_UNDO and entry is not None:
-        removed = remove_session(services.db, settings, now, entry_id)
-        if removed is not None:
-            try:
+    async with LogBook(context.application, settings) as book:
+        entry = get_entry(services.db, settings.id, entry_id)
+        if entry is None:
+            pass
+        elif button is LOG_UNDO:
+            removed = book.remove(entry_id)
+            if removed is not None:
                 await query.answer(tr._("Removed."))
                 await mark_removed(context, settings, removed)
-            finally:
-                await services.sessions_changed(context.application, settings.id)
-            return
-    elif button in (LOG_FIX, LOG_DONE) and entry is not None:
-        logged = confirmation_for(services.db, settings, entry_id, now)
-        if logged is not None:
-            await query.answer()
-            await show_confirmation(context, settings, logged, fixing=button is LOG_FIX)
-            return
-    elif button is LOG_SHIFT and entry is not None:
-        moment = entry.started_at + timedelta(minutes=shift)
-        try:
-            logged = move_session(services.db, settings, entry_id, moment, now)
-        except MoveRefused as refused:
-            await query.answer(problem_text(refused.problem, settings))
-            return
-        if logged is not None:
+                return
+        elif button in (LOG_FIX, LOG_DONE):
+            logged = confirmation_for(services.db, settings, entry_id, now)
+            if logged is not None:
+                await query.answer()
+                await show_confirmation(context, settings, logged, fixing=button is LOG_FIX)
+                return
+        else:
+            moment = entry.started_at + timedelta(minutes=shift)
             try:
+                logged = book.move(entry_id, moment)
+            except MoveRefused as refused:
+                await query.answer(problem_text(refused.problem, settings))
+                return
+            if logged is not None:
                 await query.answer(time_changed(settings, moment, now))
                 await show_confirmation(context, settings, logged, fixing=True)
-            finally:
-                await services.sessions_changed(context.application, settings.id)
-            return
+                return
     # Gone (undone, or another chat's id in forged data): nothing changes.
     await query.answer(tr._("That session is no longer in the log."))
 

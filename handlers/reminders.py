@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -28,12 +27,14 @@ from bot.buttons import (
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.timetext import UntilMorning, parse_pause
+from bot.logbook import same_as_last
 from bot.services import PumpApplication, PumpContext
-from bot.storage.models import PumpSession, ReminderPlan
-from bot.storage.repo import PlanRepo, SessionRepo
+from bot.storage.models import ReminderPlan
+from bot.storage.repo import PlanRepo
 from bot.text.formatting import format_volume
 from bot.text.i18n import N_, Translator
-from handlers.common import OUT_OF_DATE, chat_settings, edit_tapped, out_of_date
+from handlers.common import chat_settings, edit_tapped, out_of_date
+from handlers.logging import store_and_confirm
 from scheduler import plans
 from scheduler.delivery import (
     forget_chat,
@@ -347,11 +348,14 @@ async def on_reminder_button(update: Update, context: PumpContext) -> None:
     if pressed is None or pressed.button not in (REM_LOG, REM_SNOOZE, REM_SKIP, REM_PAUSE):
         await out_of_date(query, tr)
         return
-    refusal, logged, text = tr._(OUT_OF_DATE), None, ""
+    if pressed.button is REM_LOG:
+        await log_now(update, context, settings, *pressed.values)
+        return
+    text = ""
     with context.services.db.session() as session:
         row = PlanRepo(session).by_id(pressed.values[0], chat_id)
         match pressed:
-            case _ if row is None or (pressed.button is not REM_LOG and not row.enabled):
+            case _ if row is None or not row.enabled:
                 pass  # another chat's plan, a forged id, or reminders turned off since
             case Pressed(buttons.REM_SNOOZE, (_, minutes, _)) if minutes in SNOOZE_MINUTES:
                 due = plans.snooze(session, row, minutes, now, settings.tz)
@@ -364,23 +368,37 @@ async def on_reminder_button(update: Update, context: PumpContext) -> None:
                 if until is not None:
                     plans.pause(session, row, until, now, settings.tz)
                     text = paused_text(settings, until, now)
-            case Pressed(buttons.REM_LOG, (_, token)):
-                logged = _log_same_as_last(session, chat_id, update, token, now)
-                refusal = tr._("You've already logged a session since this reminder.")
-    if logged is not None:
-        # Like any new entry: reminders reset, other features look at the new numbers.
-        await context.services.sessions_changed(context.application, chat_id)
-        text = logged_text(context, settings, logged)
-    elif text:
-        await reschedule_chat(context.application, chat_id)
-    else:
-        await query.answer(refusal)
+    if not text:
+        await out_of_date(query, tr)
+        return
+    await reschedule_chat(context.application, chat_id)
+    await query.answer()
+    await edit_tapped(query, text)
+
+
+async def log_now(
+    update: Update, context: PumpContext, settings: ChatSettings, plan_id: int, due: int
+) -> None:
+    """The reminder's "Log": the same amounts as last time, logged like any typed session
+    (confirmed with Undo and Fix time); the reminder itself then says what happened."""
+    query, services, now = update.callback_query, context.services, now_of(context)
+    with services.db.session() as session:
+        known = PlanRepo(session).by_id(plan_id, settings.id) is not None
+    if not known:
+        await out_of_date(query, settings.tr)  # another chat's plan, or a forged id
+        return
+    since = datetime.fromtimestamp(due, UTC)
+    parsed = same_as_last(services.db, settings.id, since, now)
+    if parsed is None:
+        await query.answer(settings.tr._("You've already logged a session since this reminder."))
         return
     await query.answer()
-    await query.edit_message_text(text)
+    # Stored, confirmed, and announced (which re-arms the reminder) before the reminder changes.
+    await store_and_confirm(context, settings, parsed, user=update.effective_user)
+    await edit_tapped(query, logged_text(context, settings, parsed.total_ml))
 
 
-def logged_text(context: PumpContext, settings: ChatSettings, logged: PumpSession) -> str:
+def logged_text(context: PumpContext, settings: ChatSettings, total_ml: float) -> str:
     tr, now = settings.tr, now_of(context)
     with context.services.db.session() as session:
         row = PlanRepo(session).get(settings.id)
@@ -388,7 +406,7 @@ def logged_text(context: PumpContext, settings: ChatSettings, logged: PumpSessio
     lines = [
         tr._(
             "✅ Logged {amount}, the same as last time.",
-            amount=format_volume(logged.total_ml, settings.unit, tr.locale),
+            amount=format_volume(total_ml, settings.unit, tr.locale),
         )
     ]
     if due is not None:
@@ -398,33 +416,6 @@ def logged_text(context: PumpContext, settings: ChatSettings, logged: PumpSessio
 
 def _when(due: datetime | None, now: datetime, settings: ChatSettings) -> str:
     return describe_when(due, now, settings.tz, settings.tr) if due else "–"
-
-
-def _log_same_as_last(
-    session: Session, chat_id: int, update: Update, token: int, now: datetime
-) -> PumpSession | None:
-    """A new session with the amounts of the last one, unless one was logged since the
-    reminder (a second tap, or the parent typed it)."""
-    sessions = SessionRepo(session, chat_id)
-    last = sessions.latest()
-    reminder_due = datetime.fromtimestamp(token, UTC)
-    if last is None or last.started_at >= reminder_due:
-        return None
-    user = update.effective_user
-    return sessions.add(
-        PumpSession(
-            chat_id=chat_id,
-            started_at=now,
-            left_ml=last.left_ml,
-            right_ml=last.right_ml,
-            total_ml=last.total_ml,
-            duration_min=last.duration_min,
-            method=last.method,
-            logged_by_id=user.id if user else None,
-            logged_by_name=user.first_name[:128] if user else None,
-            created_at=now,
-        )
-    )
 
 
 async def on_button(update: Update, context: PumpContext) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import (
@@ -42,7 +42,7 @@ from bot.domain.export import export_csv, export_filename
 from bot.domain.guideline import MIN_FULL_DAYS, MIN_SESSIONS_A_DAY, BandView, band_decision
 from bot.domain.stats import period_summary, summaries
 from bot.groups import may_delete_shared_log
-from bot.logbook import sessions_for_days
+from bot.logbook import LogBook, sessions_for_days
 from bot.services import PumpApplication, PumpContext
 from bot.storage.db import Database
 from bot.storage.models import PumpSession
@@ -52,7 +52,6 @@ from bot.text.i18n import N_, Translator, language_for, translator
 from bot.text.reports import (
     band_note,
     band_text,
-    day_summary_text,
     entry_label,
     entry_text,
     period_text,
@@ -99,16 +98,6 @@ def user_translator(update: Update, context: PumpContext) -> Translator:
 
 
 # -- numbers per day -----------------------------------------------------------------------------
-
-
-def day_report(db: Database, settings: ChatSettings, day: date, now: datetime) -> str:
-    """One local day's numbers as text, for /today (owned by logging): total, sessions,
-    average, longest gap (the overnight one too), left/right. No title, and no guideline band:
-    one day is too little to compare."""
-    tz = settings.tz
-    with db.session() as session:
-        sessions = sessions_for_days(SessionRepo(session, settings.id), tz, day, day)
-    return day_summary_text(summaries(sessions, tz, day, day)[0], settings.tr, settings.unit)
 
 
 def period_report(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> str:
@@ -361,20 +350,16 @@ async def on_history_button(update: Update, context: PumpContext, pressed: Press
 async def delete_entry(
     update: Update, context: PumpContext, settings: ChatSettings, entry: PumpSession, page: int
 ) -> None:
-    tr = settings.tr
+    tr, entry_id = settings.tr, entry.id
+    assert entry_id is not None
     label = entry_label(entry, tr, settings.unit, settings.tz)
-    services = context.services
-    with services.db.session() as session:
-        repo = SessionRepo(session, settings.id)
-        stored = repo.get(entry.id or 0)
-        if stored is not None:
-            repo.delete(stored)
-    await services.sessions_changed(context.application, settings.id)
-    text, keyboard = history_view(
-        services.db, settings, page, notice=tr._("Deleted: {entry}.", entry=label)
-    )
-    await update.callback_query.answer(tr._("Deleted."))
-    await edit_tapped(update.callback_query, text, keyboard)
+    async with LogBook(context.application, settings) as book:
+        book.remove(entry_id)
+        text, keyboard = history_view(
+            context.services.db, settings, page, notice=tr._("Deleted: {entry}.", entry=label)
+        )
+        await update.callback_query.answer(tr._("Deleted."))
+        await edit_tapped(update.callback_query, text, keyboard)
 
 
 async def offer_fix(

@@ -95,11 +95,6 @@ PRESETS: dict[Preset, Schedule] = {
 OCCASIONAL_TIMES = (time(7), time(9), time(12), time(20), time(21))
 
 
-def occasional(at: time, night: NightWindow | None = DEFAULT_NIGHT) -> Schedule:
-    """Once a day at a chosen local time; quiet hours are off if that time falls inside them."""
-    return fixed_times((at,), night)
-
-
 def fixed_times(times: Iterable[time], night: NightWindow | None = DEFAULT_NIGHT) -> Schedule:
     """A fixed-time plan. A time the parent chose inside the quiet hours means they asked for
     night pumping, so the quiet hours are switched off rather than silencing their choice."""

@@ -225,9 +225,6 @@ class SessionRepo:
         )
         return self.session.exec(query).all()
 
-    def delete_all(self) -> None:
-        self.session.exec(delete(PumpSession).where(col(PumpSession.chat_id) == self.chat_id))
-
     def starts_and_amounts(self, start: datetime, end: datetime) -> list[tuple[datetime, float]]:
         """(start, total) of the sessions with start <= started_at <= end: two columns, not
         ORM rows, for an import to tell which of its rows the log already has."""

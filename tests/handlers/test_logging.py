@@ -431,7 +431,8 @@ async def test_log_without_an_amount_shows_the_command_examples(bot: BotHarness)
 async def test_store_and_confirm_logs_without_a_message(
     bot: BotHarness, changes: list[int]
 ) -> None:
-    """A reminder's "log now" button logs through the same function."""
+    """Other features log through it without a message to reply to (a reminder's "log now"
+    does: tests/scheduler/test_reminders.py)."""
     await bot.say("/start")
     settings = ChatSettings(PARENT_CHAT, "en", "Europe/Oslo", Unit.ML)
     parsed = parse_log("120", "en", Unit.ML, bot.clock.now(), OSLO)

@@ -5,16 +5,14 @@ from __future__ import annotations
 import io
 import re
 import struct
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from matplotlib.image import imread
 
-from bot.domain.chats import ChatSettings
 from bot.storage.repo import ChatRepo
 from bot.terminal.fakeapi import Fault
 from bot.text.charts import chart_size
-from handlers.stats import day_report
 from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
 from tests.support.seed import add_session
 
@@ -228,28 +226,3 @@ async def test_tapping_the_same_choice_twice_is_not_an_error(bot: BotHarness) ->
     calls = await bot.press("Yes")
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
     assert not bot.telegram.faults
-
-
-async def test_day_report_for_today_and_a_finished_day(bot: BotHarness) -> None:
-    """The per-day summary /today (logging's command) shows; never the band (one day is too
-    little to compare)."""
-    a_week_of_logs(bot)
-    await bot.say("/exclusive")
-    await bot.press("Yes")
-    with bot.services.db.session() as session:
-        chat = ChatRepo(session).get(PARENT_CHAT)
-        assert chat is not None
-        settings = ChatSettings.of(chat)
-    now = bot.clock.now()
-    yesterday = day_report(bot.services.db, settings, date(2026, 3, 9), now)
-    assert yesterday.splitlines()[:5] == [
-        "Total: 520\u00a0ml",
-        "Sessions: 4",
-        "Average per session: 130\u00a0ml",
-        "Longest gap: 11 h",
-        "Left 240\u00a0ml, right 280\u00a0ml",
-    ]
-    assert "750" not in yesterday
-    today = day_report(bot.services.db, settings, date(2026, 3, 10), now)
-    assert "Total: 260\u00a0ml" in today
-    assert "750" not in today

@@ -10,7 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.storage.models import PumpSession, ReminderPlan
+from bot.domain.chats import ChatSettings
+from bot.domain.parsing import ParsedLog
+from bot.logbook import LogBook
+from bot.storage.models import ReminderPlan
 from bot.storage.repo import ChatRepo, PlanRepo, SessionRepo
 from bot.terminal.fakeapi import ApiCall, Fault
 from scheduler.delivery import (
@@ -22,7 +25,7 @@ from scheduler.delivery import (
     send_due_reminders,
 )
 from scheduler.plans import plan_kind_of
-from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
+from tests.support.kit import GROUP_CHAT, PARENT_CHAT, PARENT_ID, BotHarness
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -34,19 +37,12 @@ def oslo(*args: int) -> datetime:
 async def log_session(
     bot: BotHarness, at: datetime, total: float = 120, chat_id: int = PARENT_CHAT
 ) -> None:
-    """A session as the logging feature would store it, then the event it must raise."""
+    """A session stored through the write path every feature uses, which announces it."""
     with bot.services.db.session() as session:
-        ChatRepo(session).get_or_create(chat_id, language="en", timezone="Europe/Oslo")
-        SessionRepo(session, chat_id).add(
-            PumpSession(
-                chat_id=chat_id,
-                started_at=at,
-                left_ml=total / 2,
-                right_ml=total / 2,
-                total_ml=total,
-            )
-        )
-    await bot.services.sessions_changed(bot.app, chat_id)
+        chat = ChatRepo(session).get_or_create(chat_id, language="en", timezone="Europe/Oslo")
+        settings = ChatSettings.of(chat)
+    async with LogBook(bot.app, settings) as book:
+        book.add(ParsedLog(started_at=at, total_ml=total, left_ml=total / 2, right_ml=total / 2))
 
 
 def plan(bot: BotHarness, chat_id: int = PARENT_CHAT) -> ReminderPlan:
@@ -353,6 +349,42 @@ async def test_log_now_copies_the_last_amounts_once(bot: BotHarness) -> None:
     with bot.services.db.session() as session:
         count = len(SessionRepo(session, PARENT_CHAT).between(oslo(2026, 3, 10), oslo(2026, 3, 11)))
     assert count == 2
+
+
+async def test_log_now_is_confirmed_like_any_log_and_undo_takes_it_back(bot: BotHarness) -> None:
+    await established(bot)
+    await log_session(bot, oslo(2026, 3, 10, 10, 0), total=130)
+    (reminder,) = await fire(bot)
+    announced: list[int] = []
+
+    async def hear(_app: object, chat_id: int) -> None:
+        announced.append(chat_id)
+
+    bot.services.sessions_changed_hooks.append(hear)
+    user = bot.telegram.user(PARENT_ID) | {"last_name": "Tester"}
+    log_now = reminder.buttons[0]["callback_data"]
+    calls = await bot.feed(
+        bot.telegram.callback_update(PARENT_CHAT, reminder.message_id, log_now, user)
+    )
+    assert "Logged 130 ml, the same as last time" in texts(calls)
+    (confirmation,) = [c for c in calls if c.method == "sendMessage"]
+    assert "Logged 130 ml today at 1:00 PM." in plain(confirmation.text)
+    assert "Today: 260 ml in 2 sessions." in plain(confirmation.text)
+    assert [b["text"] for b in confirmation.buttons] == ["↩️ Undo", "🕘 Fix time"]
+    with bot.services.db.session() as session:
+        latest = SessionRepo(session, PARENT_CHAT).latest()
+    assert latest is not None and latest.confirmation_message_id == confirmation.message_id
+    assert latest.logged_by_name == "Parent Tester"  # the full name, as typed logs store it
+    assert job_time(bot) == oslo(2026, 3, 10, 16, 0)
+
+    calls = await bot.press("Undo")
+    assert any(c.params.get("text") == "Removed." for c in calls)
+    assert "Removed 130 ml today at 1:00 PM." in texts(calls)
+    with bot.services.db.session() as session:
+        remaining = SessionRepo(session, PARENT_CHAT).all()
+    assert [s.started_at for s in remaining] == [oslo(2026, 3, 10, 10, 0)]
+    assert announced == [PARENT_CHAT, PARENT_CHAT]  # logged, then undone: features hear both
+    assert job_time(bot) == oslo(2026, 3, 10, 16, 0)  # the 1 PM reminder was had: next at 4
 
 
 async def test_a_forged_plan_id_changes_nothing(bot: BotHarness) -> None:
