@@ -16,7 +16,7 @@ from telegram.request import BaseRequest
 
 import handlers
 from bot.clock import Clock, SystemClock
-from bot.commands import publish_menus
+from bot.commands import publish_descriptions, publish_menus
 from bot.config import Config
 from bot.inbox import ChatOrderedProcessor, DurableUpdateQueue, handle_left_over, schedule_pruning
 from bot.ratelimit import PacedRateLimiter
@@ -75,10 +75,12 @@ def build_application(
 
 
 async def start_up(application: PumpApplication) -> None:
-    """Runs once before the first update: schema, menus, then each feature's own start-up."""
+    """Runs once before the first update: schema, menus and descriptions, then each feature's
+    own start-up."""
     services: Services = application.bot_data["services"]
     services.db.upgrade()
     await publish_menus(application.bot, services.menu, services.config.default_language)
+    await publish_descriptions(application.bot, services.config.default_language)
     for startup in handlers.startup_hooks():
         await startup(application)
     # Before polling or the webhook starts, so what the last run left is handled first.

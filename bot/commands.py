@@ -1,4 +1,5 @@
-"""Command menus: one list of commands, shown in each language with its own names."""
+"""What Telegram shows about the bot: the command menus (one list of commands, shown in each
+language with its own names) and the bot's description and short description."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 
 from telegram import Bot, BotCommand
 
-from bot.text.i18n import NORWEGIAN_CODES, Translator, translator
+from bot.text.i18n import N_, NORWEGIAN_CODES, Translator, translator
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,39 @@ def bot_commands(commands: Iterable[MenuCommand], tr: Translator) -> list[BotCom
     return [BotCommand(c.name_for(tr.language), tr._(c.description)) for c in commands]
 
 
+# Shown in the empty chat before Start (at most 512 characters).
+DESCRIPTION = N_(
+    "pumpbot helps parents who pump breast milk: reminders when it is time to pump, a log you "
+    "keep with one short message, and quick tips about pumping, milk supply and storing "
+    "milk.\n\n"
+    "It offers support and advice, not diagnosis. For worries, talk to your health visitor, a "
+    "lactation consultant or a doctor."
+)
+# Shown on the bot's profile and when it is shared (at most 120 characters).
+SHORT_DESCRIPTION = N_(
+    "Pumping reminders, a simple log and quick tips for parents who pump. Support and advice, "
+    "not diagnosis."
+)
+
+
+def audiences(default_language: str) -> list[tuple[str | None, Translator]]:
+    """Each Telegram language code the bot speaks to, with its translator; None is everyone
+    else, who gets the default language."""
+    return [
+        (None, translator(default_language)),
+        ("en", translator("en")),
+        *((code, translator("nb")) for code in NORWEGIAN_CODES),
+    ]
+
+
 async def publish_menus(bot: Bot, commands: Sequence[MenuCommand], default_language: str) -> None:
     """Set the menu for English users, Norwegian users, and everyone else."""
-    await bot.set_my_commands(bot_commands(commands, translator(default_language)))
-    await bot.set_my_commands(bot_commands(commands, translator("en")), language_code="en")
-    norwegian = bot_commands(commands, translator("nb"))
-    for code in NORWEGIAN_CODES:
-        await bot.set_my_commands(norwegian, language_code=code)
+    for code, tr in audiences(default_language):
+        await bot.set_my_commands(bot_commands(commands, tr), language_code=code)
+
+
+async def publish_descriptions(bot: Bot, default_language: str) -> None:
+    """Set the description and short description, per language as the menus are."""
+    for code, tr in audiences(default_language):
+        await bot.set_my_description(tr._(DESCRIPTION), language_code=code)
+        await bot.set_my_short_description(tr._(SHORT_DESCRIPTION), language_code=code)

@@ -43,19 +43,29 @@ def note_keyboard(tr: Translator) -> InlineKeyboardMarkup:
 def note_text(tr: Translator) -> str:
     return "\n\n".join(
         [
+            # TRANSLATORS: source: pumping-guide-nb.txt: "Men hvis du har en sugesvak"
+            # TRANSLATORS: source: pumping-guide-nb.txt: "«Power pumping» betyr hyppig pumping"
+            # TRANSLATORS: source: pumping-guide-nb.txt: "De fleste opplever at babyen i perioder"
+            # TRANSLATORS: source: pumping-guide-nb.txt: "Det finnes ulike fremgangsmåter"
             tr._(
-                "<b>Power pumping</b> is for low supply. For an hour you pump often, the way "
-                "a baby feeds often on some evenings, on top of your usual pumping: pump 20 "
-                "minutes, rest 10, pump 10, rest 10, pump 10. I'll tell you at each change."
+                "<b>Power pumping</b> is meant for a baby who sucks weakly or is reluctant to "
+                "nurse, together with help from health personnel who know breastfeeding to find "
+                "out why. For an hour you pump often, the way a baby sometimes nurses more often "
+                "than usual, on top of your usual pumping or nursing: pump 20 minutes, rest 10, "
+                "pump 10, rest 10, pump 10. I'll tell you at each change."
             ),
+            # TRANSLATORS: source: pumping-guide-nb.txt: "Du bør ikke powerpumpe hvis du allerede"
+            # TRANSLATORS: source: pumping-guide-nb.txt: "Overproduksjon øker risikoen for"
             tr._(
-                "⚠️ Don't do it if you already have enough milk: it can lead to oversupply, "
+                "⚠️ Don't do it if you already have enough milk: it can lead to making too much, "
                 "which raises the risk of mastitis."
             ),
+            # TRANSLATORS: source: pumping-guide-nb.txt: "Du kan prøve dette 1-2 ganger om dagen"
+            # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis du har for lite melk ut fra"
             tr._(
                 "You could try it once or twice a day for 2–4 days and then see whether it "
-                "helped. If your supply is low, also ask a health visitor or a lactation "
-                "consultant to help find out why."
+                "helped. If your baby nurses well, nursing more often is usually the easier way "
+                "to more milk."
             ),
         ]
     )

@@ -101,13 +101,17 @@ def preset_menu(settings: ChatSettings, enabled: bool) -> tuple[str, InlineKeybo
     text = "\n\n".join(
         [
             tr._("How should I remind you? Pick a plan:"),
+            # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis barnet er født for tidlig, er sykt"
+            # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis du ikke har barnet ditt hos deg"
             tr._(
-                "🍼 <b>Building supply, or a premature or sick baby</b>: {schedule} "
-                "Frequent emptying early on builds supply, so nights are never silent; "
-                "that makes 8 or more a day.",
+                "🍼 <b>Building supply while your baby can't nurse</b>, for example a baby born "
+                "early or ill: {schedule} While you cannot nurse, express every 2–3 hours, at "
+                "least 6–8 times in 24 hours. So nights are never silent: about 9 reminders a "
+                "day.",
                 schedule=building,
             ),
             tr._("🌙 <b>Established supply</b>: {schedule}", schedule=established),
+            # TRANSLATORS: source: pumping-guide-nb.txt: "De fleste har mest melk om morgenen"
             tr._(
                 "☀️ <b>Once a day</b>, at a time you choose. Many have the most milk in the morning."
             ),

@@ -31,8 +31,8 @@ async def start(update: Update, context: PumpContext) -> None:
                 "💡 <b>Quick tips</b>: short, practical answers about pumping and milk supply."
             ),
             tr._(
-                "I'm support, not a diagnosis: for worries, talk to your health visitor, "
-                "midwife or a lactation consultant."
+                "I'm here for support and advice, not diagnosis: for worries, talk to your "
+                "health visitor, midwife or a lactation consultant."
             ),
             help_lines(context.services.menu, tr),
         ]

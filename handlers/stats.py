@@ -432,6 +432,9 @@ async def ask_exclusive(update: Update, context: PumpContext) -> None:
     """Ask whether pumped milk is all the breast milk the baby gets."""
     settings = chat_settings(update, context)
     tr = settings.tr
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Det kalles fullamming selv om du fullpumper"
     text = tr._(
         "Do you pump exclusively, so that pumped milk is all the breast milk your baby gets? "
         "Then /week, /month and /chart also show the {band} a day that such a baby usually "
@@ -457,6 +460,8 @@ async def on_exclusive_button(update: Update, context: PumpContext, value: int) 
     settings = update_chat(context, settings.id, exclusive_pumping=value == 1)
     tr = settings.tr
     if settings.exclusive_pumping:
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
         text = tr._(
             "Noted: you pump exclusively. Once a week holds {days} finished days with at "
             "least {sessions} logged sessions each, /week, /month and /chart compare your "

@@ -43,6 +43,7 @@ from bot.storage.models import NudgeState
 from bot.storage.repo import ChatRepo, NudgeRepo, SessionRepo
 from bot.text.formatting import format_minutes, format_volume
 from bot.text.i18n import N_, Translator
+from bot.text.reports import band_text
 from bot.text.tips import away_text, topic_text
 from handlers.common import chat_settings, edit_tapped, out_of_date
 from scheduler.planning import Preset
@@ -89,8 +90,8 @@ def menu_text(tr: Translator) -> str:
         "💡 <b>Quick tips</b>\n"
         "Pick a topic, or simply ask me in your own words, like "
         "<i>how much milk does my baby need?</i>\n\n"
-        "I'm support, not a diagnosis: for worries, talk to your health visitor or a "
-        "lactation consultant."
+        "I'm here for support and advice, not diagnosis: for worries, talk to your health "
+        "visitor or a lactation consultant."
     )
 
 
@@ -199,11 +200,13 @@ async def away(update: Update, context: PumpContext) -> None:
 def nudges_status(enabled: bool, settings: ChatSettings) -> str:
     tr = settings.tr
     if enabled:
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Etter dette trenger en fullammet baby"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis du ikke har barnet ditt hos deg"
         return tr._(
             "🔔 Gentle nudges are on. Now and then I send a short note when your logs show "
-            "something worth knowing: more than {limit} a day three days running, few sessions "
-            "while you build supply, or a sudden drop in what you pump. Each kind comes at most "
-            "once a week.",
+            "something worth knowing: more than {limit} a day three days running, few logged "
+            "sessions on the plan for a baby who can't nurse yet, or a sudden drop in what you "
+            "pump. Each kind comes at most once a week.",
             limit=format_volume(HIGH_DAY_ML, settings.unit, tr.locale),
         )
     return tr._("🔕 Gentle nudges are off. I won't send notes based on your logs.")
@@ -248,12 +251,17 @@ async def nudges_command(update: Update, context: PumpContext) -> None:
 def nudge_text(kind: NudgeKind, settings: ChatSettings, sessions_last_day: int) -> str:
     tr = settings.tr
     if kind == NudgeKind.OVERPRODUCTION:
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Etter dette trenger en fullammet baby"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Overproduksjon øker risikoen for"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "For noen kan det være vanskelig å finne"
         note = tr._(
             "💛 A gentle note: you have pumped more than {limit} a day three days running. "
-            "That is a lot of milk! Making much more than your baby needs raises the risk of "
-            "mastitis, so it may be worth stepping down gradually. Your health visitor or a "
+            "That is a lot of milk: a baby fed only breast milk usually needs {band} a day, "
+            "some up to {limit}. Making much more than your baby needs raises the risk of "
+            "mastitis, so it can be wise to step down gradually. Your health visitor or a "
             "lactation consultant can help you plan it.",
             limit=format_volume(HIGH_DAY_ML, settings.unit, tr.locale),
+            band=band_text(tr, settings.unit),
         )
     elif kind == NudgeKind.FEW_SESSIONS:
         # About the log and the guidance, never a verdict on her milk: she may have pumped
@@ -265,6 +273,8 @@ def nudge_text(kind: NudgeKind, settings: ChatSettings, sessions_last_day: int) 
                 sessions_last_day,
             )
             + " "
+            # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis du ikke har barnet ditt hos deg"
+            # TRANSLATORS: source: pumping-guide-nb.txt: "Har du allerede gjort alt du kan"
             + tr._(
                 "If you pumped more than you logged, never mind this note. If that was all and "
                 "your baby cannot nurse yet, the guidance is to express about every 2–3 hours, "
@@ -272,11 +282,15 @@ def nudge_text(kind: NudgeKind, settings: ChatSettings, sessions_last_day: int) 
             )
         )
     else:
+        # TRANSLATORS: source: pumping-guide-nb.txt: "At du plutselig pumper ut mindre enn før"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Tidspunktet for pumping spiller også"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Å engste seg for hvor mye som eventuelt"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Du må i stedet stole på babyen"
         note = tr._(
-            "💛 A gentle note: your last sessions gave less than the days before. That is "
-            "common and rarely means your milk is going. Pumped amounts change with the time "
-            "of day and with stress, and a drop often means your supply has settled at what "
-            "your baby needs. Your baby's nappies and growth tell you more than the bottle."
+            "💛 A gentle note: your last sessions gave less than the days before. A drop like "
+            "this does not mean you are losing your milk; more likely your supply has settled "
+            "at what your baby needs. Pumped amounts also change with the time of day and with "
+            "worry. Your baby's nappies and growth tell you more than the bottle."
         )
     return note + "\n\n" + tr._("You can turn these nudges off with /nudges off.")
 

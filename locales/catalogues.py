@@ -24,6 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 SOURCE_DIRS = ("bot", "handlers", "scheduler")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+# A `# TRANSLATORS: ...` comment right above a message goes into the catalogues as a `#.` line.
+# Health messages carry one per source passage: `# TRANSLATORS: source: <file>: "<first words>"`
+# (tests/text/test_sources.py checks them against ../shared/sources).
+COMMENT_TAGS = ("TRANSLATORS:",)
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 HEADER = "# pumpbot messages. Every sentence is pumpbot's own.\n#"
 # Fixed header dates keep `update` from touching every catalogue on every run.
@@ -50,7 +54,10 @@ def extract() -> Catalog:
     template = Catalog(domain=DOMAIN, **HEADER_FIELDS)
     for directory in SOURCE_DIRS:
         for filename, lineno, message, comments, context in extract_from_dir(
-            ROOT / directory, method_map=[("**.py", "python")], keywords=KEYWORDS
+            ROOT / directory,
+            method_map=[("**.py", "python")],
+            keywords=KEYWORDS,
+            comment_tags=COMMENT_TAGS,
         ):
             path = f"{directory}/{filename}"
             template.add(message, None, [(path, lineno)], auto_comments=comments, context=context)

@@ -78,9 +78,10 @@ class Schedule:
         return self.night
 
 
-# Grounded in the guidance in shared/sources: with a premature or sick baby, or to build supply,
-# express every 2-3 hours, nights included, at least 6-8 times a day; once supply is established
-# most can cut down; an occasional pump is often best in the morning, when most have most milk.
+# From the Norwegian pumping guide in shared/sources: while a baby cannot nurse (born early,
+# ill, not taking the breast), express every 2-3 hours, at least 6-8 times in 24 hours (so the
+# nights are never silent); at the wanted amount after 2-3 weeks most can probably cut back a
+# little; most have the most milk in the morning, which suits an occasional pump.
 PRESETS: dict[Preset, Schedule] = {
     Preset.BUILDING: Schedule(
         PlanKind.INTERVAL,

@@ -15,13 +15,19 @@ from bot.buttons import REM_LOG, REM_SKIP, REM_SNOOZE
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import DayTotals, local_day
 from bot.storage.models import PumpSession, ReminderPlan
-from bot.text.formatting import format_clock, format_minutes, format_moment, format_volume
+from bot.text.formatting import (
+    format_clock,
+    format_minutes,
+    format_moment,
+    format_number,
+    format_volume,
+)
 from bot.text.i18n import N_, Translator
 from scheduler.planning import PlanKind, Preset, Schedule, is_night_reminder
 from scheduler.plans import schedule_of
 
 PRESET_NAMES = {
-    Preset.BUILDING: N_("Building supply, or a premature or sick baby"),
+    Preset.BUILDING: N_("Building supply while your baby can't nurse"),
     Preset.ESTABLISHED: N_("Established supply"),
     Preset.OCCASIONAL: N_("Once a day"),
     Preset.CUSTOM: N_("Your own plan"),
@@ -54,6 +60,17 @@ def time_of_day(moment: time, tr: Translator) -> str:
     return format_time(moment, format="short", locale=tr.locale)
 
 
+def every(delta: timedelta, tr: Translator) -> str:
+    """`every 3 hours`, `every 2.5 hours`: written out, as a sentence needs it (Norwegian says
+    `hver 3. time`, never `hver 3 t`)."""
+    hours, minutes = divmod(minutes_of(delta), 60)
+    if not minutes:
+        return tr.ngettext("every hour", "every {n} hours", hours)
+    if minutes == 30:
+        return tr._("every {hours} hours", hours=format_number(hours + 0.5, tr.locale, 1))
+    return tr._("every {hours} h {minutes} min", hours=hours, minutes=minutes)
+
+
 def describe_schedule(schedule: Schedule, tr: Translator) -> str:
     night = schedule.night
     if night is not None:
@@ -68,24 +85,24 @@ def describe_schedule(schedule: Schedule, tr: Translator) -> str:
             start=start,
             end=end,
         )
-    interval = duration(schedule.interval or timedelta(0), tr)
+    interval = every(schedule.interval or timedelta(0), tr)
     if night is None:
         return tr._(
-            "Every {interval}, day and night, counted from your last session.", interval=interval
+            "A reminder {every}, day and night, counted from your last session.", every=interval
         )
     if schedule.night_interval is not None:
         return tr._(
-            "Every {interval} by day and every {night_interval} at night ({start}–{end}), "
+            "A reminder {every} by day and {night_every} at night ({start}–{end}), "
             "counted from your last session.",
-            interval=interval,
-            night_interval=duration(schedule.night_interval, tr),
+            every=interval,
+            night_every=every(schedule.night_interval, tr),
             start=start,
             end=end,
         )
     return tr._(
-        "Every {interval}, counted from your last session. Quiet hours {start}–{end}: "
+        "A reminder {every}, counted from your last session. Quiet hours {start}–{end}: "
         "a reminder due then comes at {end}.",
-        interval=interval,
+        every=interval,
         start=start,
         end=end,
     )

@@ -47,32 +47,46 @@ class Topic:
 
 
 # One closing line pointing to the people who can look at the situation in person.
+# TRANSLATORS: source: pumping-guide-nb.txt: "I slike situasjoner er det viktig å følge med"
 CARE_HEALTH_VISITOR = N_("If you are unsure, talk to your health visitor.")
+# TRANSLATORS: source: pumping-guide-nb.txt: "Husk at du har rett til veiledning og oppfølging"
 CARE_LACTATION = N_(
     "A lactation consultant or your health visitor can look at this together with you."
 )
+# TRANSLATORS: source: pumping-guide-nb.txt: "Husk at du har rett til veiledning og oppfølging"
 CARE_RIGHT = N_(
     "You have a right to follow-up from health personnel who know breastfeeding, also when "
     "you pump."
 )
-CARE_DOCTOR = N_("See a doctor if it happens more than once, or if you have pain or discomfort.")
+# TRANSLATORS: source: pumping-guide-nb.txt: "Ta kontakt med lege dersom det skjer flere ganger"
+CARE_DOCTOR = N_("See a doctor if it happens several times, or if you have pain or discomfort.")
 
 TOPICS: tuple[Topic, ...] = (
     Topic(
         id="how_to_pump",
         icon="🧴",
         title=N_("How to pump"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Disse rådene gjelder i hovedsak"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Vask hendene."
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Ta deg god tid. Stress hemmer"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Å varme brystet med et varmt omslag"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Begynn med den laveste styrken"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Pumping av begge bryst samtidig"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis pumpingen går litt tregt"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Stopp når melken ikke renner lenger."
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Flere, hyppige pumpinger er bedre"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det skal ikke gjøre vondt å pumpe seg."
         body=N_(
-            "1. Wash your hands and get comfortable. Stress holds back the let-down.\n"
-            "2. A warm compress on the breast first helps the milk flow more easily.\n"
+            "These steps are mainly for manual and electric pumps, not wearable ones.\n"
+            "1. Wash your hands and take your time. Stress holds back the let-down.\n"
+            "2. A warm compress on the breast first can help the milk flow.\n"
             "3. Start on the lowest strength and turn it up once the milk runs well.\n"
             "4. Pumping both breasts at once takes half the time.\n"
-            "5. If it slows down, switch sides a few times and gently stroke the breast "
+            "5. If it goes slowly, switch sides a few times and gently stroke the breast "
             "towards the nipple.\n"
             "6. Stop when the milk stops: 15–30 minutes for both sides together is usually "
             "enough.\n\n"
-            "Pump about every 2–3 hours; several short sessions beat a few long ones. It should "
-            "never hurt."
+            "Pump often rather than long. Pumping should not hurt."
         ),
         keywords=N_(
             "keywords: *how to pump, *how do i pump, *how should i pump, *step by step, "
@@ -88,14 +102,20 @@ TOPICS: tuple[Topic, ...] = (
         id="let_down",
         icon="🌊",
         title=N_("Help with let-down"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Pumpingen er avhengig av at"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "For noen kan det kreve litt trening"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Ta deg god tid. Stress hemmer"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Å varme brystet med et varmt omslag"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Noen pumper har et utdrivningsprogram"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Har du problemer med å få"
         body=N_(
-            "Milk flows once the let-down reflex starts, and stress or worry can hold it back "
-            "for a while. That is common and not your fault.\n"
+            "Milk flows once the let-down reflex starts. Stress or fear can hold it back for a "
+            "while, and for some it takes a little practice.\n"
             "• Take your time and do something that relaxes you.\n"
             "• Warm the breast with a warm compress before you start.\n"
-            "• Massage the breast and roll the nipples gently until they firm up.\n"
+            "• Gently massage and roll your nipples until they firm up.\n"
             "• Look at a photo of your baby, or keep your baby close.\n"
-            "• Many pumps have a let-down mode that is worth a try.\n\n"
+            "• Some pumps have a let-down setting that can work well.\n\n"
             "If let-down stays difficult, ask health personnel whether an oxytocin nasal spray "
             "could be right for you."
         ),
@@ -112,15 +132,23 @@ TOPICS: tuple[Topic, ...] = (
         id="pump_choice",
         icon="🛒",
         title=N_("Choosing a pump"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det er individuelt hvilken pumpe"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Smart markedsføring gjør at"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Skal du pumpe ut melk en gang i blant"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Må du pumpe ut melk over lengre tid"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Bærbare pumper (som skal ligge i bh-en)"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Silikonpumpe/melkeoppsamler i silikon"
         body=N_(
-            "No pump is best for everyone, and you do not need every new gadget.\n"
-            "• Only now and then: hand expression or a manual pump is plenty.\n"
-            "• For a long time, to raise supply, or if your baby cannot suck well: rent or buy "
-            "an electric pump. A double pump takes half the time.\n"
-            "• Wearable pumps in the bra may empty the breast less well than classic pumps, "
+            "Which pump suits you best is individual, and clever marketing can make new "
+            "gadgets seem a must.\n"
+            "• Only now and then: hand expression or a manual pump is enough.\n"
+            "• If you will pump for a long time or need to raise your supply, and your baby "
+            "does not suck well: rent or buy an electric pump. A double pump lets you pump "
+            "twice as fast.\n"
+            "• Wearable pumps in the bra can empty the breast less well than classic pumps, "
             "though this differs from person to person.\n"
-            "• A silicone collector on the other breast catches milk while you nurse. It rarely "
-            "gets more than a pump, but it does raise supply, so watch out for making too much."
+            "• A silicone collector on the other breast catches milk while you nurse. It usually "
+            "gets no more than a pump, but as long as it collects milk it raises supply."
         ),
         keywords=N_(
             "keywords: *which pump, *what pump, *best pump, *choose a pump, *choosing a pump, "
@@ -134,16 +162,21 @@ TOPICS: tuple[Topic, ...] = (
         id="flange_fit",
         icon="📏",
         title=N_("Flange fit and pain"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det skal ikke gjøre vondt å pumpe seg."
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Pass på at pumpeskjoldet er i riktig"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Gjør det vondt å pumpe kan det hende"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Suges mye av brystet inn i pumpen"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Begynn med den laveste styrken"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Utforming av pumpetrakten, sugesyklus"
         body=N_(
             "Pumping should not hurt. The right flange (breast shield) size depends on the size "
             "of your nipple, not of your breast.\n"
             "• If it hurts, the flange may be too small, and that can give sore, cracked "
             "nipples.\n"
             "• If a lot of the breast is drawn into the tunnel, it may be too big.\n"
-            "• Begin on low suction and turn it up only as the milk flows; stronger is not "
-            "better.\n\n"
-            "The shape of the funnel, the suction rhythm and the speed all matter for how a pump "
-            "works for you, so it is fine to try another size or model."
+            "• Start on the lowest strength, and turn it up once the milk runs well.\n\n"
+            "The shape of the funnel, the suction rhythm, the speed and the shield size all "
+            "matter for how a pump works for you, so another size or model may suit you better."
         ),
         keywords=N_(
             "keywords: *flange, *breast shield, *shield size, *funnel, *flange size, "
@@ -159,14 +192,23 @@ TOPICS: tuple[Topic, ...] = (
         id="how_much",
         icon="🍼",
         title=N_("How much a baby needs"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Behovet for morsmelk øker øker gradvis"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "750 ml morsmelk per døgn tilsvarer"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det er individuelle variasjoner"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Mengden kan dessuten variere"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det er viktig at barnet får bestemme"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Du må i stedet stole på babyen"
         body=N_(
-            "A baby's need grows gradually through the first month, to about {need_month} a day "
-            "at around one month old. From then until about six months it usually stays between "
-            "{need_low} and {need_high} a day, and some babies take up to {need_max}.\n\n"
-            "That is a little over {per_hour} an hour, a handy starting point for planning "
-            "bottles. Babies differ, and intake changes from feed to feed and from day to day.\n\n"
-            "Let your baby decide when to eat and how much to drink. A baby who is content, "
-            "grows as expected and has plenty of wet nappies is getting enough."
+            "A baby's need for breast milk grows gradually through the first month, to about "
+            "{need_month} a day at around one month old. After that, a baby fed only breast "
+            "milk usually needs {need_low}–{need_high} a day until about six months, some up to "
+            "{need_max}.\n\n"
+            "That is a little over {per_hour} an hour, a starting point for planning bottles. "
+            "Babies differ, and intake varies from feed to feed and from day to day.\n\n"
+            "Let your baby decide when to eat and how much to drink. Whether your baby gets "
+            "enough shows in the nappies, and in a baby who is content and grows as expected."
         ),
         keywords=N_(
             "keywords: how much milk, *baby need, *baby needs, *ml per day, *ml a day, "
@@ -183,14 +225,16 @@ TOPICS: tuple[Topic, ...] = (
         id="time_away",
         icon="👜",
         title=N_("Milk for time away"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Som utgangspunkt kan du derfor beregne"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det er individuelle variasjoner"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det er viktig at barnet får bestemme"
         body=N_(
-            "A simple starting point: about {per_hour} for every hour you are away, plus a "
-            "little extra in case your baby is hungrier than usual or some gets spilled.\n\n"
+            "A starting point: about {per_hour} for every hour you are away, plus a little extra "
+            "in case your baby eats more than usual or some goes to waste.\n\n"
             "Send /away with the hours, like <code>/away 8h</code>, and I will work it out in "
-            "your unit.\n\n"
+            "your unit. How much extra I add is my own rule of thumb.\n\n"
             "Babies differ, so notice what yours usually drinks and adjust. Ask the person "
-            "giving the bottle to let your baby set the pace and stop when your baby is done, "
-            "never pushing the last drops in."
+            "giving the bottle to let your baby decide how much to drink, never forcing it."
         ),
         keywords=N_(
             "keywords: *away, *im away, *i am away, *be away, *leave, *leaving, "
@@ -200,41 +244,94 @@ TOPICS: tuple[Topic, ...] = (
             "*at work, *while im gone, *when im gone, *when im out, *time away, *hours away, "
             "*a night out, *grandma, *grandparents"
         ),
-        related=("how_much", "how_to_pump", "hand_expression"),
+        related=("how_much", "storing_milk", "hand_expression"),
+    ),
+    Topic(
+        id="storing_milk",
+        icon="🧊",
+        title=N_("Storing milk"),
+        # TRANSLATORS: source: milk-storage-facts-en.md: "The times are for a healthy baby born at"
+        # TRANSLATORS: source: milk-storage-facts-en.md: "freshly pumped or expressed | up to 4"
+        # TRANSLATORS: source: milk-storage-facts-en.md: "thawed, previously frozen | 1 to 2 hours"
+        # TRANSLATORS: source: milk-storage-facts-en.md: "left over from a feed"
+        # TRANSLATORS: source: milk-storage-facts-en.md: "Thaw the oldest milk first"
+        # TRANSLATORS: source: milk-storage-facts-en.md: "Keep milk at the back of the fridge"
+        # TRANSLATORS: source: milk-storage-facts-en.md: "Its times are approximate"
+        # TRANSLATORS: source: milk-storage-facts-en.md: "Be extra careful, and stay within"
+        # TRANSLATORS: source: milk-storage-facts-en.md: "when in doubt, throw it out"
+        body=N_(
+            "Times for a healthy baby born at term, from the US CDC; all are approximate:\n"
+            "• Freshly pumped: up to 4 hours at room temperature (25 °C or cooler), 4 days in "
+            "the fridge, best within 6 months in the freezer (up to 12 is acceptable).\n"
+            "• Thawed: 1–2 hours at room temperature, 1 day in the fridge. Never freeze it "
+            "again.\n"
+            "• Left over after a feed: use within 2 hours.\n\n"
+            "Thaw the oldest first, in the fridge or in lukewarm water, never in a microwave: "
+            "hot spots can burn.\n\n"
+            "For a premature, sick or newborn baby, be stricter and follow the hospital's "
+            "rules. When in doubt, throw it out.\n\n"
+            "Keep track of your stored milk with /stash."
+        ),
+        keywords=N_(
+            "keywords: *store, *storing, *storage, *stored, fridge, refrigerator, freezer, "
+            "freeze, *frozen, *freezing, *thaw, *thawed, *thawing, *defrost, *refreeze, "
+            "*freeze again, *warm up, *warming up, *heat up, *warm the milk, *microwave, "
+            "*how long does milk last, *how long does breast milk, *how long is, *how long can, "
+            "*keep milk, *good for, *room temperature, *go off, *gone off, *expire, *cool bag, "
+            "*oldest first, *stash"
+        ),
+        related=("time_away", "donating", "how_much"),
     ),
     Topic(
         id="power_pumping",
         icon="⚡",
         title=N_("Power pumping"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Men hvis du har en sugesvak eller lite"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis du har for lite melk ut fra babyens"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Du bør ikke powerpumpe hvis du allerede"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "«Power pumping» betyr hyppig pumping"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "De fleste opplever at babyen i perioder"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det finnes ulike fremgangsmåter"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Du kan prøve dette 1-2 ganger om dagen"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Du kan gjøre det over så mange dager"
         body=N_(
-            "Power pumping copies the evenings when a baby nurses again and again and tells the "
-            "breasts to make more. It comes on top of your usual pumping or nursing. One way:\n"
-            "pump 20 min, rest 10, pump 10, rest 10, pump 10.\n\n"
-            "Try it once or twice a day for 2–4 days, then see whether your supply has changed; "
-            "some repeat it every 3–4 days. Weigh it against your time and energy.\n\n"
-            "Skip it if you already have enough milk, as it can lead to overproduction. If your "
-            "baby nurses well, nursing more often is usually the easier way."
+            "Power pumping is meant for a baby who sucks weakly or is reluctant to nurse, "
+            "together with help from health personnel who know breastfeeding to find out why. "
+            "If your baby nurses well, nursing more often is usually the easier way. Skip it "
+            "if you already have enough milk: it can lead to making too much.\n\n"
+            "It copies the times a baby nurses more often than usual, on top of your usual "
+            "pumping or nursing. One way: pump 20 min, rest 10, pump 10, rest 10, pump 10.\n\n"
+            "Try it once or twice a day for 2–4 days, then see whether your supply has "
+            "changed. Weigh it against your time and energy."
         ),
         keywords=N_(
             "keywords: *power pumping, *power pump, *power pumped, *powerpump, "
             "*cluster pumping, *cluster pump, *pump 20 rest 10"
         ),
         related=("raising_supply", "overproduction", "seek_help"),
-        care=CARE_LACTATION,
     ),
     Topic(
         id="raising_supply",
         icon="📈",
         title=N_("Raising your supply"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Har du et barn som ikke legger på seg"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Da er det viktig at du får kartlagt"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Ligger årsaken hos barnet"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Har du et sugevillig barn"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Har du et barn som av en eller annen årsak"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "For å øke melkeproduksjonen anbefales"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Sett deg overkommelige og tidsavgrensede mål."
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Har du allerede gjort alt du kan"
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Hydration and Nutrition"
         body=N_(
             "First, find out why. Is your baby not gaining as expected, or are you making less "
             "than your baby needs? Ask your health visitor or a lactation consultant to look at "
             "the cause, which may lie with your baby or with you.\n"
-            "• A baby who nurses well is the best pump: nursing more often often beats pumping.\n"
-            "• If your baby cannot nurse well, express by hand or pump at least every 2 hours.\n"
+            "• If your baby nurses well, nursing more often can work better than pumping.\n"
+            "• If your baby does not nurse well, extra hand expression or pumping is what "
+            "raises supply: remove milk at least every 2 hours.\n"
             "• Set small goals with an end date.\n"
-            "• If you are already doing all you can, more rest may help more than more "
-            "sessions.\n"
+            "• If you already do all you can, more rest may help more than more sessions.\n"
             "• Eat well and drink enough."
         ),
         keywords=N_(
@@ -249,16 +346,21 @@ TOPICS: tuple[Topic, ...] = (
         id="pumped_volume",
         icon="🔍",
         title=N_("Small pumped amounts"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det er en dårlig idé å pumpe for å se"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Mengden melk du pumper ut sier lite"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Barnet får som regel ut mye mer enn pumpa."
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Å engste seg for hvor mye som eventuelt"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Tidspunktet for pumping spiller også"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "At du plutselig pumper ut mindre enn før"
         body=N_(
-            "What ends up in the bottle says little about how much milk you make or how much "
-            "your baby gets. A healthy, eager baby usually gets more out than a pump; some "
-            "parents who fully breastfeed pump only drops.\n\n"
-            "Worry releases adrenaline, which holds back let-down, so pumping just to check can "
-            "backfire. Amounts also change through the day; most have the most milk in the "
-            "morning.\n\n"
-            "Suddenly pumping less than before usually means your supply has settled at what "
-            "your baby needs, not that your milk is going. Trust your baby's nappies, growth and "
-            "contentment."
+            "Pumping to see how much milk you have is a bad idea, most of all if you fear you "
+            "have too little. What ends up in the bottle says little about how much milk you "
+            "make or how much your baby gets: a healthy baby who sucks well usually gets out "
+            "more than a pump, and some who fully breastfeed pump only drops.\n\n"
+            "Worry releases adrenaline, which holds back let-down. Amounts also vary through "
+            "the day.\n\n"
+            "Suddenly pumping less than before does not mean you are losing your milk; more "
+            "likely your supply has settled at what your baby needs."
         ),
         keywords=N_(
             "keywords: *only drops, *just drops, *a few drops, *pump less, *pumping less, "
@@ -273,15 +375,22 @@ TOPICS: tuple[Topic, ...] = (
         id="hand_expression",
         icon="✋",
         title=N_("Hand expression"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Håndmelking kan være et godt alternativ"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det kan være spesielt aktuelt med håndmelking"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Håndmelking er et godt alternativ til"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Den første melken kalles råmelk"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Råmelk kommer som regel ikke i store"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Etter hvert som melkemengden øker"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det er ikke sikkert at dine første forsøk"
         body=N_(
-            "Expressing by hand is a good choice when you only need a little milk now and then, "
-            "when your nipples are sore, and in the first days. It is often gentler on the "
-            "nipples than a pump.\n\n"
+            "Expressing by hand can be a good choice when you only need a little milk now and "
+            "then, or when sore breasts keep you from nursing. It can be gentler on the nipples "
+            "than a pump.\n\n"
             "The first milk, colostrum, comes in small amounts and is rich in antibodies and "
             "cells that fight bacteria. Those precious drops can get stuck inside a pump, so "
-            "hand expression is best until the mature milk comes in larger amounts. After that "
-            "you can move to a pump, or combine the two.\n\n"
-            "Every drop counts, even when it looks like very little."
+            "hand expression is better at the start, until the mature milk comes in larger "
+            "amounts. After that you can move to a pump, or combine the two.\n\n"
+            "Even a small amount is valuable for your baby."
         ),
         keywords=N_(
             "keywords: *hand expression, *hand express, *express by hand, *hand expressing, "
@@ -294,16 +403,23 @@ TOPICS: tuple[Topic, ...] = (
         id="premature",
         icon="🏥",
         title=N_("Premature or sick baby"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis barnet er født for tidlig, er sykt"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "For å få en best mulig stimulering"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis du ikke har barnet ditt hos deg"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Den første melken kalles råmelk"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Råmelk kommer som regel ikke i store"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Etter hvert som melkemengden øker"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Om du etter to-tre uker er kommet opp"
         body=N_(
-            "If your baby is born early, is ill or cannot take the breast yet, you can start "
-            "your milk on your own.\n"
+            "If your baby is born early, is ill or cannot take the breast, you may need to "
+            "start your milk without your baby's help.\n"
             "• Begin as soon as you can, ideally within 6 hours of birth.\n"
-            "• Express every 2–3 hours, at least 6–8 times in 24 hours. Frequent emptying early "
-            "on builds supply, now and later.\n"
-            "• Colostrum, the first milk, is precious for your baby's defences and gut. Express it "
-            "by hand so none gets stuck in a pump.\n"
-            "• With more milk, switch to a pump if you like.\n\n"
-            "If you reach the amount you want after 2–3 weeks, you can often cut back a little."
+            "• While you cannot nurse your baby, express every 2–3 hours, at least "
+            "6–8 times in 24 hours. Frequent emptying early on builds supply, now and later.\n"
+            "• Express the first milk, colostrum, by hand: it is precious for your baby's "
+            "defences and gut, and none then gets stuck in a pump.\n\n"
+            "If you reach the amount you want after 2–3 weeks, you can probably cut back a "
+            "little."
         ),
         keywords=N_(
             "keywords: *premature, *preemie, *prem, *born early, *born too early, *nicu, "
@@ -317,15 +433,21 @@ TOPICS: tuple[Topic, ...] = (
         id="overproduction",
         icon="⚖️",
         title=N_("Making too much milk"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Pumping kan bidra til å øke melkeproduksjonen"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Husk at også melkeoppsamlere"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "I tillegg til risikoen for overproduksjon"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "For noen kan det være vanskelig å finne"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det kan være fristende å takle"
         body=N_(
             "Pumping can push supply above what your baby needs, and making too much raises the "
-            "risk of mastitis, most of all in the first six weeks. Silicone collectors can raise "
-            "supply too.\n\n"
-            "After about one month a baby usually needs {need_low}–{need_high} a day, some up to "
-            "{need_max}. If you pump well above that, it can be wise to bring it down.\n\n"
-            "Step down gradually rather than all at once, and notice how your breasts feel. "
-            "Pumping or collecting more to ease fullness tends to keep the problem going. Moving "
-            "from pumping to nursing only also goes best at a gentle pace."
+            "risk of mastitis, most of all in the first six weeks. Silicone collectors can "
+            "raise supply too. Some professionals also think pumping itself can raise the risk "
+            "of mastitis.\n\n"
+            "After about one month a baby fed only breast milk usually needs "
+            "{need_low}–{need_high} a day, some up to {need_max}. If you pump much more than "
+            "that, it can be wise to bring it down, step by step.\n\n"
+            "Pumping or collecting more to ease it can keep the problem going."
         ),
         keywords=N_(
             "keywords: *overproduction, *oversupply, *over supply, *too much milk, "
@@ -333,22 +455,51 @@ TOPICS: tuple[Topic, ...] = (
             "*cut down, *cut back, *reduce pumping, *pump less often, *step down, "
             "*drop a session, *wean, *weaning, *stop pumping, *over 1000, *1000 ml, *leaking"
         ),
-        related=("how_much", "donating", "seek_help"),
+        related=("how_much", "to_nursing", "donating"),
         care=CARE_LACTATION,
+    ),
+    Topic(
+        id="to_nursing",
+        icon="🤱",
+        title=N_("From pumping to nursing"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det kan også være vanskelig å gå fra pumping"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "I slike situasjoner er det viktig å følge med"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "For noen kan det være vanskelig å finne"
+        body=N_(
+            "Moving from pumping to nursing can feel uncertain, because you no longer see how "
+            "much milk your baby gets.\n"
+            "• Keep an eye on your baby's nappies.\n"
+            "• If you are unsure whether your baby gets enough, contact your health visitor.\n"
+            "• Step down pumping gradually. If nursing takes out less milk than you make, the "
+            "risk of mastitis can rise.\n\n"
+            "Finding the balance can take a while, and that is all right."
+        ),
+        keywords=N_(
+            "keywords: *pumping to nursing, *pumping to breastfeeding, "
+            "*back to breastfeeding, *back to nursing, *back to the breast, *start nursing, "
+            "*start breastfeeding, *nurse instead, *breastfeed instead, *switch to nursing, "
+            "*switch to breastfeeding, *nurse directly, *only nursing, *transition"
+        ),
+        related=("overproduction", "how_much", "seek_help"),
     ),
     Topic(
         id="blood_in_milk",
         icon="🩸",
         title=N_("Blood or pus in milk"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "En vanlig årsak til blod i melken"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Av og til hender det at det kommer blod"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det kan virke som om det kommer mye blod"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Dette er ikke farlig for barnet"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis du har brystbetennelse eller abscess"
         body=N_(
-            "Seeing blood in pumped milk is frightening, but it is fairly common. Often it "
-            "comes from a crack or sore on the nipple. It can also come from a tiny blood "
-            "vessel or growth in the milk ducts bursting, even with no cracks or pain.\n\n"
-            "A little blood looks like a lot when mixed with milk. It usually stops quickly and "
-            "the milk looks normal again. It is not dangerous for your baby, though a lot of "
-            "blood can make some babies queasy and spit up.\n\n"
-            "Pus can show with mastitis or an abscess. It looks unpleasant but is not dangerous "
-            "for your baby."
+            "Blood in pumped milk can be frightening. A common cause is a crack or sore on the "
+            "nipple. Now and then blood shows even with no cracks or pain; it probably comes "
+            "from a tiny blood vessel or growth in the milk ducts bursting.\n\n"
+            "A little blood looks like a lot when mixed with milk. It usually stops quite "
+            "quickly, and the milk looks normal again. It is not dangerous for your baby, "
+            "though a lot of blood can make some babies queasy and throw up.\n\n"
+            "Pus can show with mastitis or an abscess. It looks unappetising but is not "
+            "dangerous for your baby."
         ),
         keywords=N_(
             "keywords: *blood, *bloody, *pink, *red milk, *milk is red, *brown milk, *rusty, *pus, "
@@ -361,15 +512,24 @@ TOPICS: tuple[Topic, ...] = (
         id="run_out",
         icon="🔄",
         title=N_("Does milk run out?"),
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "The answer is no, as long as"
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Breast milk production operates"
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "It's important to note that"
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Pumping does not necessarily"
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Aim to pump every 2-3 hours"
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Practice Hands-On Pumping"
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Get Enough Rest"
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Hydration and Nutrition"
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Frequency of Pumping: Pumping too"
         body=N_(
-            "No. Milk works by supply and demand: the more often milk is removed, by baby or "
-            "pump, the more your body makes. Breasts are never truly empty; milk is made all "
-            "the time, even while you pump.\n\n"
-            "A pump often takes out less than a baby and leaves some behind. That is not a sign "
-            "of running low.\n\n"
-            "To keep supply steady: pump regularly, about every 2–3 hours, massage the breasts "
-            "before and during pumping, rest when you can, and eat and drink well. Long gaps "
-            "tell your body to make less."
+            "Not as long as milk keeps being removed. Milk is made by supply and demand: the "
+            "more milk is removed, by baby or pump, the more your body makes. Breasts are never "
+            "truly empty; milk is made all the time, even while you pump.\n\n"
+            "A pump may take out less than a baby and leave some behind. That does not mean "
+            "you are running out.\n\n"
+            "If your baby gets your milk by pump: pump regularly, for example every 2–3 hours "
+            "like a baby's feeds, massage the breasts, rest, and eat and drink well. Pumping "
+            "too seldom can tell your body to make less."
         ),
         keywords=N_(
             "keywords: *run out, *runs out, *running out, *ran out, *empty, *emptied, "
@@ -377,15 +537,52 @@ TOPICS: tuple[Topic, ...] = (
             "*supply and demand, *refill, *fill up again, *use up"
         ),
         related=("pumped_volume", "raising_supply", "how_to_pump"),
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "If you notice a significant drop"
         care=N_(
             "If your supply drops a lot despite all this, talk to a lactation consultant or "
             "your doctor."
         ),
     ),
     Topic(
+        id="why_pump",
+        icon="🌱",
+        title=N_("What pumping gives"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Å pumpe ut morsmelk bidrar til at barnet"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det kalles fullamming selv om du fullpumper"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Morsmelk inneholder stoffer som dreper"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "At du produserer melk og pumper har også"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Enkelte antistoffer konsentreres faktisk"
+        body=N_(
+            "Pumping lets your baby have your milk when you cannot nurse, or your baby cannot "
+            "feed at the breast. A baby fed only pumped breast milk still counts as fully "
+            "breastfed.\n"
+            "• Breast milk has antibodies and substances that kill bacteria and dampen "
+            "inflammation, and it helps build your baby's immune system and gut flora.\n"
+            "• Making milk is good for you too: a lower risk of several kinds of cancer and of "
+            "lifestyle diseases.\n"
+            "• Small amounts count: some antibodies are concentrated in the milk, so even a "
+            "little gives your baby's defences a boost."
+        ),
+        keywords=N_(
+            "keywords: *why pump, *why should i pump, *is it worth, *worth it, *worth pumping, "
+            "*benefits, *benefit, *good for my baby, *good for the baby, *antibodies, "
+            "*fully breastfed, *count as breastfeeding, *counts as breastfeeding, "
+            "*as good as breastfeeding, *pumped milk as good, *health benefits, "
+            "*instead of formula"
+        ),
+        related=("hard_work", "hand_expression", "pumped_volume"),
+    ),
+    Topic(
         id="seek_help",
         icon="🤝",
         title=N_("When to get help"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Husk at du har rett til veiledning og"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Har du et barn som ikke legger på seg"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "I slike situasjoner er det viktig å følge med"
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "If you notice a significant drop"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det skal ikke gjøre vondt å pumpe seg."
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Be om oppfølging av helsesykepleier"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Ta kontakt med lege dersom det skjer flere"
         body=N_(
             "You have a right to guidance and follow-up from health personnel who know "
             "breastfeeding, whether you nurse or pump. Contact your health visitor or a "
@@ -395,8 +592,9 @@ TOPICS: tuple[Topic, ...] = (
             "• your supply drops a lot although you pump regularly;\n"
             "• pumping hurts;\n"
             "• pumping has become too much for you.\n\n"
-            "See a doctor if blood in the milk keeps coming back, or comes with pain.\n\n"
-            "You do not need a crisis to ask. Asking early often makes things easier."
+            "See a doctor if blood in the milk comes back several times, or comes with pain or "
+            "discomfort.\n\n"
+            "You do not need to wait for a crisis to ask."
         ),
         keywords=N_(
             "keywords: *seek help, *get help, *ask for help, *who can help, *who do i ask, "
@@ -411,16 +609,22 @@ TOPICS: tuple[Topic, ...] = (
         id="hard_work",
         icon="💛",
         title=N_("Pumping is hard work"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Amming kan være krevende i seg selv"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Pumping over tid kan være hardt arbeid, både"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Du gjør en fantastisk jobb"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis du pumper ut lite melk, så tenker du"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Sett deg overkommelige og tidsavgrensede mål."
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Be om oppfølging av helsesykepleier"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Noen kjenner på sorg knyttet til dette."
         body=N_(
-            "Pumping, washing parts and giving bottles on top of caring for a baby is hard work, "
-            "for body and mind, whether you pump fully or partly. You are doing a wonderful "
-            "job.\n\n"
+            "Pumping, washing parts and giving bottles on top of caring for a baby can be hard "
+            "work, for body and mind, whether you pump fully or partly. You are doing a "
+            "wonderful job.\n\n"
             "Every drop of your milk has value, small amounts too.\n\n"
-            "Rest counts as much as another session. Set goals you can manage, for a limited "
-            "time.\n\n"
-            "It is allowed to cut down or stop. Your health visitor can help you find a plan "
-            "that works for you, and help you end in a good way if you want to. Many feel grief "
-            "when feeding does not go as hoped, and that is normal."
+            "Sometimes more rest is what you need, not more sessions. Set goals you can manage, "
+            "for a limited time.\n\n"
+            "Your health visitor can help you find a way that works for you, and help you stop "
+            "in a good way if you want to. Some feel grief when feeding does not go as hoped."
         ),
         keywords=N_(
             "keywords: *exhausted, *tired, *hard work, *so hard, *too hard, *too much for me, "
@@ -428,26 +632,27 @@ TOPICS: tuple[Topic, ...] = (
             "*guilt, *guilty, *overwhelmed, *burnt out, *burned out, *cant do this, "
             "*exclusive pumping, *exclusively pumping, *failure"
         ),
-        related=("seek_help", "raising_supply", "overproduction"),
+        related=("seek_help", "why_pump", "raising_supply"),
     ),
     Topic(
         id="donating",
         icon="🎁",
         title=N_("Donating milk"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Har du mer melk enn barnet ditt trenger?"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Pumping KAN bidra til å øke produksjonen"
         body=N_(
             "Have more milk than your baby needs? Milk banks collect donated breast milk for "
-            "premature and sick babies, and it makes a real difference to them. Contact a milk "
-            "bank to ask whether they need donors and how it works.\n\n"
-            "Keep in mind that pumping extra to have more to give can drive your supply up, and "
-            "making too much raises the risk of mastitis. Give from a real surplus rather than "
-            "pumping more."
+            "sick and premature babies. Contact a milk bank if you would like to donate.\n\n"
+            "Keep in mind that pumping extra to have more to give can drive your supply up "
+            "without need, and making too much raises the risk of mastitis. Give from a real "
+            "surplus rather than pumping more."
         ),
         keywords=N_(
             "keywords: *donate, *donating, *donation, *milk bank, *give away, *surplus, "
             "*extra milk, *spare milk, *freezer full, *full freezer, *freezer is full, "
             "*too much frozen"
         ),
-        related=("overproduction", "how_much"),
+        related=("overproduction", "storing_milk", "how_much"),
     ),
 )
 

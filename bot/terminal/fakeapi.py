@@ -139,6 +139,9 @@ class FakeTelegram:
         self.faults: deque[Fault] = deque()
         self.blocked_chats: set[int] = set()
         self.commands: dict[str | None, list[JSON]] = {}
+        # The bot's description and short description, by language code (None: the default).
+        self.descriptions: dict[str | None, str] = {}
+        self.short_descriptions: dict[str | None, str] = {}
         self.messages: dict[tuple[int, int], JSON] = {}
         # Updates wait here until the bot confirms them with a higher getUpdates offset, as
         # on Telegram: an update fetched by a bot that then dies is delivered again.
@@ -310,6 +313,14 @@ class FakeTelegram:
             commands = params["commands"]
             self.commands[params.get("language_code")] = (
                 json.loads(commands) if isinstance(commands, str) else commands
+            )
+            return True
+        if method == "setMyDescription":
+            self.descriptions[params.get("language_code")] = params.get("description", "")
+            return True
+        if method == "setMyShortDescription":
+            self.short_descriptions[params.get("language_code")] = params.get(
+                "short_description", ""
             )
             return True
         if method == "getUpdates":

@@ -75,6 +75,8 @@ def render_daily_chart(
             Patch(
                 color=BAND,
                 alpha=0.3,
+                # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker"
+                # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
                 label=tr._(
                     "Usual daily need of a baby fed only breast milk, 1–6 months: {band}",
                     band=band_text(tr, unit),

@@ -105,6 +105,7 @@ def guideline_note(tr: Translator, unit: Unit, *, daily_average_ml: float, days:
             sessions=MIN_SESSIONS_A_DAY,
         )
         + " "
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Det er individuelle variasjoner"
         + tr._(
             "It's a general guide, not a target: babies differ, and your health visitor can tell "
             "you what your baby needs."
@@ -114,6 +115,8 @@ def guideline_note(tr: Translator, unit: Unit, *, daily_average_ml: float, days:
 
 def waiting_note(tr: Translator, unit: Unit, complete_days: int) -> str:
     """Why there is no comparison yet, and what it needs (exclusive pumping, a thin log)."""
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
     return tr._(
         "I'll compare your daily amount with the {band} a day that a baby fed only breast milk "
         "usually takes once this period has {days} finished days with at least {sessions} "
@@ -140,18 +143,24 @@ def band_note(decision: BandDecision, tr: Translator, unit: Unit) -> str:
 
 def _comparison(tr: Translator, position: BandPosition, **values: str) -> str:
     if position == BandPosition.UNDER:
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
         return tr._(
             "Your daily average, {amount}, is {difference} under the {band} a day that a "
             "baby fed only breast milk usually takes from about one to six months of age.",
             **values,
         )
     if position == BandPosition.OVER:
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
         return tr._(
             "Your daily average, {amount}, is {difference} over the {band} a day that a "
             "baby fed only breast milk usually takes from about one to six months of age; "
             "some babies take up to {most}.",
             **values,
         )
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
     return tr._(
         "Your daily average, {amount}, is within the {band} a day that a baby fed only "
         "breast milk usually takes from about one to six months of age.",

@@ -5,7 +5,14 @@ from __future__ import annotations
 import html
 import re
 
-from bot.domain.tips import ML_PER_HOUR_AWAY, VOLUMES_ML, AwayMilk, Topic, shown_total_ml
+from bot.domain.tips import (
+    MARGIN_MIN_ML,
+    ML_PER_HOUR_AWAY,
+    VOLUMES_ML,
+    AwayMilk,
+    Topic,
+    shown_total_ml,
+)
 from bot.storage.models import Unit
 from bot.text.formatting import format_minutes, format_volume
 from bot.text.i18n import Translator
@@ -37,14 +44,19 @@ def topic_words(topic: Topic, tr: Translator) -> int:
 
 def away_text(milk: AwayMilk, tr: Translator) -> str:
     """The answer to /away, in the chat's language and unit."""
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Som utgangspunkt kan du derfor beregne"
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Det er individuelle variasjoner"
+    # The margin (a quarter, at least 30 ml) is pumpbot's own rule, and the text says so.
     return tr._(
         "If you are away for {hours}, leave about <b>{total}</b>:\n"
-        "• {base} for the time itself ({per_hour} an hour)\n"
-        "• {margin} extra in case your baby is hungrier than usual or some gets spilled\n\n"
-        "Every baby is different, so adjust to what yours usually drinks.",
+        "• {base} for the time itself ({per_hour} an hour, a usual starting point)\n"
+        "• {margin} extra in case your baby eats more than usual or some goes to waste\n\n"
+        "The extra is my own rule of thumb: a quarter on top, at least {margin_min}. Every "
+        "baby is different, so adjust to what yours usually drinks.",
         hours=format_minutes(round(milk.hours * 60), tr),
         total=format_volume(shown_total_ml(milk), milk.unit, tr.locale),
         base=format_volume(milk.base_ml, milk.unit, tr.locale),
         margin=format_volume(milk.margin_ml, milk.unit, tr.locale),
         per_hour=format_volume(ML_PER_HOUR_AWAY, milk.unit, tr.locale),
+        margin_min=format_volume(MARGIN_MIN_ML, milk.unit, tr.locale),
     )

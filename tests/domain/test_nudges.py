@@ -168,7 +168,7 @@ async def test_the_few_sessions_nudge_on_the_building_plan(bot: BotHarness) -> N
     await bot.say("/start")
     assert await logged(bot, spaced(bot.clock.now(), 6)) == []  # not on the plan: no nudge
     await bot.say("/remind")
-    await bot.press("premature")  # the building-supply / premature preset
+    await bot.press("Building supply")  # the building-supply / premature preset
     sent = await logged(bot, [])
     assert len(sent) == 1
     # About the log, never "you pump too little": she may have pumped more than she logged.
@@ -187,7 +187,7 @@ async def test_the_few_sessions_nudge_on_the_building_plan(bot: BotHarness) -> N
 async def test_the_few_sessions_nudge_in_norwegian_is_about_the_log(bot: BotHarness) -> None:
     await bot.say("/start", language_code="nb")
     await bot.say("/paminn", language_code="nb")
-    await bot.press("prematur", language_code="nb")
+    await bot.press("Bygge opp melken", language_code="nb")
     sent = await logged(bot, spaced(bot.clock.now(), 6))
     assert len(sent) == 1
     lowered = sent[0].lower()

@@ -23,7 +23,7 @@ async def test_the_building_supply_plan_alone_never_brings_the_guideline_band(
     logged session. The plan is for the first weeks, when the band says least."""
     add_session(bot, bot.clock.now() - timedelta(days=1), 90, chat_id=PARENT_CHAT)
     await bot.say("/remind")
-    await bot.press("premature")
+    await bot.press("Building supply")
     after = await bot.say("/week")
     assert "750" not in after.text and "under" not in after.text
 

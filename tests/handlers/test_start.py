@@ -77,3 +77,31 @@ async def test_every_menu_command_answers_in_both_languages(bot: BotHarness) -> 
     }
     shown = {name for command in handlers.menu_commands() for name in command.names}
     assert shown - handled == set()
+
+
+async def test_start_up_sets_the_description_and_short_description_per_language(
+    bot: BotHarness,
+) -> None:
+    """What a parent reads before tapping Start, and on the profile: what the bot does, and
+    that it is support, not diagnosis; in English, in Bokmål for nb/no/nn, and a default."""
+    long, short = bot.telegram.descriptions, bot.telegram.short_descriptions
+    assert set(long) == set(short) == {None, "en", "nb", "no", "nn"}
+    assert "reminders" in long["en"] and "not diagnosis" in long["en"]
+    assert "health visitor" in long["en"]
+    assert "påminnelser" in long["nb"] and "stiller ingen diagnoser" in long["nb"]
+    assert "helsestasjonen" in long["nb"]
+    assert "not diagnosis" in short["en"] and "ingen diagnoser" in short["nb"]
+    assert long["no"] == long["nn"] == long["nb"] and short["no"] == short["nb"]
+    assert long[None] == long["en"] and short[None] == short["en"]  # DEFAULT_LANGUAGE is en
+    # Telegram's limits: 512 characters for the description, 120 for the short one.
+    assert all(len(text) <= 512 for text in long.values())
+    assert all(len(text) <= 120 for text in short.values())
+
+
+async def test_a_norwegian_default_language_describes_the_bot_in_bokmaal(tmp_path: Path) -> None:
+    harness = await BotHarness(tmp_path, default_language="nb").start()
+    try:
+        assert "stiller ingen diagnoser" in harness.telegram.descriptions[None]
+        assert harness.telegram.descriptions["en"].startswith("pumpbot helps parents")
+    finally:
+        await harness.stop()

@@ -121,7 +121,7 @@ async def test_building_plan_without_an_answer_to_exclusive_shows_no_band(
 ) -> None:
     realistic_days(bot, 6)
     await bot.say("/remind")
-    await bot.press("premature")
+    await bot.press("Building supply")
     week = await bot.say("/week")
     assert "750" not in week.text and VERDICT not in week.text
     chart = await bot.say("/chart")
@@ -131,7 +131,7 @@ async def test_building_plan_without_an_answer_to_exclusive_shows_no_band(
 async def test_an_explicit_no_wins_over_the_building_plan(bot: BotHarness) -> None:
     realistic_days(bot, 6)
     await bot.say("/remind")
-    await bot.press("premature")
+    await bot.press("Building supply")
     await bot.say("/exclusive")
     await bot.press("No, not exclusively")
     assert "750" not in (await bot.say("/week")).text

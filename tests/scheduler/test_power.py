@@ -39,7 +39,8 @@ def plain(text: str) -> str:
 
 async def test_the_note_comes_once_then_the_hour_is_guided_step_by_step(bot: BotHarness) -> None:
     reply = await bot.say("/power")
-    assert "low supply" in reply.text and "oversupply" in reply.text
+    assert "sucks weakly" in reply.text and "health personnel" in reply.text
+    assert "making too much" in reply.text
     assert power_job_time(bot) is None  # nothing starts before the parent says so
     calls = await bot.press("Start now")
     started = [c for c in calls if c.method == "sendMessage"]

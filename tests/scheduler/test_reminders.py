@@ -107,18 +107,18 @@ async def established(bot: BotHarness) -> None:
 async def test_remind_offers_presets_grounded_in_the_guidance(bot: BotHarness) -> None:
     reply = await bot.say("/remind")
     labels = [b["text"] for b in reply.buttons]
-    assert any("premature or sick baby" in label for label in labels)
+    assert any("while your baby can't nurse" in label for label in labels)
     assert any("Established supply" in label for label in labels)
     assert any("Once a day" in label for label in labels)
-    assert "8 or more a day" in reply.text
-    assert "Every 2 h 30 min by day and every 3 h at night" in reply.text
+    assert "While you cannot nurse, express every 2–3 hours" in reply.text
+    assert "every 2.5 hours by day and every 3 hours at night" in reply.text
 
 
 async def test_building_supply_preset_reminds_through_the_night(bot: BotHarness) -> None:
     bot.clock.set(oslo(2026, 3, 10, 21, 0))
     await bot.say("/remind")
-    calls = await bot.press("premature")
-    assert "every 3 h at night (11:00 PM–6:00 AM)" in texts(calls)
+    calls = await bot.press("Building supply")
+    assert "every 3 hours at night (11:00 PM–6:00 AM)" in texts(calls)
     # 21:00 + 2 h 30 falls due at 23:30, at night: the night interval, 3 h, applies.
     assert job_time(bot) == oslo(2026, 3, 11, 0, 0)
     sent = await fire(bot)
@@ -140,7 +140,7 @@ async def test_once_a_day_at_a_chosen_time(bot: BotHarness) -> None:
 
 async def test_typed_plans_in_both_languages(bot: BotHarness) -> None:
     reply = await bot.say("/paminn hver 2,5 time", chat_id=GROUP_CHAT, language_code="nb")
-    assert "Hver 2 t 30 min, regnet fra forrige økt" in plain(reply.text)
+    assert "Påminnelse hver 2,5 time, regnet fra forrige økt" in plain(reply.text)
     assert "Neste påminnelse: 12:30" in plain(reply.text)
     reply = await bot.say("/remind kl 7 og kl 19")
     assert "Every day at 7:00 AM and 7:00 PM" in plain(reply.text)
@@ -620,7 +620,7 @@ async def test_a_reminder_in_bokmaal(bot: BotHarness) -> None:
     await log_session(bot, oslo(2026, 3, 10, 10, 0), total=150)
     sent = await fire(bot)
     text = plain(sent[0].text)
-    assert "Nå er det tid for å pumpe" in text
+    assert "Nå er det på tide å pumpe" in text
     assert "Forrige økt: for 3 t siden, kl. 10:00" in text
     assert "I dag så langt: 1 økt, 150 ml" in text
     assert [plain(b["text"]) for b in sent[0].buttons][:2] == ["✅ Logg 150 ml", "💤 15 min"]

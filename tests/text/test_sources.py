@@ -1,0 +1,140 @@
+"""Every health or quantity sentence the bot says can be traced to a passage in the sources.
+
+A catalogue entry is a *health message* when
+- it is a tip's body or closing line (every `Topic` in `bot.domain.tips.TOPICS`), or
+- its English text has at least 8 words and names milk, a baby, the breast, supply, let-down,
+  mastitis, nappies, colostrum, a premature baby, storing milk (fridge, freezer, thawing), or a
+  figure from the guidance (`{band}`, `{need_...}`, `{per_hour}`, `{margin}`),
+unless `NOT_HEALTH` below lists it with the reason. Keyword and question-word messages are for
+matching, not for reading, and are left out.
+
+Such an entry carries, as an extracted comment for translators, one line per passage it rests
+on: `# TRANSLATORS: source: <file in ../shared/sources>: "<the passage's first words>"`. Where
+the sources are at hand (`PUMPBOT_SOURCES`, else `../shared/sources` beside the repository),
+each named file must exist and hold those words.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.commands import DESCRIPTION, SHORT_DESCRIPTION
+from bot.domain.tips import TOPICS
+from locales.catalogues import ROOT, extract, read_catalogue
+from scheduler.planning import Preset
+from scheduler.texts import PRESET_NAMES
+
+SOURCES = Path(os.environ.get("PUMPBOT_SOURCES", ROOT.parent / "shared" / "sources"))
+SOURCE_LINE = re.compile(r'^TRANSLATORS: source: (?P<file>[\w.-]+): "(?P<words>.+)"$')
+HEALTH_WORDS = re.compile(
+    r"\bmilk|\bbab(?:y|ies)|breast|nipple|supply|let-down|mastitis|nappies|colostrum|"
+    r"premature|fridge|freez|thaw|\{band\}|\{need_\w+\}|\{per_hour\}|\{margin\}",
+    re.IGNORECASE,
+)
+MIN_WORDS = 8
+
+# Messages that name a health word but state no health fact, and why.
+NOT_HEALTH: dict[str, str] = {
+    "Pumped milk per day, the last {n} day": "a chart title",
+    "How much milk to leave when you are away": "a command's menu line",
+    PRESET_NAMES[Preset.BUILDING]: "a plan's name; the /remind menu line gives its sources",
+    DESCRIPTION: "what the bot does, shown before Start",
+    SHORT_DESCRIPTION: "what the bot does, on its profile",
+    (
+        "⏰ <b>Reminders</b>: I tell you when the next pumping is due, on your schedule, and "
+        "keep quiet at night if you want.\n"
+        "📝 <b>Logging</b>: send one short message like <code>L 60 R 70 20min</code> or "
+        "<code>120 ml</code> and I keep the day's total.\n"
+        "💡 <b>Quick tips</b>: short, practical answers about pumping and milk supply."
+    ): "what the bot does",
+    (
+        "💡 <b>Quick tips</b>\n"
+        "Pick a topic, or simply ask me in your own words, like "
+        "<i>how much milk does my baby need?</i>\n\n"
+        "I'm here for support and advice, not diagnosis: for worries, talk to your health "
+        "visitor or a lactation consultant."
+    ): "the tips menu",
+}
+
+
+def message_id(message) -> str:  # type: ignore[no-untyped-def]
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def is_health_message(text: str, tips: set[str]) -> bool:
+    if text in tips:
+        return True
+    if text.startswith(("keywords:", "question words:")) or text in NOT_HEALTH:
+        return False
+    return len(text.split()) >= MIN_WORDS and bool(HEALTH_WORDS.search(text))
+
+
+def tip_messages() -> set[str]:
+    return {t.body for t in TOPICS} | {t.care for t in TOPICS if t.care}
+
+
+def health_messages() -> dict[str, list[str]]:
+    """Each health message's English text and its translator comments, as extracted."""
+    tips = tip_messages()
+    return {
+        message_id(m): list(m.auto_comments)
+        for m in extract()
+        if m.id and is_health_message(message_id(m), tips)
+    }
+
+
+def source_lines(comments: list[str]) -> list[re.Match[str]]:
+    return [found for c in comments if (found := SOURCE_LINE.match(c.strip()))]
+
+
+def test_every_health_message_names_its_sources() -> None:
+    found = health_messages()
+    # The recogniser must see the tips and the other health texts, not nothing.
+    assert len(found) >= len(tip_messages()) + 10
+    missing = [text[:80] for text, comments in found.items() if not source_lines(comments)]
+    assert missing == [], 'add `# TRANSLATORS: source: <file>: "<first words>"` above these'
+
+
+def test_the_catalogues_carry_the_source_comments_for_translators() -> None:
+    """`update` writes the comments into both catalogues as `#.` lines."""
+    found = health_messages()
+    for language in ("en", "nb"):
+        catalogue = read_catalogue(language)
+        for text in found:
+            entry = catalogue.get(text)
+            assert entry is not None and source_lines(list(entry.auto_comments)), (
+                language,
+                text[:60],
+            )
+
+
+def test_not_health_lists_only_messages_that_exist() -> None:
+    """A stale exemption would hide nothing, but would mislead the next reader."""
+    ids = {message_id(m) for m in extract() if m.id}
+    assert set(NOT_HEALTH) <= ids
+
+
+@pytest.mark.skipif(not SOURCES.is_dir(), reason=f"the sources are not at {SOURCES}")
+def test_each_source_line_quotes_a_passage_of_a_real_source() -> None:
+    def flat(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    texts = {path.name: flat(path.read_text(encoding="utf-8")) for path in SOURCES.iterdir()}
+    wrong = []
+    for message in extract():
+        for line in source_lines(list(message.auto_comments)):
+            text = texts.get(line["file"])
+            if text is None or flat(line["words"]) not in text:
+                wrong.append((line["file"], line["words"]))
+    assert wrong == []
+
+
+def test_a_health_message_without_a_source_is_caught() -> None:
+    """The recogniser itself: a new sentence about milk with no comment would be found."""
+    assert is_health_message("Thawed milk keeps for two days in the fridge, always.", set())
+    assert not is_health_message("Your log, newest first.", set())
+    assert not is_health_message("keywords: *milk, *baby, *breast, *supply, *fridge", set())
