@@ -16,8 +16,8 @@ polite "out of date" (`handlers.common.out_of_date`). Whether a well-formed valu
 anything (a snooze length the bot offers, an entry in this chat's log) is the feature's call.
 
 Adding a button is one line here (a new prefix too); its feature registers a handler with
-`pattern=buttons.pattern("prefix")`, and `tests/faults/test_tampering.py` forges it
-automatically.
+`pattern=buttons.pattern("prefix")` (or `pattern("prefix", BUTTON, ...)` when features share a
+prefix), and `tests/faults/test_tampering.py` forges it automatically.
 """
 
 from __future__ import annotations
@@ -158,9 +158,13 @@ def parse(data: str | None) -> Pressed | None:
     return Pressed(button, values)
 
 
-def pattern(prefix: str) -> str:
-    """The `CallbackQueryHandler` pattern that sends a prefix's taps to its feature."""
-    return rf"^{re.escape(prefix)}{SEPARATOR}"
+def pattern(prefix: str, *actions: Button) -> str:
+    """The `CallbackQueryHandler` pattern that sends a prefix's taps to its feature; with
+    `actions`, only those buttons' (when features share a prefix)."""
+    if not actions:
+        return rf"^{re.escape(prefix)}{SEPARATOR}"
+    names = "|".join(sorted({re.escape(button.action) for button in actions}))
+    return rf"^{re.escape(prefix)}{SEPARATOR}(?:{names})(?:{SEPARATOR}|$)"
 
 
 def prefixes() -> set[str]:

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import day_totals, local_day, local_day_range, today_range
+from bot.domain.export import export_csv
 from bot.domain.imports import ImportFile, ImportRow, session_key
 from bot.domain.parsing import (
     DURATION_MAX_MIN,
@@ -642,6 +643,43 @@ def same_as_last(db: Database, chat_id: int, since: datetime, now: datetime) -> 
         duration_min=last.duration_min,
         method=Method(last.method),
     )
+
+
+HISTORY_PAGE = 8  # entries on one page of /history
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of the log, newest first; `page` counts from 0 and is always a real page."""
+
+    entries: list[PumpSession]
+    page: int
+    pages: int
+
+
+def history_page(db: Database, chat_id: int, page: int) -> HistoryPage:
+    """The page asked for, or the nearest that exists (the log may have shrunk since)."""
+    with db.session() as db_session:
+        repo = SessionRepo(db_session, chat_id)
+        pages = max(1, -(-repo.count() // HISTORY_PAGE))
+        page = min(max(page, 0), pages - 1)
+        entries = list(repo.newest_first(page * HISTORY_PAGE, HISTORY_PAGE))
+    return HistoryPage(entries, page, pages)
+
+
+def session_count(db: Database, chat_id: int) -> int:
+    with db.session() as db_session:
+        return SessionRepo(db_session, chat_id).count()
+
+
+def export_log(db: Database, settings: ChatSettings) -> tuple[int, bytes]:
+    """The whole log as CSV (`bot.domain.export`), and how many sessions it holds; (0, b"")
+    for an empty log. A year is over 100 ms: run it on a worker thread."""
+    with db.session() as db_session:
+        entries = list(SessionRepo(db_session, settings.id).all())
+    if not entries:
+        return 0, b""
+    return len(entries), export_csv(entries, settings.tz, settings.language)
 
 
 def confirmation_for(

@@ -13,8 +13,10 @@ from typing import Any
 
 from bot.commands import MenuCommand
 from handlers import (
+    data,
     errors,
     groups,
+    history,
     imports,
     logging,
     power,
@@ -35,6 +37,8 @@ FEATURES: list[ModuleType] = [
     reminders,
     power,
     stats,
+    history,
+    data,
     report,
     imports,
     tips,

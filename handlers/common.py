@@ -15,7 +15,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.domain.chats import ChatSettings
 from bot.services import PumpContext
 from bot.storage.repo import ChatRepo
-from bot.text.i18n import N_, Translator, language_for
+from bot.text.i18n import N_, Translator, language_for, translator
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,21 @@ def chat_settings(update: Update, context: PumpContext) -> ChatSettings:
             chat.id, language=language, timezone=services.config.default_timezone
         )
         return ChatSettings.of(row)
+
+
+def known_chat_settings(update: Update, context: PumpContext) -> ChatSettings | None:
+    """The settings of the update's chat if the bot knows it, without creating it (a button
+    tapped after /forget must not bring the chat back)."""
+    with context.services.db.session() as session:
+        row = ChatRepo(session).get(update.effective_chat.id)
+        return ChatSettings.of(row) if row is not None else None
+
+
+def user_translator(update: Update, context: PumpContext) -> Translator:
+    """The user's own language, for a chat the bot does not know (any more)."""
+    user = update.effective_user
+    code = user.language_code if user else None
+    return translator(language_for(code, context.services.config.default_language))
 
 
 def update_chat(context: PumpContext, chat_id: int, **changes: object) -> ChatSettings:

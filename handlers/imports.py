@@ -30,7 +30,6 @@ from bot.groups import may_delete_shared_log
 from bot.logbook import LogBook, cancel_import, get_import, start_import
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import ImportStatus
-from bot.storage.repo import ChatRepo
 from bot.text.i18n import N_, Translator
 from bot.text.imports import (
     help_text,
@@ -40,8 +39,14 @@ from bot.text.imports import (
     refusal_text,
     undone_text,
 )
-from handlers.common import chat_settings, edit_tapped, out_of_date, showing_action
-from handlers.stats import user_translator
+from handlers.common import (
+    chat_settings,
+    edit_tapped,
+    known_chat_settings,
+    out_of_date,
+    showing_action,
+    user_translator,
+)
 
 log = logging.getLogger(__name__)
 
@@ -261,9 +266,7 @@ ACTIONS = {IMPORT_GO: confirm, IMPORT_CANCEL: cancel, IMPORT_UNDO: undo}
 async def on_button(update: Update, context: PumpContext) -> None:
     """Every `imp:` button."""
     query = update.callback_query
-    with context.services.db.session() as session:
-        row = ChatRepo(session).get(update.effective_chat.id)
-        settings = ChatSettings.of(row) if row is not None else None
+    settings = known_chat_settings(update, context)
     pressed = buttons.parse(query.data)
     if settings is None or pressed is None or pressed.button not in ACTIONS:
         tr = settings.tr if settings is not None else user_translator(update, context)

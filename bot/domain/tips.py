@@ -244,10 +244,10 @@ TOPICS: tuple[Topic, ...] = (
             "*at work, *while im gone, *when im gone, *when im out, *time away, *hours away, "
             "*a night out, *grandma, *grandparents"
         ),
-        related=("how_much", "storing_milk", "hand_expression"),
+        related=("how_much", "storing", "hand_expression"),
     ),
     Topic(
-        id="storing_milk",
+        id="storing",
         icon="🧊",
         title=N_("Storing milk"),
         # TRANSLATORS: source: milk-storage-facts-en.md: "The times are for a healthy baby born at"
@@ -278,7 +278,8 @@ TOPICS: tuple[Topic, ...] = (
             "*freeze again, *warm up, *warming up, *heat up, *warm the milk, *microwave, "
             "*how long does milk last, *how long does breast milk, *how long is, *how long can, "
             "*keep milk, *good for, *room temperature, *go off, *gone off, *expire, *cool bag, "
-            "*oldest first, *stash"
+            "*oldest first, *stash, *in the microwave, *left out, *left the milk out, "
+            "*on the counter, *still good, *still ok, *freeze my milk, *freezer bags, *storage bags"
         ),
         related=("time_away", "donating", "how_much"),
     ),
@@ -652,7 +653,7 @@ TOPICS: tuple[Topic, ...] = (
             "*extra milk, *spare milk, *freezer full, *full freezer, *freezer is full, "
             "*too much frozen"
         ),
-        related=("overproduction", "storing_milk", "how_much"),
+        related=("overproduction", "storing", "how_much"),
     ),
 )
 

@@ -21,6 +21,7 @@ from bot.buttons import (
     Pressed,
     parse,
 )
+from tests.support.buttons import example_parts
 from tests.support.kit import BotHarness
 
 
@@ -110,8 +111,8 @@ def test_a_button_is_declared_once() -> None:
     assert buttons.parse("log:undo:1") == Pressed(LOG_UNDO, (1,))
 
 
-def test_every_prefix_goes_to_a_feature(bot: BotHarness) -> None:
-    """Each prefix is taken by a feature's handler, not only by the catch-all that answers
+def test_every_button_goes_to_a_feature(bot: BotHarness) -> None:
+    """Each button is taken by a feature's handler, not only by the catch-all that answers
     unknown buttons."""
     patterns = [
         handler.pattern
@@ -119,5 +120,6 @@ def test_every_prefix_goes_to_a_feature(bot: BotHarness) -> None:
         for handler in group
         if isinstance(handler, CallbackQueryHandler) and handler.pattern is not None
     ]
-    for prefix in buttons.prefixes():
-        assert any(p.match(f"{prefix}:") for p in patterns), prefix
+    for button in buttons.KINDS.values():
+        data = ":".join(example_parts(button))
+        assert any(p.match(data) for p in patterns), data

@@ -18,6 +18,7 @@ from bot.domain.parsing import ParsedLog, parse_log
 from bot.storage.models import Unit
 from bot.storage.repo import PlanRepo, SessionRepo
 from bot.terminal.fakeapi import BOT_USER, ApiCall
+from tests.support.buttons import example_parts
 from tests.support.kit import PARENT_CHAT, PARENT_ID, BotHarness
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
@@ -173,22 +174,12 @@ BAD_PARTS = [
 ]
 
 
-def sample(field: buttons.Field) -> str:
-    """A value of this type that the parser accepts."""
-    if isinstance(field, buttons.Number):
-        return str(max(field.low, 1))
-    if isinstance(field, buttons.ClockTime):
-        return "0700"
-    return next(text for text in ("off", "x", "Europe/Oslo") if field.parse(text) is not None)
-
-
 def malformed_data() -> list[str]:
     """For every button the bot declares: each field in turn replaced by a bad part, the last
     part missing, one part too many."""
     found = []
     for button in buttons.KINDS.values():
-        head = [button.prefix, button.action]
-        good = [sample(field) for field in button.fields]
+        head, good = example_parts(button)[:2], example_parts(button)[2:]
         assert buttons.parse(":".join(head + good)) is not None, button
         for i in range(len(good)):
             found += [":".join(head + good[:i] + [bad] + good[i + 1 :]) for bad in BAD_PARTS]

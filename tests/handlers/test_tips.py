@@ -127,7 +127,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "my freezer is full of milk",
             "where is a milk bank?",
         ],
-        "storing_milk": [
+        "storing": [
             "how long is thawed milk good for?",
             "how do I warm up frozen milk",
             "how long can breast milk stay in the fridge?",
@@ -239,7 +239,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "fryseren er full av melk",
             "hvor finner jeg en melkebank?",
         ],
-        "storing_milk": [
+        "storing": [
             "kan jeg fryse melka igjen",
             "hvor lenge holder morsmelk i kjøleskapet?",
             "hvordan tiner jeg frossen melk",
@@ -648,8 +648,8 @@ STORING_FACTS = {
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_storing_milk_gives_the_cdc_times_with_their_limits(language: str) -> None:
-    text = topic_text(TOPICS_BY_ID["storing_milk"], translator(language), Unit.ML)
+def test_storing_gives_the_cdc_times_with_their_limits(language: str) -> None:
+    text = topic_text(TOPICS_BY_ID["storing"], translator(language), Unit.ML)
     missing = [fact for fact in STORING_FACTS[language] if fact not in text]
     assert missing == []
     assert text.rstrip().endswith({"en": "/stash.", "nb": "/lager."}[language])
@@ -670,16 +670,16 @@ async def test_storing_questions_reach_the_storing_topic(
     """From the issue: warming milk must not go to let-down because of the word "warm"."""
     chat = PARENT_CHAT if language == "en" else NORWEGIAN_CHAT
     reply = await bot.say(question, chat_id=chat, user_id=chat, language_code=language)
-    assert reply.text.startswith(heading("storing_milk", language)), question
+    assert reply.text.startswith(heading("storing", language)), question
     with bot.services.db.session() as session:
         assert SessionRepo(session, chat).latest() is None  # a question is never a log
 
 
-async def test_the_menu_offers_storing_milk_in_both_languages(bot: BotHarness) -> None:
+async def test_the_menu_offers_storing_in_both_languages(bot: BotHarness) -> None:
     english = await bot.say("/tips")
     norwegian = await bot.say(
         "/tips", chat_id=NORWEGIAN_CHAT, user_id=NORWEGIAN_CHAT, language_code="nb"
     )
     for reply, title in ((english, "Storing milk"), (norwegian, "Oppbevare melk")):
-        assert "tip:t:storing_milk" in topic_buttons(reply)
+        assert "tip:t:storing" in topic_buttons(reply)
         assert any(title in b["text"] for b in reply.buttons)

@@ -1,0 +1,93 @@
+"""A chat's numbers over its last days: the /week and /month text, and the chart with its
+caption.
+
+Plain functions over the database and a chat's settings, no Telegram objects. Each reads the
+log once and may take tens of milliseconds (a chart a few hundred): handlers run them on a
+worker thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from bot.domain.chats import ChatSettings
+from bot.domain.daybook import local_day
+from bot.domain.guideline import BandDecision, BandView, band_decision
+from bot.domain.stats import DaySummary, period_summary, summaries
+from bot.logbook import sessions_for_days
+from bot.storage.db import Database
+from bot.storage.repo import SessionRepo
+from bot.text.formatting import format_volume
+from bot.text.reports import band_note, period_text
+
+WEEK, MONTH = 7, 30
+
+
+@dataclass(frozen=True)
+class Days:
+    """The last days of a chat's log, today included, each summed up."""
+
+    today: date
+    days: list[DaySummary]
+    band: BandDecision
+
+
+def last_days(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> Days:
+    tz = settings.tz
+    today = local_day(now, tz)
+    first = today - timedelta(days=n_days - 1)
+    with db.session() as session:
+        sessions = sessions_for_days(SessionRepo(session, settings.id), tz, first, today)
+    days = summaries(sessions, tz, first, today)
+    return Days(today, days, band_decision(settings.exclusive_pumping, days, today))
+
+
+def period_report(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> str:
+    """The /week or /month reply: the last `n_days` local days, today included."""
+    last = last_days(db, settings, now, n_days)
+    return period_text(
+        period_summary(last.days, last.today),
+        settings.tr,
+        settings.unit,
+        settings.tz,
+        today=last.today,
+        band=last.band,
+    )
+
+
+def draw_chart(*args: Any, **kwargs: Any) -> bytes:
+    """`bot.text.charts.render_daily_chart`, imported on the first chart: matplotlib takes over half
+    a second to import, which every start of the bot paid before anyone asked for a chart."""
+    from bot.text.charts import render_daily_chart
+
+    return render_daily_chart(*args, **kwargs)
+
+
+def chart(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> tuple[bytes, str]:
+    """The chart of the last `n_days` daily totals as a PNG, and its caption."""
+    tr = settings.tr
+    last = last_days(db, settings, now, n_days)
+    png = draw_chart(
+        [d.day for d in last.days],
+        [d.total_ml for d in last.days],
+        tr=tr,
+        unit=settings.unit,
+        today=last.today,
+        show_band=last.band.view == BandView.COMPARE,
+    )
+    period = period_summary(last.days, last.today)
+    if period.daily_average_ml is not None:
+        caption = tr.ngettext(
+            "Daily average: {average} (over {n} full day with logs)",
+            "Daily average: {average} (over {n} full days with logs)",
+            period.full_days_with_logs,
+            average=format_volume(period.daily_average_ml, settings.unit, tr.locale),
+        )
+    else:
+        caption = tr._("No full day logged in this period yet.")
+    note = band_note(last.band, tr, settings.unit)
+    if note:
+        caption += "\n\n" + note
+    return png, caption

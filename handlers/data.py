@@ -1,0 +1,242 @@
+"""/exclusive, /export and /forget: what the chat tells the bot about itself, and its right to
+take its data away or delete it.
+
+A button never creates a chat: tapped after /forget, it finds nothing to act on. Only the
+person who asked for /forget can confirm it, and in a group only an admin
+(`bot.groups.may_delete_shared_log`); the deleting is `bot.forget.forget_chat`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot import buttons
+from bot.buttons import STATS_EXCLUSIVE, STATS_FORGET, STATS_KEEP
+from bot.commands import MenuCommand
+from bot.domain.chats import ChatSettings
+from bot.domain.export import export_filename
+from bot.domain.guideline import MIN_FULL_DAYS, MIN_SESSIONS_A_DAY
+from bot.forget import forget_chat
+from bot.groups import may_delete_shared_log
+from bot.logbook import export_log, session_count
+from bot.services import PumpApplication, PumpContext
+from bot.text.i18n import N_, Translator
+from bot.text.reports import band_text
+from handlers.common import (
+    chat_settings,
+    edit_tapped,
+    known_chat_settings,
+    out_of_date,
+    update_chat,
+    user_translator,
+)
+
+MENU_COMMANDS = [
+    MenuCommand("exclusive", N_("Tell me whether you pump exclusively"), nb_name="fullpumping"),
+    MenuCommand("export", N_("Download your log as a CSV file"), nb_name="eksport"),
+    MenuCommand("forget", N_("Delete all your data"), nb_name="slett"),
+]
+
+
+# -- export --------------------------------------------------------------------------------------
+
+
+async def send_export(update: Update, context: PumpContext) -> None:
+    """The whole log as a CSV document."""
+    settings = chat_settings(update, context)
+    tr = settings.tr
+    services = context.services
+    # The whole log, read and written out on a worker thread: a year is over 100 ms.
+    count, data = await asyncio.to_thread(export_log, services.db, settings)
+    if not count:
+        await update.effective_message.reply_text(tr._("There's nothing to export yet."))
+        return
+    caption = tr.ngettext(
+        "Your log: {n} session, times in your time zone ({zone}), amounts in millilitres.",
+        "Your log: {n} sessions, times in your time zone ({zone}), amounts in millilitres.",
+        count,
+        zone=settings.timezone,
+    )
+    await update.effective_message.reply_document(
+        data, filename=export_filename(services.clock.now(), settings.tz), caption=caption
+    )
+
+
+# -- exclusive pumping ---------------------------------------------------------------------------
+
+
+def exclusive_keyboard(settings: ChatSettings) -> InlineKeyboardMarkup:
+    tr = settings.tr
+    yes, no = tr._("Yes, I pump exclusively"), tr._("No, not exclusively")
+    mark = "✓ "
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    (mark if settings.exclusive_pumping else "") + yes,
+                    callback_data=STATS_EXCLUSIVE.data(1),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    ("" if settings.exclusive_pumping else mark) + no,
+                    callback_data=STATS_EXCLUSIVE.data(0),
+                )
+            ],
+        ]
+    )
+
+
+def guideline_band(settings: ChatSettings) -> str:
+    return band_text(settings.tr, settings.unit)
+
+
+async def ask_exclusive(update: Update, context: PumpContext) -> None:
+    """Ask whether pumped milk is all the breast milk the baby gets."""
+    settings = chat_settings(update, context)
+    tr = settings.tr
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Det kalles fullamming selv om du fullpumper"
+    text = tr._(
+        "Do you pump exclusively, so that pumped milk is all the breast milk your baby gets? "
+        "Then /week, /month and /chart also show the {band} a day that such a baby usually "
+        "takes, for comparison. If your baby also feeds at the breast, that band says "
+        "nothing about your milk, so I leave it out.",
+        band=guideline_band(settings),
+    )
+    await update.effective_message.reply_text(text, reply_markup=exclusive_keyboard(settings))
+
+
+def exclusive_noted(settings: ChatSettings) -> str:
+    tr = settings.tr
+    if settings.exclusive_pumping:
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
+        return tr._(
+            "Noted: you pump exclusively. Once a week holds {days} finished days with at "
+            "least {sessions} logged sessions each, /week, /month and /chart compare your "
+            "daily amount with the {band} band.",
+            band=guideline_band(settings),
+            days=MIN_FULL_DAYS,
+            sessions=MIN_SESSIONS_A_DAY,
+        )
+    return tr._("Noted: you don't pump exclusively, so I leave the guideline band out.")
+
+
+async def on_exclusive_button(update: Update, context: PumpContext) -> None:
+    """Yes or no to /exclusive."""
+    query = update.callback_query
+    settings = known_chat_settings(update, context)
+    pressed = buttons.parse(query.data)
+    value = pressed.values[0] if pressed is not None else None
+    if settings is None or value not in (0, 1):
+        await out_of_date(query, settings.tr if settings else user_translator(update, context))
+        return
+    settings = update_chat(context, settings.id, exclusive_pumping=value == 1)
+    await query.answer()
+    await edit_tapped(query, exclusive_noted(settings), exclusive_keyboard(settings))
+
+
+# -- forget --------------------------------------------------------------------------------------
+
+
+def admins_only_text(tr: Translator) -> str:
+    return tr._(
+        "In a group, only an admin can delete the shared log, since it belongs to everyone "
+        "here. Ask one of the group's admins to send /forget. Nothing was deleted."
+    )
+
+
+async def may_forget(update: Update, context: PumpContext) -> bool:
+    message = update.effective_message
+    return await may_delete_shared_log(
+        context.bot,
+        update.effective_chat,
+        update.effective_user,
+        message.sender_chat if message is not None else None,
+    )
+
+
+def forget_question(
+    settings: ChatSettings, count: int, user_id: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    tr = settings.tr
+    text = (
+        tr.ngettext(
+            "This deletes everything I keep for this chat: {n} logged session, the settings, "
+            "plans and reminders.",
+            "This deletes everything I keep for this chat: {n} logged sessions, the settings, "
+            "plans and reminders.",
+            count,
+        )
+        + " "
+        + tr._("It can't be undone. Want a copy first? Use /export.")
+    )
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    tr._("Delete everything"), callback_data=STATS_FORGET.data(user_id)
+                )
+            ],
+            [InlineKeyboardButton(tr._("Keep my data"), callback_data=STATS_KEEP.data())],
+        ]
+    )
+    return text, keyboard
+
+
+async def ask_forget(update: Update, context: PumpContext) -> None:
+    """Say what /forget deletes, and ask for a tap to confirm (in a group, only an admin)."""
+    settings = chat_settings(update, context)
+    if not await may_forget(update, context):
+        await update.effective_message.reply_text(admins_only_text(settings.tr))
+        return
+    count = session_count(context.services.db, settings.id)
+    user_id = update.effective_user.id if update.effective_user else 0
+    text, keyboard = forget_question(settings, count, user_id)
+    await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+
+async def on_forget_button(update: Update, context: PumpContext) -> None:
+    """ "Delete everything" (only by whoever asked) or "Keep my data"."""
+    query = update.callback_query
+    # The language is read before the rows go; replying must not create the chat again.
+    settings = known_chat_settings(update, context)
+    tr = settings.tr if settings is not None else user_translator(update, context)
+    pressed = buttons.parse(query.data)
+    if pressed is None:
+        await out_of_date(query, tr)
+    elif pressed.button is STATS_KEEP:
+        await query.answer()
+        await edit_tapped(query, tr._("Nothing was deleted."))
+    elif pressed.values[0] != query.from_user.id:
+        await query.answer(tr._("Only the person who asked can confirm this."), show_alert=True)
+    elif settings is None:
+        await query.answer()
+        await edit_tapped(query, tr._("There's nothing of this chat left to delete."))
+    elif not await may_forget(update, context):  # asked again: admins change
+        await query.answer(admins_only_text(tr), show_alert=True)
+    else:
+        await forget_chat(context.application, settings.id)
+        await query.answer()
+        await edit_tapped(
+            query,
+            tr._(
+                "Done. I've deleted everything I kept for this chat: logs, settings, plans and "
+                "reminders. If you write to me again, I'll start afresh."
+            ),
+        )
+
+
+def register(application: PumpApplication) -> None:
+    application.add_handler(CommandHandler(["export", "eksport"], send_export))
+    application.add_handler(CommandHandler(["exclusive", "fullpumping"], ask_exclusive))
+    application.add_handler(CommandHandler(["forget", "slett"], ask_forget))
+    exclusive = buttons.pattern("stats", STATS_EXCLUSIVE)
+    application.add_handler(CallbackQueryHandler(on_exclusive_button, pattern=exclusive))
+    forget = buttons.pattern("stats", STATS_FORGET, STATS_KEEP)
+    application.add_handler(CallbackQueryHandler(on_forget_button, pattern=forget))
