@@ -1,4 +1,4 @@
-"""Migration 0009_imports (the `imports` table, `pump_sessions.import_id`): sessions logged
+"""Migration 0011_imports (the `imports` table, `pump_sessions.import_id`): sessions logged
 before it are kept and belong to no import; going back down keeps every session too."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from bot.storage.db import Database, alembic_config
 def test_upgrade_and_downgrade_keep_every_session(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'p.sqlite3'}")
     config = alembic_config(db.engine)
-    before = ScriptDirectory.from_config(config).get_revision("0009_imports").down_revision
+    before = ScriptDirectory.from_config(config).get_revision("0011_imports").down_revision
     assert isinstance(before, str)
     db.upgrade(before)
     with db.engine.begin() as connection:

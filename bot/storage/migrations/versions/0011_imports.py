@@ -1,7 +1,7 @@
 """Imports from a CSV file: the `imports` table, and `pump_sessions.import_id` to undo one.
 
-Revision ID: 0009_imports
-Revises: 0008_stash
+Revision ID: 0011_imports
+Revises: 0010_handover
 
 `import_id` is a plain indexed column, not a foreign key: SQLite can drop a plain column in
 place (3.35+) but not one in a foreign key, and a batch-mode copy of `pump_sessions` is not
@@ -11,8 +11,8 @@ worth the risk for a downgrade.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_imports"
-down_revision = "0008_stash"
+revision = "0011_imports"
+down_revision = "0010_handover"
 branch_labels = None
 depends_on = None
 
