@@ -18,7 +18,7 @@ import handlers
 from bot.clock import Clock, SystemClock
 from bot.commands import publish_descriptions, publish_menus
 from bot.config import Config
-from bot.inbox import ChatOrderedProcessor, DurableUpdateQueue, handle_left_over, schedule_pruning
+from bot.inbox import ChatOrderedProcessor, DurableUpdateQueue, handle_left_over, schedule_upkeep
 from bot.ratelimit import PacedRateLimiter
 from bot.services import PumpApplication, PumpContext, Services
 from bot.storage.db import Database
@@ -36,13 +36,14 @@ def build_application(
     """The bot, ready to run. Tests pass a fake `request` and a fake `clock`."""
     db = Database(config.database_url)
     clock = clock or SystemClock()
+    inbox = DurableUpdateQueue(db, clock)
     builder = (
         ApplicationBuilder()
         .token(config.bot_token)
         # The durable inbox (bot/inbox.py): every update is stored before Telegram is told it
         # arrived, and updates run concurrently across chats, in order within one.
-        .update_queue(DurableUpdateQueue(db, clock))
-        .concurrent_updates(ChatOrderedProcessor(db, clock))
+        .update_queue(inbox)
+        .concurrent_updates(ChatOrderedProcessor(inbox))
         .context_types(ContextTypes(context=PumpContext))
         .defaults(
             Defaults(
@@ -84,8 +85,8 @@ async def start_up(application: PumpApplication) -> None:
     for startup in handlers.startup_hooks():
         await startup(application)
     # Before polling or the webhook starts, so what the last run left is handled first.
-    await handle_left_over(application, services.db, services.clock)
-    schedule_pruning(application, services.db, services.clock)
+    await handle_left_over(application, others_may_run=services.config.webhook_mode)
+    schedule_upkeep(application)
     log.info("pumpbot started as @%s", application.bot.username)
 
 

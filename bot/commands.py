@@ -3,12 +3,16 @@ language with its own names) and the bot's description and short description."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from telegram import Bot, BotCommand
+from telegram.error import TelegramError
 
 from bot.text.i18n import N_, NORWEGIAN_CODES, Translator, translator
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,15 @@ async def publish_menus(bot: Bot, commands: Sequence[MenuCommand], default_langu
 
 
 async def publish_descriptions(bot: Bot, default_language: str) -> None:
-    """Set the description and short description, per language as the menus are."""
+    """Set the description and short description, per language as the menus are. Telegram
+    keeps the last ones set, so a failure here is logged and never stops the bot starting."""
     for code, tr in audiences(default_language):
-        await bot.set_my_description(tr._(DESCRIPTION), language_code=code)
-        await bot.set_my_short_description(tr._(SHORT_DESCRIPTION), language_code=code)
+        try:
+            await bot.set_my_description(tr._(DESCRIPTION), language_code=code)
+            await bot.set_my_short_description(tr._(SHORT_DESCRIPTION), language_code=code)
+        except TelegramError as error:
+            log.warning(
+                "Could not set the bot's description for %s: %s",
+                code or "the default",
+                error.__class__.__name__,
+            )

@@ -21,14 +21,23 @@ How, on python-telegram-bot's own extension points:
   handled and clears the stored JSON, since message texts are health data.
 - **Left over at start, handled first.** `handle_left_over` runs in `post_init`, before polling
   or the webhook starts: what was stored but never marked handled is queued first, oldest
-  first. An update is tried at most `MAX_ATTEMPTS` starts, so one that kills the process every
+  first. An update is tried at most `MAX_ATTEMPTS` times, so one that kills the process every
   time cannot keep it from running.
+- **Several instances** (webhook mode, one PostgreSQL database): an update stored by one
+  instance may be in the middle of its handlers there, so a starting instance takes only what
+  has waited `TAKE_OVER_AFTER`, and every instance looks for such updates every minute (an
+  instance that died leaves them). Taking one is a compare-and-set on its `attempts` that
+  stamps `taken_at`, so two instances never both take it, and the one that did has it for
+  `TAKE_OVER_AFTER`. Polling allows one process per bot: it takes everything left at once.
 - **Twice has no second effect.** An update killed half-way is handled again from the top, so
   its handlers must be safe to repeat. Logs are: a message already stored (by chat and message
   id, a unique key) is not stored again, and is confirmed only if its confirmation never got a
   message id (handlers/logging.py). The one case that can still repeat something is a
   confirmation on the wire at the kill (Telegram accepted it, the process died before saving
   its id): it is sent again, so the parent may see it twice but never gets two entries.
+  Two changes are not safe to repeat, /undo and the time-shift buttons: their handlers
+  call `settle` right after the change is saved, so a crash after it costs the reply, never a
+  second change.
 - **Pruned.** Handled rows keep only their id and times, for `KEEP_HANDLED` (a day: Telegram
   keeps an unacknowledged update no longer, so no redelivery can come later), then an hourly
   job deletes them. /forget deletes a chat's rows like every other table's.
@@ -39,12 +48,16 @@ one after another in arrival order, so an edit never overtakes the message it ed
 telegram-bot admits at most `ADMITTED` updates into the processor, waiting on their chat's
 turn; at most `RUNNING` of them run at once.
 
-Database work: the inbox's own writes run on worker threads (`asyncio.to_thread`), and so do the
-heavy reads (chart, /week, /month, export: a year of sessions). The rest of a log's database
-work (settings, the insert, the confirmation's totals, about 3 ms in all on SQLite, measured with
-`python -m bench --only logging`) stays on the event loop: an async driver would mean a second
-set of repositories, and the measured cost is far inside Telegram's ceiling of 30 messages a
-second for one bot.
+Database work: the inbox's own writes run on worker threads (`asyncio.to_thread`), and so do
+the heavy reads (the chart's query and drawing, /week, /month, /export: a year of sessions). The
+rest of a log's database work stays on the event loop. Measured (a bot process logging 300
+messages from 50 chats, its CPU time read from /proc, on the shared 2-core machine): 27 ms of
+CPU a log in all, 25.5 ms before the inbox (its two writes cost about 2 ms); a profile puts
+most of the busy time in SQLAlchemy's own Python code and about 5% in sqlite3. That is Python
+holding the GIL: on worker threads it would take the same CPU plus the hand-offs, and an async
+driver would mean a second set of repositories for the same work. So the log path stays on the
+loop, and the concurrency comes from everything a handler awaits (Telegram, the rate limiter,
+the threads above).
 """
 
 from __future__ import annotations
@@ -64,7 +77,7 @@ from telegram.ext import BaseUpdateProcessor
 from bot.clock import Clock
 from bot.services import PumpApplication
 from bot.storage.db import Database
-from bot.storage.inbox import mark_handled, prune_handled, store_update, unhandled_updates
+from bot.storage.inbox import mark_handled, prune_handled, store_update, take_unhandled
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +85,11 @@ MAX_ATTEMPTS = 3
 KEEP_HANDLED = timedelta(days=1)
 PRUNE_EVERY = timedelta(hours=1)
 PRUNE_JOB = "inbox:prune"
+# With several instances (webhook), an update unhandled this long is taken to be left by an
+# instance that died: far longer than any update takes here (a year's export: under a second).
+TAKE_OVER_AFTER = timedelta(minutes=5)
+TAKE_OVER_EVERY = timedelta(minutes=1)
+TAKE_OVER_JOB = "inbox:take-over"
 ADMITTED = 4096  # updates waiting for their chat's turn, or running
 RUNNING = 64  # handlers running at once
 STORE_RETRY_FIRST = 0.5  # seconds; doubled up to STORE_RETRY_MAX while the database is away
@@ -96,17 +114,23 @@ def ordering_key(update: object) -> int | None:
 
 
 class DurableUpdateQueue(asyncio.Queue[object]):
-    """The application's update queue: an update is stored in the inbox before `put` returns."""
+    """The application's update queue: an update is stored in the inbox before `put` returns.
+
+    `in_flight` holds the ids this process has queued and not yet marked handled, so the
+    take-over job never takes an update this process is still working on."""
 
     def __init__(self, db: Database, clock: Clock) -> None:
         super().__init__()
         self.db = db
         self.clock = clock
+        self.in_flight: set[int] = set()
 
     async def put(self, item: object) -> None:
-        if isinstance(item, Update) and not await self._store(item):
-            log.info("Update %s arrived again; it is in the inbox already", item.update_id)
-            return
+        if isinstance(item, Update):
+            if not await self._store(item):
+                log.info("Update %s arrived again; it is in the inbox already", item.update_id)
+                return
+            self.in_flight.add(item.update_id)
         await super().put(item)
 
     async def _store(self, update: Update) -> bool:
@@ -134,9 +158,14 @@ class DurableUpdateQueue(asyncio.Queue[object]):
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, STORE_RETRY_MAX)
 
-    def put_left_over(self, update: Update) -> None:
-        """Queue an update that is in the inbox already (left over from the last run)."""
+    def put_taken(self, update: Update) -> None:
+        """Queue an update that is in the inbox already (left over, or taken over)."""
+        self.in_flight.add(update.update_id)
         super().put_nowait(update)
+
+    async def mark_handled(self, update_id: int) -> None:
+        await asyncio.to_thread(mark_handled, self.db, update_id, self.clock.now())
+        self.in_flight.discard(update_id)
 
 
 @dataclass
@@ -150,10 +179,9 @@ class _Turns:
 class ChatOrderedProcessor(BaseUpdateProcessor):
     """Concurrent across chats, in arrival order within a chat; marks each update handled."""
 
-    def __init__(self, db: Database, clock: Clock, running: int = RUNNING) -> None:
+    def __init__(self, queue: DurableUpdateQueue, running: int = RUNNING) -> None:
         super().__init__(max_concurrent_updates=ADMITTED)
-        self.db = db
-        self.clock = clock
+        self.queue = queue
         self._running = asyncio.Semaphore(running)
         self._turns: dict[int, _Turns] = {}
 
@@ -181,7 +209,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         except Exception:  # Application.process_update reports handler errors itself
             log.exception("Update handling failed")
         if isinstance(update, Update):
-            await asyncio.to_thread(mark_handled, self.db, update.update_id, self.clock.now())
+            await self.queue.mark_handled(update.update_id)
 
     async def initialize(self) -> None:
         pass
@@ -190,20 +218,41 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         pass
 
 
-async def handle_left_over(application: PumpApplication, db: Database, clock: Clock) -> int:
-    """Queue what the last run stored but never finished, oldest first; the number queued."""
+async def settle(update: Update, db: Database, clock: Clock) -> None:
+    """Mark an update handled now, before its replies go out: for a change that must not be
+    made twice if a crash cut the update short (/undo removes whatever was logged last, a time
+    shift moves the entry by some minutes). A crash after this loses the reply, never repeats
+    the change; the processor's own marking afterwards changes nothing."""
+    await asyncio.to_thread(mark_handled, db, update.update_id, clock.now())
+
+
+async def take_over(application: PumpApplication, waited: timedelta | None) -> int:
+    """Queue, oldest first, what was stored and never handled (only what has waited that long,
+    if given), except what this process is working on; the number queued."""
     queue = application.update_queue
     if not isinstance(queue, DurableUpdateQueue):
         return 0
     queued = 0
-    for row in await asyncio.to_thread(unhandled_updates, db):
+    taken = await asyncio.to_thread(
+        take_unhandled, queue.db, queue.clock.now(), waited, frozenset(queue.in_flight)
+    )
+    for row in taken:
         if row.attempts > MAX_ATTEMPTS:
-            log.error("Update %s given up after %d starts", row.update_id, row.attempts - 1)
-            await asyncio.to_thread(mark_handled, db, row.update_id, clock.now())
+            log.error("Update %s given up after %d attempts", row.update_id, row.attempts - 1)
+            await queue.mark_handled(row.update_id)
             continue
-        update = Update.de_json(json.loads(row.payload), application.bot)
-        queue.put_left_over(update)
+        queue.put_taken(Update.de_json(json.loads(row.payload), application.bot))
         queued += 1
+    return queued
+
+
+async def handle_left_over(application: PumpApplication, *, others_may_run: bool) -> int:
+    """At start, before updates come in: queue what an earlier run left unhandled.
+
+    Polling allows one process per bot, so everything left is this bot's to handle. With a
+    webhook other instances may be running: only what has waited `TAKE_OVER_AFTER` is taken
+    (the rest is probably being handled); the take-over job looks again every minute."""
+    queued = await take_over(application, TAKE_OVER_AFTER if others_may_run else None)
     if queued:
         log.info("%d updates left from the last run are handled first", queued)
     return queued
@@ -214,13 +263,26 @@ def prune(db: Database, clock: Clock) -> int:
     return prune_handled(db, clock.now() - KEEP_HANDLED)
 
 
-def schedule_pruning(application: PumpApplication, db: Database, clock: Clock) -> None:
+def schedule_upkeep(application: PumpApplication) -> None:
+    """Hourly pruning, and a take-over every minute of updates a dead instance left."""
+    services = application.bot_data["services"]
+
     async def prune_job(_context: object) -> None:
-        pruned = await asyncio.to_thread(prune, db, clock)
+        pruned = await asyncio.to_thread(prune, services.db, services.clock)
         log.debug("Inbox: %d handled updates pruned", pruned)
 
+    async def take_over_job(_context: object) -> None:
+        queued = await take_over(application, TAKE_OVER_AFTER)
+        if queued:
+            log.warning("%d updates another instance left unhandled were taken over", queued)
+
     job_queue = application.job_queue
-    if job_queue is not None:
-        for job in job_queue.get_jobs_by_name(PRUNE_JOB):
+    if job_queue is None:
+        return
+    for name in (PRUNE_JOB, TAKE_OVER_JOB):
+        for job in job_queue.get_jobs_by_name(name):
             job.schedule_removal()
-        job_queue.run_repeating(prune_job, interval=PRUNE_EVERY, first=0, name=PRUNE_JOB)
+    job_queue.run_repeating(prune_job, interval=PRUNE_EVERY, first=0, name=PRUNE_JOB)
+    job_queue.run_repeating(
+        take_over_job, interval=TAKE_OVER_EVERY, first=TAKE_OVER_EVERY, name=TAKE_OVER_JOB
+    )

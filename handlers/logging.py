@@ -24,6 +24,7 @@ from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import LogProblem, ParsedLog, Problem, parse_log, parse_time
 from bot.groups import move_chat
+from bot.inbox import settle
 from bot.logbook import (
     LogBook,
     Logged,
@@ -370,6 +371,8 @@ async def undo_command(update: Update, context: PumpContext) -> None:
         if removed is None:
             await update.effective_message.reply_text(settings.tr._("There is nothing to undo."))
             return
+        services = context.services
+        await settle(update, services.db, services.clock)  # never undo a second entry
         await update.effective_message.reply_text(removed.text)
         await mark_removed(context, settings, removed)
 
@@ -432,6 +435,7 @@ async def on_button(update: Update, context: PumpContext) -> None:
                 await query.answer(problem_text(refused.problem, settings))
                 return
             if logged is not None:
+                await settle(update, services.db, services.clock)  # never shift it twice
                 await query.answer(time_changed(settings, moment, now))
                 await show_confirmation(context, settings, logged, fixing=True)
                 return

@@ -5,8 +5,9 @@ Plain functions over a Database; bot/inbox.py builds the durable inbox on them.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -49,20 +50,39 @@ def store_update(
         return connection.execute(statement).first() is not None
 
 
-def unhandled_updates(db: Database) -> list[Unhandled]:
-    """Every update stored but not handled, oldest first, each counted as one more attempt."""
+def take_unhandled(
+    db: Database, now: datetime, waited: timedelta | None = None, leave: Collection[int] = ()
+) -> list[Unhandled]:
+    """Take every update not handled, oldest first, each counted as one more attempt: all of
+    them, or only those received (or last taken) at least `waited` ago; never those in `leave`.
+
+    Taking is a compare-and-set on `attempts`, so when two instances look at once each update
+    goes to one of them; and it stamps `taken_at`, so another instance leaves it for `waited`.
+    """
+    query = sa.select(INBOX.c.update_id, INBOX.c.payload, INBOX.c.attempts).where(
+        INBOX.c.handled_at.is_(None)
+    )
+    if waited is not None:
+        query = query.where(sa.func.coalesce(INBOX.c.taken_at, INBOX.c.received_at) <= now - waited)
     with db.engine.begin() as connection:
-        connection.execute(
-            sa.update(INBOX)
-            .where(INBOX.c.handled_at.is_(None))
-            .values(attempts=INBOX.c.attempts + 1)
-        )
-        rows = connection.execute(
-            sa.select(INBOX.c.update_id, INBOX.c.payload, INBOX.c.attempts)
-            .where(INBOX.c.handled_at.is_(None))
-            .order_by(INBOX.c.update_id)
-        )
-        return [Unhandled(update_id, payload or "{}", tries) for update_id, payload, tries in rows]
+        rows = connection.execute(query.order_by(INBOX.c.update_id)).all()
+    taken = []
+    for update_id, payload, attempts in rows:
+        if update_id in leave:
+            continue
+        with db.engine.begin() as connection:
+            claimed = connection.execute(
+                sa.update(INBOX)
+                .where(
+                    INBOX.c.update_id == update_id,
+                    INBOX.c.attempts == attempts,
+                    INBOX.c.handled_at.is_(None),
+                )
+                .values(attempts=attempts + 1, taken_at=now)
+            ).rowcount
+        if claimed == 1:
+            taken.append(Unhandled(update_id, payload or "{}", attempts + 1))
+    return taken
 
 
 def mark_handled(db: Database, update_id: int, now: datetime) -> None:

@@ -175,5 +175,7 @@ class InboxUpdate(SQLModel, table=True):
     payload: str | None = Field(default=None, sa_type=sa.Text)
     received_at: datetime = Field(sa_type=UTCDateTime)
     handled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # Starts that found it unhandled: an update that keeps killing the process is given up.
+    # When an instance last took it up after a crash (or from a dead instance), and how many
+    # times that happened: an update that keeps killing the process is given up.
+    taken_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = 0

@@ -16,11 +16,19 @@ from sqlalchemy.exc import OperationalError
 from telegram import Update
 
 from bot import inbox
+from bot.buttons import LOG_SHIFT
 from bot.clock import FakeClock
-from bot.inbox import KEEP_HANDLED, MAX_ATTEMPTS, ChatOrderedProcessor, prune
-from bot.storage.inbox import INBOX, inbox_rows, mark_handled, store_update
+from bot.inbox import (
+    KEEP_HANDLED,
+    MAX_ATTEMPTS,
+    TAKE_OVER_AFTER,
+    ChatOrderedProcessor,
+    DurableUpdateQueue,
+    prune,
+)
+from bot.storage.inbox import INBOX, inbox_rows, mark_handled, store_update, take_unhandled
 from bot.storage.models import PumpSession
-from bot.terminal.fakeapi import FakeTelegram
+from bot.terminal.fakeapi import ApiCall, FakeTelegram
 from tests.support.kit import PARENT_CHAT, BotHarness
 
 START = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
@@ -196,6 +204,47 @@ async def test_after_a_crash_an_update_handled_but_not_marked_has_no_second_effe
         await stopped(restarted)
 
 
+async def test_undo_and_a_time_shift_are_marked_handled_before_their_replies(
+    tmp_path: Path,
+) -> None:
+    """So a crash while they reply cannot make them remove a second entry, or shift twice."""
+    telegram = FakeTelegram()
+    bot = await running(tmp_path, telegram, FakeClock(START))
+    handled_when_replied: dict[str, object] = {}
+
+    def on_reply(call: ApiCall) -> None:
+        rows = {row["update_id"]: row for row in inbox_rows(bot.services.db)}
+        name = (
+            "undo"
+            if "Removed" in call.text
+            else "shift"
+            if call.method == "answerCallbackQuery"
+            else None
+        )
+        if name and name not in handled_when_replied:
+            handled_when_replied[name] = rows[current["update_id"]]["handled_at"]
+
+    telegram.listeners.append(on_reply)
+    user = telegram.user(PARENT_CHAT)
+    try:
+        for ml in (110, 120):
+            await deliver(bot, telegram.message_update(PARENT_CHAT, f"{ml} ml", user))
+        [*_, (_chat, _source, _total, confirmation)] = sessions(bot)
+        with bot.services.db.engine.connect() as connection:
+            table = PumpSession.__table__  # type: ignore[attr-defined]
+            entry_id = connection.execute(sa.select(sa.func.max(table.c.id))).scalar_one()
+        current = telegram.callback_update(
+            PARENT_CHAT, confirmation, LOG_SHIFT.data(entry_id, -15), user
+        )
+        await deliver(bot, current)
+        current = telegram.message_update(PARENT_CHAT, "/undo", user)
+        await deliver(bot, current)
+        assert handled_when_replied == {"shift": START, "undo": START}
+        assert [total for _c, _s, total, _conf in sessions(bot)] == [110]
+    finally:
+        await stopped(bot)
+
+
 async def test_left_over_updates_are_handled_before_new_ones_in_their_order(
     tmp_path: Path,
 ) -> None:
@@ -220,6 +269,44 @@ async def test_left_over_updates_are_handled_before_new_ones_in_their_order(
         assert amounts == [110, 120, 130, 140]
     finally:
         await stopped(restarted)
+
+
+async def test_with_a_webhook_a_start_leaves_what_another_instance_may_be_handling(
+    tmp_path: Path,
+) -> None:
+    telegram = FakeTelegram()
+    clock = FakeClock(START)
+    bot = BotHarness(tmp_path, clock, telegram, webhook_url="https://pumpbot.example.org/hook")
+    bot.services.db.upgrade()
+    user = telegram.user(PARENT_CHAT)
+    orphan = telegram.message_update(PARENT_CHAT, "110 ml", user)  # its instance died
+    busy = telegram.message_update(PARENT_CHAT, "120 ml", user)  # another instance's, just now
+    stale = START - TAKE_OVER_AFTER - timedelta(seconds=1)
+    store_update(bot.services.db, orphan["update_id"], PARENT_CHAT, json.dumps(orphan), stale)
+    store_update(bot.services.db, busy["update_id"], PARENT_CHAT, json.dumps(busy), START)
+    await bot.start()
+    await bot.app.start()
+    try:
+        await bot.app.update_queue.join()
+        assert [total for _c, _s, total, _conf in sessions(bot)] == [110]
+    finally:
+        await stopped(bot)
+
+
+def test_an_update_taken_over_by_one_instance_is_left_to_it_by_the_others(
+    tmp_path: Path,
+) -> None:
+    db = BotHarness(tmp_path).services.db
+    db.upgrade()
+    store_update(db, 1, PARENT_CHAT, "{}", START)
+    later = START + TAKE_OVER_AFTER
+    [taken] = take_unhandled(db, later, TAKE_OVER_AFTER)  # instance A takes it over
+    assert taken.update_id == 1
+    assert take_unhandled(db, later, TAKE_OVER_AFTER) == []  # B, a moment later: A has it
+    assert take_unhandled(db, later + TAKE_OVER_AFTER, TAKE_OVER_AFTER, leave={1}) == []  # A
+    # Still unhandled long after A took it: A must have died too, so B takes it.
+    [again] = take_unhandled(db, later + TAKE_OVER_AFTER, TAKE_OVER_AFTER)
+    assert again.attempts == 2
 
 
 async def test_an_update_that_keeps_killing_the_bot_is_given_up(tmp_path: Path) -> None:
@@ -291,7 +378,7 @@ def text_update(update_id: int, chat_id: int) -> Update:
 async def test_a_slow_update_holds_up_its_own_chat_only(tmp_path: Path) -> None:
     db = BotHarness(tmp_path).services.db
     db.upgrade()
-    processor = ChatOrderedProcessor(db, FakeClock(START))
+    processor = ChatOrderedProcessor(DurableUpdateQueue(db, FakeClock(START)))
     order: list[str] = []
     chart_may_finish = asyncio.Event()
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from telegram.ext import CommandHandler
 
 import handlers
+from bot.terminal.fakeapi import Fault
 from tests.support.kit import BotHarness
 
 
@@ -103,5 +104,19 @@ async def test_a_norwegian_default_language_describes_the_bot_in_bokmaal(tmp_pat
     try:
         assert "stiller ingen diagnoser" in harness.telegram.descriptions[None]
         assert harness.telegram.descriptions["en"].startswith("pumpbot helps parents")
+    finally:
+        await harness.stop()
+
+
+async def test_a_description_telegram_refuses_does_not_stop_the_bot(tmp_path: Path) -> None:
+    """The description is cosmetic: a failure is logged, the rest is still set, and the bot
+    answers."""
+    harness = BotHarness(tmp_path)
+    harness.telegram.faults.append(Fault(method="setMyDescription", status=500))
+    await harness.start()
+    try:
+        assert "en" in harness.telegram.descriptions and "nb" in harness.telegram.descriptions
+        reply = await harness.say("/start")
+        assert "I'm pumpbot" in reply.text
     finally:
         await harness.stop()

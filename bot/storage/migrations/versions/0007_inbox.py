@@ -21,6 +21,7 @@ def upgrade() -> None:
         sa.Column("payload", sa.Text(), nullable=True),
         sa.Column("received_at", sa.DateTime(), nullable=False),
         sa.Column("handled_at", sa.DateTime(), nullable=True),
+        sa.Column("taken_at", sa.DateTime(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
     )
     op.create_index("ix_inbox_handled_at", "inbox", ["handled_at"])
