@@ -683,3 +683,64 @@ async def test_the_menu_offers_storing_in_both_languages(bot: BotHarness) -> Non
     for reply, title in ((english, "Storing milk"), (norwegian, "Oppbevare melk")):
         assert "tip:t:storing" in topic_buttons(reply)
         assert any(title in b["text"] for b in reply.buttons)
+
+
+# Facts the sources carry that once had no tip, each with its topic (issue 13), in both languages.
+FACTS_WITH_A_HOME = {
+    "why_pump": {
+        "en": ["still counts as fully breastfed", "antibodies", "good for you too"],
+        "nb": ["regnes likevel som fullammet", "antistoffer", "bra for deg også"],
+    },
+    "to_nursing": {
+        "en": ["nappies", "contact your health visitor", "Step down pumping gradually", "mastitis"],
+        "nb": [
+            "bleiene",
+            "kontakt helsestasjonen",
+            "Trapp ned pumpingen gradvis",
+            "brystbetennelse",
+        ],
+    },
+    "pumped_volume": {
+        "en": ["Pumping to see how much milk you have is a bad idea"],
+        "nb": ["Å pumpe for å se hvor mye melk du har, er en dårlig idé"],
+    },
+    "power_pumping": {
+        "en": ["a baby who sucks weakly or is reluctant to nurse", "health personnel"],
+        "nb": ["suger svakt eller er lite villig til å die", "ammekyndig helsepersonell"],
+    },
+    "how_to_pump": {
+        "en": ["not wearable ones"],
+        "nb": ["ikke bærbare"],
+    },
+    "overproduction": {
+        "en": ["Some professionals also think pumping itself can raise the risk of mastitis"],
+        "nb": ["Noen fagfolk mener dessuten at pumping i seg selv kan øke risikoen"],
+    },
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_facts_the_sources_carry_each_have_a_topic(language: str) -> None:
+    missing = {
+        (topic_id, fact)
+        for topic_id, facts in FACTS_WITH_A_HOME.items()
+        for fact in facts[language]
+        if fact not in topic_text(TOPICS_BY_ID[topic_id], translator(language), Unit.ML)
+    }
+    assert missing == set()
+
+
+@pytest.mark.parametrize(
+    ("topic_id", "too_strong"),
+    [
+        ("blood_in_milk", "fairly common"),
+        ("let_down", "Many pumps"),
+        ("flange_fit", "stronger is not better"),
+        ("how_much", "plenty of wet nappies"),
+        ("how_to_pump", "every 2–3 hours"),
+    ],
+)
+def test_claims_stronger_than_the_sources_are_gone(topic_id: str, too_strong: str) -> None:
+    """The issue's examples: "now and then" is not "fairly common", "some" is not "many", and
+    "every 2-3 hours" is for a baby who cannot nurse, not for everyone."""
+    assert too_strong not in topic_text(TOPICS_BY_ID[topic_id], translator("en"), Unit.ML)
