@@ -47,14 +47,21 @@ class BotHarness:
         tmp_path: Path,
         clock: FakeClock | None = None,
         telegram: FakeTelegram | None = None,
+        *,
+        rate_limiter: bool = False,
         **config_overrides: Any,
     ) -> None:
+        """`rate_limiter=True` runs the production `PacedRateLimiter` (real pacing: 29
+        messages a second, and Telegram's `retry_after` waited out in real time)."""
         self.clock = clock or FakeClock(datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
         self.telegram = telegram or FakeTelegram()
         self.telegram.clock_seconds = lambda: self.clock.now().timestamp()
         self.config = make_config(tmp_path, **config_overrides)
         self.app: PumpApplication = build_application(
-            self.config, clock=self.clock, request=FakeRequest(self.telegram), rate_limiter=False
+            self.config,
+            clock=self.clock,
+            request=FakeRequest(self.telegram),
+            rate_limiter=rate_limiter,
         )
         self._seen = 0
 
