@@ -49,6 +49,7 @@ from bot.storage.models import PumpSession
 from bot.text.formatting import format_minutes
 from bot.text.i18n import N_, Translator
 from handlers.common import chat_settings, out_of_date, unchanged_is_fine
+from handlers.stash import store_buttons
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ SHIFTS = (-15, -30, -60, 15)
 
 
 def confirmation_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    """Undo and Fix time, and the two that put the session's milk in the stash."""
     return InlineKeyboardMarkup(
         [
             [
@@ -75,7 +77,8 @@ def confirmation_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup
                 InlineKeyboardButton(
                     "🕘 " + tr._("Fix time"), callback_data=LOG_FIX.data(entry_id)
                 ),
-            ]
+            ],
+            store_buttons(entry_id, tr),
         ]
     )
 

@@ -91,7 +91,7 @@ async def test_a_log_is_stored_then_confirmed_with_what_was_understood(
     assert "sore left" in text
     assert "Today: 130\xa0ml in 1 session." in text
     assert "first session in the log" in text
-    assert labels(reply) == ["↩️ Undo", "🕘 Fix time"]
+    assert labels(reply) == ["↩️ Undo", "🕘 Fix time", "🧊 Freezer", "🥛 Fridge"]
     assert changes == [PARENT_CHAT]
 
 
@@ -261,7 +261,7 @@ async def test_editing_the_message_edits_the_entry_and_its_confirmation(
     [edit] = edits_of(calls, confirmation.message_id)
     assert en("Logged 150 ml today at 10:00 AM.") in edit.text
     assert "Today: 150\xa0ml in 1 session." in edit.text
-    assert labels(edit) == ["↩️ Undo", "🕘 Fix time"]
+    assert labels(edit) == ["↩️ Undo", "🕘 Fix time", "🧊 Freezer", "🥛 Fridge"]
     assert [c for c in calls if c.method == "sendMessage"] == []
     assert changes == [PARENT_CHAT, PARENT_CHAT]
 
@@ -308,7 +308,12 @@ async def test_fix_time_offers_quick_changes_and_one_tap_moves_the_session(
     answer = next(c for c in calls if c.method == "answerCallbackQuery")
     assert answer.params["text"] == en("Time changed to today at 9:30 AM.")
     calls = await bot.press("Done")
-    assert labels(edits_of(calls, confirmation.message_id)[0]) == ["↩️ Undo", "🕘 Fix time"]
+    assert labels(edits_of(calls, confirmation.message_id)[0]) == [
+        "↩️ Undo",
+        "🕘 Fix time",
+        "🧊 Freezer",
+        "🥛 Fridge",
+    ]
     assert changes == [PARENT_CHAT, PARENT_CHAT]
 
 
