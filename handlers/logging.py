@@ -22,7 +22,7 @@ from bot import buttons
 from bot.buttons import LOG_DONE, LOG_FIX, LOG_SHIFT, LOG_UNDO, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
-from bot.domain.parsing import LogProblem, ParsedLog, Problem, parse_log, parse_time
+from bot.domain.parsing import LogProblem, ParsedLog, parse_log, parse_time
 from bot.groups import move_chat
 from bot.inbox import settle
 from bot.logbook import (
@@ -252,8 +252,6 @@ async def log_text(
     message = update.effective_message
     parsed = parse_message(text, message, settings, context.services.clock.now())
     if isinstance(parsed, LogProblem):
-        if parsed.kind == Problem.UNREADABLE and not command and "?" in text:
-            return  # a question the tips feature did not take; examples would not answer it
         await message.reply_text(refusal_text(parsed, settings, command=command))
         return
     stored = entry_for_source(context.services.db, settings.id, message.message_id)

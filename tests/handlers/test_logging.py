@@ -140,12 +140,25 @@ async def test_a_log_written_before_midnight_but_read_later_keeps_its_time(
 async def test_an_unreadable_message_stores_nothing_and_shows_three_examples(
     bot: BotHarness,
 ) -> None:
-    reply = await bot.say("the baby is asleep")
+    """An attempt at a log the parser cannot read: the log format, with examples."""
+    reply = await bot.say("pumped 120 mls lft")
     assert "couldn't read that" in reply.text and "nothing was saved" in reply.text
     assert example_logs(reply.text) == ["120 ml", "L 60 R 70 20min", "90 ml at 14:30 #evening"]
-    norwegian = await bot.say("babyen sover", chat_id=777, user_id=777, language_code="nb")
+    norwegian = await bot.say("pumpet 90 ml vnstre", chat_id=777, user_id=777, language_code="nb")
     assert "ingenting ble lagret" in norwegian.text
     assert len(example_logs(norwegian.text)) == 3
+    assert entries(bot) == [] and entries(bot, 777) == []
+
+
+async def test_text_without_a_number_never_gets_the_log_format_error(bot: BotHarness) -> None:
+    """No topic fits and no number: maybe a worry the keywords missed, never "couldn't read
+    that as a pumping session"; the reply offers the topics and how to log."""
+    reply = await bot.say("the baby is asleep")
+    assert "couldn't read" not in reply.text
+    assert "nothing was saved" in reply.text and "<code>120 ml</code>" in reply.text
+    assert any(b["callback_data"].startswith("tip:t:") for b in reply.buttons)
+    norwegian = await bot.say("babyen sover", chat_id=777, user_id=777, language_code="nb")
+    assert "ingenting ble lagret" in norwegian.text and "som en pumpeøkt" not in norwegian.text
     assert entries(bot) == [] and entries(bot, 777) == []
 
 
