@@ -27,6 +27,7 @@ from scheduler.delivery import (
     remove_job,
     schedule_reminder,
     services_of,
+    tell_leader_unless_leading,
 )
 from scheduler.plans import refresh_due
 
@@ -96,6 +97,9 @@ def step_text(step: int, started_at: datetime, settings: ChatSettings) -> str:
 
 
 def schedule_power_step(application: PumpApplication, chat_id: int, at: datetime | None) -> None:
+    """The chat's next power-pumping step job (a follower tells the leader instead)."""
+    if not tell_leader_unless_leading(application, chat_id):
+        return
     remove_job(application, power_job_name(chat_id))
     if at is not None:
         arm_job(application, power_job, power_job_name(chat_id), chat_id, at)
