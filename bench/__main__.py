@@ -1,7 +1,8 @@
 """`python -m bench` runs the benchmarks and prints one table, with the machine and the targets.
 
 python -m bench                      # everything (about 5 minutes)
-python -m bench --only fanout        # one scenario: fanout, restart, logging, history, contention
+python -m bench --only fanout        # one scenario: fanout, restart, logging, history,
+                                     # contention, questions
 python -m bench --chats 1000         # fan-out size (default 3000)
 python -m bench --markdown           # the table as Markdown, for the README
 
@@ -194,12 +195,55 @@ def history_rows(args: argparse.Namespace) -> list[Row]:
     return rows
 
 
+QUESTIONS_TARGET = 0.90
+
+
+def questions_rows(args: argparse.Namespace) -> list[Row]:
+    from bench import questions
+
+    figures = asyncio.run(questions.run())
+    counts = figures.counts()
+    name = f"questions ({len(figures.outcomes)} labelled messages)"
+    rows = []
+    for language in ("en", "nb"):
+        for split in (None, "tune", "holdout"):
+            right, total = figures.share(language, split)
+            share = right / total if total else 0.0
+            label = f"{language}: right topic" + (f", {split} part" if split else "")
+            rows.append(
+                Row(
+                    name,
+                    label,
+                    f"{share:.1%} ({right}/{total})",
+                    f">= {QUESTIONS_TARGET:.0%}" if split is None else "",
+                    share >= QUESTIONS_TARGET if split is None else None,
+                )
+            )
+    errors, stored = figures.worries_with_log_error, figures.questions_stored
+    logged, logs = figures.logs
+    kinds = ", ".join(f"{key} {n}" for key, n in sorted(counts.items()))
+    return [
+        *rows,
+        Row(
+            name,
+            "questions/worries answered with the log-format error",
+            str(errors),
+            "0",
+            errors == 0,
+        ),
+        Row(name, "questions/worries stored as logs", str(stored), "0", stored == 0),
+        Row(name, "logs logged", f"{logged}/{logs}", "all", logged == logs),
+        Row(name, "the set", kinds),
+    ]
+
+
 SCENARIOS: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
     "fanout": fanout_rows,
     "restart": restart_rows,
     "logging": logging_rows,
     "history": history_rows,
     "contention": contention_rows,
+    "questions": questions_rows,
 }
 
 

@@ -216,3 +216,14 @@ TIP_NUDGES_OFF_UNDER = Button("tip", "nudge", Word("off"), WORD)
 SET_LANGUAGE = Button("set", "lang", WORD)
 SET_UNIT = Button("set", "unit", WORD)
 SET_ZONE = Button("set", "tz", ZONE)
+
+# The milk stash: a logged session's milk into a place (`fridge` or `freezer`, session id);
+# use, thaw, freeze, throw out or open one portion (portion id); the pick list and the stash.
+STASH_PUT = Button("stash", "put", Word("fridge|freezer"), ROW_ID)
+STASH_USE = Button("stash", "use", ROW_ID)
+STASH_THAW = Button("stash", "thaw", ROW_ID)
+STASH_FREEZE = Button("stash", "freeze", ROW_ID)
+STASH_TOSS = Button("stash", "toss", ROW_ID)
+STASH_SHOW = Button("stash", "show", ROW_ID)
+STASH_PICK = Button("stash", "pick")
+STASH_LIST = Button("stash", "list")

@@ -32,11 +32,18 @@ class Services:
     # (scheduled jobs, caches). Same arguments as above.
     chat_forgotten_hooks: list[SessionsChangedHook] = field(default_factory=list)
     chat_moved_hooks: list[ChatMovedHook] = field(default_factory=list)
+    # Called after a chat's milk stash changed (added, used, thawed, moved, thrown out): the
+    # morning note is scheduled again. Same arguments as sessions_changed_hooks.
+    stash_changed_hooks: list[SessionsChangedHook] = field(default_factory=list)
     # Every feature's menu commands, in menu order: /start and /help list them.
     menu: list[MenuCommand] = field(default_factory=list)
 
     async def sessions_changed(self, application: PumpApplication, chat_id: int) -> None:
         for hook in self.sessions_changed_hooks:
+            await hook(application, chat_id)
+
+    async def stash_changed(self, application: PumpApplication, chat_id: int) -> None:
+        for hook in self.stash_changed_hooks:
             await hook(application, chat_id)
 
     async def chat_forgotten(self, application: PumpApplication, chat_id: int) -> None:

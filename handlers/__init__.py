@@ -22,12 +22,14 @@ from handlers import (
     reminders,
     settings,
     start,
+    stash,
     stats,
     tips,
 )
 
-# tips reads free-text questions and logging reads any other private text as a log, so logging
-# stays last and tips just before it: a question is answered, never logged.
+# stash reads typed stash messages (`froze 120`), tips free-text questions, and logging any
+# other private text as a log, so logging stays last and those two before it: stored milk and
+# questions are never logged.
 FEATURES: list[ModuleType] = [
     groups,
     start,
@@ -37,6 +39,7 @@ FEATURES: list[ModuleType] = [
     stats,
     history,
     data,
+    stash,
     tips,
     logging,
 ]

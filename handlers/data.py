@@ -19,10 +19,12 @@ from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.export import export_filename
 from bot.domain.guideline import MIN_FULL_DAYS, MIN_SESSIONS_A_DAY
+from bot.domain.stash_export import stash_filename
 from bot.forget import forget_chat
 from bot.groups import may_delete_shared_log
 from bot.logbook import export_log, session_count
 from bot.services import PumpApplication, PumpContext
+from bot.stashbook import export_stash
 from bot.text.i18n import N_, Translator
 from bot.text.reports import band_text
 from handlers.common import (
@@ -45,24 +47,39 @@ MENU_COMMANDS = [
 
 
 async def send_export(update: Update, context: PumpContext) -> None:
-    """The whole log as a CSV document."""
+    """The whole log as a CSV document, and the milk stash as a second one if there is one."""
     settings = chat_settings(update, context)
     tr = settings.tr
     services = context.services
     # The whole log, read and written out on a worker thread: a year is over 100 ms.
     count, data = await asyncio.to_thread(export_log, services.db, settings)
-    if not count:
+    portions, stash_data = await asyncio.to_thread(export_stash, services.db, settings)
+    if not count and not portions:
         await update.effective_message.reply_text(tr._("There's nothing to export yet."))
         return
-    caption = tr.ngettext(
-        "Your log: {n} session, times in your time zone ({zone}), amounts in millilitres.",
-        "Your log: {n} sessions, times in your time zone ({zone}), amounts in millilitres.",
-        count,
-        zone=settings.timezone,
-    )
-    await update.effective_message.reply_document(
-        data, filename=export_filename(services.clock.now(), settings.tz), caption=caption
-    )
+    now = services.clock.now()
+    if count:
+        caption = tr.ngettext(
+            "Your log: {n} session, times in your time zone ({zone}), amounts in millilitres.",
+            "Your log: {n} sessions, times in your time zone ({zone}), amounts in millilitres.",
+            count,
+            zone=settings.timezone,
+        )
+        await update.effective_message.reply_document(
+            data, filename=export_filename(now, settings.tz), caption=caption
+        )
+    if portions:
+        caption = tr.ngettext(
+            "Your milk stash: {n} portion, stored, used or thrown out, times in your time zone "
+            "({zone}), amounts in millilitres.",
+            "Your milk stash: {n} portions, stored, used or thrown out, times in your time zone "
+            "({zone}), amounts in millilitres.",
+            portions,
+            zone=settings.timezone,
+        )
+        await update.effective_message.reply_document(
+            stash_data, filename=stash_filename(now, settings.tz), caption=caption
+        )
 
 
 # -- exclusive pumping ---------------------------------------------------------------------------

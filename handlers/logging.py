@@ -22,7 +22,7 @@ from bot import buttons
 from bot.buttons import LOG_DONE, LOG_FIX, LOG_SHIFT, LOG_UNDO, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
-from bot.domain.parsing import LogProblem, ParsedLog, Problem, parse_log, parse_time
+from bot.domain.parsing import LogProblem, ParsedLog, parse_log, parse_time
 from bot.groups import move_chat
 from bot.inbox import settle
 from bot.logbook import (
@@ -49,6 +49,7 @@ from bot.storage.models import PumpSession
 from bot.text.formatting import format_minutes
 from bot.text.i18n import N_, Translator
 from handlers.common import chat_settings, out_of_date, unchanged_is_fine
+from handlers.stash import store_buttons
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ SHIFTS = (-15, -30, -60, 15)
 
 
 def confirmation_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    """Undo and Fix time, and the two that put the session's milk in the stash."""
     return InlineKeyboardMarkup(
         [
             [
@@ -75,7 +77,8 @@ def confirmation_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup
                 InlineKeyboardButton(
                     "🕘 " + tr._("Fix time"), callback_data=LOG_FIX.data(entry_id)
                 ),
-            ]
+            ],
+            store_buttons(entry_id, tr),
         ]
     )
 
@@ -249,8 +252,6 @@ async def log_text(
     message = update.effective_message
     parsed = parse_message(text, message, settings, context.services.clock.now())
     if isinstance(parsed, LogProblem):
-        if parsed.kind == Problem.UNREADABLE and not command and "?" in text:
-            return  # a question the tips feature did not take; examples would not answer it
         await message.reply_text(refusal_text(parsed, settings, command=command))
         return
     stored = entry_for_source(context.services.db, settings.id, message.message_id)

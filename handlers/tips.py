@@ -1,7 +1,10 @@
-"""/tips, free-text questions, /away and gentle nudges: kind guidance from the catalogues.
+"""/tips, free-text questions and worries, /away and gentle nudges: kind guidance from the
+catalogues.
 
 The question handler reads free text, so this feature must be registered before the logging
-feature's catch-all text handler: a question is answered here and never reaches logging.
+feature's catch-all text handler. `bot.domain.questions.read_message` decides: a log goes on
+to logging; a question or worry is answered here, and so is private text with no number that
+no topic fits (never the log-format error); only text with a number that is neither goes on.
 """
 
 from __future__ import annotations
@@ -27,14 +30,18 @@ from bot.domain.nudges import (
     due_nudge,
     read_more_topic,
 )
+from bot.domain.questions import (
+    Route,
+    answers_in_group,
+    find_topic,
+    normalise,
+    read_message,
+)
 from bot.domain.tips import (
     MAX_HOURS_AWAY,
     TOPICS,
     Topic,
-    find_topic,
-    is_question_any_language,
     milk_for_time_away,
-    normalise,
     parse_hours,
     topic,
 )
@@ -110,44 +117,68 @@ async def show_tips(update: Update, context: PumpContext) -> None:
     await update.effective_message.reply_text(menu_text(tr), reply_markup=menu_keyboard(tr))
 
 
-async def send_topic(message: Message, item: Topic, settings: ChatSettings) -> None:
+async def send_topic(
+    message: Message, item: Topic, settings: ChatSettings, *, unsaved_note: bool = False
+) -> None:
     tr = settings.tr
-    await message.reply_text(
-        topic_text(item, tr, settings.unit), reply_markup=answer_keyboard(item, tr)
-    )
+    text = topic_text(item, tr, settings.unit)
+    if unsaved_note:
+        # A number in a message that is no log: say so, or she may believe it was logged.
+        text += (
+            "\n\n<i>"
+            + tr._(
+                "Nothing from this message was logged. To log a session, send it on its own, "
+                "like <code>120 ml</code>."
+            )
+            + "</i>"
+        )
+    await message.reply_text(text, reply_markup=answer_keyboard(item, tr))
 
 
 class QuestionFilter(filters.MessageFilter):
-    """Free text that asks something (in either language) rather than logs something."""
+    """Free text for the tips rather than for logging (`bot.domain.questions.read_message`).
+
+    The route does not depend on the chat's language (both languages' keywords are tried);
+    only which topic comes first does, and the handler reads that with the chat's settings."""
 
     __slots__ = ()
 
     def filter(self, message: Message) -> bool:
-        # A note after '#' may ask something ("120 #is this low?"); the log itself does not.
-        return bool(message.text) and is_question_any_language(message.text.split("#", 1)[0])
+        if not message.text:
+            return False
+        reading = read_message(message.text, "en")
+        if message.chat.type == ChatType.PRIVATE:
+            return reading.route in (Route.TOPIC, Route.NO_TOPIC)
+        return answers_in_group(reading)
 
 
 QUESTION = QuestionFilter(name="tips.QUESTION")
 
 
 async def answer_question(update: Update, context: PumpContext) -> None:
-    """Answer a free-text question with the best topic; without one, offer the menu."""
+    """Answer a question or worry with the best topic; without one, offer the menu."""
     settings = chat_settings(update, context)
     tr = settings.tr
     message = update.effective_message
-    found = find_topic(message.text or "", settings.language)
-    if found is not None:
-        await send_topic(message, found, settings)
+    reading = read_message(message.text or "", settings.language)
+    if reading.topic is not None:
+        unsaved = reading.number and not reading.asked
+        await send_topic(message, reading.topic, settings, unsaved_note=unsaved)
         return
     if update.effective_chat.type != ChatType.PRIVATE:
         return  # in a family group, chatter between grown-ups is not for the bot
-    await message.reply_text(
-        tr._(
+    if reading.asked:
+        text = tr._(
             "I don't have a tip on exactly that, but one of these topics may help. "
             "You can also ask again in other words."
-        ),
-        reply_markup=menu_keyboard(tr),
-    )
+        )
+    else:
+        text = tr._(
+            "I'm not sure what you mean, so nothing was saved. If it is a question or a worry, "
+            "one of these topics may help, or ask again in other words. To log a session, "
+            "send it like <code>120 ml</code> or <code>L 60 R 70 20min</code>."
+        )
+    await message.reply_text(text, reply_markup=menu_keyboard(tr))
 
 
 # -- /away -------------------------------------------------------------------------------------

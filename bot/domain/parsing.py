@@ -499,6 +499,37 @@ def parse_log(
     )
 
 
+# Words that make a message look like a log (sides, units, times, pumping), as opposed to the
+# small words a log may also hold (`the`, `og`).
+LOG_TERMS = frozenset().union(
+    LEFT_WORDS, RIGHT_WORDS, BOTH_WORDS, SIDE_WORDS, VOLUME_WORDS, OUNCE_WORDS, HOUR_WORDS,
+    MINUTE_WORDS, AGO_WORDS, AT_WORDS, YESTERDAY_WORDS, TODAY_WORDS, HAND_WORDS, PUMP_WORDS,
+    {"session", "økt", "expressed", "expression"},
+)  # fmt: skip
+
+
+def attempts_a_log(text: str) -> bool:
+    """A number, and at least half of the other words (small words like `the` left out) are
+    log words: a log the parser could not read (`pumped 120 mls lft`), which deserves the log
+    format with examples. `is 5 hours on the counter ok` has a number but is no such attempt."""
+    body = _split_note(text)[0].lower()
+    tokens = [match.lastgroup for match in _TOKEN.finditer(body)]
+    if "number" not in tokens and "clock" not in tokens:
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]+", body) if w not in FILLERS - LOG_TERMS]
+    return sum(w in LOG_TERMS for w in words) * 2 >= len(words)
+
+
+def reads_as_log(text: str, lang: str) -> bool:
+    """Whether every word before any `#` note is a log word and the message says an amount,
+    a time or a duration: a log to store, or one to refuse with its reason (`20 min` has no
+    amount, `1200 ml` is too much). Anything else is no log at all, whatever the numbers."""
+    reading = _read(_split_note(text)[0], Unit.ML, lang)
+    return reading is not None and (
+        reading.has_amount or reading.has_time or reading.duration_min is not None
+    )
+
+
 def parse_time(text: str, now: datetime, tz: ZoneInfo) -> datetime | LogProblem | None:
     """A message that only says when (`14:30`, `kl 7`, `20 min ago`): the moment it means.
 

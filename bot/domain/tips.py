@@ -1,36 +1,21 @@
-"""Quick tips: the topics, how a free-text question finds one, and milk for time away.
+"""Quick tips: the topics (every word a user reads, and the keywords a question is matched on,
+live in the catalogues) and milk for time away. How free text finds a topic is
+`bot.domain.questions`'s job.
 
-Every word a user reads, and every keyword a question is matched on, lives in the catalogues,
-so a translator can tune both. A keyword message reads `keywords: phrase, phrase, *phrase`:
-the part before the first colon is a label for the translator and is ignored.
-
-How a question is scored against a topic's phrases (after `normalise` on both sides):
-- a one-word phrase matches a word of the text exactly (3 letters or fewer, or with a plural
-  `s`), as its start (4 letters) or anywhere inside it (5 letters or more, so Norwegian
-  compounds like `morsmelkproduksjonen` still match);
-- a phrase of several words matches a run of consecutive words, each word matching exactly
-  (3 letters or fewer) or as the start of the text's word (`how much` matches `How much?`),
-  or the same letters written as one word (`power pumping` matches `powerpumping`);
-- a matched phrase scores one point per word; a phrase marked `*` is a strong sign of the topic
-  and scores two more. The topic with the most points wins if it has at least `MIN_SCORE`.
+A keyword message reads `keywords: phrase, phrase, *phrase`: the part before the first colon is
+a label for the translator and is ignored; `*` marks a strong sign of the topic.
 """
 
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
 
 from bot.domain.timetext import parse_duration
 from bot.domain.units import ml_to_unit, unit_to_ml
 from bot.storage.models import Unit
-from bot.text.i18n import LANGUAGES, N_, translator
-
-MIN_SCORE = 2
-STRONG_BONUS = 2
+from bot.text.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -89,11 +74,13 @@ TOPICS: tuple[Topic, ...] = (
             "Pump often rather than long. Pumping should not hurt."
         ),
         keywords=N_(
-            "keywords: *how to pump, *how do i pump, *how should i pump, *step by step, "
-            "*pumping technique, *how long should i pump, *how long to pump, *how long do i pump, "
-            "how many minutes, *how often, *get started pumping, "
-            "*first time pumping, pump properly, "
-            "*right way to pump, *tips for pumping, *pumping tips"
+            "keywords: *how to pump, *how do i pump, *how should i pump, *step by step, *pumping "
+            "technique, *how long should i pump, *how long to pump, *how long do i pump, how many"
+            " minutes, *how often, *get started pumping, *first time pumping, pump properly, "
+            "*right way to pump, *tips for pumping, *pumping tips, *how many times a day, *how "
+            "many minutes, *both sides at once, *both sides at the same time, *both breasts, *one"
+            " side at a time, *switch sides, *each side, *per side, *start pumping, *new to "
+            "pumping, *pumping routine, *pumping schedule"
         ),
         related=("let_down", "flange_fit", "pump_choice"),
         care=CARE_LACTATION,
@@ -120,11 +107,13 @@ TOPICS: tuple[Topic, ...] = (
             "could be right for you."
         ),
         keywords=N_(
-            "keywords: *let down, *letdown, *milk ejection, *milk wont come, *milk will not come, "
-            "*nothing comes out, *no milk comes, *milk doesnt flow, *milk wont flow, "
-            "*not flowing, *get the milk flowing, *oxytocin, relax, stressed, massage, "
-            "*warm compress, *warm, *warmth, *heat, *hot water, *photo of my baby, "
-            "*picture of my baby, *let down mode"
+            "keywords: *let down, *letdown, *milk ejection, *milk wont come, *milk will not come,"
+            " *nothing comes out, *no milk comes, *milk doesnt flow, *milk wont flow, *not "
+            "flowing, *get the milk flowing, *oxytocin, relax, stressed, massage, *warm compress,"
+            " *photo of my baby, *picture of my baby, *let down mode, *let down reflex, *milk "
+            "wont start, *milk to come, *takes forever, *slow to come, *slow flow, *cant relax, "
+            "*stress, *breast massage, *massage before, *nipple stimulation, *warm the breast, "
+            "*warm shower"
         ),
         related=("how_to_pump", "pumped_volume", "hard_work"),
     ),
@@ -154,7 +143,9 @@ TOPICS: tuple[Topic, ...] = (
             "keywords: *which pump, *what pump, *best pump, *choose a pump, *choosing a pump, "
             "*buy a pump, *rent a pump, breast pump, *manual pump, *hand pump, *electric pump, "
             "*double pump, *wearable, *hands free, *haakaa, *silicone pump, *milk collector, "
-            "*silicone collector, *which breast pump, *pump to buy"
+            "*silicone collector, *which breast pump, *pump to buy, *hospital grade, *hospital "
+            "pump, *rent, *rental pump, *in the bra, *in bra, *cordless, *portable pump, *pump "
+            "brand, *good pump, *new pump, *spectra, *medela, *elvie, *willow"
         ),
         related=("flange_fit", "hand_expression", "overproduction"),
     ),
@@ -179,11 +170,12 @@ TOPICS: tuple[Topic, ...] = (
             "matter for how a pump works for you, so another size or model may suit you better."
         ),
         keywords=N_(
-            "keywords: *flange, *breast shield, *shield size, *funnel, *flange size, "
-            "*nipple size, *sore, *cracked, *cracks, *pumping hurts, *pump hurts, "
-            "*hurts to pump, *painful, pain, hurts, "
-            "*sore nipples, *cracked nipples, *nipple pain, *nipples hurt, *sucked in, "
-            "*pulled in, *right size"
+            "keywords: *flange, *breast shield, *shield size, *funnel, *flange size, *nipple "
+            "size, *sore, *cracked, *cracks, *pumping hurts, *pump hurts, *hurts to pump, "
+            "*painful, pain, hurts, *sore nipples, *cracked nipples, *nipple pain, *nipples hurt,"
+            " *sucked in, *pulled in, *right size, *nipple rubs, *rubbing, *rubs, *tunnel, *too "
+            "tight, *blister, *bleeding nipples, *nipples bleed, *sore nipple, *boobs hurt, "
+            "*breasts hurt, *breast pain, *ouch"
         ),
         related=("pump_choice", "how_to_pump", "seek_help"),
         care=CARE_LACTATION,
@@ -211,12 +203,14 @@ TOPICS: tuple[Topic, ...] = (
             "enough shows in the nappies, and in a baby who is content and grows as expected."
         ),
         keywords=N_(
-            "keywords: how much milk, *baby need, *baby needs, *ml per day, *ml a day, "
-            "*ml per 24, per day, a day, daily, *daily amount, *enough milk, *getting enough, "
-            "*how many ml, *how much should my baby, *how much does my baby, "
-            "*how much should a baby, *how much does a baby, *how much should i pump, "
-            "*how much to pump, *how much do i pump, *how much should she drink, "
-            "*how much should he drink, *oz a day"
+            "keywords: how much milk, *baby need, *baby needs, *ml per day, *ml a day, *ml per "
+            "24, per day, a day, daily, *daily amount, *enough milk, *getting enough, *how many "
+            "ml, *how much should my baby, *how much does my baby, *how much should a baby, *how "
+            "much does a baby, *how much should i pump, *how much to pump, *how much do i pump, "
+            "*how much should she drink, *how much should he drink, *oz a day, *how much does she"
+            " need, *how much does he need, *how much should she eat, *how much should he eat, "
+            "*newborn need, *newborn drink, *month old, *week old, *ml per feed, *per feed, *per "
+            "bottle, *bottle size, *is that enough, *eat per day, *drink per day"
         ),
         related=("time_away", "pumped_volume", "overproduction"),
         care=CARE_HEALTH_VISITOR,
@@ -237,12 +231,13 @@ TOPICS: tuple[Topic, ...] = (
             "giving the bottle to let your baby decide how much to drink, never forcing it."
         ),
         keywords=N_(
-            "keywords: *away, *im away, *i am away, *be away, *leave, *leaving, "
-            "*how much to leave, *should i leave, "
-            "*babysitter, *sitter, *nanny, *daycare, *back to work, *going to work, "
-            "*return to work, *returning to work, "
-            "*at work, *while im gone, *when im gone, *when im out, *time away, *hours away, "
-            "*a night out, *grandma, *grandparents"
+            "keywords: *away, *im away, *i am away, *be away, *leave, *leaving, *how much to "
+            "leave, *should i leave, *babysitter, *sitter, *nanny, *daycare, *back to work, "
+            "*going to work, *return to work, *returning to work, *at work, *while im gone, *when"
+            " im gone, *when im out, *time away, *hours away, *a night out, *grandma, "
+            "*grandparents, *babysit, *babysitting, *watching the baby, *childcare, *nursery, "
+            "*date night, *trip, *travel, *how many bottles, *bottles to leave, *leave milk, "
+            "*while i work"
         ),
         related=("how_much", "storing", "hand_expression"),
     ),
@@ -279,7 +274,8 @@ TOPICS: tuple[Topic, ...] = (
             "*how long does milk last, *how long does breast milk, *how long is, *how long can, "
             "*keep milk, *good for, *room temperature, *go off, *gone off, *expire, *cool bag, "
             "*oldest first, *stash, *in the microwave, *left out, *left the milk out, "
-            "*on the counter, *still good, *still ok, *freeze my milk, *freezer bags, *storage bags"
+            "*on the counter, *still good, *still ok, *freeze my milk, *freezer bags, "
+            "*storage bags, *sitting out, *gone bad, *smells sour"
         ),
         related=("time_away", "donating", "how_much"),
     ),
@@ -306,8 +302,8 @@ TOPICS: tuple[Topic, ...] = (
             "changed. Weigh it against your time and energy."
         ),
         keywords=N_(
-            "keywords: *power pumping, *power pump, *power pumped, *powerpump, "
-            "*cluster pumping, *cluster pump, *pump 20 rest 10"
+            "keywords: *power pumping, *power pump, *power pumped, *powerpump, *cluster pumping, "
+            "*cluster pump, *pump 20 rest 10, *cluster"
         ),
         related=("raising_supply", "overproduction", "seek_help"),
     ),
@@ -338,8 +334,10 @@ TOPICS: tuple[Topic, ...] = (
         keywords=N_(
             "keywords: *increase supply, *increase my supply, *raise supply, *raise my supply, "
             "*boost supply, *boost my supply, *low supply, *more milk, *not enough milk, "
-            "*increase my milk, *make more milk, *produce more, *build supply, "
-            "*building supply, *milk supply, supply, *not gaining, *low milk, *too little milk"
+            "*increase my milk, *make more milk, *produce more, *build supply, *building supply, "
+            "*milk supply, supply, *low milk, *too little milk, *get more milk, *increase milk, "
+            "*boost, *supply is low, *supply dropping, *supply is down, *tanking, *lactation "
+            "cookies, *fenugreek, *drink more water, *oatmeal, *supplements, not gaining"
         ),
         related=("power_pumping", "pumped_volume", "seek_help"),
     ),
@@ -364,10 +362,13 @@ TOPICS: tuple[Topic, ...] = (
             "likely your supply has settled at what your baby needs."
         ),
         keywords=N_(
-            "keywords: *only drops, *just drops, *a few drops, *pump less, *pumping less, "
-            "*pumped less, *less than before, *less than usual, *volume dropped, *sudden drop, "
-            "*dropped, *less milk, *how much milk i have, *how much i have, *check my supply, "
-            "*measure my supply, *small amounts, *very little, *so little, *only get"
+            "keywords: *only drops, *just drops, *a few drops, *pump less, *pumping less, *pumped"
+            " less, *less than before, *less than usual, *volume dropped, *sudden drop, *dropped,"
+            " *less milk, *how much milk i have, *how much i have, *check my supply, *measure my "
+            "supply, *small amounts, *very little, *so little, *only get, *barely anything, "
+            "*hardly anything, *not much, *only a little, *tiny amount, *less than yesterday, "
+            "*less in the evening, *less at night, *half of what, *half as much, *normal amount, "
+            "*is that normal, *is it normal, *output, *usually get"
         ),
         related=("run_out", "let_down", "how_much"),
         care=CARE_HEALTH_VISITOR,
@@ -394,8 +395,9 @@ TOPICS: tuple[Topic, ...] = (
             "Even a small amount is valuable for your baby."
         ),
         keywords=N_(
-            "keywords: *hand expression, *hand express, *express by hand, *hand expressing, "
-            "*by hand, *colostrum, *first milk, *manual expression, *hand expressed"
+            "keywords: *hand expression, *hand express, *express by hand, *hand expressing, *by "
+            "hand, *colostrum, *first milk, *manual expression, *hand expressed, *with my hands, "
+            "*syringe, *colostrum harvesting, *drops of colostrum"
         ),
         related=("premature", "pump_choice", "how_to_pump"),
         care=CARE_LACTATION,
@@ -425,7 +427,9 @@ TOPICS: tuple[Topic, ...] = (
         keywords=N_(
             "keywords: *premature, *preemie, *prem, *born early, *born too early, *nicu, "
             "*neonatal, *sick baby, *baby is sick, *in hospital, *after birth, *after the birth, "
-            "*cant latch, *wont latch, *cannot latch, *6 hours, *six hours, *6 8 times"
+            "*cant latch, *wont latch, *cannot latch, *preterm, *weeks early, *special care, "
+            "*incubator, *tube fed, *feeding tube, *not latching, *cant breastfeed, *unable to "
+            "breastfeed, *cant nurse"
         ),
         related=("hand_expression", "raising_supply", "hard_work"),
         care=CARE_RIGHT,
@@ -451,10 +455,12 @@ TOPICS: tuple[Topic, ...] = (
             "Pumping or collecting more to ease it can keep the problem going."
         ),
         keywords=N_(
-            "keywords: *overproduction, *oversupply, *over supply, *too much milk, "
-            "*making too much, *produce too much, *mastitis, *engorged, *engorgement, "
-            "*cut down, *cut back, *reduce pumping, *pump less often, *step down, "
-            "*drop a session, *wean, *weaning, *stop pumping, *over 1000, *1000 ml, *leaking"
+            "keywords: *overproduction, *oversupply, *over supply, *too much milk, *making too "
+            "much, *produce too much, *mastitis, *engorged, *engorgement, *cut down, *cut back, "
+            "*reduce pumping, *pump less often, *step down, *drop a session, *wean, *weaning, "
+            "*stop pumping, *leaking, *way too much, *tons of milk, *so much milk, *clogged, "
+            "*clogged duct, *blocked duct, *plugged duct, *hard breasts, *drop a pump, *drop the "
+            "night pump, *night pump, *stop pumping at night, *wean off"
         ),
         related=("how_much", "to_nursing", "donating"),
         care=CARE_LACTATION,
@@ -503,8 +509,8 @@ TOPICS: tuple[Topic, ...] = (
             "dangerous for your baby."
         ),
         keywords=N_(
-            "keywords: *blood, *bloody, *pink, *red milk, *milk is red, *brown milk, *rusty, *pus, "
-            "*abscess, *crack"
+            "keywords: *blood, *bloody, *pink, *red milk, *milk is red, *brown milk, *rusty, "
+            "*pus, *abscess, *crack, *bleeding, *pinkish, *strawberry milk, *red streaks"
         ),
         related=("flange_fit", "overproduction", "seek_help"),
         care=CARE_DOCTOR,
@@ -533,9 +539,11 @@ TOPICS: tuple[Topic, ...] = (
             "too seldom can tell your body to make less."
         ),
         keywords=N_(
-            "keywords: *run out, *runs out, *running out, *ran out, *empty, *emptied, "
-            "*dry up, *drying up, *dried up, *lose my milk, *losing my milk, *lost my milk, "
-            "*supply and demand, *refill, *fill up again, *use up"
+            "keywords: *run out, *runs out, *running out, *ran out, *empty, *emptied, *dry up, "
+            "*drying up, *dried up, *lose my milk, *losing my milk, *lost my milk, *supply and "
+            "demand, *refill, *fill up again, *use up, *milk going away, *milk disappearing, "
+            "*lose my supply, *skip a pump, *skip the night, *miss a pump, *missed a session, "
+            "*ever empty, *really empty"
         ),
         related=("pumped_volume", "raising_supply", "how_to_pump"),
         # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "If you notice a significant drop"
@@ -598,11 +606,12 @@ TOPICS: tuple[Topic, ...] = (
             "You do not need to wait for a crisis to ask."
         ),
         keywords=N_(
-            "keywords: *seek help, *get help, *ask for help, *who can help, *who do i ask, "
-            "*who should i ask, *who can i talk to, *lactation consultant, *health visitor, "
-            "*ibclc, *midwife, doctor, *gp, *breast is red, *red breast, *fever, *lump, "
-            "*feel ill, *not gaining, *weight gain, *gaining weight, "
-            "*nappies, *diapers, *wet nappies, *worried"
+            "keywords: *seek help, *get help, *ask for help, *who can help, *who do i ask, *who "
+            "should i ask, *who can i talk to, *lactation consultant, *health visitor, *ibclc, "
+            "*midwife, doctor, *gp, *breast is red, *red breast, *fever, *lump, *feel ill, *not "
+            "gaining, *weight gain, *gaining weight, *nappies, *diapers, *wet nappies, *worried, "
+            "*who do i call, *who to call, *pumping problems, *hot breast, *red and hot, *hard "
+            "lump, *losing weight, *weight, *red and painful, *red and sore, *red and swollen"
         ),
         related=("raising_supply", "hard_work", "how_much"),
     ),
@@ -629,9 +638,11 @@ TOPICS: tuple[Topic, ...] = (
         ),
         keywords=N_(
             "keywords: *exhausted, *tired, *hard work, *so hard, *too hard, *too much for me, "
-            "*give up, *giving up, *quit, *allowed to stop, *want to stop, *grief, *sad, "
-            "*guilt, *guilty, *overwhelmed, *burnt out, *burned out, *cant do this, "
-            "*exclusive pumping, *exclusively pumping, *failure"
+            "*give up, *giving up, *quit, *allowed to stop, *want to stop, *grief, *sad, *guilt, "
+            "*guilty, *overwhelmed, *burnt out, *burned out, *cant do this, *exclusive pumping, "
+            "*exclusively pumping, *failure, *tired of pumping, *so tired, *sick of pumping, "
+            "*hate pumping, *cry, *crying, *depressed, *killing me, *cant do it anymore, *can i "
+            "stop, *just stop, *exhausting"
         ),
         related=("seek_help", "why_pump", "raising_supply"),
     ),
@@ -649,20 +660,15 @@ TOPICS: tuple[Topic, ...] = (
             "surplus rather than pumping more."
         ),
         keywords=N_(
-            "keywords: *donate, *donating, *donation, *milk bank, *give away, *surplus, "
-            "*extra milk, *spare milk, *freezer full, *full freezer, *freezer is full, "
-            "*too much frozen"
+            "keywords: *donate, *donating, *donation, *milk bank, *give away, *surplus, *extra "
+            "milk, *spare milk, *freezer full, *full freezer, *freezer is full, *too much frozen,"
+            " *give my milk, *another mom, *another baby, *overflowing, *what to do with extra"
         ),
         related=("overproduction", "storing", "how_much"),
     ),
 )
 
 TOPICS_BY_ID: dict[str, Topic] = {topic.id: topic for topic in TOPICS}
-
-QUESTION_WORDS = N_(
-    "question words: how, what, whats, why, when, where, which, who, is, are, am, can, could, "
-    "should, shall, does, do, will, would, any, tips, help, advice, tip"
-)
 
 # The figures the tips quote, in millilitres; shown in the chat's unit.
 VOLUMES_ML = {
@@ -676,142 +682,6 @@ VOLUMES_ML = {
 
 def topic(topic_id: str) -> Topic | None:
     return TOPICS_BY_ID.get(topic_id)
-
-
-# -- normalising and matching ----------------------------------------------------------------
-
-_APOSTROPHES = re.compile(r"['’`´]")
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def normalise(text: str) -> str:
-    """Lower case, no accents, æøå as ae/o/a (and aa/oe typed for å/ø), no punctuation."""
-    text = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = text.replace("aa", "a").replace("oe", "o")
-    text = _APOSTROPHES.sub("", text)
-    return " ".join(_NOT_WORD.sub(" ", text).split())
-
-
-@dataclass(frozen=True)
-class Phrase:
-    words: tuple[str, ...]
-    strong: bool
-
-    @property
-    def weight(self) -> int:
-        return len(self.words) + (STRONG_BONUS if self.strong else 0)
-
-
-def parse_phrases(message: str) -> tuple[Phrase, ...]:
-    """`keywords: a, *b c` -> the phrases, normalised. The label before the colon is ignored."""
-    _label, _colon, listing = message.partition(":")
-    phrases = []
-    for item in (listing or message).split(","):
-        item = item.strip()
-        strong = item.startswith("*")
-        words = tuple(normalise(item.lstrip("*")).split())
-        if words:
-            phrases.append(Phrase(words, strong))
-    return tuple(phrases)
-
-
-@cache
-def topic_phrases(language: str) -> dict[str, tuple[Phrase, ...]]:
-    tr = translator(language)
-    return {t.id: parse_phrases(tr._(t.keywords)) for t in TOPICS}
-
-
-@cache
-def question_words(language: str) -> frozenset[str]:
-    return frozenset(
-        w for p in parse_phrases(translator(language)._(QUESTION_WORDS)) for w in p.words
-    )
-
-
-def _word_matches(keyword: str, word: str, *, inside: bool) -> bool:
-    if len(keyword) <= 3:
-        return word in (keyword, keyword + "s")
-    if len(keyword) == 4 or not inside:
-        return word.startswith(keyword)
-    return keyword in word
-
-
-def phrase_in(phrase: Phrase, words: list[str]) -> bool:
-    size = len(phrase.words)
-    if size == 1:
-        return any(_word_matches(phrase.words[0], w, inside=True) for w in words)
-    # Words of a longer phrase match from their start: `how to pump` is not in `powerpumping`.
-    for start in range(len(words) - size + 1):
-        pairs = zip(phrase.words, words[start : start + size], strict=True)
-        if all(_word_matches(k, w, inside=False) for k, w in pairs):
-            return True
-    joined = "".join(phrase.words)  # `power pumping` written `powerpumping`
-    return any(_word_matches(joined, w, inside=False) for w in words)
-
-
-@dataclass(frozen=True)
-class Match:
-    topic: Topic
-    score: int
-    strong: bool  # a strong phrase matched
-
-
-def score_topics(text: str, language: str) -> list[Match]:
-    """Every topic with at least one matching phrase, best first (ties keep menu order)."""
-    words = normalise(text).split()
-    found: list[Match] = []
-    for t in TOPICS:
-        matched = [p for p in topic_phrases(language)[t.id] if phrase_in(p, words)]
-        if matched:
-            found.append(Match(t, sum(p.weight for p in matched), any(p.strong for p in matched)))
-    found.sort(key=lambda m: -m.score)
-    return found
-
-
-def match_question(text: str, lang: str) -> Topic | None:
-    """The topic that best answers `text`, using `lang`'s keywords; None if nothing fits well."""
-    found = score_topics(text, lang)
-    if found and found[0].score >= MIN_SCORE:
-        return found[0].topic
-    return None
-
-
-def find_topic(text: str, lang: str) -> Topic | None:
-    """The best topic in the chat's language, else in another (a Norwegian question in an
-    English chat still finds its answer)."""
-    for language in (lang, *(other for other in LANGUAGES if other != lang)):
-        found = match_question(text, language)
-        if found is not None:
-            return found
-    return None
-
-
-_DIGIT = re.compile(r"\d")
-
-
-def has_number(text: str) -> bool:
-    """A number may be an amount to log; such text is left for logging unless clearly asked."""
-    return bool(_DIGIT.search(text))
-
-
-def is_question(text: str, lang: str) -> bool:
-    """Whether free text is a question for the tips rather than something to log: it has a
-    `?`, starts with a question word, or has a strong topic phrase and no number in it."""
-    if "?" in text:
-        return True
-    words = normalise(text).split()
-    if not words:
-        return False
-    if words[0] in question_words(lang):
-        return True
-    if has_number(text):
-        return False
-    return any(m.strong and m.score >= MIN_SCORE for m in score_topics(text, lang))
-
-
-def is_question_any_language(text: str) -> bool:
-    return any(is_question(text, language) for language in LANGUAGES)
 
 
 # -- milk for time away ------------------------------------------------------------------------

@@ -156,6 +156,67 @@ class ReminderPlan(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class StashPortion(SQLModel, table=True):
+    """A portion of pumped milk in the fridge or freezer, and what became of it.
+
+    Rows stay after the milk is used or thrown out (`state`, `closed_at`), so /export can show
+    the stash's history; /stash lists only stored ones. `use_by` is computed by
+    `bot.domain.stash.use_by` whenever the portion is stored or moved, and kept for ordering and
+    for scheduling the morning note.
+    """
+
+    __tablename__ = "stash_portions"
+    __table_args__ = (
+        sa.Index("ix_stash_portions_chat_state", "chat_id", "state", "pumped_at"),
+        sa.Index("ix_stash_portions_use_by", "state", "use_by"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger, sa.ForeignKey("chats.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    place: str = Field(max_length=8)  # bot.domain.stash.Place
+    state: str = Field(default="stored", max_length=10)  # bot.domain.stash.PortionState
+    amount_ml: float
+    pumped_at: datetime = Field(sa_type=UTCDateTime)
+    thawed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    use_by: datetime = Field(sa_type=UTCDateTime)
+    # The logged session the milk came from, when it was stored from its confirmation. An undone
+    # session leaves the milk where it is.
+    session_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("pump_sessions.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
+    added_by_name: str | None = Field(default=None, max_length=128)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class StashState(SQLModel, table=True):
+    """Per chat: whether the one-time storage note was shown, the morning of the last expiry
+    note (claimed before sending, so a note is never sent twice), and the last typed change."""
+
+    __tablename__ = "stash_state"
+
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger,
+            sa.ForeignKey("chats.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    intro_shown_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    note_sent_for: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The latest typed message that changed the stash: the same message handled again (after a
+    # crash, the inbox runs it from the top) must not store or use the milk twice.
+    last_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+
+
 class InboxUpdate(SQLModel, table=True):
     """An update Telegram handed over, written before Telegram is told it arrived.
 

@@ -8,7 +8,16 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, delete, func, select, update
 
-from bot.storage.models import Chat, NudgeState, PumpSession, ReminderPlan, Unit, utcnow
+from bot.storage.models import (
+    Chat,
+    NudgeState,
+    PumpSession,
+    ReminderPlan,
+    StashPortion,
+    StashState,
+    Unit,
+    utcnow,
+)
 
 
 class ChatRepo:
@@ -336,4 +345,125 @@ class PlanRepo:
         )
         self.session.flush()
         self.session.refresh(plan)
+        return result.rowcount == 1
+
+
+class StashRepo:
+    """Milk stash portions of one chat. Every query is scoped to `chat_id`, so a portion id
+    from another chat (forged button data) is simply not found."""
+
+    STORED = "stored"
+
+    def __init__(self, session: Session, chat_id: int) -> None:
+        self.session = session
+        self.chat_id = chat_id
+
+    def add(self, portion: StashPortion) -> StashPortion:
+        if portion.chat_id != self.chat_id:
+            raise ValueError("portion belongs to another chat")
+        self.session.add(portion)
+        self.session.flush()
+        return portion
+
+    def save(self, portion: StashPortion) -> StashPortion:
+        return self.add(portion)
+
+    def get(self, portion_id: int) -> StashPortion | None:
+        portion = self.session.get(StashPortion, portion_id)
+        return portion if portion is not None and portion.chat_id == self.chat_id else None
+
+    def stored(self) -> Sequence[StashPortion]:
+        """Every portion still in the fridge or freezer, oldest first."""
+        query = (
+            select(StashPortion)
+            .where(StashPortion.chat_id == self.chat_id, StashPortion.state == self.STORED)
+            .order_by(col(StashPortion.pumped_at), col(StashPortion.id))
+        )
+        return self.session.exec(query).all()
+
+    def from_session(self, session_id: int) -> StashPortion | None:
+        """The first portion stored from this logged session, whatever became of it."""
+        query = (
+            select(StashPortion)
+            .where(StashPortion.chat_id == self.chat_id, StashPortion.session_id == session_id)
+            .order_by(col(StashPortion.id))
+        )
+        return self.session.exec(query.limit(1)).first()
+
+    def all(self) -> Sequence[StashPortion]:
+        """Every portion the chat ever stored, used or threw out, oldest first (for /export)."""
+        query = (
+            select(StashPortion)
+            .where(StashPortion.chat_id == self.chat_id)
+            .order_by(col(StashPortion.pumped_at), col(StashPortion.id))
+        )
+        return self.session.exec(query).all()
+
+    @staticmethod
+    def chats_running_out(session: Session, before: datetime) -> list[int]:
+        """Chats with a stored portion whose use-by time comes before `before`: one query on
+        the (state, use_by) index, for arming morning notes."""
+        query = (
+            sa.select(StashPortion.chat_id)
+            .where(
+                col(StashPortion.state) == StashRepo.STORED,
+                col(StashPortion.use_by) < before,
+            )
+            .distinct()
+            .order_by(StashPortion.chat_id)
+        )
+        return list(session.execute(query).scalars())
+
+
+class StashStateRepo:
+    """The one-time storage note and the last morning note of one chat (no row: neither)."""
+
+    def __init__(self, session: Session, chat_id: int) -> None:
+        self.session = session
+        self.chat_id = chat_id
+
+    def get(self) -> StashState | None:
+        return self.session.get(StashState, self.chat_id)
+
+    def get_or_create(self) -> StashState:
+        state = self.get()
+        if state is None:
+            state = StashState(chat_id=self.chat_id)
+            self.session.add(state)
+            self.session.flush()
+        return state
+
+    def mark_intro_shown(self, moment: datetime) -> None:
+        state = self.get_or_create()
+        state.intro_shown_at = moment
+        self.session.add(state)
+        self.session.flush()
+
+    def handled_message(self, message_id: int) -> bool:
+        """Whether this typed message (or a later one) already changed the stash: Telegram's
+        message ids only grow within a chat."""
+        state = self.get()
+        return state is not None and (state.last_message_id or 0) >= message_id
+
+    def mark_message(self, message_id: int) -> None:
+        state = self.get_or_create()
+        state.last_message_id = message_id
+        self.session.add(state)
+        self.session.flush()
+
+    def claim_note(self, morning: datetime) -> bool:
+        """Mark the note of `morning` sent, only if no note for it (or a later morning) was:
+        of two runs racing for one note, exactly one wins and sends it."""
+        self.get_or_create()
+        result = self.session.exec(
+            update(StashState)
+            .where(
+                col(StashState.chat_id) == self.chat_id,
+                col(StashState.note_sent_for).is_(None) | (col(StashState.note_sent_for) < morning),
+            )
+            .values(note_sent_for=morning)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.flush()
+        self.session.expire_all()
         return result.rowcount == 1

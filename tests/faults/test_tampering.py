@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 from bot import buttons
 from bot.domain.parsing import ParsedLog, parse_log
 from bot.storage.models import Unit
-from bot.storage.repo import PlanRepo, SessionRepo
+from bot.storage.repo import PlanRepo, SessionRepo, StashRepo
 from bot.terminal.fakeapi import BOT_USER, ApiCall
 from tests.support.buttons import example_parts
 from tests.support.kit import PARENT_CHAT, PARENT_ID, BotHarness
@@ -31,6 +31,9 @@ REFUSALS = (
     "That session is no longer in the log.",
     "That entry isn't in this chat's log (any more).",
     "Only the person who asked can confirm this.",
+    "That portion is no longer in the stash.",
+    "That portion is no longer in the stash. Nothing changed.",
+    "That session is no longer in the log, so there's nothing to store. Nothing changed.",
 )
 
 
@@ -55,15 +58,18 @@ async def victim(bot: BotHarness) -> dict[str, int]:
     await bot.say("/remind every 3h", chat_id=VICTIM_CHAT, user_id=VICTIM_ID)
     await bot.say("/power", chat_id=VICTIM_CHAT, user_id=VICTIM_ID)
     await bot.press("Start now", chat_id=VICTIM_CHAT, user_id=VICTIM_ID)
+    await bot.say("froze 100", chat_id=VICTIM_CHAT, user_id=VICTIM_ID)
     await bot.say("/forget", chat_id=VICTIM_CHAT, user_id=VICTIM_ID)  # asked, never confirmed
     # The attacker's own chat, with its own entry (so its ids exist too).
     await bot.say("120 ml")
     with bot.services.db.session() as session:
         (entry,) = SessionRepo(session, VICTIM_CHAT).all()
         plan = PlanRepo(session).get(VICTIM_CHAT)
+        (portion,) = StashRepo(session, VICTIM_CHAT).stored()
         assert plan is not None and plan.power_started_at is not None
         return {
             "entry": entry.id or 0,
+            "portion": portion.id or 0,
             "plan": plan.id or 0,
             "power": int(plan.power_started_at.timestamp()),
             "due": int((plan.next_due_at or plan.power_started_at).timestamp()),
@@ -73,6 +79,7 @@ async def victim(bot: BotHarness) -> dict[str, int]:
 def forged_data(v: dict[str, int]) -> list[str]:
     """For every button prefix: the other chat's ids, and data no button of ours ever had."""
     entry, plan, power, due = v["entry"], v["plan"], v["power"], v["due"]
+    portion = v["portion"]
     return [
         # logging: Undo, Fix time, Done and shifts of the other chat's entry; nonsense
         f"log:undo:{entry}",
@@ -116,6 +123,17 @@ def forged_data(v: dict[str, int]) -> list[str]:
         "set:tz:Mars/Olympus",
         "set:lang",
         "set:",
+        # stash: use, thaw, freeze, throw out or open the other chat's portion; store the other
+        # chat's session; nonsense
+        f"stash:use:{portion}",
+        f"stash:thaw:{portion}",
+        f"stash:freeze:{portion}",
+        f"stash:toss:{portion}",
+        f"stash:show:{portion}",
+        f"stash:put:freezer:{entry}",
+        "stash:put:attic:1",
+        "stash:use:abc",
+        "stash:",
         # no feature's prefix at all
         "zzz:1",
         "x" * 64,

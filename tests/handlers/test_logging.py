@@ -91,7 +91,7 @@ async def test_a_log_is_stored_then_confirmed_with_what_was_understood(
     assert "sore left" in text
     assert "Today: 130\xa0ml in 1 session." in text
     assert "first session in the log" in text
-    assert labels(reply) == ["↩️ Undo", "🕘 Fix time"]
+    assert labels(reply) == ["↩️ Undo", "🕘 Fix time", "🧊 Freezer", "🥛 Fridge"]
     assert changes == [PARENT_CHAT]
 
 
@@ -140,12 +140,25 @@ async def test_a_log_written_before_midnight_but_read_later_keeps_its_time(
 async def test_an_unreadable_message_stores_nothing_and_shows_three_examples(
     bot: BotHarness,
 ) -> None:
-    reply = await bot.say("the baby is asleep")
+    """An attempt at a log the parser cannot read: the log format, with examples."""
+    reply = await bot.say("pumped 120 mls lft")
     assert "couldn't read that" in reply.text and "nothing was saved" in reply.text
     assert example_logs(reply.text) == ["120 ml", "L 60 R 70 20min", "90 ml at 14:30 #evening"]
-    norwegian = await bot.say("babyen sover", chat_id=777, user_id=777, language_code="nb")
+    norwegian = await bot.say("pumpet 90 ml vnstre", chat_id=777, user_id=777, language_code="nb")
     assert "ingenting ble lagret" in norwegian.text
     assert len(example_logs(norwegian.text)) == 3
+    assert entries(bot) == [] and entries(bot, 777) == []
+
+
+async def test_text_without_a_number_never_gets_the_log_format_error(bot: BotHarness) -> None:
+    """No topic fits and no number: maybe a worry the keywords missed, never "couldn't read
+    that as a pumping session"; the reply offers the topics and how to log."""
+    reply = await bot.say("the baby is asleep")
+    assert "couldn't read" not in reply.text
+    assert "nothing was saved" in reply.text and "<code>120 ml</code>" in reply.text
+    assert any(b["callback_data"].startswith("tip:t:") for b in reply.buttons)
+    norwegian = await bot.say("babyen sover", chat_id=777, user_id=777, language_code="nb")
+    assert "ingenting ble lagret" in norwegian.text and "som en pumpeøkt" not in norwegian.text
     assert entries(bot) == [] and entries(bot, 777) == []
 
 
@@ -261,7 +274,7 @@ async def test_editing_the_message_edits_the_entry_and_its_confirmation(
     [edit] = edits_of(calls, confirmation.message_id)
     assert en("Logged 150 ml today at 10:00 AM.") in edit.text
     assert "Today: 150\xa0ml in 1 session." in edit.text
-    assert labels(edit) == ["↩️ Undo", "🕘 Fix time"]
+    assert labels(edit) == ["↩️ Undo", "🕘 Fix time", "🧊 Freezer", "🥛 Fridge"]
     assert [c for c in calls if c.method == "sendMessage"] == []
     assert changes == [PARENT_CHAT, PARENT_CHAT]
 
@@ -308,7 +321,12 @@ async def test_fix_time_offers_quick_changes_and_one_tap_moves_the_session(
     answer = next(c for c in calls if c.method == "answerCallbackQuery")
     assert answer.params["text"] == en("Time changed to today at 9:30 AM.")
     calls = await bot.press("Done")
-    assert labels(edits_of(calls, confirmation.message_id)[0]) == ["↩️ Undo", "🕘 Fix time"]
+    assert labels(edits_of(calls, confirmation.message_id)[0]) == [
+        "↩️ Undo",
+        "🕘 Fix time",
+        "🧊 Freezer",
+        "🥛 Fridge",
+    ]
     assert changes == [PARENT_CHAT, PARENT_CHAT]
 
 

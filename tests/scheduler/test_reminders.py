@@ -399,7 +399,12 @@ async def test_log_now_is_confirmed_like_any_log_and_undo_takes_it_back(bot: Bot
     (confirmation,) = [c for c in calls if c.method == "sendMessage"]
     assert "Logged 130 ml today at 1:00 PM." in plain(confirmation.text)
     assert "Today: 260 ml in 2 sessions." in plain(confirmation.text)
-    assert [b["text"] for b in confirmation.buttons] == ["↩️ Undo", "🕘 Fix time"]
+    assert [b["text"] for b in confirmation.buttons] == [
+        "↩️ Undo",
+        "🕘 Fix time",
+        "🧊 Freezer",
+        "🥛 Fridge",
+    ]
     with bot.services.db.session() as session:
         latest = SessionRepo(session, PARENT_CHAT).latest()
     assert latest is not None and latest.confirmation_message_id == confirmation.message_id

@@ -11,7 +11,8 @@ def sample(field: buttons.Field) -> str:
         return str(max(field.low, 1))
     if isinstance(field, buttons.ClockTime):
         return "0700"
-    return next(text for text in ("off", "x", "Europe/Oslo") if field.parse(text) is not None)
+    candidates = ("off", "x", "Europe/Oslo", "fridge")
+    return next(text for text in candidates if field.parse(text) is not None)
 
 
 def example_parts(button: buttons.Button) -> list[str]:

@@ -58,6 +58,29 @@ NOT_HEALTH: dict[str, str] = {
         "I'm here for support and advice, not diagnosis: for worries, talk to your health "
         "visitor or a lactation consultant."
     ): "the tips menu",
+    # The milk stash: what was done, or how to use it; the messages that state a storage time
+    # carry their sources.
+    "Nothing stored yet. Tap 🧊 Freezer or 🥛 Fridge under a logged session, or send "
+    "<code>froze 120</code> or <code>fridge 90</code>.": "how to put milk in the stash",
+    "Used {amount} from the freezer. Left there: {left}.": "a record of what was done",
+    "Used {amount} from the fridge. Left there: {left}.": "a record of what was done",
+    "There's no milk in the freezer within its time. /stash shows what you have.": "a refusal",
+    "There's no milk in the fridge within its use-by time. /stash shows what you have, and a "
+    "frozen portion can be thawed there.": "a refusal",
+    "That session's milk is already in the freezer.": "a refusal",
+    "That session's milk is already in the fridge.": "a refusal",
+    "That portion is in the fridge, not frozen, so there's nothing to thaw.": "a refusal",
+    "I've already handled that message, so nothing changed. /stash shows your milk now.": (
+        "a repeated message"
+    ),
+    "I couldn't read that. Try one of these:\n<code>/stash</code> (what you have)\n"
+    "<code>/stash add 120 freezer</code>\n<code>/stash add 90 fridge</code>\n"
+    "<code>/stash use</code> (the oldest portion in the fridge)\n"
+    "<code>/stash use 60</code>": "the stash commands",
+    "Your milk stash: {n} portion, stored, used or thrown out, times in your time zone "
+    "({zone}), amounts in millilitres.": "the /export file's caption",
+    "I don't change stored milk from an edited message. /stash shows your portions, with "
+    "buttons to use one or throw it out.": "how the stash is changed",
 }
 
 

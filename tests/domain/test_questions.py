@@ -1,0 +1,121 @@
+"""Understanding free text: logs stay logs, questions and worries reach their topic (typos,
+inflections, numbers inside), and the labelled set of parents' messages meets its floor."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.domain.questions import (
+    Match,
+    Route,
+    find_topic,
+    read_message,
+    stem,
+    stronger_first,
+)
+from bot.domain.tips import TOPICS_BY_ID
+from tests.support.kit import BotHarness
+from tests.support.labelled import evaluate, load
+
+# Below this share of right topics, per language, the matcher has got worse: the target in the
+# README. (It measured 96 % or more in both languages when it was set.)
+FLOOR = 0.90
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "topic_id"),
+    [
+        ("how can i get mor mlk", "en", "raising_supply"),  # typos in short words
+        ("my let down never comes", "en", "let_down"),  # a worry as a statement
+        ("pumpen gir bare litt", "nb", "pumped_volume"),
+        ("my 5 week old drinks 100 ml, how much does she need", "en", "how_much"),
+        ("babyen min på 5 uker drikker 100 ml, hvor mye trenger hun", "nb", "how_much"),
+        ("hvordan øke melkeprodusjonen", "nb", "raising_supply"),  # a typo in a long word
+        ("flnage size??", "en", "flange_fit"),  # two letters swapped
+        ("powerpumpng how long", "en", "power_pumping"),
+        ("brystvortene mine er så såre etter pumpingen", "nb", "flange_fit"),  # inflections
+        ("whats power pumping", "en", "power_pumping"),  # not `what pump` with a word between
+    ],
+)
+def test_questions_and_worries_reach_their_topic(text: str, language: str, topic_id: str) -> None:
+    reading = read_message(text, language)
+    assert reading.route == Route.TOPIC
+    assert reading.topic is not None and reading.topic.id == topic_id
+
+
+def test_stems_meet_across_inflections() -> None:
+    assert stem("pumpingen", "nb") == stem("pumping", "nb")
+    assert stem("pumper", "nb") == stem("pumpet", "nb") == stem("pumpe", "nb")
+    assert stem("melka", "nb") == stem("melken", "nb")
+    assert stem("nipples", "en") == stem("nipple", "en")
+    assert stem("brystvortene", "nb") == stem("brystvorter", "nb")
+
+
+@pytest.mark.parametrize(
+    "text", ["120 ml", "L 60 R 70 20min", "pumpet 90 ml kl 14.30", "v 45 h 50 15 minutter", "130"]
+)
+def test_logs_are_logs(text: str) -> None:
+    assert read_message(text, "en").route == Route.LOG
+    assert read_message(text, "nb").route == Route.LOG
+
+
+def test_an_attempt_at_a_log_gets_the_log_format_and_other_text_does_not() -> None:
+    assert read_message("pumped 120 mls lft", "en").route == Route.UNREADABLE
+    # A number, but no attempt at a log: the menu and how to log, not the log-format error.
+    assert read_message("I have 2 kids", "en").route == Route.NO_TOPIC
+    assert read_message("the baby is asleep", "en").route == Route.NO_TOPIC
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Nd", "Cs")), max_size=80))
+def test_text_without_a_number_never_gets_the_log_format_error(text: str) -> None:
+    for language in ("en", "nb"):
+        assert read_message(text, language).route != Route.UNREADABLE
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from(["120 ml", "L 60 R 70", "90 ml kl 14.30", "both 150", "1 dl"]),
+    st.sampled_from(["?", " is that ok?", ", how much should i get", " er det normalt?"]),
+)
+def test_nothing_that_asks_is_read_as_a_log(log: str, question: str) -> None:
+    assert read_message(log + question, "en").route != Route.LOG
+
+
+def test_a_note_after_hash_belongs_to_the_log() -> None:
+    assert read_message("120 #is this low?", "en").route == Route.LOG
+
+
+def test_ties_go_to_the_stronger_evidence_not_to_menu_order() -> None:
+    first, later = TOPICS_BY_ID["how_to_pump"], TOPICS_BY_ID["donating"]
+    weak = Match(first, score=3.0, strong=False, longest=2, closeness=1.0)
+    strong = Match(later, score=3.0, strong=True, longest=1, closeness=1.0)
+    assert [m.topic.id for m in stronger_first([weak, strong])] == ["donating", "how_to_pump"]
+    longer = Match(later, score=3.0, strong=True, longest=3, closeness=0.8)
+    shorter = Match(first, score=3.0, strong=True, longest=1, closeness=1.0)
+    assert stronger_first([shorter, longer])[0].topic.id == "donating"
+    assert stronger_first([strong, Match(first, 3.5, False, 1, 0.8)])[0].topic.id == "how_to_pump"
+
+
+def test_a_norwegian_question_in_an_english_chat() -> None:
+    found = find_topic("hvordan får jeg mer melk", "en")
+    assert found is not None and found.id == "raising_supply"
+
+
+async def test_the_labelled_set_meets_its_floor(bot: BotHarness) -> None:
+    items = load()
+    assert len(items) >= 150
+    for language in ("en", "nb"):
+        assert sum(item.language == language for item in items) >= 60
+        assert any(i.kind == "log" and i.language == language for i in items)
+        assert any(i.kind == "worry" and i.language == language for i in items)
+    figures = await evaluate(bot, items)
+    for language in ("en", "nb"):
+        right, total = figures.share(language)
+        assert right / total >= FLOOR, (language, right, total)
+    assert figures.worries_with_log_error == 0
+    assert figures.questions_stored == 0
+    logged, logs = figures.logs
+    assert logged == logs
