@@ -1,15 +1,20 @@
 """`python -m bench` runs the benchmarks and prints one table, with the machine and the targets.
 
-python -m bench                      # everything (about 5 minutes)
-python -m bench --only fanout        # one scenario: fanout, restart, logging, history,
-                                     # contention, questions
+python -m bench                      # everything (about 15 minutes)
+python -m bench --only fanout        # one scenario: fanout, instances, failover, restart,
+                                     # logging, history, contention, questions
 python -m bench --chats 1000         # fan-out size (default 3000)
+python -m bench --only fanout --instances 3   # the fan-out with 3 instances (PostgreSQL)
+python -m bench --plans 100000       # plans in the restart scenario (default 1,000,000)
 python -m bench --markdown           # the table as Markdown, for the README
 
 The bot runs as in production (`python -m bot`, configured through BOT_API_BASE_URL) against
 the fake Bot API server in this process (`tests/support/fakeserver.py`), which enforces
 Telegram's flood limits (the history scenario drives the Application in process, as the
 tests do). Every bot process's output is read afterwards for the bot token: the last row.
+Scenarios with several instances, and the restart on PostgreSQL, need
+PUMPBOT_TEST_POSTGRES_URL (a role that may create databases; each run makes its own database
+and drops it); without it they are skipped with a line saying so.
 Exit status 1 if a target was missed.
 """
 
@@ -73,52 +78,157 @@ def print_table(rows: list[Row], markdown: bool) -> None:
             print(("|-" + "-|-".join(dashes) + "-|") if markdown else "-+-".join(dashes))
 
 
-def fanout_rows(args: argparse.Namespace) -> list[Row]:
-    from bench import fanout
+def fanout_result_rows(result: object, name: str) -> list[Row]:
+    from bench.fanout import FanoutResult
 
-    result = asyncio.run(fanout.run(args.chats))
-    name = f"fan-out ({result.chats:,} due at once)"
-    return [
+    assert isinstance(result, FanoutResult)
+    rows = [
         Row(
             name,
-            "delivery rate",
+            "delivery rate (reminders)",
             f"{result.per_second:.1f} msg/s",
             ">= 28 msg/s",
             result.per_second >= 28,
         ),
         Row(name, "time from due to the last message", f"{result.to_last_seconds:.0f} s"),
-        Row(name, "429s received", str(result.rejected_429)),
+        Row(
+            name,
+            "429s received",
+            f"{result.rejected_429} ({result.per_thousand_429:.1f} per 1,000 messages)",
+            "<= 10 per 1,000",
+            result.per_thousand_429 <= 10,
+        ),
         Row(name, "lost reminders", str(result.lost), "0", result.lost == 0),
         Row(name, "duplicated reminders", str(result.duplicated), "0", result.duplicated == 0),
     ]
+    if result.confirmations:
+        rows.insert(
+            1,
+            Row(
+                name,
+                "all messages a second (reminders and confirmations)",
+                f"{result.all_per_second:.1f} msg/s",
+            ),
+        )
+        rows.append(
+            Row(
+                name,
+                "parents' log confirmations p50 / p99 (by a follower)"
+                if result.instances > 1
+                else "parents' log confirmations p50 / p99",
+                f"{result.confirmation_p50_ms:.0f} / {result.confirmation_p99_ms:.0f} ms "
+                f"({result.confirmations} logs)",
+                "p99 < 2000 ms",
+                result.confirmation_p99_ms < 2000,
+            )
+        )
+    return rows
+
+
+def fanout_rows(args: argparse.Namespace) -> list[Row]:
+    from bench import fanout
+
+    if args.instances > 1 and not postgres_ready("fan-out with several instances"):
+        return []
+    result = asyncio.run(fanout.run(args.chats, args.instances, parents=args.instances > 1))
+    instances = "one instance" if args.instances == 1 else f"{args.instances} instances"
+    return fanout_result_rows(result, f"fan-out ({result.chats:,} due at once, {instances})")
+
+
+def instances_rows(args: argparse.Namespace) -> list[Row]:
+    """The fan-out with 2 and 3 instances on one PostgreSQL, parents logging meanwhile."""
+    from bench import fanout
+
+    if not postgres_ready("instances"):
+        return []
+    rows = []
+    for count in (2, 3):
+        result = asyncio.run(fanout.run(args.instance_chats, count, parents=True))
+        name = f"fan-out ({result.chats:,} due at once, {count} instances, PostgreSQL)"
+        rows.extend(fanout_result_rows(result, name))
+    return rows
+
+
+def failover_rows(args: argparse.Namespace) -> list[Row]:
+    """Two instances; the leader is killed with SIGKILL a third of the way through."""
+    from bench import fanout
+
+    if not postgres_ready("failover"):
+        return []
+    result = asyncio.run(fanout.run(args.instance_chats, 2, kill_leader=True))
+    name = f"failover ({result.chats:,} due at once, leader killed)"
+    takeover = result.takeover_seconds
+    return [
+        Row(
+            name,
+            "kill to the next reminder (takeover)",
+            "none" if takeover is None else f"{takeover:.1f} s",
+            "< 15 s",
+            takeover is not None and takeover < 15,
+        ),
+        Row(name, "on the wire at the kill (counted by the new leader)", str(result.on_the_wire)),
+        Row(
+            name,
+            "lost reminders",
+            str(result.lost),
+            "<= on the wire",
+            result.lost <= result.on_the_wire,
+        ),
+        Row(name, "duplicated reminders", str(result.duplicated), "0", result.duplicated == 0),
+        Row(
+            name,
+            "429s received",
+            f"{result.rejected_429} ({result.per_thousand_429:.1f} per 1,000 messages)",
+            "<= 10 per 1,000",
+            result.per_thousand_429 <= 10,
+        ),
+    ]
+
+
+def postgres_ready(scenario: str) -> bool:
+    if os.environ.get("PUMPBOT_TEST_POSTGRES_URL"):
+        return True
+    print(
+        f"{scenario}: skipped; set PUMPBOT_TEST_POSTGRES_URL to a PostgreSQL server whose role "
+        "may create databases",
+        file=sys.stderr,
+    )
+    return False
 
 
 def restart_rows(args: argparse.Namespace) -> list[Row]:
     from bench import restart
 
-    result = asyncio.run(restart.run())
-    name = f"restart ({result.plans:,} plans)"
-    return [
-        Row(
-            name,
-            "start until every plan is scheduled",
-            f"{result.ready_seconds:.1f} s",
-            "< 5 s",
-            result.ready_seconds < 5 and result.scheduled == result.plans,
-        ),
-        Row(
-            name,
-            "jobs armed at start (the sweep arms the rest)",
-            f"{result.armed:,} of {result.scheduled:,}",
-        ),
-        Row(
-            name,
-            "peak RSS (VmHWM)",
-            f"{result.peak_rss_mb:.0f} MB",
-            "< 300 MB",
-            result.peak_rss_mb < 300,
-        ),
-    ]
+    rows = []
+    backends = ["sqlite"] + (["postgresql"] if postgres_ready("restart on PostgreSQL") else [])
+    for backend in backends:
+        result = asyncio.run(restart.run(args.plans, backend))
+        name = (
+            f"restart ({result.plans:,} plans, {'SQLite' if backend == 'sqlite' else 'PostgreSQL'})"
+        )
+        rows += [
+            Row(name, "seeding (not timed against a target)", f"{result.seed_seconds:.0f} s"),
+            Row(
+                name,
+                "process start until every plan is scheduled",
+                f"{result.ready_seconds:.1f} s",
+                "< 10 s",
+                result.ready_seconds < 10 and result.scheduled == result.plans,
+            ),
+            Row(
+                name,
+                "jobs armed at start (the arming job arms the rest)",
+                f"{result.armed:,} of {result.scheduled:,}",
+            ),
+            Row(
+                name,
+                "peak RSS (VmHWM)",
+                f"{result.peak_rss_mb:.0f} MB",
+                "< 1 GB",
+                result.peak_rss_mb < 1024,
+            ),
+        ]
+    return rows
 
 
 def logging_rows(args: argparse.Namespace) -> list[Row]:
@@ -239,6 +349,8 @@ def questions_rows(args: argparse.Namespace) -> list[Row]:
 
 SCENARIOS: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
     "fanout": fanout_rows,
+    "instances": instances_rows,
+    "failover": failover_rows,
     "restart": restart_rows,
     "logging": logging_rows,
     "history": history_rows,
@@ -264,6 +376,18 @@ def main() -> int:
     )
     parser.add_argument("--only", choices=sorted(SCENARIOS), action="append")
     parser.add_argument("--chats", type=int, default=3000, help="chats in the fan-out scenario")
+    parser.add_argument(
+        "--instances", type=int, default=1, help="bot instances in the fan-out (2+: PostgreSQL)"
+    )
+    parser.add_argument(
+        "--instance-chats",
+        type=int,
+        default=1200,
+        help="reminders in the instances and failover scenarios (default 1,200)",
+    )
+    parser.add_argument(
+        "--plans", type=int, default=1_000_000, help="plans in the restart scenario"
+    )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     args = parser.parse_args()
     configure_logging("WARNING", [BENCH_TOKEN])

@@ -1,74 +1,251 @@
-"""Fan-out: thousands of reminders fall due in the same minute. How fast do they go out, and
-does every parent get exactly one?
+"""Fan-out: thousands of reminders fall due in the same moment. How fast do they go out, with one
+bot instance or several, and does every parent get exactly one? And when the instance sending
+them is killed: how soon does another take over, and what is lost or doubled?
 
-The database holds N chats, each with an interval plan owed a reminder at the same moment, a
-little after the bot has started. The bot runs as in production (polling, python-telegram-bot's
-rate limiter) against the fake server, which enforces Telegram's flood limits with 429s and
-counts the messages it accepts per chat: a chat with none lost its reminder, a chat with two got
-a duplicate.
+The database holds N chats, each with an interval plan owed a reminder at the same moment. The
+bots run as in production (`python -m bot`) against the fake server, which enforces Telegram's
+flood limits with 429s and counts the messages it accepts per chat: a chat with none lost its
+reminder, a chat with two got a duplicate.
+
+One instance runs on SQLite, the reminders due 15 s after it starts. Several run on one
+PostgreSQL database: the first to start leads (it sends the reminders), the others follow; once
+all are up the reminders are brought forward to a moment 2 s away and the leader is told with
+NOTIFY, as a follower tells it of a changed plan. With `parents`, parents log by message while
+the reminders go out, through the instance started last (a follower, when there are several;
+the others run in webhook mode and get no updates): their confirmations share Telegram's limit
+with the reminders, and the time from a message reaching the server to its confirmation being
+accepted is measured.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
+import socket
 import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
+
+from bench.logging_load import LOG_TEXTS, percentile
+from bot.leadership import PLANS_CHANNEL
+from bot.storage.models import ReminderPlan
+from tests.support.backends import drop_created_databases, postgres_database
 from tests.support.fakeserver import FakeBotApiServer, FloodLimits
 from tests.support.processes import bot_env, start_process, stop_process_async
-from tests.support.seeding import seed_plans
+from tests.support.seeding import INTERVAL, seed_plans
 
 FIRST_CHAT = 2_000_000
-LEAD = timedelta(seconds=15)  # the bot is up and waiting well before the reminders fall due
+FIRST_PARENT = 3_000_000
+LEAD = timedelta(seconds=15)  # one instance: up and waiting well before the reminders fall due
 QUIET_AFTER = 5.0  # seconds without a message once every chat has one: late duplicates show
+LEADS = "This instance leads now"
+FOLLOWS = "Another instance leads"
+LEFT = re.compile(r"(\d+) sent now \(never handed over\), (\d+) were on the wire")
+PARENT_EVERY = 0.25  # seconds between two parents' logs (4 a second, each parent every 5 s)
+PARENTS = 20
 
 
 @dataclass
 class FanoutResult:
     chats: int
+    instances: int
     delivered: int
-    per_second: float
+    per_second: float  # reminders accepted a second, first to last
+    all_per_second: float  # every message accepted a second (reminders and replies)
     to_last_seconds: float
     rejected_429: int
     lost: int
     duplicated: int
+    confirmations: int = 0
+    confirmation_p50_ms: float = 0.0
+    confirmation_p99_ms: float = 0.0
+    takeover_seconds: float | None = None  # from the kill to the new leader's first reminder
+    on_the_wire: int = 0
+    messages: int = 0  # every message accepted
+
+    @property
+    def per_thousand_429(self) -> float:
+        return 1000 * self.rejected_429 / self.messages if self.messages else 0.0
 
 
-async def run(chats: int = 3000) -> FanoutResult:
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def bring_forward(url: str, due: datetime, chats: range) -> None:
+    """Every reminder due at `due`; the leader is told of each plan as a follower tells it."""
+    plans = ReminderPlan.__table__  # type: ignore[attr-defined]
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.update(plans).values(next_due_at=due, counted_from=due - INTERVAL))
+        for chat in chats:
+            connection.execute(sa.select(sa.func.pg_notify(PLANS_CHANNEL, str(chat))))
+    engine.dispose()
+
+
+async def wait_until(condition: object, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
+async def run(
+    chats: int = 3000, instances: int = 1, parents: bool = False, kill_leader: bool = False
+) -> FanoutResult:
     with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-        database_url = f"sqlite:///{workdir / 'fanout.sqlite3'}"
-        due = datetime.now(UTC).replace(microsecond=0) + LEAD
-        chat_ids = [str(chat) for chat in range(FIRST_CHAT, FIRST_CHAT + chats)]
-        seed_plans(database_url, map(int, chat_ids), lambda _chat: due)
-        due_monotonic = time.monotonic() + (due - datetime.now(UTC)).total_seconds()
-        server = await FakeBotApiServer(limits=FloodLimits()).start()
-        stats = server.stats
-        env = bot_env(server.base_url, server.file_url, database_url, LOG_LEVEL="INFO")
-        process = start_process(["-m", "bot"], env, workdir / "fanout.log")
-        # Generous: at 20 messages a second the last one goes out after chats / 20 s.
-        deadline = due_monotonic + chats / 20 + 60
         try:
-            while time.monotonic() < deadline:
-                await asyncio.sleep(0.2)
-                everyone = all(stats.accepted[chat] for chat in chat_ids)
-                last = stats.last_accept or 0.0
-                if everyone and time.monotonic() - last > QUIET_AFTER:
-                    break
+            return await _run(Path(tmp), chats, instances, parents, kill_leader)
         finally:
+            drop_created_databases()
+
+
+async def _run(
+    workdir: Path, chats: int, instances: int, parents: bool, kill_leader: bool
+) -> FanoutResult:
+    shared = instances > 1 or kill_leader
+    if shared:
+        database_url = postgres_database(f"bench-fanout-{instances}-{time.time()}")
+    else:
+        database_url = f"sqlite:///{workdir / 'fanout.sqlite3'}"
+    chat_range = range(FIRST_CHAT, FIRST_CHAT + chats)
+    chat_ids = [str(chat) for chat in chat_range]
+    due = datetime.now(UTC).replace(microsecond=0) + LEAD
+    seed_due = due + timedelta(hours=1) if shared else due  # brought forward once all are up
+    seed_plans(database_url, chat_range, lambda _chat: seed_due)
+    server = await FakeBotApiServer(limits=FloodLimits()).start()
+    stats = server.stats
+    env = bot_env(server.base_url, server.file_url, database_url, LOG_LEVEL="INFO")
+    logs = [workdir / f"bot{i}.log" for i in range(instances)]
+    processes = []
+    try:
+        for index, log in enumerate(logs):
+            extra: dict[str, str] = {}
+            if index < instances - 1:  # webhook mode: no updates come to it
+                port = free_port()
+                extra = {"WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram", "PORT": str(port)}
+            processes.append(start_process(["-m", "bot"], {**env, **extra}, log))
+            if shared:  # one at a time, so the first leads
+                up = await wait_until(
+                    lambda log=log: LEADS in log.read_text() or FOLLOWS in log.read_text(), 90
+                )
+                if not up:
+                    raise RuntimeError(f"instance {index} did not start")
+        if shared:
+            due = datetime.now(UTC) + timedelta(seconds=2)
+            bring_forward(database_url, due, chat_range)
+        due_monotonic = time.monotonic() + (due - datetime.now(UTC)).total_seconds()
+        asked: dict[str, list[float]] = {}
+        parent_task = None
+        if parents:
+            parent_task = asyncio.create_task(
+                offer_logs(server, asked, due_monotonic, lambda: everyone(stats, chat_ids))
+            )
+        killed_at = None
+        if kill_leader:
+            await wait_until(lambda: len(stats.accepted) >= chats // 3, chats / 10 + 60)
+            await stop_process_async(processes[0], kill=True)
+            killed_at = time.monotonic()
+        deadline = due_monotonic + chats / 15 + 90
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+            last = stats.last_accept or 0.0
+            if everyone(stats, chat_ids) and time.monotonic() - last > QUIET_AFTER:
+                break
+            # After a kill, those on the wire may never come: done once the rest have.
+            wire = on_the_wire(logs)
+            settled = killed_at and wire and lost(stats, chat_ids) <= wire
+            if settled and time.monotonic() - last > QUIET_AFTER:
+                break
+        if parent_task is not None:
+            await parent_task
+    finally:
+        for process in processes:
             await stop_process_async(process)
-            await server.stop()
-    delivered = sum(stats.accepted[chat] for chat in chat_ids)
-    first, last = stats.first_accept or 0.0, stats.last_accept or 0.0
+        await server.stop()
+    reminder_times = sorted(t for chat in chat_ids for t in stats.accepted_at.get(chat, []))
+    all_times = sorted(t for times in stats.accepted_at.values() for t in times)
+    delivered = len(reminder_times)
+    latencies = confirmation_latencies(asked, stats.accepted_at)
+    takeover = None
+    if killed_at is not None:
+        after = [t for t in reminder_times if t > killed_at + 0.5]
+        takeover = (after[0] - killed_at) if after else None
     return FanoutResult(
         chats=chats,
+        instances=instances,
         delivered=delivered,
-        per_second=(delivered - 1) / (last - first) if last > first else 0.0,
-        to_last_seconds=last - due_monotonic,
+        per_second=rate(reminder_times),
+        all_per_second=rate(all_times),
+        to_last_seconds=(reminder_times[-1] - due_monotonic) if reminder_times else 0.0,
         rejected_429=stats.rejected_429,
-        lost=sum(1 for chat in chat_ids if stats.accepted[chat] == 0),
+        lost=lost(stats, chat_ids),
         duplicated=sum(1 for chat in chat_ids if stats.accepted[chat] > 1),
+        confirmations=len(latencies),
+        confirmation_p50_ms=1000 * percentile(latencies, 0.5) if latencies else 0.0,
+        confirmation_p99_ms=1000 * percentile(latencies, 0.99) if latencies else 0.0,
+        takeover_seconds=takeover,
+        on_the_wire=on_the_wire(logs),
+        messages=len(all_times),
     )
+
+
+def everyone(stats: object, chat_ids: list[str]) -> bool:
+    return all(stats.accepted[chat] for chat in chat_ids)  # type: ignore[attr-defined]
+
+
+def lost(stats: object, chat_ids: list[str]) -> int:
+    return sum(1 for chat in chat_ids if stats.accepted[chat] == 0)  # type: ignore[attr-defined]
+
+
+def on_the_wire(logs: list[Path]) -> int:
+    found = [LEFT.search(log.read_text()) for log in logs if log.exists()]
+    return sum(int(match[2]) for match in found if match)
+
+
+def rate(times: list[float]) -> float:
+    return (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0
+
+
+async def offer_logs(
+    server: FakeBotApiServer,
+    asked: dict[str, list[float]],
+    due_monotonic: float,
+    done: object,
+) -> None:
+    """From the due moment until every reminder went out: a parent's log every PARENT_EVERY s,
+    from PARENTS chats in turn (each well under one a second)."""
+    telegram = server.telegram
+    await asyncio.sleep(max(0.0, due_monotonic - time.monotonic()))
+    index = 0
+    while not done() and index < 2000:  # type: ignore[operator]
+        chat_id = FIRST_PARENT + index % PARENTS
+        text = LOG_TEXTS[index % len(LOG_TEXTS)]
+        telegram.queue_update(telegram.message_update(chat_id, text, telegram.user(chat_id)))
+        asked.setdefault(str(chat_id), []).append(time.monotonic())
+        index += 1
+        await asyncio.sleep(PARENT_EVERY)
+
+
+def confirmation_latencies(
+    asked: dict[str, list[float]], accepted_at: dict[str, list[float]]
+) -> list[float]:
+    """For each parent's log, the time until the next message the server accepted in that chat
+    (the bot writes nothing else there)."""
+    latencies = []
+    for chat, times in asked.items():
+        replies = sorted(accepted_at.get(chat, []))
+        for sent in times:
+            reply = next((r for r in replies if r >= sent), None)
+            if reply is not None:
+                replies.remove(reply)
+                latencies.append(reply - sent)
+    return latencies

@@ -1,10 +1,11 @@
-"""Restart: how long until a bot with 100,000 active plans has every one scheduled, and how
-much memory does that take?
+"""Restart: how long until a bot with a million active plans has every one scheduled, and how
+much memory does that take? On SQLite and on PostgreSQL.
 
 The database holds the chats and their plans (due over the next three hours, as interval plans
-spread out). A `/start` from a parent is waiting at the fake server before the process starts;
-python-telegram-bot processes updates only after the start-up work (schema, menus, every
-reminder job rebuilt, the JobQueue started), so the reply to it marks the moment the bot is
+spread out), seeded in bulk (COPY on PostgreSQL). A `/start` from a parent is waiting at the
+fake server before the process starts; python-telegram-bot processes updates only after the
+start-up work (schema, menus, every reminder job rebuilt, the JobQueue started), so the reply to
+it marks the moment the bot is
 ready. The bot's own log line says how many plans it scheduled.
 """
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tests.support.backends import drop_created_databases, postgres_database
 from tests.support.fakeserver import FakeBotApiServer
 from tests.support.processes import bot_env, peak_rss_mb, start_process, stop_process_async
 from tests.support.seeding import seed_plans
@@ -29,6 +31,7 @@ REBUILT = re.compile(rb"Reminder jobs rebuilt from the database: (\d+) chats, (\
 
 @dataclass
 class RestartResult:
+    backend: str
     plans: int
     scheduled: int  # plans owed a reminder, as the bot counted them at start
     armed: int  # of which had a job at once (the sweep arms the others as they come near)
@@ -37,10 +40,20 @@ class RestartResult:
     peak_rss_mb: float
 
 
-async def run(chats: int = 100_000, timeout: float = 120.0) -> RestartResult:
+def database_for(backend: str, workdir: Path, name: str) -> str:
+    """A fresh database: a SQLite file in `workdir`, or a PostgreSQL database of its own on the
+    server named by PUMPBOT_TEST_POSTGRES_URL (dropped by `drop_created_databases`)."""
+    if backend == "postgresql":
+        return postgres_database(f"bench-{name}-{time.time()}")
+    return f"sqlite:///{workdir / (name + '.sqlite3')}"
+
+
+async def run(
+    chats: int = 1_000_000, backend: str = "sqlite", timeout: float = 180.0
+) -> RestartResult:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        database_url = f"sqlite:///{workdir / 'restart.sqlite3'}"
+        database_url = database_for(backend, workdir, "restart")
         now = datetime.now(UTC)
         seeding = time.monotonic()
         # Due from 10 minutes to 3 hours from now: nothing falls due while we measure.
@@ -68,7 +81,9 @@ async def run(chats: int = 100_000, timeout: float = 120.0) -> RestartResult:
             await stop_process_async(process)
             await server.stop()
         match = REBUILT.search(log_path.read_bytes())
+    drop_created_databases()
     return RestartResult(
+        backend=backend,
         plans=chats,
         scheduled=int(match[1]) if match else 0,
         armed=int(match[2]) if match else 0,

@@ -19,7 +19,8 @@ from bot.clock import Clock, SystemClock
 from bot.commands import publish_descriptions, publish_menus
 from bot.config import Config
 from bot.inbox import ChatOrderedProcessor, DurableUpdateQueue, handle_left_over, schedule_upkeep
-from bot.ratelimit import PacedRateLimiter
+from bot.leadership import leadership_for, libpq_url, new_instance_id
+from bot.ratelimit import PacedRateLimiter, SharedGrid
 from bot.services import PumpApplication, PumpContext, Services
 from bot.storage.db import Database
 
@@ -60,16 +61,23 @@ def build_application(
         builder = builder.base_file_url(config.bot_api_file_url)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    instance_id = new_instance_id()
     if rate_limiter:
         # Keeps within Telegram's flood limits at a steady pace (29 a second, no bursts) and
         # retries a 429 after its retry_after; bot/ratelimit.py says why not AIORateLimiter.
-        builder = builder.rate_limiter(PacedRateLimiter(max_retries=3))
+        # On PostgreSQL the pace is one grid in the database, shared by every instance.
+        shared = None
+        if config.database_url.startswith("postgresql"):
+            shared = SharedGrid(libpq_url(config.database_url), instance_id)
+        builder = builder.rate_limiter(PacedRateLimiter(max_retries=3, shared=shared))
     application: PumpApplication = builder.build()
     application.bot_data["services"] = Services(
         config=config,
         db=db,
         clock=clock,
         menu=handlers.menu_commands(),
+        leadership=leadership_for(config.database_url, instance_id),
+        instance_id=instance_id,
     )
     handlers.register_all(application)
     return application
@@ -92,4 +100,5 @@ async def start_up(application: PumpApplication) -> None:
 
 async def shut_down(application: PumpApplication) -> None:
     services: Services = application.bot_data["services"]
+    services.leadership.close()  # on PostgreSQL another instance may lead at once
     services.db.dispose()

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from telegram import Update
 
 from bot.config import Config, ConfigError, load_config
+from bot.leadership import AnotherInstance, hold_sqlite_lock
 from bot.logs import configure_logging
 from bot.text.i18n import LANGUAGES, translator
 
@@ -51,14 +52,31 @@ def webhook_settings(config: Config, listen: str = "0.0.0.0") -> dict[str, Any]:
     }
 
 
-def run(config: Config) -> None:
+SQLITE_TAKEN = (
+    "pumpbot cannot start: another pumpbot process is already using the SQLite database "
+    "{database} (it holds {lock}). SQLite serves one instance; stop the other one, or use "
+    "PostgreSQL (DATABASE_URL) to run several."
+)
+
+
+def run(config: Config) -> int:
     from bot.app import build_application
 
+    try:
+        # Held until the process ends; the kernel frees it however the process ends.
+        sqlite_lock = hold_sqlite_lock(config.database_url)
+    except AnotherInstance as taken:
+        database = taken.lock_path.with_suffix("")
+        print(SQLITE_TAKEN.format(database=database, lock=taken.lock_path), file=sys.stderr)
+        return 2
     application = build_application(config)
     if config.webhook_mode:
         application.run_webhook(**webhook_settings(config))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
+    if sqlite_lock is not None:
+        sqlite_lock.close()
+    return 0
 
 
 # The terminal chat talks only to the in-process fake Bot API, which ignores the token; the
@@ -156,5 +174,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(config_problem(error), file=sys.stderr)
         return 2
     configure_logging(config.log_level, [config.bot_token, config.webhook_secret or ""])
-    run(config)
-    return 0
+    return run(config)

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.commands import MenuCommand
 from bot.config import Config
+from bot.leadership import Leadership, SoleInstance, new_instance_id
 from bot.storage.db import Database
 
 # Called after a chat's sessions changed (logged, edited, deleted; announced only by
@@ -37,6 +38,9 @@ class Services:
     stash_changed_hooks: list[SessionsChangedHook] = field(default_factory=list)
     # Every feature's menu commands, in menu order: /start and /help list them.
     menu: list[MenuCommand] = field(default_factory=list)
+    # Whether this process sends reminders (bot/leadership.py), and its name in the database.
+    leadership: Leadership = field(default_factory=SoleInstance)
+    instance_id: str = field(default_factory=new_instance_id)
 
     async def sessions_changed(self, application: PumpApplication, chat_id: int) -> None:
         for hook in self.sessions_changed_hooks:

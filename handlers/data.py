@@ -213,7 +213,11 @@ async def ask_forget(update: Update, context: PumpContext) -> None:
         await update.effective_message.reply_text(admins_only_text(settings.tr))
         return
     count = session_count(context.services.db, settings.id)
-    user_id = update.effective_user.id if update.effective_user else 0
+    # An admin writing anonymously (as the group) has no id of their own to check at the tap:
+    # 0 lets any admin confirm, and the tap asks Telegram again whether they are one.
+    message = update.effective_message
+    anonymous = message.sender_chat is not None and message.sender_chat.id == settings.id
+    user_id = update.effective_user.id if update.effective_user and not anonymous else 0
     text, keyboard = forget_question(settings, count, user_id)
     await update.effective_message.reply_text(text, reply_markup=keyboard)
 
@@ -230,7 +234,7 @@ async def on_forget_button(update: Update, context: PumpContext) -> None:
     elif pressed.button is STATS_KEEP:
         await query.answer()
         await edit_tapped(query, tr._("Nothing was deleted."))
-    elif pressed.values[0] != query.from_user.id:
+    elif pressed.values[0] not in (0, query.from_user.id):
         await query.answer(tr._("Only the person who asked can confirm this."), show_alert=True)
     elif settings is None:
         await query.answer()

@@ -19,7 +19,6 @@ from scheduler.power import (
     cancel_power,
     forget_power,
     move_power,
-    rebuild_power_jobs,
     start_power,
 )
 
@@ -115,11 +114,6 @@ async def on_power_button(update: Update, context: PumpContext) -> None:
                 await out_of_date(query, tr)
         case _:
             await out_of_date(query, tr)
-
-
-async def on_startup(application: PumpApplication) -> None:
-    """Pick up a power-pumping hour that was running when the bot stopped."""
-    await rebuild_power_jobs(application)
 
 
 def register(application: PumpApplication) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
+import scheduler.leading
 from bot import buttons
 from bot.buttons import REM_LOG, REM_OFF, REM_ONCE_A_DAY, REM_PRESET
 from bot.commands import MenuCommand
@@ -21,7 +22,7 @@ from bot.text.i18n import N_
 from handlers.common import chat_settings, edit_tapped, out_of_date
 from handlers.logging import store_and_confirm
 from scheduler import requests
-from scheduler.delivery import forget_chat, move_reminder_job, rebuild_jobs, reschedule_chat
+from scheduler.delivery import forget_chat, move_reminder_job, reschedule_chat
 from scheduler.requests import Reply
 
 MENU_COMMANDS = [
@@ -120,8 +121,9 @@ async def log_now(
 
 
 async def on_startup(application: PumpApplication) -> None:
-    """Rebuild every chat's reminder job from the database."""
-    await rebuild_jobs(application)
+    """Lead (rebuild every chat's reminder and power-pumping jobs from the database) or
+    follow another instance that leads."""
+    await scheduler.leading.start(application)
 
 
 def register(application: PumpApplication) -> None:

@@ -10,10 +10,16 @@ Never twice, and why a reminder is marked sent before it is sent: Telegram canno
 whether a message we lost track of was delivered, so one of "at least once" and "at most once"
 must give. A double reminder (or a burst after a restart) is what the parent would notice and
 hate; so the plan moves on to its next due time in the same transaction that claims the
-reminder, and only then is the message handed to Telegram. A crash in that instant loses one
-reminder, and the next one still comes. Failures that surely did not deliver (429 RetryAfter, a
-refused connection, a 5xx) put the reminder back, due again after Telegram's wait or a backoff,
-a bounded number of times; a read time-out might have delivered, so it is not retried.
+reminder (and writes its `reminder_handovers` row), and only then is the message handed to
+Telegram; the row records the moment the request leaves, so after a crash only a reminder whose
+request was on the wire can be lost (`scheduler/handover.py` sends the others). Failures that
+surely did not deliver (429 RetryAfter, a refused connection, a 5xx) put the reminder back, due
+again after Telegram's wait or a backoff, a bounded number of times; a read time-out might have
+delivered, so it is not retried.
+
+Only the leader runs these jobs when several instances share a PostgreSQL database
+(`scheduler/leading.py`); a follower that changes a plan tells the leader instead of arming a
+job (`tell_leader_unless_leading`).
 
 Late, never dropped: jobs have no misfire grace limit (APScheduler's default of one second
 would skip a reminder held up by a busy loop), and a sweep every few minutes sends anything
@@ -32,6 +38,8 @@ from enum import StrEnum
 from typing import Any
 
 import httpx
+from sqlmodel import Session
+from telegram import InlineKeyboardMarkup
 from telegram.error import (
     ChatMigrated,
     Forbidden,
@@ -45,9 +53,11 @@ from telegram.ext import Job, JobQueue
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import day_totals, today_range
 from bot.groups import move_chat
+from bot.ratelimit import SendHooks
 from bot.services import PumpApplication, PumpContext, Services
-from bot.storage.repo import ChatRepo, PlanRepo, SessionRepo
-from scheduler.planning import decide
+from bot.storage.models import ReminderPlan
+from bot.storage.repo import ChatRepo, HandoverRepo, PlanRepo, SessionRepo
+from scheduler.planning import Plan, decide
 from scheduler.plans import plan_of, refresh_due
 from scheduler.texts import ReminderFacts, reminder_keyboard, reminder_text
 
@@ -58,11 +68,15 @@ JOB_PREFIX = "reminder:"
 SWEEP_JOB = "reminders:sweep"
 SWEEP_EVERY = timedelta(minutes=5)
 # At start, jobs for the reminders due soonest: every one due within ARM_AHEAD, and more up to
-# ARMED_AT_START in all. APScheduler takes about 50 µs to add a job here, so arming 100,000 at
-# once held the start for seven seconds; the sweep arms the others as they come within
-# ARM_AHEAD, so each has its job at least ten minutes before it is due.
-ARM_AHEAD = 3 * SWEEP_EVERY
-ARMED_AT_START = 20_000
+# ARMED_AT_START in all. APScheduler takes about 100 µs a job here (50 to add it, as much again
+# when the JobQueue starts), so arming 100,000 at once held the start for seven seconds; the
+# arming job arms the others as they come within ARM_AHEAD, every 30 seconds, so each has its
+# job at least a minute before it is due. (A million plans spread over three hours: 15 minutes
+# ahead were 80,000 jobs at start, 90 seconds ahead are 8,000.)
+ARM_JOB = "reminders:arm"
+ARM_EVERY = timedelta(seconds=30)
+ARM_AHEAD = 3 * ARM_EVERY
+ARMED_AT_START = 5_000
 # No misfire limit: a reminder held up in the process is sent late, not skipped.
 JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
 MAX_ATTEMPTS = 5
@@ -105,6 +119,16 @@ _job_callback = JobQueue.job_callback
 _job_callback.__signature__ = inspect.signature(_job_callback)  # type: ignore[attr-defined]
 
 
+def tell_leader_unless_leading(application: PumpApplication, chat_id: int) -> bool:
+    """True if this process leads (and so arms its own jobs); otherwise tell the leader that
+    the chat's plan changed, and return False."""
+    leadership = services_of(application).leadership
+    if leadership.leading:
+        return True
+    leadership.announce_change(chat_id)
+    return False
+
+
 def remove_job(application: PumpApplication, name: str) -> None:
     """Remove the job called `name`, if there is one. Jobs armed here carry their name as
     APScheduler's job id, so this is a lookup: python-telegram-bot's `get_jobs_by_name`
@@ -138,7 +162,10 @@ def arm_job(
 
 def schedule_reminder(application: PumpApplication, chat_id: int, due: datetime | None) -> None:
     """The chat's one reminder job, at `due` (replacing any other); none when `due` is None.
-    A due time in the past runs as soon as the JobQueue runs."""
+    A due time in the past runs as soon as the JobQueue runs. A follower arms no job: it tells
+    the leader, which reads the plan from the database (bot/leadership.py)."""
+    if not tell_leader_unless_leading(application, chat_id):
+        return
     remove_job(application, job_name(chat_id))
     if due is not None:
         arm_job(application, reminder_job, job_name(chat_id), chat_id, due)
@@ -174,20 +201,21 @@ async def move_reminder_job(application: PumpApplication, old_id: int, new_id: i
 
 
 async def rebuild_jobs(application: PumpApplication) -> int:
-    """At start: a job for each chat owed a reminder (the soonest `ARMED_AT_START`, and every
-    one due within `ARM_AHEAD`; the sweep arms the others as they come near), and the sweep.
-    Returns the number of chats owed a reminder.
+    """At start: a job for each chat owed a reminder soon (the soonest `ARMED_AT_START`, and
+    every one due within `ARM_AHEAD`; the arming job arms the others as they come near), the
+    arming job and the sweep. Returns the number of chats owed a reminder.
 
-    Fast for 100,000 chats: two columns read (no ORM objects), and the jobs armed in order of
+    Fast for a million chats: the plans are counted in the database, and only the rows to arm
+    are read (two columns, no ORM objects, through the due-time index), then armed in order of
     their due time, which is how the JobQueue's store keeps them (each goes in at the end).
     """
     services = services_of(application)
     now = services.clock.now()
     with services.db.session() as session:
-        rows = PlanRepo(session).due_times()
-    rows.sort(key=lambda row: (row[1], job_name(row[0])))
-    near = sum(1 for _chat_id, due in rows if due < now + ARM_AHEAD)
-    armed = rows[: max(ARMED_AT_START, near)]
+        repo = PlanRepo(session)
+        owed, near, overdue = repo.count_owed(now, now + ARM_AHEAD)
+        armed = repo.due_times(soonest=max(ARMED_AT_START, near))
+    armed.sort(key=lambda row: (row[1], job_name(row[0])))
     job_queue = application.job_queue
     if job_queue is not None:
         # Any reminder job from before goes in one pass, so arming needs no lookup per chat.
@@ -196,36 +224,45 @@ async def rebuild_jobs(application: PumpApplication) -> int:
                 job.schedule_removal()
         for chat_id, due in armed:
             arm_job(application, reminder_job, job_name(chat_id), chat_id, due)
-        remove_job(application, SWEEP_JOB)
-        job_queue.run_repeating(
-            sweep_job,
-            interval=SWEEP_EVERY,
-            first=SWEEP_EVERY,
-            name=SWEEP_JOB,
-            job_kwargs={**JOB_KWARGS, "id": SWEEP_JOB},
-        )
-    overdue = sum(1 for _chat_id, due in rows if due <= now)
+        for name, callback, every in (
+            (ARM_JOB, arming_job, ARM_EVERY),
+            (SWEEP_JOB, sweep_job, SWEEP_EVERY),
+        ):
+            remove_job(application, name)
+            job_queue.run_repeating(
+                callback,
+                interval=every,
+                first=every,
+                name=name,
+                job_kwargs={**JOB_KWARGS, "id": name},
+            )
     log.info(
         "Reminder jobs rebuilt from the database: %d chats, %d armed now, %d overdue",
-        len(rows),
+        owed,
         len(armed),
         overdue,
     )
-    return len(rows)
+    return owed
 
 
 async def arm_upcoming(application: PumpApplication) -> int:
     """Arm the job of every reminder due within `ARM_AHEAD` that has none (the start armed
-    only the soonest). Returns how many were armed."""
+    only the soonest), or whose job runs later than the plan says (a follower's notice that
+    never arrived). Returns how many were armed."""
     services = services_of(application)
     job_queue = application.job_queue
     if job_queue is None:
         return 0
     with services.db.session() as session:
         rows = PlanRepo(session).due_times(before=services.clock.now() + ARM_AHEAD)
-    missing = [(c, due) for c, due in rows if job_queue.scheduler.get_job(job_name(c)) is None]
+    missing = []
+    for chat_id, due in rows:
+        aps_job = job_queue.scheduler.get_job(job_name(chat_id))
+        runs_at = getattr(aps_job.trigger, "run_date", None) if aps_job is not None else None
+        if runs_at is None or runs_at > due:
+            missing.append((chat_id, due))
     for chat_id, due in missing:
-        arm_job(application, reminder_job, job_name(chat_id), chat_id, due)
+        schedule_reminder(application, chat_id, due)
     return len(missing)
 
 
@@ -246,9 +283,12 @@ async def reminder_job(context: PumpContext) -> None:
 
 
 async def sweep_job(context: PumpContext) -> None:
-    """Every few minutes: send anything overdue (its job went missing), and arm the jobs of
-    reminders coming due."""
+    """Every few minutes: send anything overdue whose job went missing."""
     await send_due_reminders(context.application)
+
+
+async def arming_job(context: PumpContext) -> None:
+    """Every 30 seconds: arm the jobs of reminders coming due."""
     await arm_upcoming(context.application)
 
 
@@ -318,8 +358,7 @@ async def _deliver(
             if row.next_due_at is None or row.next_due_at > now:
                 return Outcome.NOT_DUE
         stored_due = row.next_due_at
-        sessions = SessionRepo(session, chat_id)
-        last = sessions.latest()
+        last = SessionRepo(session, chat_id).latest()
         plan = plan_of(row)
         decision = decide(plan, stored_due, last.started_at if last else None, now, settings.tz)
         if decision.send_for is None:
@@ -354,28 +393,98 @@ async def _deliver(
         )
         if not claimed:
             return Outcome.NOT_DUE  # another run got there first
-        start, end = today_range(now, settings.tz)
-        facts = ReminderFacts(
-            plan_id=row.id or 0,
-            schedule=plan.schedule,
-            due=decision.send_for,
-            snoozed=plan.snoozed_until is not None and decision.send_for == plan.snoozed_until,
-            now=now,
-            last=last,
-            today=day_totals(sessions.between(start, end)),
-        )
-        text = reminder_text(facts, settings)
-        keyboard = reminder_keyboard(facts, settings)
+        HandoverRepo(session).claimed(chat_id, decision.send_for, now, services.instance_id)
+        text, keyboard = _message(session, row, settings, decision.send_for, now, plan)
         attempts = row.attempts
     # Committed: the reminder is marked sent before Telegram sees it (see the module docstring).
-    lateness = now - decision.send_for
+    return await hand_over(
+        application, chat_id, text, keyboard, decision.send_for, now, previous, attempts
+    )
+
+
+def _message(
+    session: Session,
+    row: ReminderPlan,
+    settings: ChatSettings,
+    due: datetime,
+    now: datetime,
+    plan: Plan | None = None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The reminder's text and buttons, for the reminder due at `due`."""
+    sessions = SessionRepo(session, row.chat_id)
+    last = sessions.latest()
+    start, end = today_range(now, settings.tz)
+    facts = ReminderFacts(
+        plan_id=row.id or 0,
+        schedule=(plan or plan_of(row)).schedule,
+        due=due,
+        snoozed=plan is not None and plan.snoozed_until is not None and due == plan.snoozed_until,
+        now=now,
+        last=last,
+        today=day_totals(sessions.between(start, end)),
+    )
+    return reminder_text(facts, settings), reminder_keyboard(facts, settings)
+
+
+def claimed_message(
+    session: Session, chat_id: int, due: datetime, now: datetime
+) -> tuple[str, InlineKeyboardMarkup] | None:
+    """The message of a reminder claimed earlier (its plan has moved on since); None if the
+    chat or its plan is gone or switched off."""
+    row = PlanRepo(session).get(chat_id)
+    chat = ChatRepo(session).get(chat_id)
+    if row is None or chat is None or not row.enabled:
+        return None
+    return _message(session, row, ChatSettings.of(chat), due, now)
+
+
+class HandoverTaken(Exception):
+    """The reminder's claim is no longer this instance's: a new leader took it over."""
+
+
+async def hand_over(
+    application: PumpApplication,
+    chat_id: int,
+    text: str,
+    keyboard: InlineKeyboardMarkup,
+    due: datetime,
+    now: datetime,
+    previous: dict[str, Any] | None,
+    attempts: int,
+) -> Outcome:
+    """Send a claimed reminder, recording in its `reminder_handovers` row the moment the request
+    leaves, and delete the row once Telegram answered. `previous` is the plan as it was before
+    the claim, to put the reminder back if it surely was not delivered (None: not put back)."""
+    services = services_of(application)
+    me = services.instance_id
+
+    def before_request() -> None:
+        with services.db.session() as session:
+            if not HandoverRepo(session).handed_over(chat_id, me, services.clock.now()):
+                raise HandoverTaken(chat_id)
+
+    def refused() -> None:
+        with services.db.session() as session:
+            HandoverRepo(session).not_delivered(chat_id, me)
+
+    hooks = SendHooks(before_request=before_request, refused=refused)
+    answered = True
+    lateness = now - due
     try:
-        await application.bot.send_message(chat_id, text, reply_markup=keyboard)
+        await _send(application, chat_id, text, keyboard, hooks)
+    except HandoverTaken:
+        answered = False
+        log.warning("The reminder for chat %s was taken over by another instance", chat_id)
+        return Outcome.NOT_DUE
+    except asyncio.CancelledError:
+        answered = False  # shutting down: the row says whether it left
+        raise
     except Forbidden:
         with services.db.session() as session:
             row = PlanRepo(session).get(chat_id)
             if row is not None:
                 PlanRepo(session).save(row, enabled=False, off_reason="blocked", next_due_at=None)
+            HandoverRepo(session).answered(chat_id, me)
         log.info("Chat %s blocked the bot; its reminders are off", chat_id)
         return Outcome.BLOCKED
     except ChatMigrated as error:
@@ -397,6 +506,10 @@ async def _deliver(
     except TelegramError as error:
         log.error("Telegram refused the reminder for chat %s: %s", chat_id, error)
         return Outcome.FAILED
+    finally:
+        if answered:
+            with services.db.session() as session:
+                HandoverRepo(session).answered(chat_id, me)
     with services.db.session() as session:
         row = PlanRepo(session).get(chat_id)
         if row is not None and row.attempts:
@@ -409,6 +522,27 @@ async def _deliver(
         lateness.total_seconds(),
     )
     return Outcome.SENT
+
+
+async def _send(
+    application: PumpApplication,
+    chat_id: int,
+    text: str,
+    keyboard: InlineKeyboardMarkup,
+    hooks: SendHooks,
+) -> None:
+    """Send with the hand-over hooks: the rate limiter calls them when the request leaves its
+    turn; without a rate limiter (the tests' bots) it leaves at once."""
+    bot = application.bot
+    if bot.rate_limiter is not None:
+        await bot.send_message(chat_id, text, reply_markup=keyboard, rate_limit_args=hooks)
+        return
+    hooks.before_request()
+    try:
+        await bot.send_message(chat_id, text, reply_markup=keyboard)
+    except RetryAfter:
+        hooks.refused()
+        raise
 
 
 def _retry_after(error: RetryAfter) -> timedelta:
@@ -431,12 +565,13 @@ def _put_back(
     chat_id: int,
     now: datetime,
     wait: timedelta,
-    previous: dict[str, Any],
+    previous: dict[str, Any] | None,
     attempts: int,
     error: Exception,
 ) -> Outcome:
-    """The reminder did not go out: owe it again after `wait`, unless it has failed too often."""
-    if attempts + 1 >= MAX_ATTEMPTS:
+    """The reminder did not go out: owe it again after `wait`, unless it has failed too often
+    (or it was one claimed by an earlier process, with no `previous` plan to go back to)."""
+    if previous is None or attempts + 1 >= MAX_ATTEMPTS:
         log.error(
             "Giving up on a reminder for chat %s after %d attempts: %s",
             chat_id,
@@ -449,6 +584,7 @@ def _put_back(
         if row is None or not row.enabled:
             return Outcome.OFF
         PlanRepo(session).save(row, **previous, next_due_at=now + wait, attempts=attempts + 1)
+        HandoverRepo(session).answered(chat_id, services.instance_id)
     log.warning(
         "Reminder for chat %s not delivered (%s); trying again in %.0f s",
         chat_id,

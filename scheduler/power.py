@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 
 from bot.buttons import PWR_CANCEL
 from bot.domain.chats import ChatSettings
+from bot.groups import send_to_chat
 from bot.services import PumpContext
 from bot.storage.db import Database
 from bot.storage.repo import ChatRepo, PlanRepo
@@ -28,6 +29,7 @@ from scheduler.delivery import (
     remove_job,
     schedule_reminder,
     services_of,
+    tell_leader_unless_leading,
 )
 from scheduler.plans import refresh_due
 
@@ -97,6 +99,9 @@ def step_text(step: int, started_at: datetime, settings: ChatSettings) -> str:
 
 
 def schedule_power_step(application: PumpApplication, chat_id: int, at: datetime | None) -> None:
+    """The chat's next power-pumping step job (a follower tells the leader instead)."""
+    if not tell_leader_unless_leading(application, chat_id):
+        return
     remove_job(application, power_job_name(chat_id))
     if at is not None:
         arm_job(application, power_job, power_job_name(chat_id), chat_id, at)
@@ -219,8 +224,8 @@ async def advance_power(application: PumpApplication, chat_id: int) -> int | Non
         return None
     markup = cancel_keyboard(plan_id, started_at, settings) if step < LAST_STEP else None
     try:
-        await application.bot.send_message(
-            chat_id, step_text(step, started_at, settings), reply_markup=markup
+        await send_to_chat(
+            application, chat_id, step_text(step, started_at, settings), reply_markup=markup
         )
     except TelegramError as error:
         log.warning("Power-pumping step for chat %s not sent: %s", chat_id, error)

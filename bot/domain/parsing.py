@@ -99,12 +99,17 @@ FILLERS = {
     "session", "økt", "got", "fikk", "milk", "melk", "of", "av", "on", "på", "the",
 }  # fmt: skip
 
+_ONE_SIDE = LEFT_WORDS | RIGHT_WORDS
+_ANY_SIDE = _ONE_SIDE | BOTH_WORDS
+_SPAN_WORDS = MINUTE_WORDS | HOUR_WORDS
+_AGO_SPAN_WORDS = _SPAN_WORDS | DAY_WORDS
+
 # -- numbers -------------------------------------------------------------------------------
 
 # The thousands separator each language writes (besides a space): `1,000` in English,
 # `1.000` in Norwegian, where the comma is the decimal sign (`60,5`).
 THOUSANDS_SEPARATOR = {"en": ",", "nb": "."}
-_SPACES = " \u00a0\u202f"
+_SPACES = " \u00a0\u2009\u202f"  # space, no-break, thin and narrow no-break
 # `1 000 ml`: a digit, then groups of three after a space (no amount needs more than 9 999).
 _SPACED_THOUSANDS = re.compile(
     rf"(?<![0-9.,])([1-9])((?:[{_SPACES}][0-9]{{3}})+)(?![0-9]|[.,][0-9])"
@@ -134,6 +139,8 @@ class Number:
 def read_number(text: str, lang: str) -> Number | None:
     """`120`, `60,5`, `4.5`, `1,000` or `1.000` (a thousand or ambiguous, by the chat's
     language), `1.000.000`, `1,000.5` (en) or `1.000,5` (nb); None if it cannot be a number."""
+    if text.isascii() and text.isdigit():
+        return Number(float(text))
     thousands = THOUSANDS_SEPARATOR.get(lang, ",")
     parts = re.split(r"([.,])", text)
     digits, separators = parts[0::2], parts[1::2]
@@ -273,7 +280,7 @@ class _Reader:
             return used + 1 if used else 0
         if token.kind == "clock" or (token.kind == "number" and self.word(i + 1) in MERIDIEM_WORDS):
             return self.clock_at(i)
-        if word in BOTH_WORDS or (word in LEFT_WORDS | RIGHT_WORDS and not self.sides_after):
+        if word in BOTH_WORDS or (word in _ONE_SIDE and not self.sides_after):
             return self.side_then_amount(i)
         if token.kind == "number":
             used = 0 if self.h_means_right(i + 1, has_unit=False) else self.duration_at(i)
@@ -322,7 +329,7 @@ class _Reader:
         ml, used, has_unit = amount
         name = "total_ml"
         side = self.word(i + used)
-        if self.sides_after and side in LEFT_WORDS | RIGHT_WORDS | BOTH_WORDS:
+        if self.sides_after and side in _ANY_SIDE:
             if side == "h" and not self.h_means_right(i + used, has_unit):
                 return self.ok(self.reading.set(name, ml), used)
             name = _side_field(side)
@@ -352,7 +359,7 @@ class _Reader:
         return value * 24 * 60, 2
 
     def duration_at(self, i: int) -> int:
-        span = self.minutes_at(i, MINUTE_WORDS | HOUR_WORDS)
+        span = self.minutes_at(i, _SPAN_WORDS)
         if span is None:
             return 0
         minutes, used = span
@@ -365,7 +372,7 @@ class _Reader:
     def ago_at(self, i: int) -> int:
         """`20 min ago`, `for 20 min siden`, `2 days ago`."""
         start = i + 1 if self.word(i) == "for" else i
-        span = self.minutes_at(start, MINUTE_WORDS | HOUR_WORDS | DAY_WORDS)
+        span = self.minutes_at(start, _AGO_SPAN_WORDS)
         if span is None or self.word(start + span[1]) not in AGO_WORDS:
             return 0
         minutes = span[0]

@@ -7,7 +7,7 @@
   the night the clocks skip 02:00-03:00) was never shown; it means the moment right after the
   gap (03:00). A time the autumn night shows twice is the later one if that has passed.
 - `parse_duration("2 t 30 min")`: the one reader of spans (`8h`, `2,5 timer`, `8h30`, `8:30`,
-  `90 min`, `an hour`), for /away, /pause and reminder intervals; its words come from
+  `90 min`, `an hour`, `1 døgn`), for /away, /pause and reminder intervals; its words come from
   `bot.domain.vocabulary`, the same sets the log parser reads.
 
 zoneinfo has no public list of transitions, so the end of a gap is found by bisection over the
@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.vocabulary import (
     AND_WORDS,
+    DAY_WORDS,
     HOUR_WORDS,
     MERIDIEM_WORDS,
     MINUTE_WORDS,
@@ -107,18 +108,16 @@ def wall_moments(day: date, at: time, tz: ZoneInfo) -> list[datetime]:
     as a rule, two in the autumn overlap (earlier first), and for a time inside the spring gap
     the moment right after the gap."""
     naive = datetime.combine(day, at)
-    shown = []
-    for fold in (0, 1):
-        moment = naive.replace(tzinfo=tz, fold=fold).astimezone(UTC)
-        if _wall_time_of(moment, tz) == naive and moment not in shown:
-            shown.append(moment)
+    earlier, later = naive.replace(tzinfo=tz), naive.replace(tzinfo=tz, fold=1)
+    if earlier.utcoffset() == later.utcoffset():  # no change of the clocks near: shown once
+        return [earlier.astimezone(UTC)]
+    # Read with the offset before (fold=0) and after (fold=1) a change of the clocks.
+    moments = sorted({local.astimezone(UTC) for local in (earlier, later)})
+    shown = [moment for moment in moments if _wall_time_of(moment, tz) == naive]
     if shown:
-        return sorted(shown)
-    # Never shown: fold=1 reads it with the offset after the change, fold=0 with the one
-    # before, and the change lies between the two.
-    first = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
-    second = naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
-    return [_gap_end(min(first, second), max(first, second), tz)]
+        return shown
+    # Never shown (a gap): the two readings fall either side of the change.
+    return [_gap_end(moments[0], moments[-1], tz)]
 
 
 def latest_past(
@@ -148,6 +147,7 @@ def latest_past(
 
 # -- spans of time ---------------------------------------------------------------------------
 
+_DAYS = alternation(DAY_WORDS)
 _HOURS = alternation(HOUR_WORDS)
 _MINUTES = alternation(MINUTE_WORDS)
 _ONE = alternation(ONE_WORDS)
@@ -160,6 +160,7 @@ _SPAN = re.compile(
     (?P<hours>{_NUMBER}|{_ONE})\s*\.?\s*{_HOURS}\.?
         (?:\s*(?:{_AND}\s*)?(?P<extra>[0-9]{{1,3}})\s*(?:{_MINUTES}\.?)?)?
     | (?P<minutes>{_NUMBER}|{_ONE})\s*{_MINUTES}\.?
+    | (?P<days>{_NUMBER}|{_ONE})\s*{_DAYS}\.?
     | (?P<clock_h>[0-9]{{1,2}}):(?P<clock_m>[0-9]{{2}})
     | (?P<bare>{_NUMBER})
     """,
@@ -175,8 +176,9 @@ def parse_duration(
     text: str, *, bare_unit: timedelta | None = None, clock_form: bool = True
 ) -> timedelta | None:
     """A typed span: `8h`, `8 t`, `2.5 hours`, `2,5 timer`, `8h30`, `1 h og 20 min`, `90 min`,
-    `an hour`, `en time`, and (if `clock_form`) `8:30`. A bare number (`8`) counts in
-    `bare_unit`, or is no span when that is None. None if the text is not a span."""
+    `an hour`, `en time`, `1 døgn`, `2 days`, and (if `clock_form`) `8:30`. A bare number
+    (`8`) counts in `bare_unit`, or is no span when that is None. None if the text is not a
+    span."""
     cleaned = " ".join(text.lower().replace("\u00a0", " ").split())
     match = _SPAN.fullmatch(cleaned)
     if match is None:
@@ -185,6 +187,8 @@ def parse_duration(
         minutes = _number(match["hours"]) * 60 + int(match["extra"] or 0)
     elif match["minutes"]:
         minutes = _number(match["minutes"])
+    elif match["days"]:
+        minutes = _number(match["days"]) * 24 * 60
     elif match["clock_h"]:
         if not clock_form or int(match["clock_m"]) > 59:
             return None

@@ -52,6 +52,8 @@ VOLUME_WORDS = {
     **dict.fromkeys(("ml", "mls", "milliliter", "milliliters", "millilitre", "millilitres"), 1.0),
     **dict.fromkeys(("cl", "centiliter", "centilitre"), 10.0),
     **dict.fromkeys(("dl", "desiliter", "deciliter", "decilitre"), 100.0),
+    # Not `l`: that is the left side (`60 l 70 r`, and `L 1 R 2` of colostrum).
+    **dict.fromkeys(("liter", "litre", "liters", "litres", "ltr"), 1000.0),
 }
 OUNCE_WORDS = frozenset({"oz", "ounce", "ounces", "unse", "unser"})
 

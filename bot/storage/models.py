@@ -156,6 +156,32 @@ class ReminderPlan(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class ReminderHandover(SQLModel, table=True):
+    """A reminder between its claim and Telegram's answer (at most one per chat).
+
+    Written in the transaction that claims the reminder; `handed_over_at` is set just before
+    its request goes out (and cleared again if Telegram answered 429); the row is deleted once
+    Telegram answered. A row left behind by a crash tells the next sender what to do: never
+    handed over, send it; handed over, it was on the wire and may have arrived
+    (scheduler/handover.py).
+    """
+
+    __tablename__ = "reminder_handovers"
+
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger,
+            sa.ForeignKey("chats.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    due_for: datetime = Field(sa_type=UTCDateTime)
+    claimed_at: datetime = Field(sa_type=UTCDateTime)
+    claimed_by: str = Field(max_length=80)  # the instance that claimed it (services.instance_id)
+    handed_over_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
 class StashPortion(SQLModel, table=True):
     """A portion of pumped milk in the fridge or freezer, and what became of it.
 

@@ -12,6 +12,7 @@ from bot.storage.models import (
     Chat,
     NudgeState,
     PumpSession,
+    ReminderHandover,
     ReminderPlan,
     StashPortion,
     StashState,
@@ -289,15 +290,35 @@ class PlanRepo:
         plan = self.session.get(ReminderPlan, plan_id)
         return plan if plan is not None and plan.chat_id == chat_id else None
 
-    def due_times(self, before: datetime | None = None) -> list[tuple[int, datetime]]:
-        """(chat id, next due time) of every enabled plan owed a reminder (due before `before`,
-        if given): just the two columns, for arming the jobs of many chats at once."""
-        query = sa.select(ReminderPlan.chat_id, ReminderPlan.next_due_at).where(
+    def _owed_query(self) -> sa.Select[tuple[int, datetime]]:
+        return sa.select(ReminderPlan.chat_id, ReminderPlan.next_due_at).where(
             col(ReminderPlan.enabled), col(ReminderPlan.next_due_at).is_not(None)
         )
+
+    def due_times(
+        self, before: datetime | None = None, soonest: int | None = None
+    ) -> list[tuple[int, datetime]]:
+        """(chat id, next due time) of enabled plans owed a reminder: all of them, those due
+        before `before`, or the `soonest` (in due order, read through the due-time index).
+        Just the two columns, for arming the jobs of many chats at once."""
+        query = self._owed_query()
         if before is not None:
             query = query.where(col(ReminderPlan.next_due_at) < before)
+        if soonest is not None:
+            query = query.order_by(col(ReminderPlan.next_due_at)).limit(soonest)
         return [(chat_id, due) for chat_id, due in self.session.execute(query)]
+
+    def count_owed(self, now: datetime, ahead: datetime) -> tuple[int, int, int]:
+        """How many enabled plans are owed a reminder: in all, due before `ahead`, and due by
+        `now` (overdue). One pass, however many plans; no row comes back to Python."""
+        due = col(ReminderPlan.next_due_at)
+        query = sa.select(
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(sa.case((due < ahead, 1), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((due <= now, 1), else_=0)), 0),
+        ).where(col(ReminderPlan.enabled), due.is_not(None))
+        total, near, overdue = self.session.execute(query).one()
+        return int(total), int(near), int(overdue)
 
     def owed(self, now: datetime) -> list[int]:
         """Chats whose plan owes a reminder by `now`, or whose zone changed since its due time
@@ -346,6 +367,74 @@ class PlanRepo:
         self.session.flush()
         self.session.refresh(plan)
         return result.rowcount == 1
+
+
+class HandoverRepo:
+    """Reminders between their claim and Telegram's answer, each named by its sender
+    (`claimed_by`): a sender changes only its own rows, so a reminder taken over by a new
+    leader is never handed over by the old one too."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def claimed(self, chat_id: int, due_for: datetime, now: datetime, by: str) -> None:
+        """Record the claim, in the transaction that moved the plan on."""
+        self.session.merge(
+            ReminderHandover(
+                chat_id=chat_id, due_for=due_for, claimed_at=now, claimed_by=by, handed_over_at=None
+            )
+        )
+        self.session.flush()
+
+    def _update(self, chat_id: int, by: str, **values: object) -> bool:
+        result = self.session.execute(
+            sa.update(ReminderHandover)
+            .where(col(ReminderHandover.chat_id) == chat_id, col(ReminderHandover.claimed_by) == by)
+            .values(**values)
+        )
+        return result.rowcount == 1
+
+    def handed_over(self, chat_id: int, by: str, now: datetime) -> bool:
+        """Mark the moment the request goes out; False if the claim is no longer `by`'s."""
+        return self._update(chat_id, by, handed_over_at=now)
+
+    def not_delivered(self, chat_id: int, by: str) -> None:
+        """Telegram answered and surely did not deliver (429): not on the wire after all."""
+        self._update(chat_id, by, handed_over_at=None)
+
+    def answered(self, chat_id: int, by: str) -> None:
+        self.session.execute(
+            sa.delete(ReminderHandover).where(
+                col(ReminderHandover.chat_id) == chat_id, col(ReminderHandover.claimed_by) == by
+            )
+        )
+
+    def left_by_others(self, by: str) -> list[ReminderHandover]:
+        """Every claim another sender (an earlier process, or a leader that died) left behind."""
+        query = select(ReminderHandover).where(col(ReminderHandover.claimed_by) != by)
+        return list(self.session.exec(query).all())
+
+    def take_over(self, row: ReminderHandover, by: str, now: datetime) -> bool:
+        """Make a claim never handed over `by`'s own; False if its sender handed it over (or
+        let it go) meanwhile."""
+        result = self.session.execute(
+            sa.update(ReminderHandover)
+            .where(
+                col(ReminderHandover.chat_id) == row.chat_id,
+                col(ReminderHandover.claimed_by) == row.claimed_by,
+                col(ReminderHandover.handed_over_at).is_(None),
+            )
+            .values(claimed_by=by, claimed_at=now)
+        )
+        return result.rowcount == 1
+
+    def drop(self, row: ReminderHandover) -> None:
+        self.session.execute(
+            sa.delete(ReminderHandover).where(
+                col(ReminderHandover.chat_id) == row.chat_id,
+                col(ReminderHandover.claimed_by) == row.claimed_by,
+            )
+        )
 
 
 class StashRepo:

@@ -59,8 +59,12 @@ def test_a_minute_word_works_everywhere(word: str) -> None:
 
 
 @pytest.mark.parametrize("word", sorted(DAY_WORDS))
-def test_a_day_word_works_for_ago(word: str) -> None:
+def test_a_day_word_works_everywhere_a_day_fits(word: str) -> None:
     assert logged(f"100 for 2 {word} siden").started_at == NOW - timedelta(days=2)
+    assert parse_time(f"2 {word} ago", NOW, OSLO) == NOW - timedelta(days=2)
+    assert parse_hours(f"1 {word}") == 24  # /away, up to 24 hours
+    assert parse_pause(f"2 {word}") == timedelta(days=2)  # /pause, up to 48 hours
+    assert parse_plan_text(f"every 1 {word}").interval == timedelta(days=1)  # up to 24 hours
 
 
 @pytest.mark.parametrize("word", sorted(MORNING_WORDS))

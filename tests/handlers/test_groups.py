@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 from bot.storage.models import NudgeState
 from bot.storage.repo import ChatRepo, NudgeRepo, PlanRepo, chat_columns
 from scheduler.delivery import deliver_due, job_name
+from scheduler.power import power_job_name
 from tests.support.kit import GROUP_CHAT, PARENT_ID, BotHarness
 from tests.support.seed import add_session, stored_sessions
 
@@ -246,3 +247,38 @@ async def test_rows_the_new_id_already_has_are_kept_and_the_family_settings_win(
     with bot.services.db.session() as session:
         chat = ChatRepo(session).get(SUPERGROUP)
         assert chat is not None and chat.timezone == "America/New_York"
+
+
+async def test_a_power_hour_running_during_the_upgrade_goes_on_in_the_new_chat(
+    bot: BotHarness,
+) -> None:
+    await bot.say("/power", chat_id=GROUP_CHAT)
+    await bot.press("Start now", chat_id=GROUP_CHAT)
+    bot.telegram.migrated_chats[GROUP_CHAT] = SUPERGROUP
+    [job] = bot.app.job_queue.get_jobs_by_name(power_job_name(GROUP_CHAT))  # type: ignore[union-attr]
+    bot.clock.set(job.job.trigger.run_date)
+    await job.run(bot.app)
+    steps = [c for c in bot.sent_to(SUPERGROUP) if "Rest for 10 minutes" in c.text]
+    assert len(steps) == 1
+    assert rows_of(bot, GROUP_CHAT) == {}
+    queue = bot.app.job_queue
+    assert queue is not None
+    assert queue.get_jobs_by_name(power_job_name(GROUP_CHAT)) == ()
+    [next_step] = queue.get_jobs_by_name(power_job_name(SUPERGROUP))
+    assert next_step.job.trigger.run_date == bot.clock.now() + timedelta(minutes=10)
+
+
+async def test_an_anonymous_admin_can_ask_and_any_admin_confirm(bot: BotHarness) -> None:
+    add_session(bot, datetime(2026, 3, 9, 8, tzinfo=UTC), 100, chat_id=GROUP_CHAT)
+    anonymous_bot = {"id": 1087968824, "is_bot": True, "first_name": "Group"}
+    update = bot.telegram.message_update(GROUP_CHAT, "/forget", anonymous_bot)
+    update["message"]["sender_chat"] = {"id": GROUP_CHAT, "type": "group", "title": "Family"}
+    calls = await bot.feed(update)
+    assert any("Delete everything" in str(c.params) for c in calls)
+    bot.telegram.set_member_status(GROUP_CHAT, MEMBER, "member")
+    refused = await bot.press("Delete everything", chat_id=GROUP_CHAT, user_id=MEMBER)
+    assert any("only an admin" in text for text in answers(refused))
+    assert len(stored_sessions(bot, GROUP_CHAT)) == 1
+    bot.telegram.set_member_status(GROUP_CHAT, PARENT_ID, "administrator")
+    await bot.press("Delete everything", chat_id=GROUP_CHAT, user_id=PARENT_ID)
+    assert rows_of(bot, GROUP_CHAT) == {}

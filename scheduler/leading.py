@@ -1,0 +1,119 @@
+"""What the leader runs, and the watch that hands the lead on (bot/leadership.py elects it).
+
+The leader runs the scheduler: it settles the reminders a dead sender left between claim and
+answer (`scheduler.handover`), rebuilds every reminder job and power-pumping step from the
+database, and re-arms a chat's jobs whenever a follower announces that its plan changed. A
+follower answers parents and arms no job. Every instance runs the watch, once a second: a
+follower asks for the lead (and so takes over within a second or two of the leader's death); the
+leader checks that it still holds it, and steps down (drops its jobs) if its connection is gone.
+On SQLite the one process leads from the start and no watch runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from bot.services import PumpApplication, PumpContext
+from bot.storage.repo import PlanRepo
+from scheduler.delivery import (
+    JOB_KWARGS,
+    JOB_PREFIX,
+    rebuild_jobs,
+    remove_job,
+    schedule_reminder,
+    services_of,
+)
+from scheduler.handover import recover_handovers
+from scheduler.power import (
+    LAST_STEP,
+    power_job_name,
+    rebuild_power_jobs,
+    schedule_power_step,
+    step_time,
+)
+
+log = logging.getLogger(__name__)
+
+WATCH_JOB = "leadership:watch"
+WATCH_EVERY = timedelta(seconds=1)
+LEADER_JOBS = (JOB_PREFIX, "reminders:", "power:")
+
+
+async def start(application: PumpApplication) -> None:
+    """At start: lead if no other instance does (always, on SQLite), else follow; then watch."""
+    services = services_of(application)
+    leadership = services.leadership
+    if leadership.try_lead():
+        await take_lead(application)
+    else:
+        log.info("Another instance leads: this one answers parents and sends no reminders")
+    if leadership.shared and application.job_queue is not None:
+        application.job_queue.run_repeating(
+            watch_job,
+            interval=WATCH_EVERY,
+            first=WATCH_EVERY,
+            name=WATCH_JOB,
+            # A tick may outlast the interval (taking the lead sends what the last leader
+            # left); the next tick then finds `taking_lead` set and returns at once.
+            job_kwargs={**JOB_KWARGS, "id": WATCH_JOB, "max_instances": 3},
+        )
+
+
+async def take_lead(application: PumpApplication) -> None:
+    leadership = services_of(application).leadership
+    if leadership.shared:
+        log.warning("This instance leads now: it runs the scheduler and sends the reminders")
+    application.bot_data["taking_lead"] = True
+    try:
+        await recover_handovers(application)
+        await rebuild_jobs(application)
+        await rebuild_power_jobs(application)
+    finally:
+        application.bot_data["taking_lead"] = False
+
+
+def step_down(application: PumpApplication) -> None:
+    """Lost the lead: drop every job the leader runs (another instance runs them now)."""
+    job_queue = application.job_queue
+    if job_queue is not None:
+        for job in job_queue.jobs():
+            if job.name is not None and job.name.startswith(LEADER_JOBS):
+                job.schedule_removal()
+    log.warning("This instance no longer leads: it sends no reminders until it leads again")
+
+
+async def rearm_chat(application: PumpApplication, chat_id: int) -> None:
+    """A follower changed the chat's plan: arm its reminder and power-pumping step from the
+    database."""
+    services = services_of(application)
+    with services.db.session() as session:
+        row = PlanRepo(session).get(chat_id)
+    due = row.next_due_at if row is not None and row.enabled else None
+    schedule_reminder(application, chat_id, due)
+    if row is not None and row.power_started_at is not None:
+        step = min(row.power_step + 1, LAST_STEP)
+        schedule_power_step(application, chat_id, step_time(row.power_started_at, step))
+    else:
+        remove_job(application, power_job_name(chat_id))
+
+
+async def watch(application: PumpApplication) -> None:
+    leadership = services_of(application).leadership
+    if application.bot_data.get("taking_lead"):
+        return
+    if leadership.leading:
+        if not leadership.still_leading():
+            step_down(application)
+            return
+        for chat_id in leadership.changed_chats():
+            await rearm_chat(application, chat_id)
+    elif leadership.try_lead():
+        await take_lead(application)
+
+
+async def watch_job(context: PumpContext) -> None:
+    try:
+        await watch(context.application)
+    except Exception:  # the next tick tries again
+        log.exception("The leadership watch failed")
