@@ -3,14 +3,17 @@ caption.
 
 Plain functions over the database and a chat's settings, no Telegram objects. Each reads the
 log once and may take tens of milliseconds (a chart a few hundred): handlers run them on a
-worker thread.
+worker thread; the chart itself is drawn in a process of its own (`chart_renderer`).
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from multiprocessing import get_context
 
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import local_day
@@ -18,8 +21,10 @@ from bot.domain.guideline import BandDecision, BandView, band_decision
 from bot.domain.stats import DaySummary, period_summary, summaries
 from bot.logbook import sessions_for_days
 from bot.storage.db import Database
+from bot.storage.models import Unit
 from bot.storage.repo import SessionRepo
 from bot.text.formatting import format_volume
+from bot.text.i18n import Translator
 from bot.text.reports import band_note, period_text
 
 WEEK, MONTH = 7, 30
@@ -57,12 +62,42 @@ def period_report(db: Database, settings: ChatSettings, now: datetime, n_days: i
     )
 
 
-def draw_chart(*args: Any, **kwargs: Any) -> bytes:
-    """`bot.text.charts.render_daily_chart`, imported on the first chart: matplotlib takes over half
-    a second to import, which every start of the bot paid before anyone asked for a chart."""
-    from bot.text.charts import render_daily_chart
+_renderer: ProcessPoolExecutor | None = None
+_renderer_lock = threading.Lock()
 
-    return render_daily_chart(*args, **kwargs)
+
+def chart_renderer() -> ProcessPoolExecutor:
+    """One worker process that draws charts, started on the first chart.
+
+    Drawing is a few hundred milliseconds of Python and C holding the GIL: on a thread it
+    halved the event loop's share of the CPU, and parents' confirmations waited seconds behind
+    one chat's charts on a busy machine (`python -m bench --only contention`). In a process of
+    its own it runs beside the event loop. Spawned, not forked: the bot has threads running.
+    matplotlib is imported there, on the first chart, not at every start of the bot."""
+    global _renderer
+    with _renderer_lock:
+        if _renderer is None:
+            _renderer = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+        return _renderer
+
+
+def draw_chart(
+    days: Sequence[date],
+    totals_ml: Sequence[float],
+    *,
+    tr: Translator,
+    unit: Unit,
+    today: date,
+    show_band: bool,
+) -> bytes:
+    """The PNG of `bot.text.charts.render_daily_chart`, drawn in the chart process (call it
+    from a worker thread: it waits for the drawing)."""
+    from bot.text.charts import render_in_language
+
+    job = chart_renderer().submit(
+        render_in_language, list(days), list(totals_ml), tr.language, unit, today, show_band
+    )
+    return job.result()
 
 
 def chart(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> tuple[bytes, str]:

@@ -256,7 +256,10 @@ async def arm_upcoming(application: PumpApplication) -> int:
     with services.db.session() as session:
         rows = PlanRepo(session).due_times(before=services.clock.now() + ARM_AHEAD)
     missing = []
+    busy = delivering(application)
     for chat_id, due in rows:
+        if chat_id in busy:
+            continue
         aps_job = job_queue.scheduler.get_job(job_name(chat_id))
         runs_at = getattr(aps_job.trigger, "run_date", None) if aps_job is not None else None
         if runs_at is None or runs_at > due:
@@ -273,13 +276,26 @@ def delivery_slots(application: PumpApplication) -> asyncio.Semaphore:
     return slots
 
 
+def delivering(application: PumpApplication) -> set[int]:
+    """Chats whose reminder job has fired and waits for a slot or is being delivered: their
+    job is gone from the JobQueue, but arming them again would only run a second job."""
+    return application.bot_data.setdefault("reminders_delivering", set())
+
+
 async def reminder_job(context: PumpContext) -> None:
     """The JobQueue's part: wake `deliver_due` for the job's chat, when a slot is free."""
     job = context.job
     if job is None or job.chat_id is None:
         return
-    async with delivery_slots(context.application):
-        await deliver_due(context.application, job.chat_id)
+    busy = delivering(context.application)
+    if job.chat_id in busy:
+        return
+    busy.add(job.chat_id)
+    try:
+        async with delivery_slots(context.application):
+            await deliver_due(context.application, job.chat_id)
+    finally:
+        busy.discard(job.chat_id)
 
 
 async def sweep_job(context: PumpContext) -> None:
@@ -470,8 +486,10 @@ async def hand_over(
     hooks = SendHooks(before_request=before_request, refused=refused)
     answered = True
     lateness = now - due
+    delivered = False
     try:
         await _send(application, chat_id, text, keyboard, hooks)
+        delivered = True
     except HandoverTaken:
         answered = False
         log.warning("The reminder for chat %s was taken over by another instance", chat_id)
@@ -507,13 +525,11 @@ async def hand_over(
         log.error("Telegram refused the reminder for chat %s: %s", chat_id, error)
         return Outcome.FAILED
     finally:
-        if answered:
+        if answered:  # the row goes; if delivered, failed attempts count from 0 again
             with services.db.session() as session:
                 HandoverRepo(session).answered(chat_id, me)
-    with services.db.session() as session:
-        row = PlanRepo(session).get(chat_id)
-        if row is not None and row.attempts:
-            PlanRepo(session).save(row, attempts=0)
+                if delivered:
+                    PlanRepo(session).attempts_reset(chat_id)
     level = logging.WARNING if lateness > LATE_WARNING else logging.INFO
     log.log(
         level,

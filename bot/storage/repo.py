@@ -351,6 +351,14 @@ class PlanRepo:
         self.session.flush()
         return plan
 
+    def attempts_reset(self, chat_id: int) -> None:
+        """A reminder got through: its failed attempts no longer count (one statement)."""
+        self.session.execute(
+            sa.update(ReminderPlan)
+            .where(col(ReminderPlan.chat_id) == chat_id, col(ReminderPlan.attempts) != 0)
+            .values(attempts=0)
+        )
+
     def claim(self, plan: ReminderPlan, due: datetime, **changes: object) -> bool:
         """Move the plan on from the reminder due at `due`, only if it is still owed (compare
         and set): of two runs racing for one reminder, exactly one wins and sends it."""

@@ -20,7 +20,7 @@ from bot.domain.stats import GUIDELINE_HIGH_ML, GUIDELINE_LOW_ML
 from bot.domain.units import ml_to_unit
 from bot.storage.models import Unit
 from bot.text.formatting import format_number
-from bot.text.i18n import Translator
+from bot.text.i18n import Translator, translator
 from bot.text.reports import UNIT_SYMBOLS, band_text
 
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 150  # 1200 x 675 pixels: sharp on a phone, small to send
@@ -134,3 +134,17 @@ def render_daily_chart(
     # Light compression: a little bigger, noticeably faster to write.
     figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 3})
     return buffer.getvalue()
+
+
+def render_in_language(
+    days: Sequence[date],
+    totals_ml: Sequence[float],
+    language: str,
+    unit: Unit,
+    today: date,
+    show_band: bool,
+) -> bytes:
+    """`render_daily_chart` from plain values, for a worker process (a Translator stays home)."""
+    return render_daily_chart(
+        days, totals_ml, tr=translator(language), unit=unit, today=today, show_band=show_band
+    )
