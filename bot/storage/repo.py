@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -496,20 +497,47 @@ class StashRepo:
         )
         return self.session.exec(query).all()
 
-    @staticmethod
-    def chats_running_out(session: Session, before: datetime) -> list[int]:
-        """Chats with a stored portion whose use-by time comes before `before`: one query on
-        the (state, use_by) index, for arming morning notes."""
-        query = (
-            sa.select(StashPortion.chat_id)
-            .where(
-                col(StashPortion.state) == StashRepo.STORED,
-                col(StashPortion.use_by) < before,
-            )
-            .distinct()
-            .order_by(StashPortion.chat_id)
+
+def stash_running_out(session: Session, before: datetime) -> StashRunningOut:
+    """Everything the morning notes of many chats need, in four queries: the stored portions,
+    zones, night windows and last notes of every chat with a portion whose use-by time comes
+    before `before` (a restart arms all their note jobs from this)."""
+    chats = (
+        sa.select(StashPortion.chat_id)
+        .where(col(StashPortion.state) == StashRepo.STORED, col(StashPortion.use_by) < before)
+        .distinct()
+        .scalar_subquery()
+    )
+    portions = session.exec(
+        select(StashPortion).where(
+            col(StashPortion.state) == StashRepo.STORED, col(StashPortion.chat_id).in_(chats)
         )
-        return list(session.execute(query).scalars())
+    ).all()
+    zone_rows = session.execute(sa.select(Chat.id, Chat.timezone).where(col(Chat.id).in_(chats)))
+    zones = {chat_id: zone for chat_id, zone in zone_rows}
+    nights = {
+        chat_id: (start, end)
+        for chat_id, start, end in session.execute(
+            sa.select(ReminderPlan.chat_id, ReminderPlan.night_start, ReminderPlan.night_end).where(
+                col(ReminderPlan.chat_id).in_(chats)
+            )
+        )
+    }
+    sent_rows = session.execute(
+        sa.select(StashState.chat_id, StashState.note_sent_for).where(
+            col(StashState.chat_id).in_(chats)
+        )
+    )
+    sent = {chat_id: sent_for for chat_id, sent_for in sent_rows}
+    return StashRunningOut(list(portions), zones, nights, sent)
+
+
+@dataclass
+class StashRunningOut:
+    portions: list[StashPortion]
+    zones: dict[int, str]
+    nights: dict[int, tuple[str | None, str | None]]  # a plan's night_start, night_end
+    sent_for: dict[int, datetime | None]
 
 
 class StashStateRepo:
