@@ -1,4 +1,4 @@
-"""History: one chat with a year of logs. How long do /week, /month and the chart take?
+"""History: one chat with a year of logs. How long do /week, /month, the chart and /report take?
 
 A year of logs (8 sessions a day, about 3000) in a temporary SQLite database, driven through the
 real Application and the fake Bot API (the test kit), so each command row is the whole path a
@@ -107,6 +107,7 @@ async def run() -> tuple[int, list[Timing]]:
                 ("/chart 30 (query, render, send)", lambda: say("/chart 30"), 10),
                 ("/history (first page)", lambda: say("/history"), 30),
                 ("/export (whole year, CSV)", lambda: say("/export"), 10),
+                ("/report 30 (query, chart, PDF, send)", lambda: say("/report 30"), 10),
             ]
             timings = [Timing(name, await timed(action, runs)) for name, action, runs in rows]
         finally:

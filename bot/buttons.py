@@ -205,6 +205,14 @@ STATS_EXCLUSIVE = Button("stats", "excl", SMALL)
 STATS_FORGET = Button("stats", "forget", TELEGRAM_ID)
 STATS_KEEP = Button("stats", "keep")
 
+# /report: another length (days).
+REPORT_DAYS = Button("report", "days", SMALL)
+
+# Importing a CSV file: confirm, cancel, undo (the import's id).
+IMPORT_GO = Button("imp", "go", ROW_ID)
+IMPORT_CANCEL = Button("imp", "no", ROW_ID)
+IMPORT_UNDO = Button("imp", "undo", ROW_ID)
+
 # Tips: a topic, the menu, a time away (hours), the nudge switch, and "off" under a nudge.
 TIP_TOPIC = Button("tip", "t", WORD)
 TIP_MENU = Button("tip", "menu")

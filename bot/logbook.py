@@ -20,6 +20,7 @@ from sqlmodel import Session
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import day_totals, local_day, local_day_range, today_range
 from bot.domain.export import export_csv
+from bot.domain.imports import ImportFile, ImportRow, session_key
 from bot.domain.parsing import (
     DURATION_MAX_MIN,
     MAX_AGE,
@@ -32,8 +33,8 @@ from bot.domain.parsing import (
 from bot.domain.stats import day_summary
 from bot.services import PumpApplication, Services
 from bot.storage.db import Database
-from bot.storage.models import Method, PumpSession
-from bot.storage.repo import SessionRepo
+from bot.storage.models import ImportBatch, ImportStatus, Method, PumpSession
+from bot.storage.repo import ImportRepo, SessionRepo
 from bot.text.formatting import (
     format_clock,
     format_day,
@@ -503,6 +504,70 @@ class LogBook:
         self.changed = self.changed or bool(entries)
         return entries
 
+    def add_import(
+        self,
+        import_id: int,
+        parsed: ImportFile,
+        *,
+        logged_by_id: int | None,
+        logged_by_name: str | None,
+    ) -> ImportOutcome | None:
+        """Add a confirmed import's new rows, all in one transaction, each marked with the
+        import's id (so undoing it is one delete); rows the log already has are skipped. None
+        if the import is not waiting any more (imported, cancelled, or not this chat's). A
+        row's own `logged_by` (a pumpbot export's) is kept; otherwise the entry shows whoever
+        imported it. One INSERT for all rows, not `add_many`'s row at a time: a year of logs
+        is 3,000 rows. Blocking: call it in a thread, inside `async with`."""
+        settings = self.settings
+        now = self._now()
+        name = logged_by_name[:NAME_MAX_CHARS] if logged_by_name else None
+        with self.services.db.session() as db_session:
+            imports = ImportRepo(db_session, settings.id)
+            batch = imports.get(import_id)
+            if batch is None or not imports.claim(
+                batch, ImportStatus.PENDING, status=ImportStatus.IMPORTED, imported_at=now
+            ):
+                return None
+            repo = SessionRepo(db_session, settings.id)
+            outcome = sort_out_import(repo, parsed)
+            repo.add_many(
+                [
+                    {
+                        "chat_id": settings.id,
+                        "started_at": row.started_at,
+                        "left_ml": row.left_ml,
+                        "right_ml": row.right_ml,
+                        "total_ml": row.total_ml,
+                        "duration_min": row.duration_min,
+                        "method": Method(row.method).value,
+                        "note": row.note,
+                        "logged_by_id": logged_by_id,
+                        "logged_by_name": row.logged_by or name,
+                        "import_id": import_id,
+                        "created_at": now,
+                    }
+                    for row in outcome.new
+                ]
+            )
+            imports.claim(batch, ImportStatus.IMPORTED, session_count=len(outcome.new))
+        self.changed = self.changed or bool(outcome.new)
+        return outcome
+
+    def remove_import(self, import_id: int) -> int | None:
+        """Remove every session an import added (entries changed since go too: they came from
+        the file); how many. None if the import is not imported (any more)."""
+        self._now()
+        with self.services.db.session() as db_session:
+            imports = ImportRepo(db_session, self.settings.id)
+            batch = imports.get(import_id)
+            if batch is None or not imports.claim(
+                batch, ImportStatus.IMPORTED, status=ImportStatus.UNDONE
+            ):
+                return None
+            removed = SessionRepo(db_session, self.settings.id).delete_import(import_id)
+        self.changed = self.changed or removed > 0
+        return removed
+
     def revise(self, entry_id: int, parsed: ParsedLog) -> Logged | None:
         """Replace what an entry says (its message was edited); None if it is gone."""
         now = self._now()
@@ -651,3 +716,73 @@ def entry_for_confirmation(db: Database, chat_id: int, message_id: int) -> PumpS
 def get_entry(db: Database, chat_id: int, entry_id: int) -> PumpSession | None:
     with db.session() as db_session:
         return SessionRepo(db_session, chat_id).get(entry_id)
+
+
+# -- importing many at once ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import (or its preview) comes to: rows that are new, rows the log already has."""
+
+    new: list[ImportRow]
+    already_logged: int
+
+
+def sort_out_import(repo: SessionRepo, parsed: ImportFile) -> ImportOutcome:
+    """Split the file's rows into new ones and ones the log (or the file, further up) already
+    has: the same start to the second and the same amount."""
+    if not parsed.rows:
+        return ImportOutcome([], 0)
+    first = min(row.started_at for row in parsed.rows)
+    last = max(row.started_at for row in parsed.rows)
+    seen = {session_key(start, total) for start, total in repo.starts_and_amounts(first, last)}
+    new = []
+    for row in sorted(parsed.rows, key=lambda r: r.started_at):
+        key = session_key(row.started_at, row.total_ml)
+        if key not in seen:
+            seen.add(key)
+            new.append(row)
+    return ImportOutcome(new, len(parsed.rows) - len(new))
+
+
+def start_import(
+    db: Database,
+    settings: ChatSettings,
+    parsed: ImportFile,
+    *,
+    requested_by_id: int,
+    file_id: str,
+    file_name: str | None,
+    now: datetime,
+) -> tuple[ImportBatch, ImportOutcome]:
+    """Record a previewed file as an import waiting for its sender's tap, and say how many of
+    its rows are new. Nothing is added to the log yet."""
+    with db.session() as db_session:
+        outcome = sort_out_import(SessionRepo(db_session, settings.id), parsed)
+        batch = ImportRepo(db_session, settings.id).add(
+            ImportBatch(
+                chat_id=settings.id,
+                requested_by_id=requested_by_id,
+                file_id=file_id,
+                file_name=(file_name or "")[:256] or None,
+                session_count=len(outcome.new),
+                created_at=now,
+            )
+        )
+        return batch, outcome
+
+
+def cancel_import(db: Database, settings: ChatSettings, import_id: int) -> bool:
+    """Drop an import still waiting for its tap; False if it was not waiting."""
+    with db.session() as db_session:
+        imports = ImportRepo(db_session, settings.id)
+        batch = imports.get(import_id)
+        return batch is not None and imports.claim(
+            batch, ImportStatus.PENDING, status=ImportStatus.CANCELLED
+        )
+
+
+def get_import(db: Database, chat_id: int, import_id: int) -> ImportBatch | None:
+    with db.session() as db_session:
+        return ImportRepo(db_session, chat_id).get(import_id)

@@ -10,6 +10,8 @@ REDACTED = "[redacted]"
 # log (the webhook server) logs every request path. APScheduler logs every job it adds, runs
 # and removes: with a job per chat, that is 100,000 lines at start.
 NOISY_LOGGERS = (
+    "fontTools",
+    "fpdf",
     "httpx",
     "httpcore",
     "tornado.access",

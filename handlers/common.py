@@ -3,16 +3,24 @@ to buttons that are out of date or would change nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Iterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, TelegramError
 
 from bot.domain.chats import ChatSettings
 from bot.services import PumpContext
 from bot.storage.repo import ChatRepo
 from bot.text.i18n import N_, Translator, language_for, translator
+
+log = logging.getLogger(__name__)
+
+# Telegram shows a chat action for about 5 seconds, or until the bot's next message.
+CHAT_ACTION_REPEAT_S = 4.0
 
 
 def chat_settings(update: Update, context: PumpContext) -> ChatSettings:
@@ -81,3 +89,32 @@ async def edit_tapped(
     """Replace the text (and buttons) of the message whose button was tapped."""
     with unchanged_is_fine():
         await query.edit_message_text(text, reply_markup=keyboard)
+
+
+@contextlib.asynccontextmanager
+async def showing_action(
+    context: PumpContext, chat_id: int, action: ChatAction
+) -> AsyncIterator[None]:
+    """Telegram's own "sending a file…" (or photo, or typing) indicator while slow work runs:
+    sent once before the work starts, then again every few seconds until it ends. An
+    indicator that fails to send is not worth failing the work for."""
+
+    async def send() -> None:
+        try:
+            await context.bot.send_chat_action(chat_id, action)
+        except TelegramError as error:
+            log.debug("chat action not shown: %s", type(error).__name__)
+
+    async def repeat() -> None:
+        while True:
+            await asyncio.sleep(CHAT_ACTION_REPEAT_S)
+            await send()
+
+    await send()
+    repeater = asyncio.create_task(repeat())
+    try:
+        yield
+    finally:
+        repeater.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await repeater

@@ -9,16 +9,15 @@ from bot import buttons
 from bot.buttons import PWR_NOT_NOW, PWR_START, Pressed
 from bot.commands import MenuCommand
 from bot.services import PumpApplication, PumpContext
-from bot.storage.repo import PlanRepo
 from bot.text.formatting import format_clock
 from bot.text.i18n import N_, Translator
 from handlers.common import chat_settings, edit_tapped, out_of_date
 from scheduler.power import (
     HOUR,
+    ask_power,
     cancel_keyboard,
     cancel_power,
     forget_power,
-    is_running,
     move_power,
     start_power,
 )
@@ -72,25 +71,18 @@ def note_text(tr: Translator) -> str:
 
 async def power(update: Update, context: PumpContext) -> None:
     """Start a power-pumping hour; the first time, explain who it is for and ask."""
-    settings = chat_settings(update, context)
-    tr, now = settings.tr, context.services.clock.now()
-    with context.services.db.session() as session:
-        repo = PlanRepo(session)
-        row = repo.get_or_create(settings.id)
-        running = is_running(row.power_started_at, now)
-        first_time = row.power_note_shown_at is None
-        if first_time and not running:
-            repo.save(row, power_note_shown_at=now)
-        plan_id, started_at = row.id or 0, row.power_started_at
-    if running and started_at is not None:
+    settings, services = chat_settings(update, context), context.services
+    tr = settings.tr
+    asked = ask_power(services.db, settings.id, services.clock.now())
+    if (started_at := asked.running_since) is not None:
         await update.effective_message.reply_text(
             tr._(
                 "A power-pumping hour is already running, until {until}.",
                 until=format_clock(started_at + HOUR, settings.tz, tr.locale),
             ),
-            reply_markup=cancel_keyboard(plan_id, started_at, settings),
+            reply_markup=cancel_keyboard(asked.plan_id, started_at, settings),
         )
-    elif first_time:
+    elif asked.first_time:
         await update.effective_message.reply_text(
             note_text(tr) + "\n\n" + tr._("Start the hour now?"), reply_markup=note_keyboard(tr)
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Update
+from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import buttons
@@ -18,7 +19,13 @@ from bot.commands import MenuCommand
 from bot.periods import MONTH, WEEK, chart, period_report
 from bot.services import PumpApplication, PumpContext
 from bot.text.i18n import N_, Translator
-from handlers.common import chat_settings, known_chat_settings, out_of_date, user_translator
+from handlers.common import (
+    chat_settings,
+    known_chat_settings,
+    out_of_date,
+    showing_action,
+    user_translator,
+)
 
 MENU_COMMANDS = [
     MenuCommand("week", N_("Your last 7 days, day by day"), nb_name="uke"),
@@ -67,12 +74,16 @@ async def show_chart(update: Update, context: PumpContext) -> None:
     settings = chat_settings(update, context)
     n_days = MONTH if (context.args or [""])[0] == str(MONTH) else WEEK
     services = context.services
-    png, caption = await asyncio.to_thread(
-        chart, services.db, settings, services.clock.now(), n_days
-    )
-    await update.effective_message.reply_photo(
-        png, caption=caption, reply_markup=switch_button(settings.tr, n_days), filename="chart.png"
-    )
+    async with showing_action(context, settings.id, ChatAction.UPLOAD_PHOTO):
+        png, caption = await asyncio.to_thread(
+            chart, services.db, settings, services.clock.now(), n_days
+        )
+        await update.effective_message.reply_photo(
+            png,
+            caption=caption,
+            reply_markup=switch_button(settings.tr, n_days),
+            filename="chart.png",
+        )
 
 
 async def on_chart_button(update: Update, context: PumpContext) -> None:
@@ -85,19 +96,20 @@ async def on_chart_button(update: Update, context: PumpContext) -> None:
         await out_of_date(query, settings.tr if settings else user_translator(update, context))
         return
     services = context.services
-    png, caption = await asyncio.to_thread(
-        chart, services.db, settings, services.clock.now(), n_days
-    )
-    keyboard = switch_button(settings.tr, n_days)
     await query.answer()
-    if query.message is not None and getattr(query.message, "photo", None):
-        await query.edit_message_media(
-            InputMediaPhoto(png, caption=caption, filename="chart.png"), reply_markup=keyboard
+    async with showing_action(context, settings.id, ChatAction.UPLOAD_PHOTO):
+        png, caption = await asyncio.to_thread(
+            chart, services.db, settings, services.clock.now(), n_days
         )
-    else:
-        await update.effective_message.reply_photo(
-            png, caption=caption, reply_markup=keyboard, filename="chart.png"
-        )
+        keyboard = switch_button(settings.tr, n_days)
+        if query.message is not None and getattr(query.message, "photo", None):
+            await query.edit_message_media(
+                InputMediaPhoto(png, caption=caption, filename="chart.png"), reply_markup=keyboard
+            )
+        else:
+            await update.effective_message.reply_photo(
+                png, caption=caption, reply_markup=keyboard, filename="chart.png"
+            )
 
 
 def register(application: PumpApplication) -> None:

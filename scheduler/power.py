@@ -8,6 +8,7 @@ the cancel, if cancelled), so no "time to pump" interrupts it.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +19,7 @@ from bot.buttons import PWR_CANCEL
 from bot.domain.chats import ChatSettings
 from bot.groups import send_to_chat
 from bot.services import PumpContext
+from bot.storage.db import Database
 from bot.storage.repo import ChatRepo, PlanRepo
 from bot.text.formatting import format_clock
 from bot.text.i18n import N_
@@ -103,6 +105,28 @@ def schedule_power_step(application: PumpApplication, chat_id: int, at: datetime
     remove_job(application, power_job_name(chat_id))
     if at is not None:
         arm_job(application, power_job, power_job_name(chat_id), chat_id, at)
+
+
+@dataclass(frozen=True)
+class PowerAsked:
+    """What /power finds: the hour running now (its plan id and start), or none; and whether
+    this is the first time, when the note on who power pumping is for comes first."""
+
+    plan_id: int
+    running_since: datetime | None
+    first_time: bool
+
+
+def ask_power(db: Database, chat_id: int, now: datetime) -> PowerAsked:
+    """/power: the note counts as shown from now on (unless an hour is already running)."""
+    with db.session() as session:
+        repo = PlanRepo(session)
+        row = repo.get_or_create(chat_id)
+        running = is_running(row.power_started_at, now)
+        first_time = row.power_note_shown_at is None
+        if first_time and not running:
+            repo.save(row, power_note_shown_at=now)
+        return PowerAsked(row.id or 0, row.power_started_at if running else None, first_time)
 
 
 async def start_power(application: PumpApplication, chat_id: int) -> bool:

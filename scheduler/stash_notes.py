@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -32,7 +33,14 @@ from bot.domain.stash import (
 )
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import StashPortion
-from bot.storage.repo import ChatRepo, NudgeRepo, PlanRepo, StashRepo, StashStateRepo
+from bot.storage.repo import (
+    ChatRepo,
+    NudgeRepo,
+    PlanRepo,
+    StashRepo,
+    StashStateRepo,
+    stash_running_out,
+)
 from bot.text.stash import morning_note_text, use_button_label
 from scheduler.delivery import JOB_KWARGS, arm_job, remove_job, services_of
 from scheduler.plans import night_of
@@ -163,13 +171,34 @@ async def rebuild_note_jobs(application: PumpApplication) -> int:
 
 
 async def arm_running_out(application: PumpApplication) -> int:
-    """(Re-)arm the note of every chat with a portion running out within `HORIZON`."""
+    """(Re-)arm the note of every chat with a portion running out within `HORIZON`.
+
+    Read in four queries for all those chats, not four per chat: with 10,000 such chats, one
+    `schedule_note` each took minutes on a loaded machine (`python -m bench --only stash`)."""
     services = services_of(application)
+    now = services.clock.now()
     with services.db.session() as session:
-        chats = StashRepo.chats_running_out(session, services.clock.now() + HORIZON)
-    for chat_id in chats:
-        await schedule_note(application, chat_id)
-    return len(chats)
+        found = stash_running_out(session, now + HORIZON)
+    by_chat: dict[int, list[StashPortion]] = {}
+    for portion in found.portions:
+        by_chat.setdefault(portion.chat_id, []).append(portion)
+    for chat_id, portions in by_chat.items():
+        zone = found.zones.get(chat_id)
+        if zone is None:
+            continue
+        start, end = found.nights.get(chat_id, (None, None))
+        night = (_clock(start), _clock(end)) if start and end else None
+        _night_start, night_end = night_window(night)
+        due = note_due(portions, found.sent_for.get(chat_id), now, night_end, ZoneInfo(zone))
+        remove_job(application, note_job_name(chat_id))
+        if due is not None:
+            arm_job(application, note_job, note_job_name(chat_id), chat_id, max(due, now))
+    return len(by_chat)
+
+
+def _clock(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
 
 
 async def sweep_job(context: PumpContext) -> None:

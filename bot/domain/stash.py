@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.parsing import SESSION_MAX_ML
 from bot.domain.stats import GUIDELINE_HIGH_ML, GUIDELINE_LOW_ML
 from bot.domain.units import unit_to_ml
+from bot.domain.vocabulary import OUNCE_WORDS, VOLUME_WORDS
 from bot.storage.models import StashPortion, Unit
 
 FRIDGE_FOR = timedelta(days=4)
@@ -360,8 +361,9 @@ FILLER = {
 }
 ADD_WORDS = {"add", "new", "legg", "ny", "nytt"}
 USE_WORDS = {"use", "used", "bruk", "brukte", "brukt"}
-ML_WORDS = {"ml", "mls", "milliliter", "milliliters", "millilitre", "millilitres"}
-OZ_WORDS = {"oz", "ounce", "ounces", "unse", "unser"}
+# The shared vocabulary's words for millilitres and ounces.
+ML_WORDS = {word for word, ml in VOLUME_WORDS.items() if ml == 1}
+OZ_WORDS = OUNCE_WORDS
 _AMOUNT = re.compile(r"^(\d{1,5}(?:[.,]\d{1,2})?)(ml|oz)?$")
 
 

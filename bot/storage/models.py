@@ -88,7 +88,44 @@ class PumpSession(SQLModel, table=True):
     # bot's confirmation (updated when the entry changes).
     source_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
     confirmation_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    # The import (`imports.id`) that added it, so one tap can undo a whole import. A plain
+    # indexed column, not a foreign key: SQLite cannot drop a foreign-key column in place,
+    # and the sessions, not the import's row, are what matters.
+    import_id: int | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ImportStatus(StrEnum):
+    PENDING = "pending"  # previewed, waiting for the sender's tap
+    IMPORTED = "imported"
+    UNDONE = "undone"
+    CANCELLED = "cancelled"
+
+
+class ImportBatch(SQLModel, table=True):
+    """A CSV file sent to import: previewed, then imported on its sender's tap, maybe undone.
+
+    The file itself is not kept: the confirming tap fetches it again from Telegram by its
+    `file_id`, so no health data waits in the database before the parent says yes.
+    """
+
+    __tablename__ = "imports"
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger, sa.ForeignKey("chats.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    requested_by_id: int = Field(sa_type=sa.BigInteger)
+    file_id: str = Field(max_length=256)
+    file_name: str | None = Field(default=None, max_length=256)
+    status: ImportStatus = Field(
+        default=ImportStatus.PENDING, sa_column=sa.Column(sa.String(12), nullable=False)
+    )
+    session_count: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    imported_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class NudgeState(SQLModel, table=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from sqlmodel import Session, SQLModel, col, delete, func, select, update
 
 from bot.storage.models import (
     Chat,
+    ImportBatch,
     NudgeState,
     PumpSession,
     ReminderHandover,
@@ -226,6 +228,75 @@ class SessionRepo:
             .order_by(col(PumpSession.started_at), col(PumpSession.id))
         )
         return self.session.exec(query).all()
+
+    def starts_and_amounts(self, start: datetime, end: datetime) -> list[tuple[datetime, float]]:
+        """(start, total) of the sessions with start <= started_at <= end: two columns, not
+        ORM rows, for an import to tell which of its rows the log already has."""
+        query = sa.select(PumpSession.started_at, PumpSession.total_ml).where(
+            col(PumpSession.chat_id) == self.chat_id,
+            col(PumpSession.started_at) >= start,
+            col(PumpSession.started_at) <= end,
+        )
+        return [(started_at, total) for started_at, total in self.session.execute(query)]
+
+    def add_many(self, values: list[dict[str, object]]) -> None:
+        """Insert many sessions of this chat in one statement (executemany), not row by row."""
+        if any(value["chat_id"] != self.chat_id for value in values):
+            raise ValueError("entry belongs to another chat")
+        if values:
+            self.session.execute(sa.insert(PumpSession), values)
+            self.session.flush()
+
+    def delete_import(self, import_id: int) -> int:
+        """Delete the sessions one import added; how many there were."""
+        result = self.session.execute(
+            sa.delete(PumpSession).where(
+                col(PumpSession.chat_id) == self.chat_id,
+                col(PumpSession.import_id) == import_id,
+            )
+        )
+        self.session.flush()
+        return int(result.rowcount)
+
+    def count_import(self, import_id: int) -> int:
+        query = (
+            select(func.count())
+            .select_from(PumpSession)
+            .where(PumpSession.chat_id == self.chat_id, PumpSession.import_id == import_id)
+        )
+        return int(self.session.exec(query).one())
+
+
+class ImportRepo:
+    """CSV imports of one chat. Lookups by id are scoped to the chat (ids come from buttons)."""
+
+    def __init__(self, session: Session, chat_id: int) -> None:
+        self.session = session
+        self.chat_id = chat_id
+
+    def add(self, batch: ImportBatch) -> ImportBatch:
+        if batch.chat_id != self.chat_id:
+            raise ValueError("import belongs to another chat")
+        self.session.add(batch)
+        self.session.flush()
+        return batch
+
+    def get(self, import_id: int) -> ImportBatch | None:
+        batch = self.session.get(ImportBatch, import_id)
+        return batch if batch is not None and batch.chat_id == self.chat_id else None
+
+    def claim(self, batch: ImportBatch, expected: str, **changes: object) -> bool:
+        """Move an import on from status `expected`, only if it still has it (compare and set):
+        of two taps racing on one button, exactly one does the work."""
+        result = self.session.execute(
+            update(ImportBatch)
+            .where(col(ImportBatch.id) == batch.id, col(ImportBatch.status) == expected)
+            .values(**changes)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.flush()
+        self.session.refresh(batch)
+        return result.rowcount == 1
 
 
 class NudgeRepo:
@@ -496,20 +567,47 @@ class StashRepo:
         )
         return self.session.exec(query).all()
 
-    @staticmethod
-    def chats_running_out(session: Session, before: datetime) -> list[int]:
-        """Chats with a stored portion whose use-by time comes before `before`: one query on
-        the (state, use_by) index, for arming morning notes."""
-        query = (
-            sa.select(StashPortion.chat_id)
-            .where(
-                col(StashPortion.state) == StashRepo.STORED,
-                col(StashPortion.use_by) < before,
-            )
-            .distinct()
-            .order_by(StashPortion.chat_id)
+
+def stash_running_out(session: Session, before: datetime) -> StashRunningOut:
+    """Everything the morning notes of many chats need, in four queries: the stored portions,
+    zones, night windows and last notes of every chat with a portion whose use-by time comes
+    before `before` (a restart arms all their note jobs from this)."""
+    chats = (
+        sa.select(StashPortion.chat_id)
+        .where(col(StashPortion.state) == StashRepo.STORED, col(StashPortion.use_by) < before)
+        .distinct()
+        .scalar_subquery()
+    )
+    portions = session.exec(
+        select(StashPortion).where(
+            col(StashPortion.state) == StashRepo.STORED, col(StashPortion.chat_id).in_(chats)
         )
-        return list(session.execute(query).scalars())
+    ).all()
+    zone_rows = session.execute(sa.select(Chat.id, Chat.timezone).where(col(Chat.id).in_(chats)))
+    zones = {chat_id: zone for chat_id, zone in zone_rows}
+    nights = {
+        chat_id: (start, end)
+        for chat_id, start, end in session.execute(
+            sa.select(ReminderPlan.chat_id, ReminderPlan.night_start, ReminderPlan.night_end).where(
+                col(ReminderPlan.chat_id).in_(chats)
+            )
+        )
+    }
+    sent_rows = session.execute(
+        sa.select(StashState.chat_id, StashState.note_sent_for).where(
+            col(StashState.chat_id).in_(chats)
+        )
+    )
+    sent = {chat_id: sent_for for chat_id, sent_for in sent_rows}
+    return StashRunningOut(list(portions), zones, nights, sent)
+
+
+@dataclass
+class StashRunningOut:
+    portions: list[StashPortion]
+    zones: dict[int, str]
+    nights: dict[int, tuple[str | None, str | None]]  # a plan's night_start, night_end
+    sent_for: dict[int, datetime | None]
 
 
 class StashStateRepo:

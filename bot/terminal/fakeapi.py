@@ -2,8 +2,9 @@
 
 `FakeTelegram` keeps what a real server would (messages per chat, their buttons, queued
 updates), records every call and tells its `listeners` about each one it answered.
-`FakeRequest` plugs it into python-telegram-bot in place of HTTP. `Faults` makes chosen calls
-fail the way Telegram does (500, 429 with retry_after, 403 for a blocked bot, time-outs).
+`FakeRequest` plugs it into python-telegram-bot in place of HTTP, file downloads included.
+`Faults` makes chosen calls fail the way Telegram does (500, 429 with retry_after, 403 for a
+blocked bot, time-outs). Files users send (`document_update`) are kept for getFile.
 """
 
 from __future__ import annotations
@@ -149,6 +150,9 @@ class FakeTelegram:
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._update_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
+        # Files users sent, by file_id, for getFile and the download that follows it.
+        self.files: dict[str, bytes] = {}
         self.clock_seconds: Any = None  # optional callable giving Unix time for message dates
         # Called with each call Telegram answered successfully, as it happens (the terminal
         # chat prints from here, so replies and reminders show the moment the bot sends them).
@@ -233,6 +237,13 @@ class FakeTelegram:
                     "error_code": fault.status,
                     "description": fault.description,
                 }
+        if method == "getFile" and str(params.get("file_id")) not in self.files:
+            self.calls.append(call)
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: invalid file_id",
+            }
         chat_id = params.get("chat_id")
         if chat_id is not None and int(chat_id) in self.migrated_chats:
             self.calls.append(call)
@@ -290,6 +301,14 @@ class FakeTelegram:
                 message.pop("reply_markup", None)
             self.messages[key] = message
             return message
+        if method == "getFile":
+            file_id = str(params["file_id"])
+            return {
+                "file_id": file_id,
+                "file_unique_id": f"u-{file_id}",
+                "file_size": len(self.files[file_id]),
+                "file_path": f"documents/{file_id}",
+            }
         if method == "setMyCommands":
             commands = params["commands"]
             self.commands[params.get("language_code")] = (
@@ -394,6 +413,47 @@ class FakeTelegram:
         self.messages[(chat_id, message["message_id"])] = message
         return {"update_id": next(self._update_ids), "message": message}
 
+    def upload(self, content: bytes) -> str:
+        """Keep a file a user sends; its file_id."""
+        file_id = f"file-{next(self._file_ids)}"
+        self.files[file_id] = content
+        return file_id
+
+    def download(self, path: str) -> bytes | None:
+        """A file's bytes by the path getFile gave (`documents/<file_id>`); None if unknown."""
+        return self.files.get(path.rsplit("/", 1)[-1])
+
+    def document_update(
+        self,
+        chat_id: int,
+        user: JSON,
+        content: bytes,
+        *,
+        file_name: str | None = "file.csv",
+        mime_type: str | None = "text/csv",
+        file_size: int | None = None,
+    ) -> JSON:
+        """A user sends a file (a document message); `file_size` may claim another size."""
+        file_id = self.upload(content)
+        document: JSON = {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_size": len(content) if file_size is None else file_size,
+        }
+        if file_name is not None:
+            document["file_name"] = file_name
+        if mime_type is not None:
+            document["mime_type"] = mime_type
+        message: JSON = {
+            "message_id": self.next_message_id(chat_id),
+            "date": self._now(),
+            "chat": self._chat(chat_id),
+            "from": user,
+            "document": document,
+        }
+        self.messages[(chat_id, message["message_id"])] = message
+        return {"update_id": next(self._update_ids), "message": message}
+
     def edited_message_update(self, chat_id: int, message_id: int, text: str, user: JSON) -> JSON:
         original = self.messages[(chat_id, message_id)]
         edited = {**original, "text": text, "edit_date": self._now()}
@@ -479,6 +539,10 @@ class FakeRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if method == "GET" and "/file/bot" in url:  # downloading a file getFile pointed to
+            path = url.split("/file/bot", 1)[1].split("/", 1)[-1]
+            content = self.telegram.download(path)
+            return (200, content) if content is not None else (404, b"Not Found")
         api_method = url.rsplit("/", 1)[-1]
         params: JSON = dict(request_data.parameters) if request_data else {}
         files: dict[str, bytes] = {}

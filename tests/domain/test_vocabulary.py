@@ -9,9 +9,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.parsing import ParsedLog, parse_log, parse_time
+from bot.domain.stash import Place, parse_stash_text
 from bot.domain.timetext import parse_duration, parse_pause
 from bot.domain.tips import parse_hours
-from bot.domain.vocabulary import DAY_WORDS, HOUR_WORDS, MINUTE_WORDS, MORNING_WORDS, OFF_WORDS
+from bot.domain.vocabulary import (
+    DAY_WORDS,
+    HOUR_WORDS,
+    MINUTE_WORDS,
+    MORNING_WORDS,
+    OFF_WORDS,
+    OUNCE_WORDS,
+    VOLUME_WORDS,
+)
 from bot.storage.models import Unit
 from scheduler.plan_text import parse_plan_text
 
@@ -85,3 +94,22 @@ def test_the_readers_agree_on_every_span() -> None:
         assert parse_hours(typed) == span / timedelta(hours=1)
         assert parse_pause(typed) == span
         assert parse_plan_text(f"every {typed}").interval == span
+
+
+@pytest.mark.parametrize("word", sorted(OUNCE_WORDS))
+def test_an_ounce_word_works_in_logs_and_the_stash(word: str) -> None:
+    assert logged(f"4 {word}").total_ml == 118.3
+    request = parse_stash_text(f"froze 4 {word}", Unit.ML)
+    assert request is not None and request.place is Place.FREEZER
+    assert round(request.amount_ml or 0, 1) == 118.3
+
+
+@pytest.mark.parametrize("word", sorted(VOLUME_WORDS))
+def test_a_volume_word_works_in_logs(word: str) -> None:
+    assert logged(f"0,5 {word}").total_ml == 0.5 * VOLUME_WORDS[word]
+
+
+@pytest.mark.parametrize("word", sorted(w for w, ml in VOLUME_WORDS.items() if ml == 1))
+def test_a_millilitre_word_works_in_the_stash(word: str) -> None:
+    request = parse_stash_text(f"fryser 120 {word}", Unit.OZ)
+    assert request is not None and request.amount_ml == 120

@@ -60,10 +60,14 @@ async def victim(bot: BotHarness) -> dict[str, int]:
     await bot.press("Start now", chat_id=VICTIM_CHAT, user_id=VICTIM_ID)
     await bot.say("froze 100", chat_id=VICTIM_CHAT, user_id=VICTIM_ID)
     await bot.say("/forget", chat_id=VICTIM_CHAT, user_id=VICTIM_ID)  # asked, never confirmed
+    # A file previewed (waiting for its tap) and one imported (undo offered).
+    for content in (b"time,amount\n2026-03-09 06:00,100\n", b"time,amount\n2026-03-09 08:00,90\n"):
+        await bot.send_file(content, chat_id=VICTIM_CHAT, user_id=VICTIM_ID)
+    await bot.press("Import 1 session", chat_id=VICTIM_CHAT, user_id=VICTIM_ID)
     # The attacker's own chat, with its own entry (so its ids exist too).
     await bot.say("120 ml")
     with bot.services.db.session() as session:
-        (entry,) = SessionRepo(session, VICTIM_CHAT).all()
+        (entry,) = [e for e in SessionRepo(session, VICTIM_CHAT).all() if e.import_id is None]
         plan = PlanRepo(session).get(VICTIM_CHAT)
         (portion,) = StashRepo(session, VICTIM_CHAT).stored()
         assert plan is not None and plan.power_started_at is not None
@@ -73,6 +77,8 @@ async def victim(bot: BotHarness) -> dict[str, int]:
             "plan": plan.id or 0,
             "power": int(plan.power_started_at.timestamp()),
             "due": int((plan.next_due_at or plan.power_started_at).timestamp()),
+            "pending": 1,  # the victim's imports, in the order sent
+            "imported": 2,
         }
 
 
@@ -112,6 +118,14 @@ def forged_data(v: dict[str, int]) -> list[str]:
         "stats:chart:abc",
         "stats:excl:7",
         "stats:",
+        # report: lengths no button offers
+        "report:days:99",
+        "report:days:0",
+        # imports: confirm, cancel or undo the other chat's file; nonsense
+        f"imp:go:{v['pending']}",
+        f"imp:no:{v['pending']}",
+        f"imp:undo:{v['imported']}",
+        "imp:go:99999",
         # tips and settings: values no button offers
         "tip:t:no-such-topic",
         "tip:away:999",

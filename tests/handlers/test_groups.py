@@ -108,6 +108,7 @@ async def family_group(bot: BotHarness) -> None:
     await bot.say("/logg v 60 h 70", chat_id=GROUP_CHAT, language_code="nb")
     await bot.say("/tidssone America/New_York", chat_id=GROUP_CHAT, language_code="nb")
     await bot.say("/paminn hver 3. time", chat_id=GROUP_CHAT, language_code="nb")
+    await bot.say("/lager 90 fryser", chat_id=GROUP_CHAT, language_code="nb")
     with bot.services.db.session() as session:
         session.add(NudgeState(chat_id=GROUP_CHAT, enabled=False))
     assert rows_of(bot, GROUP_CHAT) == {
@@ -115,6 +116,8 @@ async def family_group(bot: BotHarness) -> None:
         "pump_sessions": 2,
         "reminder_plans": 1,
         "nudge_state": 1,
+        "stash_portions": 1,
+        "stash_state": 1,
     }
 
 

@@ -102,6 +102,25 @@ class BotHarness:
         self.last_user_message_id = update["message"]["message_id"]
         return self._reply(await self.feed(update), chat_id)
 
+    async def send_file(
+        self,
+        content: bytes,
+        *,
+        file_name: str | None = "log.csv",
+        mime_type: str | None = "text/csv",
+        file_size: int | None = None,
+        chat_id: int = PARENT_CHAT,
+        user_id: int = PARENT_ID,
+        language_code: str | None = "en",
+        first_name: str = "Parent",
+    ) -> ApiCall:
+        """Send a file as a document; return the bot's last reply to it."""
+        user = self.telegram.user(user_id, language_code, first_name)
+        update = self.telegram.document_update(
+            chat_id, user, content, file_name=file_name, mime_type=mime_type, file_size=file_size
+        )
+        return self._reply(await self.feed(update), chat_id)
+
     async def edit(
         self,
         message_id: int,

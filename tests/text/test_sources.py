@@ -58,6 +58,13 @@ NOT_HEALTH: dict[str, str] = {
         "I'm here for support and advice, not diagnosis: for worries, talk to your health "
         "visitor or a lactation consultant."
     ): "the tips menu",
+    "It is a pumping export from Baby Buddy.": "names another app (Baby Buddy), not a baby",
+    (
+        "Send me the file as a document (📎, then File). I can read an export from pumpbot "
+        "(/export), a pumping export from Baby Buddy (its admin page, Pumping, Export, CSV), or "
+        "any table whose first line names a time column and an amount column, like "
+        "<code>time;amount</code> or <code>tidspunkt,mengde</code>."
+    ): "how to send a file to import; Baby Buddy is another app",
     # The milk stash: what was done, or how to use it; the messages that state a storage time
     # carry their sources.
     "Nothing stored yet. Tap 🧊 Freezer or 🥛 Fridge under a logged session, or send "

@@ -1,0 +1,67 @@
+"""The /report document: a chat's last 7, 14 or 30 days as PDF bytes, and its file name.
+
+The same days, summaries and guideline-band decision as /week and the chart
+(`bot.periods.last_days`), the same chart, the period's notes, and the reminder plan as the
+caller describes it (reminder texts live in `scheduler`, above this package). Blocking: a
+30-day report is a few hundred milliseconds of CPU, so handlers run it on a worker thread.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain.chats import ChatSettings
+from bot.domain.daybook import local_day, local_day_range
+from bot.domain.guideline import BandView
+from bot.domain.stats import period_summary
+from bot.logbook import sessions_for_days
+from bot.periods import draw_chart, last_days
+from bot.storage.db import Database
+from bot.storage.repo import SessionRepo
+from bot.text.reports import band_note
+
+PERIODS = (7, 14, 30)
+DEFAULT_PERIOD = 14
+
+
+def report_filename(now: datetime, settings: ChatSettings) -> str:
+    return f"pumpbot-report-{local_day(now, settings.tz).isoformat()}.pdf"
+
+
+def build_report(
+    db: Database, settings: ChatSettings, now: datetime, n_days: int, *, plan: str | None
+) -> bytes:
+    """The PDF of the last `n_days` local days, today included. `plan`: the reminder plan in
+    use, in words (None: no reminders)."""
+    from bot.text.report_pdf import ReportContent, render_report  # fpdf2, on first use
+
+    tr, tz = settings.tr, settings.tz
+    last = last_days(db, settings, now, n_days)
+    start = local_day_range(last.days[0].day, tz)[0]
+    with db.session() as session:
+        noted = [
+            entry
+            for entry in sessions_for_days(
+                SessionRepo(session, settings.id), tz, last.days[0].day, last.today
+            )
+            if entry.note and entry.started_at >= start
+        ]
+    chart = draw_chart(
+        [d.day for d in last.days],
+        [d.total_ml for d in last.days],
+        tr=tr,
+        unit=settings.unit,
+        today=last.today,
+        show_band=last.band.view == BandView.COMPARE,
+    )
+    content = ReportContent(
+        days=last.days,
+        period=period_summary(last.days, last.today),
+        today=last.today,
+        noted=noted,
+        plan=plan,
+        guideline=band_note(last.band, tr, settings.unit) or None,
+        chart_png=chart,
+        made_at=now,
+    )
+    return render_report(content, tr=tr, unit=settings.unit, tz=tz)
