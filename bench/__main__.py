@@ -288,6 +288,7 @@ HISTORY_TARGETS = {
     "/chart": 1000.0,
     "chart,": 1000.0,
     "/report": 1000.0,
+    "import": 3000.0,
 }
 
 

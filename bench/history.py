@@ -78,6 +78,21 @@ class Timing:
         return max(self.times) * 1000
 
 
+async def import_year(bot: BotHarness, runs: int = 3) -> list[float]:
+    """The year's /export sent to a fresh chat each time: the preview, then the tap that
+    writes every row (read again, checked against the log, one transaction)."""
+    export = await bot.say("/export")
+    data = export.files["document"]
+    times = []
+    for run in range(runs):
+        chat = 900_000 + run
+        start = time.perf_counter()
+        await bot.send_file(data, chat_id=chat, user_id=chat)
+        await bot.press("Import", chat_id=chat, user_id=chat)
+        times.append(time.perf_counter() - start)
+    return times
+
+
 async def run() -> tuple[int, list[Timing]]:
     """The number of sessions seeded, and the timings."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -110,6 +125,12 @@ async def run() -> tuple[int, list[Timing]]:
                 ("/report 30 (query, chart, PDF, send)", lambda: say("/report 30"), 10),
             ]
             timings = [Timing(name, await timed(action, runs)) for name, action, runs in rows]
+            timings.append(
+                Timing(
+                    f"import {count:,} rows (file to preview, tap to written)",
+                    await import_year(bot),
+                )
+            )
         finally:
             await bot.stop()
     return count, timings

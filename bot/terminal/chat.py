@@ -33,6 +33,7 @@ BOT_NAME = str(BOT_USER["first_name"])
 PARENT_ID = 1001
 PARENT_NAME = N_("Parent")
 QUIT_COMMANDS = ("/quit", "/exit")
+FILE_COMMAND = "/file "  # `/file PATH` sends that file as a document
 CHOICE = re.compile(r"^/(\d+)$")
 PROMPT = "> "
 
@@ -391,8 +392,25 @@ class TerminalChat:
         if choice:
             await self.choose(int(choice.group(1)))
             return True
+        if text.startswith(FILE_COMMAND):
+            await self.send_file(Path(text.removeprefix(FILE_COMMAND).strip()).expanduser())
+            return True
         await self.feed(self.telegram.message_update(self.chat_id, text, self.user))
         return True
+
+    async def send_file(self, path: Path) -> None:
+        """`/file PATH`: send a file from this computer as a document (a CSV to import)."""
+        try:
+            content = path.read_bytes()
+        except OSError:
+            self.note(self.tr._("I can't read the file {path}.", path=str(path)))
+            return
+        mime = "text/csv" if path.suffix.lower() == ".csv" else "application/octet-stream"
+        await self.feed(
+            self.telegram.document_update(
+                self.chat_id, self.user, content, file_name=path.name, mime_type=mime
+            )
+        )
 
     async def choose(self, number: int) -> None:
         """Tap button `number` of the newest message that shows buttons."""

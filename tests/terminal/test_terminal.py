@@ -302,3 +302,14 @@ def test_stdin_lines_are_read_off_the_event_loop_until_eof() -> None:
             return [await lines.next() for _ in range(3)]
 
     assert asyncio.run(read_all()) == ["/start", "L 60", None]
+
+
+async def test_file_sends_a_csv_to_import(terminal: TerminalChat, tmp_path: Path) -> None:
+    csv_file = tmp_path / "old-log.csv"
+    csv_file.write_bytes(b"time;amount\n2026-03-08 06:10;120\n")
+    await terminal.handle_line(f"/file {csv_file}")
+    assert "Import from old-log.csv" in printed(terminal)
+    await terminal.handle_line("/1")
+    assert "Imported 1 session" in printed(terminal)
+    await terminal.handle_line(f"/file {tmp_path / 'missing.csv'}")
+    assert "I can't read the file" in printed(terminal)
