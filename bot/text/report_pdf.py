@@ -25,7 +25,7 @@ from bot.domain.stats import DaySummary, PeriodSummary
 from bot.storage.models import PumpSession, Unit
 from bot.text.formatting import format_clock, format_number, format_volume, ml_to_unit
 from bot.text.i18n import Translator
-from bot.text.reports import UNIT_SYMBOLS, clock_gap, format_gap, short_day
+from bot.text.reports import UNIT_SYMBOLS, clock_gap, short_day, summary_lines
 
 FONT = "DejaVu"
 MARGIN_MM = 15
@@ -190,46 +190,6 @@ def render_report(content: ReportContent, *, tr: Translator, unit: Unit, tz: Zon
     paragraph(content.plan or tr._("No reminders are set."))
 
     return bytes(pdf.output())
-
-
-def summary_lines(period: PeriodSummary, tr: Translator, unit: Unit, tz: ZoneInfo) -> list[str]:
-    loc = tr.locale
-    lines = [
-        tr._("Total: {total}", total=format_volume(period.total_ml, unit, loc)),
-        tr._("Sessions: {count}", count=period.count),
-        tr._(
-            "Average per session: {average}",
-            average=format_volume(period.average_ml or 0, unit, loc),
-        ),
-    ]
-    if period.daily_average_ml is not None:
-        lines.append(
-            tr.ngettext(
-                "Daily average: {average} (over {n} full day with logs)",
-                "Daily average: {average} (over {n} full days with logs)",
-                period.full_days_with_logs,
-                average=format_volume(period.daily_average_ml, unit, loc),
-            )
-        )
-    if period.longest_gap is not None:
-        ended = period.longest_gap.ended_at
-        lines.append(
-            tr._(
-                "Longest gap: {gap}, ending {day} at {time}",
-                gap=format_gap(period.longest_gap.length, tr),
-                day=short_day(ended.astimezone(tz).date(), loc),
-                time=format_clock(ended, tz, loc),
-            )
-        )
-    if period.left_ml + period.right_ml > 0:
-        lines.append(
-            tr._(
-                "Left {left}, right {right}",
-                left=format_volume(period.left_ml, unit, loc),
-                right=format_volume(period.right_ml, unit, loc),
-            )
-        )
-    return lines
 
 
 def day_table(

@@ -233,39 +233,10 @@ def render_table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def period_text(
-    period: PeriodSummary,
-    tr: Translator,
-    unit: Unit,
-    tz: ZoneInfo,
-    *,
-    today: date,
-    band: BandDecision,
-) -> str:
-    """The /week and /month reply: a title, one table row per day, then the period's summary."""
+def summary_lines(period: PeriodSummary, tr: Translator, unit: Unit, tz: ZoneInfo) -> list[str]:
+    """The period's summary, a line each: /week, /month and the PDF report show the same."""
     loc = tr.locale
-    n_days = len(period.days)
-    title = "<b>" + tr.ngettext("The last {n} day", "The last {n} days", n_days) + "</b>"
-    if period.count == 0:
-        return (
-            title
-            + "\n\n"
-            + tr._(
-                "Nothing logged in this period yet. Each session you log shows up here, day by day."
-            )
-        )
-    table = render_table(table_rows(list(period.days), tr, unit, today))
-    legend = tr._(
-        "* today, so far. Amounts in {unit}. No.: sessions. Avg: average per session. "
-        "Gap: the longest time between the starts of two sessions, in hours and minutes. "
-        "L/R: left and right in percent.",
-        unit=UNIT_SYMBOLS[unit],
-    )
     lines = [
-        title,
-        f"<pre>{html.escape(table)}</pre>",
-        f"<i>{html.escape(legend)}</i>",
-        "",
         tr._("Total: {total}", total=format_volume(period.total_ml, unit, loc)),
         tr._("Sessions: {count}", count=period.count),
         tr._(
@@ -294,7 +265,44 @@ def period_text(
         )
     split = side_split(period.left_ml, period.right_ml, period.unsided_ml, tr, unit)
     if split:
-        lines.append(split)
+        lines.extend(split.split("\n"))
+    return lines
+
+
+def period_text(
+    period: PeriodSummary,
+    tr: Translator,
+    unit: Unit,
+    tz: ZoneInfo,
+    *,
+    today: date,
+    band: BandDecision,
+) -> str:
+    """The /week and /month reply: a title, one table row per day, then the period's summary."""
+    n_days = len(period.days)
+    title = "<b>" + tr.ngettext("The last {n} day", "The last {n} days", n_days) + "</b>"
+    if period.count == 0:
+        return (
+            title
+            + "\n\n"
+            + tr._(
+                "Nothing logged in this period yet. Each session you log shows up here, day by day."
+            )
+        )
+    table = render_table(table_rows(list(period.days), tr, unit, today))
+    legend = tr._(
+        "* today, so far. Amounts in {unit}. No.: sessions. Avg: average per session. "
+        "Gap: the longest time between the starts of two sessions, in hours and minutes. "
+        "L/R: left and right in percent.",
+        unit=UNIT_SYMBOLS[unit],
+    )
+    lines = [
+        title,
+        f"<pre>{html.escape(table)}</pre>",
+        f"<i>{html.escape(legend)}</i>",
+        "",
+    ]
+    lines.extend(summary_lines(period, tr, unit, tz))
     note = band_note(band, tr, unit)
     if note:
         lines.append("")
