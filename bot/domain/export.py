@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -88,7 +88,7 @@ class ExportRow:
         )
 
 
-def _number(value: float | None, style: CsvStyle) -> str:
+def csv_number(value: float | None, style: CsvStyle) -> str:
     """`60` for 60.0, `60.5` for 60.5: Python's shortest form, which reads back exactly."""
     if value is None:
         return ""
@@ -96,32 +96,44 @@ def _number(value: float | None, style: CsvStyle) -> str:
     return text.replace(".", style.decimal)
 
 
-def _text(value: str | None) -> str:
+def csv_text(value: str | None) -> str:
     if not value:
         return ""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def export_csv(sessions: Iterable[PumpSession], tz: ZoneInfo, language: str = "en") -> bytes:
-    """The file's bytes: BOM, header, one row per session in the order given."""
+def csv_bytes(
+    header: Sequence[str],
+    rows: Callable[[CsvStyle], Iterable[Sequence[str]]],
+    language: str = "en",
+) -> bytes:
+    """A file in the chat's spreadsheet style (BOM, CRLF, separators by language); `rows` gets
+    the style so numbers carry its decimal mark. The stash's export uses it too."""
     style = STYLES.get(language, COMMAS)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for entry in sessions:
-        writer.writerow(
-            [
+    writer.writerow(header)
+    writer.writerows(rows(style))
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def export_csv(sessions: Iterable[PumpSession], tz: ZoneInfo, language: str = "en") -> bytes:
+    """The file's bytes: BOM, header, one row per session in the order given."""
+
+    def rows(style: CsvStyle) -> Iterable[list[str]]:
+        for entry in sessions:
+            yield [
                 entry.started_at.astimezone(tz).isoformat(),
-                _number(entry.left_ml, style),
-                _number(entry.right_ml, style),
-                _number(entry.total_ml, style),
+                csv_number(entry.left_ml, style),
+                csv_number(entry.right_ml, style),
+                csv_number(entry.total_ml, style),
                 "" if entry.duration_min is None else str(entry.duration_min),
                 Method(entry.method).value,
-                _text(entry.note),
-                _text(entry.logged_by_name),
+                csv_text(entry.note),
+                csv_text(entry.logged_by_name),
             ]
-        )
-    return (BOM + buffer.getvalue()).encode("utf-8")
+
+    return csv_bytes(COLUMNS, rows, language)
 
 
 def _read_text(value: str) -> str | None:

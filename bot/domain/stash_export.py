@@ -16,13 +16,11 @@ mark by the chat's language (`bot.domain.export`), one row per portion, oldest f
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.domain.export import BOM, COMMAS, FORMULA_STARTS, STYLES, CsvStyle
+from bot.domain.export import CsvStyle, csv_bytes, csv_number, csv_text
 from bot.storage.models import StashPortion
 
 COLUMNS = ("pumped", "place", "amount_ml", "state", "thawed", "use_by", "closed", "added_by")
@@ -32,36 +30,21 @@ def _moment(value: datetime | None, tz: ZoneInfo) -> str:
     return "" if value is None else value.astimezone(tz).isoformat()
 
 
-def _number(value: float, style: CsvStyle) -> str:
-    text = str(int(value)) if float(value).is_integer() else repr(float(value))
-    return text.replace(".", style.decimal)
-
-
-def _text(value: str | None) -> str:
-    if not value:
-        return ""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def stash_csv(portions: Iterable[StashPortion], tz: ZoneInfo, language: str = "en") -> bytes:
-    style = STYLES.get(language, COMMAS)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for portion in portions:
-        writer.writerow(
-            [
+    def rows(style: CsvStyle) -> Iterable[list[str]]:
+        for portion in portions:
+            yield [
                 _moment(portion.pumped_at, tz),
                 portion.place,
-                _number(portion.amount_ml, style),
+                csv_number(portion.amount_ml, style),
                 portion.state,
                 _moment(portion.thawed_at, tz),
                 _moment(portion.use_by, tz),
                 _moment(portion.closed_at, tz),
-                _text(portion.added_by_name),
+                csv_text(portion.added_by_name),
             ]
-        )
-    return (BOM + buffer.getvalue()).encode("utf-8")
+
+    return csv_bytes(COLUMNS, rows, language)
 
 
 def stash_filename(now: datetime, tz: ZoneInfo) -> str:
