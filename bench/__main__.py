@@ -82,13 +82,18 @@ def fanout_result_rows(result: object, name: str) -> list[Row]:
     from bench.fanout import FanoutResult
 
     assert isinstance(result, FanoutResult)
+    # Telegram's limit counts every message: with parents logging, their confirmations share
+    # the budget with the reminders, so the target is on all of them together.
+    combined = result.all_per_second if result.confirmations else result.per_second
     rows = [
         Row(
             name,
-            "delivery rate (reminders)",
-            f"{result.per_second:.1f} msg/s",
+            "messages a second (reminders and confirmations)"
+            if result.confirmations
+            else "delivery rate (reminders)",
+            f"{combined:.1f} msg/s",
             ">= 28 msg/s",
-            result.per_second >= 28,
+            combined >= 28,
         ),
         Row(name, "time from due to the last message", f"{result.to_last_seconds:.0f} s"),
         Row(
@@ -102,14 +107,7 @@ def fanout_result_rows(result: object, name: str) -> list[Row]:
         Row(name, "duplicated reminders", str(result.duplicated), "0", result.duplicated == 0),
     ]
     if result.confirmations:
-        rows.insert(
-            1,
-            Row(
-                name,
-                "all messages a second (reminders and confirmations)",
-                f"{result.all_per_second:.1f} msg/s",
-            ),
-        )
+        rows.insert(1, Row(name, "of which reminders a second", f"{result.per_second:.1f} msg/s"))
         rows.append(
             Row(
                 name,
@@ -136,16 +134,19 @@ def fanout_rows(args: argparse.Namespace) -> list[Row]:
 
 
 def instances_rows(args: argparse.Namespace) -> list[Row]:
-    """The fan-out with 2 and 3 instances on one PostgreSQL, parents logging meanwhile."""
+    """The fan-out with 2 and 3 instances on one PostgreSQL: reminders alone, then again with
+    parents logging meanwhile (their confirmations share the budget)."""
     from bench import fanout
 
     if not postgres_ready("instances"):
         return []
     rows = []
     for count in (2, 3):
-        result = asyncio.run(fanout.run(args.instance_chats, count, parents=True))
-        name = f"fan-out ({result.chats:,} due at once, {count} instances, PostgreSQL)"
-        rows.extend(fanout_result_rows(result, name))
+        for parents in (False, True):
+            result = asyncio.run(fanout.run(args.instance_chats, count, parents=parents))
+            while_logging = ", parents logging" if parents else ""
+            name = f"fan-out ({result.chats:,} due at once, {count} instances{while_logging})"
+            rows.extend(fanout_result_rows(result, name))
     return rows
 
 

@@ -26,9 +26,22 @@ keep it. A 429 pauses the shared grid too. A round trip is about a millisecond h
 beside the 34 ms between turns; if the database cannot be reached, the instance paces on its
 own grid until it can.
 
+A turn missed is given back, not used late. Turns are only half the story: Telegram counts
+when messages arrive. A message whose turn came while the event loop was busy elsewhere (a
+garbage collection, a burst of database work, a core shared with other processes) wakes late;
+sent then, it lands just before the messages whose turns come next, on time, and the second
+that holds them all holds one too many. With two instances on one PostgreSQL, such stalls of
+a quarter of a second earned a 429 every minute or so, and each 429 stops every instance for
+over a second (32 turns). So a message that finds itself more than `LATE_TOLERANCE` of an
+interval past its turn, just before it leaves, takes a new turn instead (at most `MAX_RETAKES`
+times, so a starved process still sends): the turn it missed is lost, as the stall lost it
+anyway, and no second holds more than the pace.
+
 Each request may carry `SendHooks` (as python-telegram-bot's `rate_limit_args`): told just
 before each HTTP request leaves and after each 429, so a reminder's hand-over is recorded at
-the moment it goes on the wire, not while it waits for its turn (scheduler/delivery.py).
+the moment it goes on the wire, not while it waits for its turn (scheduler/delivery.py). They
+write to the database, so they run on a worker thread: on the event loop each write held up
+every other message's turn.
 """
 
 from __future__ import annotations
@@ -56,6 +69,10 @@ GROUP_MESSAGES_PER_MINUTE = 20
 MAX_GROUP_LIMITERS = 512
 # After the shared grid failed, pace on the local one for this long before trying it again.
 SHARED_RETRY_SECONDS = 10.0
+# A message later than this (a share of the interval) past its turn takes a new one; a message
+# gives up at most this many turns.
+LATE_TOLERANCE = 0.5
+MAX_RETAKES = 3
 
 # Takes the next free turn (creating the row if a crash of the server emptied the table) and
 # returns when it comes, as a Unix time.
@@ -100,8 +117,8 @@ class SharedGrid:
                 )
             return self._connection
 
-    async def turn_in(self, interval: float) -> float:
-        """Take the next turn; seconds until it comes (0 or more).
+    async def turn_at(self, interval: float) -> float:
+        """Take the next turn; the Unix time when it comes.
 
         The turn is a moment on PostgreSQL's clock, compared with this host's: how long the
         answer took to come back does not move it (a delay measured in the database and slept
@@ -111,7 +128,7 @@ class SharedGrid:
         connection = await self._connect()
         cursor = await connection.execute(TAKE_TURN, {"interval": interval})
         row = await cursor.fetchone()
-        return max(0.0, float(row[0]) - time.time()) if row else 0.0
+        return float(row[0]) if row else time.time()
 
     async def pause(self, seconds: float) -> None:
         connection = await self._connect()
@@ -151,26 +168,31 @@ class PacedRateLimiter(BaseRateLimiter[int | SendHooks]):
         self._max_retries = max_retries
         self._shared = shared
         self._shared_down_until = 0.0  # event-loop time: the local grid until then
+        self.turns_missed = 0  # turns given back because the message woke too late for them
 
     async def initialize(self) -> None:
         return None
 
     async def shutdown(self) -> None:
+        if self.turns_missed:
+            log.info("%d turns were given back: their messages woke too late", self.turns_missed)
         if self._shared is not None:
             await self._shared.close()
 
     async def _shared_turn(self) -> float | None:
-        """Seconds until this message's turn on the shared grid; None to use the local one."""
+        """This message's turn on the shared grid, in event-loop time; None to use the local
+        grid."""
         loop = asyncio.get_running_loop()
         if self._shared is None or loop.time() < self._shared_down_until:
             return None
         await self._wait_out_pause()  # a turn taken during a pause would be void
         try:
-            return await self._shared.turn_in(self._interval)
+            turn = await self._shared.turn_at(self._interval)
         except (psycopg.Error, OSError) as error:
             log.warning("The shared send pace is out of reach (%s); pacing alone for now", error)
             self._shared_down_until = loop.time() + SHARED_RETRY_SECONDS
             return None
+        return loop.time() + (turn - time.time())
 
     async def _pause_everyone(self, wait: float) -> None:
         loop = asyncio.get_running_loop()
@@ -200,28 +222,26 @@ class PacedRateLimiter(BaseRateLimiter[int | SendHooks]):
             self._groups[chat_id] = AsyncLimiter(self._group_per_minute, 60)
         return self._groups[chat_id]
 
-    async def _take_turn(self, chat_id: object) -> None:
-        """Wait for this message's turn. A turn that came up during a pause after a 429 is
-        void: used when the pause ends, such turns would all go at once."""
-        group = self._group_limiter(chat_id)
-        if group is not None:
-            await group.acquire()
+    async def _take_turn(self) -> float:
+        """Wait for this message's turn on the grid; returns it, in event-loop time. A turn that
+        came up during a pause after a 429 is void: used when the pause ends, such turns would
+        all go at once."""
         loop = asyncio.get_running_loop()
         while True:
-            shared_delay = await self._shared_turn()
-            if shared_delay is not None:
-                if shared_delay > 0:
-                    await asyncio.sleep(shared_delay)
-                if self._resume_at <= loop.time():
-                    return
-                continue
-            now = loop.time()
-            turn = max(now, self._next_turn, self._resume_at)
-            self._next_turn = turn + self._interval
-            if turn > now:
-                await asyncio.sleep(turn - now)
+            turn = await self._shared_turn()
+            if turn is None:
+                now = loop.time()
+                turn = max(now, self._next_turn, self._resume_at)
+                self._next_turn = turn + self._interval
+            if turn > loop.time():
+                await asyncio.sleep(turn - loop.time())
             if self._resume_at <= loop.time():
-                return
+                return turn
+
+    def _missed(self, turn: float) -> bool:
+        """Too late to use this turn: sent now, it would crowd the messages due after it."""
+        lateness = asyncio.get_running_loop().time() - turn
+        return lateness > LATE_TOLERANCE * self._interval
 
     async def process_request(
         self,
@@ -243,14 +263,23 @@ class PacedRateLimiter(BaseRateLimiter[int | SendHooks]):
             try:
                 if chat_id is None:  # getMe, setMyCommands, answerCallbackQuery: not messages
                     await self._wait_out_pause()
+                    turn = None
                 else:
-                    await self._take_turn(chat_id)
+                    group = self._group_limiter(chat_id)
+                    if group is not None:
+                        await group.acquire()
+                    turn = await self._take_turn()
                 if hooks is not None:
-                    hooks.before_request()
+                    await asyncio.to_thread(hooks.before_request)
+                for _ in range(MAX_RETAKES):
+                    if turn is None or not self._missed(turn):
+                        break
+                    self.turns_missed += 1
+                    turn = await self._take_turn()
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
                 if hooks is not None:
-                    hooks.refused()
+                    await asyncio.to_thread(hooks.refused)
                 wait = retry_after_seconds(error) + 0.1
                 await self._pause_everyone(wait)  # also when this one gives up: others wait
                 log.info("Telegram asked to wait %.1f s; every message waits", wait)

@@ -33,6 +33,7 @@ import inspect
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -329,10 +330,10 @@ async def deliver_due(application: PumpApplication, chat_id: int) -> Outcome:
         outcome = await _deliver(application, services, chat_id, now)
     except Exception:
         log.exception("Reminder delivery for chat %s failed", chat_id)
-        _defer(services, chat_id, now)
+        await asyncio.to_thread(_defer, services, chat_id, now)
         outcome = Outcome.FAILED
     finally:
-        _rearm(application, services, chat_id)
+        await _rearm(application, services, chat_id)
     return outcome
 
 
@@ -348,19 +349,54 @@ def _defer(services: Services, chat_id: int, now: datetime) -> None:
         log.exception("Could not defer the reminder for chat %s", chat_id)
 
 
-def _rearm(application: PumpApplication, services: Services, chat_id: int) -> None:
+def _planned_due(services: Services, chat_id: int) -> datetime | None:
+    with services.db.session() as session:
+        row = PlanRepo(session).get(chat_id)
+        return row.next_due_at if row is not None and row.enabled else None
+
+
+async def _rearm(application: PumpApplication, services: Services, chat_id: int) -> None:
     try:
-        with services.db.session() as session:
-            row = PlanRepo(session).get(chat_id)
-            due = row.next_due_at if row is not None and row.enabled else None
-        schedule_reminder(application, chat_id, due)
+        due = await asyncio.to_thread(_planned_due, services, chat_id)
+        schedule_reminder(application, chat_id, due)  # the JobQueue belongs to the event loop
     except Exception:  # the sweep will find it
         log.exception("Could not re-arm the reminder job for chat %s", chat_id)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A reminder claimed (committed as sent) and ready to hand over."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup
+    due: datetime
+    previous: dict[str, Any]
+    attempts: int
 
 
 async def _deliver(
     application: PumpApplication, services: Services, chat_id: int, now: datetime
 ) -> Outcome:
+    # The database work runs on a worker thread: on the event loop, a fan-out's claims held up
+    # every message whose turn had come (bot/ratelimit.py: a late message makes a burst).
+    claim = await asyncio.to_thread(_claim, services, chat_id, now)
+    if isinstance(claim, Outcome):
+        return claim
+    # Committed: the reminder is marked sent before Telegram sees it (see the module docstring).
+    return await hand_over(
+        application,
+        chat_id,
+        claim.text,
+        claim.keyboard,
+        claim.due,
+        now,
+        claim.previous,
+        claim.attempts,
+    )
+
+
+def _claim(services: Services, chat_id: int, now: datetime) -> Claim | Outcome:
+    """Decide, and claim the reminder if one is due: an Outcome when nothing is to be sent."""
     with services.db.session() as session:
         repo = PlanRepo(session)
         row = repo.get(chat_id)
@@ -411,11 +447,7 @@ async def _deliver(
             return Outcome.NOT_DUE  # another run got there first
         HandoverRepo(session).claimed(chat_id, decision.send_for, now, services.instance_id)
         text, keyboard = _message(session, row, settings, decision.send_for, now, plan)
-        attempts = row.attempts
-    # Committed: the reminder is marked sent before Telegram sees it (see the module docstring).
-    return await hand_over(
-        application, chat_id, text, keyboard, decision.send_for, now, previous, attempts
-    )
+        return Claim(text, keyboard, decision.send_for, previous, row.attempts)
 
 
 def _message(
@@ -526,10 +558,7 @@ async def hand_over(
         return Outcome.FAILED
     finally:
         if answered:  # the row goes; if delivered, failed attempts count from 0 again
-            with services.db.session() as session:
-                HandoverRepo(session).answered(chat_id, me)
-                if delivered:
-                    PlanRepo(session).attempts_reset(chat_id)
+            await asyncio.to_thread(_answered, services, chat_id, delivered)
     level = logging.WARNING if lateness > LATE_WARNING else logging.INFO
     log.log(
         level,
@@ -538,6 +567,13 @@ async def hand_over(
         lateness.total_seconds(),
     )
     return Outcome.SENT
+
+
+def _answered(services: Services, chat_id: int, delivered: bool) -> None:
+    with services.db.session() as session:
+        HandoverRepo(session).answered(chat_id, services.instance_id)
+        if delivered:
+            PlanRepo(session).attempts_reset(chat_id)
 
 
 async def _send(
@@ -553,11 +589,11 @@ async def _send(
     if bot.rate_limiter is not None:
         await bot.send_message(chat_id, text, reply_markup=keyboard, rate_limit_args=hooks)
         return
-    hooks.before_request()
+    await asyncio.to_thread(hooks.before_request)
     try:
         await bot.send_message(chat_id, text, reply_markup=keyboard)
     except RetryAfter:
-        hooks.refused()
+        await asyncio.to_thread(hooks.refused)
         raise
 
 
