@@ -278,6 +278,7 @@ def contention_rows(args: argparse.Namespace) -> list[Row]:
         )
         if result.name == "fan-out":
             rows.append(Row(name, "reminders sent meanwhile", f"{result.reminders:,}"))
+            rows.append(Row(name, "429s received", str(result.rejected_429)))
         if result.name == "chart":
             rows.append(Row(name, "charts sent meanwhile", str(result.charts)))
     return rows

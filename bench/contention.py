@@ -51,6 +51,7 @@ class ContentionResult:
     p99_ms: float
     charts: int = 0
     reminders: int = 0
+    rejected_429: int = 0
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -171,6 +172,7 @@ async def measure(name: str, workdir: Path, duration: float) -> ContentionResult
         p99_ms=percentile(latencies, 0.99) if latencies else float("nan"),
         charts=len(charts),
         reminders=reminders,
+        rejected_429=server.stats.rejected_429,
     )
 
 

@@ -92,8 +92,10 @@ async def start_up(application: PumpApplication) -> None:
     await publish_descriptions(application.bot, services.config.default_language)
     for startup in handlers.startup_hooks():
         await startup(application)
-    # Before polling or the webhook starts, so what the last run left is handled first.
-    await handle_left_over(application, others_may_run=services.config.webhook_mode)
+    # Before polling or the webhook starts, so what the last run left is handled first. Only
+    # webhook instances sharing a PostgreSQL database may be handling updates beside this one.
+    others_may_run = services.config.webhook_mode and services.leadership.shared
+    await handle_left_over(application, others_may_run=others_may_run)
     schedule_upkeep(application)
     log.info("pumpbot started as @%s", application.bot.username)
 

@@ -28,7 +28,8 @@ How, on python-telegram-bot's own extension points:
   has waited `TAKE_OVER_AFTER`, and every instance looks for such updates every minute (an
   instance that died leaves them). Taking one is a compare-and-set on its `attempts` that
   stamps `taken_at`, so two instances never both take it, and the one that did has it for
-  `TAKE_OVER_AFTER`. Polling allows one process per bot: it takes everything left at once.
+  `TAKE_OVER_AFTER`. Polling allows one process per bot, and SQLite one process per file
+  (bot/leadership.py): such an instance takes everything left at once.
 - **Twice has no second effect.** An update killed half-way is handled again from the top, so
   its handlers must be safe to repeat. Logs are: a message already stored (by chat and message
   id, a unique key) is not stored again, and is confirmed only if its confirmation never got a
@@ -250,9 +251,10 @@ async def take_over(application: PumpApplication, waited: timedelta | None) -> i
 async def handle_left_over(application: PumpApplication, *, others_may_run: bool) -> int:
     """At start, before updates come in: queue what an earlier run left unhandled.
 
-    Polling allows one process per bot, so everything left is this bot's to handle. With a
-    webhook other instances may be running: only what has waited `TAKE_OVER_AFTER` is taken
-    (the rest is probably being handled); the take-over job looks again every minute."""
+    Polling allows one process per bot, and SQLite one process per file, so everything left
+    is this bot's to handle. With a webhook on PostgreSQL other instances may be running: only
+    what has waited `TAKE_OVER_AFTER` is taken (the rest is probably being handled); the
+    take-over job looks again every minute."""
     queued = await take_over(application, TAKE_OVER_AFTER if others_may_run else None)
     if queued:
         log.info("%d updates left from the last run are handled first", queued)

@@ -29,6 +29,7 @@ from bot.inbox import (
 from bot.storage.inbox import INBOX, inbox_rows, mark_handled, store_update, take_unhandled
 from bot.storage.models import PumpSession
 from bot.terminal.fakeapi import ApiCall, FakeTelegram
+from tests.support.backends import bot_tests_use_postgres
 from tests.support.kit import PARENT_CHAT, BotHarness
 
 START = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
@@ -271,19 +272,45 @@ async def test_left_over_updates_are_handled_before_new_ones_in_their_order(
         await stopped(restarted)
 
 
-async def test_with_a_webhook_a_start_leaves_what_another_instance_may_be_handling(
-    tmp_path: Path,
-) -> None:
+def stored_at_a_webhook_instance(bot: BotHarness, telegram: FakeTelegram) -> None:
+    """Two logs left unhandled: one stored long ago by an instance that died, one just now."""
+    user = telegram.user(PARENT_CHAT)
+    orphan = telegram.message_update(PARENT_CHAT, "110 ml", user)
+    recent = telegram.message_update(PARENT_CHAT, "120 ml", user)
+    stale = START - TAKE_OVER_AFTER - timedelta(seconds=1)
+    store_update(bot.services.db, orphan["update_id"], PARENT_CHAT, json.dumps(orphan), stale)
+    store_update(bot.services.db, recent["update_id"], PARENT_CHAT, json.dumps(recent), START)
+
+
+async def test_with_a_webhook_on_sqlite_a_start_handles_everything_left(tmp_path: Path) -> None:
+    """SQLite is one process (a lock refuses a second): nobody else can be handling the log
+    stored just before the restart, so it is not left waiting five minutes."""
+    if bot_tests_use_postgres():
+        pytest.skip("SQLite only: on PostgreSQL another instance may be handling them")
     telegram = FakeTelegram()
     clock = FakeClock(START)
     bot = BotHarness(tmp_path, clock, telegram, webhook_url="https://pumpbot.example.org/hook")
     bot.services.db.upgrade()
-    user = telegram.user(PARENT_CHAT)
-    orphan = telegram.message_update(PARENT_CHAT, "110 ml", user)  # its instance died
-    busy = telegram.message_update(PARENT_CHAT, "120 ml", user)  # another instance's, just now
-    stale = START - TAKE_OVER_AFTER - timedelta(seconds=1)
-    store_update(bot.services.db, orphan["update_id"], PARENT_CHAT, json.dumps(orphan), stale)
-    store_update(bot.services.db, busy["update_id"], PARENT_CHAT, json.dumps(busy), START)
+    stored_at_a_webhook_instance(bot, telegram)
+    await bot.start()
+    await bot.app.start()
+    try:
+        await bot.app.update_queue.join()
+        assert sorted(total for _c, _s, total, _conf in sessions(bot)) == [110, 120]
+    finally:
+        await stopped(bot)
+
+
+async def test_with_a_webhook_on_postgresql_a_start_leaves_what_another_instance_may_be_handling(
+    tmp_path: Path,
+) -> None:
+    if not bot_tests_use_postgres():
+        pytest.skip("PostgreSQL only: SQLite is one process, which takes everything left")
+    telegram = FakeTelegram()
+    clock = FakeClock(START)
+    bot = BotHarness(tmp_path, clock, telegram, webhook_url="https://pumpbot.example.org/hook")
+    bot.services.db.upgrade()
+    stored_at_a_webhook_instance(bot, telegram)  # the recent one may be another's, in hand
     await bot.start()
     await bot.app.start()
     try:
