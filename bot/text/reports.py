@@ -1,4 +1,4 @@
-"""The stats as text: a day's summary, the /week and /month table, the guideline band note.
+"""The stats as text: the /week and /month table, the guideline band note, /history entries.
 
 Plain functions from summaries to HTML strings in the chat's language and unit. Whether the
 guideline band appears in /week and /month is `bot.domain.guideline.band_decision`'s call; the
@@ -166,32 +166,6 @@ def _comparison(tr: Translator, position: BandPosition, **values: str) -> str:
         "breast milk usually takes from about one to six months of age.",
         **values,
     )
-
-
-# -- one day (for /today) ----------------------------------------------------------------------
-
-
-def day_summary_text(summary: DaySummary, tr: Translator, unit: Unit) -> str:
-    """A day's numbers, one per line, without a title. Never the guideline band: one day is
-    too little to compare (`bot.domain.guideline`)."""
-    loc = tr.locale
-    if summary.count == 0:
-        lines = [tr._("Nothing logged on this day.")]
-    else:
-        lines = [
-            tr._("Total: {total}", total=format_volume(summary.total_ml, unit, loc)),
-            tr._("Sessions: {count}", count=summary.count),
-            tr._(
-                "Average per session: {average}",
-                average=format_volume(summary.average_ml or 0, unit, loc),
-            ),
-        ]
-        if summary.longest_gap is not None:
-            lines.append(tr._("Longest gap: {gap}", gap=format_gap(summary.longest_gap.length, tr)))
-        split = side_split(summary.left_ml, summary.right_ml, summary.unsided_ml, tr, unit)
-        if split:
-            lines.append(split)
-    return "\n".join(lines)
 
 
 # -- several days (/week, /month) ---------------------------------------------------------------

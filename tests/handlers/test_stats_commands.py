@@ -160,6 +160,17 @@ async def test_yes_with_three_realistic_days_compares(bot: BotHarness) -> None:
     assert "Your daily average, 540\u00a0ml" in month.text
 
 
+async def test_today_never_compares_a_single_day_with_the_band(bot: BotHarness) -> None:
+    realistic_days(bot, 3)
+    add_session(bot, bot.clock.now() - timedelta(hours=1), 90, chat_id=PARENT_CHAT)
+    await bot.say("/exclusive")
+    await bot.press("Yes")
+    assert VERDICT in (await bot.say("/week")).text  # the band is on for this chat
+    today = await bot.say("/today")
+    assert "90\u00a0ml in 1 session" in today.text
+    assert "750" not in today.text and VERDICT not in today.text
+
+
 async def test_exclusive_is_per_chat(bot: BotHarness) -> None:
     await bot.say("/exclusive", chat_id=GROUP_CHAT)
     await bot.press("Yes", chat_id=GROUP_CHAT)
