@@ -12,12 +12,12 @@ from bot import buttons
 from bot.buttons import SET_LANGUAGE, SET_UNIT, SET_ZONE, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings, find_timezone
+from bot.nudging import nudges_enabled
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import Unit
 from bot.text.formatting import format_clock
 from bot.text.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from handlers.common import chat_settings, edit_tapped, out_of_date, update_chat
-from handlers.tips import nudges_enabled
 from scheduler.delivery import reschedule_chat
 
 MENU_COMMANDS = [
@@ -71,7 +71,7 @@ async def show_settings(update: Update, context: PumpContext) -> None:
     """Show the chat's settings and how to change them."""
     settings = chat_settings(update, context)
     tr = settings.tr
-    on = nudges_enabled(context.services, settings.id)
+    on = nudges_enabled(context.services.db, settings.id)
     text = "\n".join(
         [
             settings_summary(settings, context.services.clock.now()),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -23,13 +22,7 @@ from bot import buttons
 from bot.buttons import TIP_AWAY, TIP_MENU, TIP_NUDGES, TIP_NUDGES_OFF_UNDER, TIP_TOPIC, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
-from bot.domain.nudges import (
-    HIGH_DAY_ML,
-    LOOKBACK,
-    NudgeKind,
-    due_nudge,
-    read_more_topic,
-)
+from bot.domain.nudges import HIGH_DAY_ML, NudgeKind
 from bot.domain.questions import (
     Route,
     answers_in_group,
@@ -45,16 +38,13 @@ from bot.domain.tips import (
     parse_hours,
     topic,
 )
+from bot.nudging import forget_nudges, nudges_enabled, set_nudges, take_due_nudge
 from bot.services import PumpApplication, PumpContext, Services
-from bot.storage.models import NudgeState
-from bot.storage.repo import ChatRepo, NudgeRepo, SessionRepo
 from bot.text.formatting import format_minutes, format_volume
 from bot.text.i18n import N_, Translator
 from bot.text.reports import band_text
 from bot.text.tips import away_text, topic_text
 from handlers.common import chat_settings, edit_tapped, out_of_date
-from scheduler.planning import Preset
-from scheduler.plans import plan_kind_of
 
 log = logging.getLogger(__name__)
 
@@ -255,25 +245,14 @@ def nudges_keyboard(enabled: bool, tr: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button]])
 
 
-def nudges_enabled(services: Services, chat_id: int) -> bool:
-    with services.db.session() as session:
-        state = NudgeRepo(session, chat_id).get()
-        return state is None or state.enabled
-
-
-def set_nudges(services: Services, chat_id: int, enabled: bool) -> None:
-    with services.db.session() as session:
-        NudgeRepo(session, chat_id).set_enabled(enabled)
-
-
 async def nudges_command(update: Update, context: PumpContext) -> None:
     """`/nudges off` or `/nudges on` (`/hint av`, `/hint på`); alone, the state and a switch."""
     settings = chat_settings(update, context)
     services = context.services
     wanted = SWITCH_WORDS.get(normalise(" ".join(context.args or [])))
     if wanted is not None:
-        set_nudges(services, settings.id, wanted)
-    enabled = nudges_enabled(services, settings.id)
+        set_nudges(services.db, settings.id, wanted)
+    enabled = nudges_enabled(services.db, settings.id)
     await update.effective_message.reply_text(
         nudges_status(enabled, settings), reply_markup=nudges_keyboard(enabled, settings.tr)
     )
@@ -355,41 +334,23 @@ def without_switch(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup:
 async def check_nudges(application: Any, chat_id: int) -> None:
     """After the chat's sessions changed: send at most one nudge that is due."""
     services: Services = application.bot_data["services"]
-    now = services.clock.now()
-    with services.db.session() as session:
-        chat = ChatRepo(session).get(chat_id)
-        if chat is None:
-            return
-        nudges = NudgeRepo(session, chat_id)
-        state: NudgeState | None = nudges.get()
-        if state is not None and not state.enabled:
-            return
-        settings = ChatSettings.of(chat)
-        sessions = SessionRepo(session, chat_id).between(now - LOOKBACK, now + timedelta(minutes=1))
-        plan = plan_kind_of(session, chat_id)
-        kind = due_nudge(
-            sessions, now, settings.tz, state, on_building_plan=plan == Preset.BUILDING
-        )
-        if kind is None:
-            return
-        # Marked before sending: a failed send must not turn into a retry on every log.
-        nudges.mark_sent(kind, now)
-    last_day = sum(1 for s in sessions if now - timedelta(hours=24) < s.started_at <= now)
+    due = take_due_nudge(services.db, chat_id, services.clock.now())
+    if due is None:
+        return
     try:
         await application.bot.send_message(
             chat_id,
-            nudge_text(kind, settings, last_day),
-            reply_markup=nudge_keyboard(kind, read_more_topic(kind, plan), settings.tr),
+            nudge_text(due.kind, due.settings, due.sessions_last_day),
+            reply_markup=nudge_keyboard(due.kind, due.read_more, due.settings.tr),
         )
     except TelegramError as error:
-        log.warning("Could not send a %s nudge: %s", kind.value, error.__class__.__name__)
+        log.warning("Could not send a %s nudge: %s", due.kind.value, error.__class__.__name__)
 
 
-async def forget_nudges(application: Any, chat_id: int) -> None:
+async def forget_chat_nudges(application: Any, chat_id: int) -> None:
     """After /forget: the chat's nudge history goes too."""
     services: Services = application.bot_data["services"]
-    with services.db.session() as session:
-        NudgeRepo(session, chat_id).delete()
+    forget_nudges(services.db, chat_id)
 
 
 # -- buttons -----------------------------------------------------------------------------------
@@ -416,12 +377,12 @@ async def on_tip_button(update: Update, context: PumpContext) -> None:
             await edit_tapped(query, away_text(milk, tr), away_answer_keyboard(tr))
         case Pressed(buttons.TIP_NUDGES, (switch,)) if switch in ("on", "off"):
             enabled = switch == "on"
-            set_nudges(context.services, settings.id, enabled)
+            set_nudges(context.services.db, settings.id, enabled)
             await query.answer()
             await edit_tapped(query, nudges_status(enabled, settings), nudges_keyboard(enabled, tr))
         case Pressed(buttons.TIP_NUDGES_OFF_UNDER, ("off", kind)) if kind in NUDGE_KINDS:
             # Under a nudge: keep the note, drop the switch, and say how to undo it.
-            set_nudges(context.services, settings.id, False)
+            set_nudges(context.services.db, settings.id, False)
             await query.answer(tr._("Nudges are off. /nudges on turns them back on."))
             markup = without_switch(query.message.reply_markup)
             await query.message.edit_reply_markup(reply_markup=markup)
@@ -443,4 +404,4 @@ def register(application: PumpApplication) -> None:
     )
     services: Services = application.bot_data["services"]
     services.sessions_changed_hooks.append(check_nudges)
-    services.chat_forgotten_hooks.append(forget_nudges)
+    services.chat_forgotten_hooks.append(forget_chat_nudges)

@@ -1,8 +1,9 @@
 """Reminder plans in the database: a row read as a plan, and every change a parent can make.
 
 Each change stores the plan and its new next due time in one transaction (the caller's
-session); the caller then reschedules the chat's job from what was stored. Other features may
-call `plan_kind_of` (for example, tips for a parent who is building supply).
+session); the caller then reschedules the chat's job from what was stored. Which preset is in
+use is `plan_kind_of` here and `PlanRepo.preset_in_use` outside the scheduler (for example,
+nudges for a parent who is building supply).
 """
 
 from __future__ import annotations
@@ -240,8 +241,7 @@ def resume(session: Session, row: ReminderPlan, now: datetime, tz: ZoneInfo) -> 
 def plan_kind_of(session: Session, chat_id: int) -> str | None:
     """The preset of the chat's reminders if they are on: "building" (building supply or a
     premature or sick baby), "established", "occasional", "custom"; None when off."""
-    row = PlanRepo(session).get(chat_id)
-    return row.preset if row is not None and row.enabled else None
+    return PlanRepo(session).preset_in_use(chat_id)
 
 
 def is_building_supply(session: Session, chat_id: int) -> bool:

@@ -23,6 +23,9 @@ DROP_RECENT_MIN = 3
 DROP_EARLIER_MIN = 6
 DROP_EARLIER_DAYS = 3
 NUDGE_INTERVAL = timedelta(days=7)
+# The reminder preset for building supply or a premature or sick baby
+# (`scheduler.planning.Preset.BUILDING`; the domain does not import the scheduler).
+BUILDING_PLAN = "building"
 # Enough history for every condition: four local days plus a margin for the time zone.
 LOOKBACK = timedelta(days=5)
 
@@ -110,7 +113,7 @@ def read_more_topic(kind: NudgeKind, plan: str | None) -> str:
     topic's, not the one on raising a low supply: a parent there is not told her supply is low.
     """
     if kind == NudgeKind.FEW_SESSIONS:
-        return "premature" if plan == "building" else "how_to_pump"
+        return "premature" if plan == BUILDING_PLAN else "how_to_pump"
     return READ_MORE[kind]
 
 

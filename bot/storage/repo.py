@@ -348,6 +348,12 @@ class PlanRepo:
         query = select(ReminderPlan).where(ReminderPlan.chat_id == chat_id)
         return self.session.exec(query).first()
 
+    def preset_in_use(self, chat_id: int) -> str | None:
+        """The preset of the chat's reminders if they are on (`scheduler.planning.Preset`);
+        None when they are off or were never set."""
+        plan = self.get(chat_id)
+        return plan.preset if plan is not None and plan.enabled else None
+
     def get_or_create(self, chat_id: int) -> ReminderPlan:
         plan = self.get(chat_id)
         if plan is None:
