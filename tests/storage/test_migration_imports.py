@@ -3,36 +3,18 @@ before it are kept and belong to no import; going back down keeps every session 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
-from bot.storage.db import Database, alembic_config
+from tests.storage.old_database import logged_before
 
 
 def test_upgrade_and_downgrade_keep_every_session(tmp_path: Path) -> None:
-    db = Database(f"sqlite:///{tmp_path / 'p.sqlite3'}")
-    config = alembic_config(db.engine)
-    before = ScriptDirectory.from_config(config).get_revision("0011_imports").down_revision
-    assert isinstance(before, str)
-    db.upgrade(before)
-    with db.engine.begin() as connection:
-        now = datetime(2026, 3, 10, 9, tzinfo=UTC).replace(tzinfo=None)
-        connection.exec_driver_sql(
-            "INSERT INTO chats (id, language, timezone, unit, created_at, updated_at) "
-            "VALUES (1, 'nb', 'Europe/Oslo', 'ml', ?, ?)",
-            (now, now),
-        )
-        connection.exec_driver_sql(
-            "INSERT INTO pump_sessions (chat_id, started_at, total_ml, method, created_at) "
-            "VALUES (1, ?, 120, 'pump', ?)",
-            (now, now),
-        )
+    db, config, before = logged_before("0011_imports", tmp_path)
 
     db.upgrade()
     with db.engine.connect() as connection:
