@@ -27,6 +27,7 @@ from handlers import (
     stash,
     stats,
     tips,
+    unknown,
 )
 
 # stash reads typed stash messages (`froze 120`), tips free-text questions, and logging any
@@ -46,6 +47,7 @@ FEATURES: list[ModuleType] = [
     imports,
     tips,
     logging,
+    unknown,  # last: only commands no other feature took
 ]
 
 
