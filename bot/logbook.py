@@ -32,6 +32,7 @@ from bot.domain.parsing import (
 )
 from bot.domain.stats import day_summary
 from bot.services import PumpApplication, Services
+from bot.stashbook import remove_undone_milk
 from bot.storage.db import Database
 from bot.storage.models import ImportBatch, ImportStatus, Method, PumpSession
 from bot.storage.repo import ImportRepo, SessionRepo
@@ -44,6 +45,7 @@ from bot.text.formatting import (
 )
 from bot.text.i18n import N_, Translator
 from bot.text.reports import format_gap
+from bot.text.stash import undone_milk_text
 
 NAME_MAX_CHARS = 128
 METHOD_NAMES = {Method.PUMP: N_("pump"), Method.HAND: N_("hand expression")}
@@ -371,10 +373,21 @@ def edit_refusal_text(problem: LogProblem, settings: ChatSettings) -> str:
 
 @dataclass(frozen=True)
 class Logged:
-    """A stored (or changed, or removed) session and the text to show for it."""
+    """A stored (or changed, or removed) session and the text to show for it. For a removed
+    one, `milk_text` is the line in that text about its milk leaving the stash, if any did."""
 
     entry: PumpSession
     text: str
+    milk_text: str | None = None
+
+
+@dataclass(frozen=True)
+class RemovedImport:
+    """An undone import: how many sessions went, and the line about their milk leaving the
+    stash, if any did."""
+
+    count: int
+    milk_text: str | None = None
 
 
 class MoveRefused(Exception):
@@ -435,6 +448,10 @@ class LogBook:
     `services.sessions_changed`: reminders reschedule, nudges look at the new numbers. That
     comes after the caller has shown the change, so a confirmation is never preceded by the
     nudge it set off, and an import of many rows is announced once.
+
+    Removing a session takes the milk still stored from it out of the stash in the same
+    transaction (`bot.stashbook.remove_undone_milk`), and the book then also announces
+    `services.stash_changed`, so the morning note never mentions that milk.
     """
 
     def __init__(self, application: PumpApplication, settings: ChatSettings) -> None:
@@ -442,6 +459,7 @@ class LogBook:
         self.services: Services = application.bot_data["services"]
         self.settings = settings
         self.changed = False
+        self.stash_changed = False
         self.open = False
 
     async def __aenter__(self) -> LogBook:
@@ -452,6 +470,8 @@ class LogBook:
         self.open = False
         if self.changed:
             await self.services.sessions_changed(self.application, self.settings.id)
+        if self.stash_changed:
+            await self.services.stash_changed(self.application, self.settings.id)
 
     def _now(self) -> datetime:
         """The time of a change, which may be made only inside `async with` (to be announced)."""
@@ -553,9 +573,11 @@ class LogBook:
         self.changed = self.changed or bool(outcome.new)
         return outcome
 
-    def remove_import(self, import_id: int) -> int | None:
+    def remove_import(self, import_id: int) -> RemovedImport | None:
         """Remove every session an import added (entries changed since go too: they came from
-        the file); how many. None if the import is not imported (any more)."""
+        the file), and the milk still stored from them (an imported session has no store
+        buttons, but forged button data can name one). None if the import is not imported
+        (any more)."""
         self._now()
         with self.services.db.session() as db_session:
             imports = ImportRepo(db_session, self.settings.id)
@@ -564,9 +586,11 @@ class LogBook:
                 batch, ImportStatus.IMPORTED, status=ImportStatus.UNDONE
             ):
                 return None
+            milk = remove_undone_milk(db_session, self.settings.id, import_id=import_id)
             removed = SessionRepo(db_session, self.settings.id).delete_import(import_id)
         self.changed = self.changed or removed > 0
-        return removed
+        self.stash_changed = self.stash_changed or bool(milk)
+        return RemovedImport(removed, undone_milk_text(milk, self.settings, import_=True))
 
     def revise(self, entry_id: int, parsed: ParsedLog) -> Logged | None:
         """Replace what an entry says (its message was edited); None if it is gone."""
@@ -599,7 +623,8 @@ class LogBook:
             return Logged(entry, confirmation_text(db_session, self.settings, entry, now))
 
     def remove(self, entry_id: int) -> Logged | None:
-        """Delete an entry; None if it is gone. The text says what was removed."""
+        """Delete an entry, and its milk still in the stash; None if it is gone. The text says
+        what was removed."""
         return self._remove(entry_id)
 
     def remove_last_logged(self) -> Logged | None:
@@ -614,15 +639,19 @@ class LogBook:
             entry = repo.latest_logged() if entry_id is None else repo.get(entry_id)
             if entry is None:
                 return None
+            milk = remove_undone_milk(db_session, settings.id, session_id=entry.id)
             repo.delete(entry)
             self.changed = True
+            self.stash_changed = self.stash_changed or bool(milk)
             removed = "↩️ " + tr._(
                 "Removed {total} {when}.",
                 total=volume(entry.total_ml, settings),
                 when=when_phrase(entry.started_at, settings, now),
             )
+            milk_text = undone_milk_text(milk, settings)
             sessions = repo.between(*today_range(now, settings.tz))
-            return Logged(entry, "\n".join([removed, today_line(sessions, settings)]))
+            lines = [removed, *([milk_text] if milk_text else []), today_line(sessions, settings)]
+            return Logged(entry, "\n".join(lines), milk_text)
 
 
 # -- reading -------------------------------------------------------------------------------

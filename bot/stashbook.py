@@ -1,6 +1,8 @@
 """The milk stash's one write path: `change_stash` adds, uses, thaws, freezes and throws out
 portions, and announces every change (`services.stash_changed`, which reschedules the morning
 note). Buttons, typed messages and the log confirmation all call it, never the repository.
+The one other change, milk leaving with an undone session (`remove_undone_milk`), is made in
+the log book's transaction, which announces it the same way.
 
 Each change is checked by `bot.domain.stash` before anything is written, inside one
 transaction: a refused change (using more than there is, thawing twice, a portion of another
@@ -24,6 +26,7 @@ from bot.domain.stash import (
     StashView,
     amount_problem,
     freeze_problem,
+    gone_with_session,
     stash_view,
     take_amount,
     thaw_problem,
@@ -235,6 +238,22 @@ def _use_amount(
         changed += [repo.add(used), portion]
     text = used_text(taken, _left_in(repo, place), place, settings)
     return StashResult(True, text, tuple(changed))
+
+
+def remove_undone_milk(
+    session: Session, chat_id: int, *, session_id: int | None = None, import_id: int | None = None
+) -> list[StashPortion]:
+    """Take the milk of a session (or of an import's sessions) about to be removed out of the
+    stash, inside the caller's transaction, before the sessions go: what is still stored is
+    deleted (`bot.domain.stash.gone_with_session`); used or thrown-out portions keep their rows
+    as history. The removed portions, for the reply. The caller (`bot.logbook.LogBook`)
+    announces the change with `services.stash_changed`."""
+    repo = StashRepo(session, chat_id)
+    found = repo.from_sessions(session_id=session_id, import_id=import_id)
+    gone = gone_with_session(found)
+    for portion in gone:
+        repo.delete(portion)
+    return gone
 
 
 # -- reading ---------------------------------------------------------------------------------

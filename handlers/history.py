@@ -125,8 +125,10 @@ async def delete_entry(
     tr, query = settings.tr, update.callback_query
     label = entry_label(entry, tr, settings.unit, settings.tz)
     async with LogBook(context.application, settings) as book:
-        book.remove(entry.id or 0)
+        removed = book.remove(entry.id or 0)
         notice = tr._("Deleted: {entry}.", entry=label)
+        if removed is not None and removed.milk_text:
+            notice += "\n" + removed.milk_text
         text, keyboard = history_view(context.services.db, settings, page, notice=notice)
         await query.answer(tr._("Deleted."))
         await edit_tapped(query, text, keyboard)

@@ -257,7 +257,10 @@ async def undo(update: Update, context: PumpContext, settings: ChatSettings, bat
             await out_of_date(query, tr)
             return
         await query.answer()
-        await edit_tapped(query, undone_text(removed, tr))
+        text = undone_text(removed.count, tr)
+        if removed.milk_text:
+            text += "\n" + removed.milk_text
+        await edit_tapped(query, text)
 
 
 ACTIONS = {IMPORT_GO: confirm, IMPORT_CANCEL: cancel, IMPORT_UNDO: undo}

@@ -198,6 +198,13 @@ def freeze_problem(portion: StashPortion | None, now: datetime) -> StashProblem 
     return None
 
 
+def gone_with_session(portions: Iterable[StashPortion]) -> list[StashPortion]:
+    """What leaves the stash when the session it came from is undone or deleted: the portions
+    still stored (fresh, frozen or thawed), since a log removed as a mistake never gave that
+    milk. Milk already used or thrown out stays, as the stash's history."""
+    return [p for p in portions if p.state == PortionState.STORED]
+
+
 def take_amount(
     shelf: Shelf, amount_ml: float, now: datetime
 ) -> list[tuple[StashPortion, float]] | StashProblem:

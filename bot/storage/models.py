@@ -246,8 +246,9 @@ class StashPortion(SQLModel, table=True):
     pumped_at: datetime = Field(sa_type=UTCDateTime)
     thawed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     use_by: datetime = Field(sa_type=UTCDateTime)
-    # The logged session the milk came from, when it was stored from its confirmation. An undone
-    # session leaves the milk where it is.
+    # The logged session the milk came from, when it was stored from its confirmation. Undoing
+    # or deleting the session deletes its portions still stored (`bot.logbook.LogBook`); used or
+    # thrown-out ones stay as history, and the link becomes NULL.
     session_id: int | None = Field(
         default=None,
         sa_column=sa.Column(

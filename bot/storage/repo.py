@@ -564,6 +564,32 @@ class StashRepo:
         )
         return self.session.exec(query.limit(1)).first()
 
+    def from_sessions(
+        self, *, session_id: int | None = None, import_id: int | None = None
+    ) -> Sequence[StashPortion]:
+        """Every portion stored from one logged session, or from any session of one import,
+        whatever became of it."""
+        sessions = sa.select(PumpSession.id).where(col(PumpSession.chat_id) == self.chat_id)
+        if session_id is not None:
+            sessions = sessions.where(col(PumpSession.id) == session_id)
+        if import_id is not None:
+            sessions = sessions.where(col(PumpSession.import_id) == import_id)
+        query = (
+            select(StashPortion)
+            .where(
+                StashPortion.chat_id == self.chat_id,
+                col(StashPortion.session_id).in_(sessions.scalar_subquery()),
+            )
+            .order_by(col(StashPortion.id))
+        )
+        return self.session.exec(query).all()
+
+    def delete(self, portion: StashPortion) -> None:
+        if portion.chat_id != self.chat_id:
+            raise ValueError("portion belongs to another chat")
+        self.session.delete(portion)
+        self.session.flush()
+
     def all(self) -> Sequence[StashPortion]:
         """Every portion the chat ever stored, used or threw out, oldest first (for /export)."""
         query = (

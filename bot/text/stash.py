@@ -270,6 +270,42 @@ def discarded_text(portion: StashPortion, settings: ChatSettings) -> str:
     return "🗑 " + tr._("Threw out {amount} from the fridge.", amount=amount)
 
 
+def undone_milk_text(
+    portions: Sequence[StashPortion], settings: ChatSettings, *, import_: bool = False
+) -> str | None:
+    """Under an undo: the milk of the removed session (or import) that left the stash too, per
+    place; None when none did."""
+    tr = settings.tr
+    sentences = []
+    for place in (Place.FREEZER, Place.FRIDGE):
+        total = sum(p.amount_ml for p in portions if p.place == place)
+        if not total:
+            continue
+        amount = volume(total, settings)
+        if import_ and place == Place.FREEZER:
+            text = tr._(
+                "The {amount} of those sessions' milk in the freezer is gone from your stash too.",
+                amount=amount,
+            )
+        elif import_:
+            text = tr._(
+                "The {amount} of those sessions' milk in the fridge is gone from your stash too.",
+                amount=amount,
+            )
+        elif place == Place.FREEZER:
+            text = tr._(
+                "The {amount} of this session's milk in the freezer is gone from your stash too.",
+                amount=amount,
+            )
+        else:
+            text = tr._(
+                "The {amount} of this session's milk in the fridge is gone from your stash too.",
+                amount=amount,
+            )
+        sentences.append(f"{ICONS[place]} {text}")
+    return "\n".join(sentences) or None
+
+
 def problem_text(
     problem: StashProblem,
     settings: ChatSettings,

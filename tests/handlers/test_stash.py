@@ -317,14 +317,6 @@ async def test_forget_deletes_the_stash_and_its_note_job(bot: BotHarness) -> Non
     assert not bot.app.job_queue.get_jobs_by_name(f"stash-note:{PARENT_CHAT}")
 
 
-async def test_an_undone_session_leaves_its_stored_milk(bot: BotHarness) -> None:
-    await bot.say("120 ml")
-    await bot.press("🥛 Fridge")
-    await bot.say("/undo")
-    assert session_count(bot) == 0
-    assert stored(bot) == [("fridge", 120.0)]
-
-
 async def test_a_group_that_becomes_a_supergroup_keeps_its_stash_and_note(
     bot: BotHarness,
 ) -> None:

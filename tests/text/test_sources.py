@@ -71,6 +71,18 @@ NOT_HEALTH: dict[str, str] = {
     "<code>froze 120</code> or <code>fridge 90</code>.": "how to put milk in the stash",
     "Used {amount} from the freezer. Left there: {left}.": "a record of what was done",
     "Used {amount} from the fridge. Left there: {left}.": "a record of what was done",
+    "The {amount} of this session's milk in the freezer is gone from your stash too.": (
+        "a record of what an undo did"
+    ),
+    "The {amount} of this session's milk in the fridge is gone from your stash too.": (
+        "a record of what an undo did"
+    ),
+    "The {amount} of those sessions' milk in the freezer is gone from your stash too.": (
+        "a record of what an undo did"
+    ),
+    "The {amount} of those sessions' milk in the fridge is gone from your stash too.": (
+        "a record of what an undo did"
+    ),
     "There's no milk in the freezer within its time. /stash shows what you have.": "a refusal",
     "There's no milk in the fridge within its use-by time. /stash shows what you have, and a "
     "frozen portion can be thawed there.": "a refusal",
