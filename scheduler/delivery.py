@@ -515,7 +515,7 @@ async def hand_over(
         with services.db.session() as session:
             HandoverRepo(session).not_delivered(chat_id, me)
 
-    hooks = SendHooks(before_request=before_request, refused=refused)
+    hooks = SendHooks(before_request=before_request, refused=refused, yields=True)
     answered = True
     lateness = now - due
     delivered = False

@@ -11,10 +11,12 @@ On SQLite the one process leads from the start and no watch runs.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 
 from bot.services import PumpApplication, PumpContext
+from bot.storage.models import ReminderPlan
 from bot.storage.repo import PlanRepo
 from scheduler.delivery import (
     JOB_KWARGS,
@@ -83,19 +85,27 @@ def step_down(application: PumpApplication) -> None:
     log.warning("This instance no longer leads: it sends no reminders until it leads again")
 
 
-async def rearm_chat(application: PumpApplication, chat_id: int) -> None:
-    """A follower changed the chat's plan: arm its reminder and power-pumping step from the
-    database."""
+async def rearm_chats(application: PumpApplication, chat_ids: set[int]) -> None:
+    """Followers changed these chats' plans: arm each one's reminder and power-pumping step
+    from the database. The plans are read in one go on a worker thread: a burst of changes
+    (a thousand plans moved at once) read one by one on the event loop held up every reminder
+    whose turn to be sent had come."""
     services = services_of(application)
-    with services.db.session() as session:
-        row = PlanRepo(session).get(chat_id)
-    due = row.next_due_at if row is not None and row.enabled else None
-    schedule_reminder(application, chat_id, due)
-    if row is not None and row.power_started_at is not None:
-        step = min(row.power_step + 1, LAST_STEP)
-        schedule_power_step(application, chat_id, step_time(row.power_started_at, step))
-    else:
-        remove_job(application, power_job_name(chat_id))
+
+    def read_plans() -> dict[int, ReminderPlan]:
+        with services.db.session() as session:
+            return PlanRepo(session).many(chat_ids)
+
+    plans = await asyncio.to_thread(read_plans)
+    for chat_id in chat_ids:
+        row = plans.get(chat_id)
+        due = row.next_due_at if row is not None and row.enabled else None
+        schedule_reminder(application, chat_id, due)
+        if row is not None and row.power_started_at is not None:
+            step = min(row.power_step + 1, LAST_STEP)
+            schedule_power_step(application, chat_id, step_time(row.power_started_at, step))
+        else:
+            remove_job(application, power_job_name(chat_id))
 
 
 async def watch(application: PumpApplication) -> None:
@@ -106,8 +116,9 @@ async def watch(application: PumpApplication) -> None:
         if not leadership.still_leading():
             step_down(application)
             return
-        for chat_id in leadership.changed_chats():
-            await rearm_chat(application, chat_id)
+        changed = leadership.changed_chats()
+        if changed:
+            await rearm_chats(application, changed)
     elif leadership.try_lead():
         await take_lead(application)
 

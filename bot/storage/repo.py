@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -347,6 +347,16 @@ class PlanRepo:
     def get(self, chat_id: int) -> ReminderPlan | None:
         query = select(ReminderPlan).where(ReminderPlan.chat_id == chat_id)
         return self.session.exec(query).first()
+
+    def many(self, chat_ids: Iterable[int]) -> dict[int, ReminderPlan]:
+        """The plans of these chats (those that have one), by chat, in a few queries."""
+        ids = sorted(set(chat_ids))
+        plans: dict[int, ReminderPlan] = {}
+        for start in range(0, len(ids), 500):  # within every database's limit on parameters
+            batch = ids[start : start + 500]
+            query = select(ReminderPlan).where(col(ReminderPlan.chat_id).in_(batch))
+            plans.update((plan.chat_id, plan) for plan in self.session.exec(query))
+        return plans
 
     def preset_in_use(self, chat_id: int) -> str | None:
         """The preset of the chat's reminders if they are on (`scheduler.planning.Preset`);

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.ratelimit import PacedRateLimiter
+from bot.ratelimit import PacedRateLimiter, SendHooks
 
 PACE = 100.0  # messages a second: turns 10 ms apart
 # RetryAfter warns, from inside python-telegram-bot, that retry_after becomes a timedelta.
@@ -68,6 +68,39 @@ async def test_messages_held_up_by_a_busy_loop_do_not_leave_together() -> None:
     assert min(gaps) >= 0.3 / PACE  # never two at once, not even right after the stall
     assert limiter.turns_missed >= 10  # the turns that came during the stall were given back
     assert len(sent) == 30  # and every message went
+
+
+async def test_a_reply_goes_ahead_of_the_reminders_waiting_for_turns() -> None:
+    """40 reminders are waiting for their turns when a parent's log needs its confirmation: it
+    takes one of the next two turns, not the 41st, and the reminders keep the full pace."""
+    limiter = PacedRateLimiter(per_second=PACE)
+    reminders: list[float] = []
+    reply_sent: list[float] = []
+
+    async def reminder(i: int) -> bool:
+        reminders.append(time.monotonic())
+        return True
+
+    async def reply() -> bool:
+        reply_sent.append(time.monotonic())
+        return True
+
+    hooks = SendHooks(before_request=lambda: None, refused=lambda: None, yields=True)
+    fanout = asyncio.gather(
+        *[
+            limiter.process_request(reminder, (i,), {}, "sendMessage", {"chat_id": i + 1}, hooks)
+            for i in range(40)
+        ]
+    )
+    while len(reminders) < 10:
+        await asyncio.sleep(0.001)
+    asked = time.monotonic()
+    await limiter.process_request(reply, (), {}, "sendMessage", {"chat_id": 999}, None)
+    await fanout
+    assert reply_sent[0] - asked <= 3 / PACE + 0.005  # about two turns, not thirty
+    everything = sorted(reminders + reply_sent)
+    assert spaced(everything)  # the reply took a turn of the grid: still no burst
+    assert everything[-1] - everything[0] < 40 / PACE + 0.1  # and no turn was lost to it
 
 
 async def test_requests_without_a_chat_are_not_paced() -> None:

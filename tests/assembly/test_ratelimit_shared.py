@@ -66,6 +66,46 @@ async def test_two_instances_together_keep_the_pace_of_one(tmp_path: Path) -> No
     assert sent[-1] - sent[0] >= 0.8 * 39 / PACE
 
 
+async def test_a_reply_at_one_instance_goes_ahead_of_the_others_reminders(
+    tmp_path: Path,
+) -> None:
+    """The leader has 30 reminders waiting for turns when a follower confirms a parent's log:
+    the confirmation takes one of the next few turns of the shared grid."""
+    leader, follower = two_limiters(tmp_path)
+    reminders: list[float] = []
+    reply_sent: list[float] = []
+
+    async def reminder(chat: int) -> bool:
+        reminders.append(time.monotonic())
+        return True
+
+    async def reply(chat: int) -> bool:
+        reply_sent.append(time.monotonic())
+        return True
+
+    hooks = SendHooks(before_request=lambda: None, refused=lambda: None, yields=True)
+    try:
+        fanout = asyncio.gather(
+            *[
+                leader.process_request(
+                    reminder, (100 + i,), {}, "sendMessage", {"chat_id": 100 + i}, hooks
+                )
+                for i in range(30)
+            ]
+        )
+        while len(reminders) < 8:
+            await asyncio.sleep(0.001)
+        asked = time.monotonic()
+        await send(follower, 999, reply)
+        await fanout
+    finally:
+        await leader.shutdown()
+        await follower.shutdown()
+    assert reply_sent[0] - asked <= 4 / PACE  # a few turns, not the 23 reminders left
+    everything = sorted(reminders + reply_sent)
+    assert all(b - a >= 0.7 * 10 / PACE for a, b in zip(everything, everything[10:], strict=False))
+
+
 async def test_a_429_at_one_instance_pauses_the_other(tmp_path: Path) -> None:
     first, second = two_limiters(tmp_path)
     sent: list[float] = []
