@@ -15,13 +15,14 @@ import asyncio
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from bench.history import Timing, timed
+from bot.clock import FakeClock
 from bot.domain.stash import Place, use_by
 from bot.storage.models import Chat, StashPortion, Unit
 from bot.storage.repo import ChatRepo, StashRepo
@@ -105,7 +106,10 @@ def seed_many_chats(bot: BotHarness) -> None:
 
 async def run() -> Result:
     with tempfile.TemporaryDirectory() as tmp:
-        bot = await BotHarness(Path(tmp), clock=None).start()
+        # Today's date: the morning notes armed below then fall due tomorrow, not at once on
+        # the running scheduler (the harness's default date is in the past).
+        clock = FakeClock(datetime.now(UTC).replace(microsecond=0))
+        bot = await BotHarness(Path(tmp), clock=clock).start()
         try:
             count = seed_one_chat(bot)
 
