@@ -44,7 +44,8 @@ reminders in flight: 315 ms at the median, with two instances. A reminder now *y
 one reminder at a time watching the grid (on PostgreSQL with a conditional update,
 `TAKE_TURN_IF_SOON`), while a reply books at once. So at most about two reminders' turns are
 ever ahead of a reply (95 ms at the median, the same fan-out), and the reminders still fill
-every turn the replies leave.
+every turn the replies leave. (Replies filling every turn for long, more than Telegram's rate
+of replies alone, would hold reminders back until they thin out: late, never lost.)
 
 Each request may carry `SendHooks` (as python-telegram-bot's `rate_limit_args`): told just
 before each HTTP request leaves and after each 429, so a reminder's hand-over is recorded at
