@@ -21,7 +21,7 @@ from bot.config import Config
 from bot.inbox import ChatOrderedProcessor, DurableUpdateQueue, handle_left_over, schedule_upkeep
 from bot.leadership import leadership_for, libpq_url, new_instance_id
 from bot.ratelimit import PacedRateLimiter, SharedGrid
-from bot.services import PumpApplication, PumpContext, Services
+from bot.services import PumpApplication, PumpContext, Services, StoppingApplication
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ def build_application(
     inbox = DurableUpdateQueue(db, clock)
     builder = (
         ApplicationBuilder()
+        .application_class(StoppingApplication)
         .token(config.bot_token)
         # The durable inbox (bot/inbox.py): every update is stored before Telegram is told it
         # arrived, and updates run concurrently across chats, in order within one.

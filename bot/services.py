@@ -69,3 +69,23 @@ class PumpContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
 
 # The one name for the application type; handlers, jobs and the assembly all use it.
 PumpApplication = Application[Any, PumpContext, Any, Any, Any, Any]
+
+
+class StoppingApplication(Application[Any, PumpContext, Any, Any, Any, Any]):
+    """python-telegram-bot's Application, saying when it has begun to stop.
+
+    `Application.stop` waits for every running job, and in a fan-out thousands of reminder jobs
+    are running, each waiting for a delivery slot: a stop would send them all first (a minute and
+    more, the leader holding its lock all the while). Jobs that have not started their work
+    look at `stopping` and leave it for the next leader or the next start (scheduler/delivery.py).
+    """
+
+    stopping = False
+
+    async def stop(self) -> None:
+        self.stopping = True
+        await super().stop()
+
+
+def is_stopping(application: PumpApplication) -> bool:
+    return getattr(application, "stopping", False)

@@ -55,7 +55,7 @@ from bot.domain.chats import ChatSettings
 from bot.domain.daybook import day_totals, today_range
 from bot.groups import move_chat
 from bot.ratelimit import SendHooks
-from bot.services import PumpApplication, PumpContext, Services
+from bot.services import PumpApplication, PumpContext, Services, is_stopping
 from bot.storage.models import ReminderPlan
 from bot.storage.repo import ChatRepo, HandoverRepo, PlanRepo, SessionRepo
 from scheduler.planning import Plan, decide
@@ -294,6 +294,9 @@ async def reminder_job(context: PumpContext) -> None:
     busy.add(job.chat_id)
     try:
         async with delivery_slots(context.application):
+            if is_stopping(context.application):
+                # Not claimed, so still owed: the next leader, or the next start, sends it.
+                return
             await deliver_due(context.application, job.chat_id)
     finally:
         busy.discard(job.chat_id)
