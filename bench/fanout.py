@@ -20,7 +20,6 @@ accepted is measured.
 from __future__ import annotations
 
 import asyncio
-import re
 import socket
 import tempfile
 import time
@@ -28,23 +27,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from bench.logging_load import LOG_TEXTS, percentile
-from bot.leadership import PLANS_CHANNEL
-from bot.storage.models import ReminderPlan
 from tests.support.backends import drop_created_databases, postgres_database
 from tests.support.fakeserver import FakeBotApiServer, FloodLimits
-from tests.support.processes import bot_env, start_process, stop_process_async
-from tests.support.seeding import INTERVAL, seed_plans
+from tests.support.processes import (
+    FOLLOWS,
+    LEADS,
+    bot_env,
+    on_the_wire,
+    start_process,
+    stop_process_async,
+)
+from tests.support.seeding import bring_forward, seed_plans
 
 FIRST_CHAT = 2_000_000
 FIRST_PARENT = 3_000_000
 LEAD = timedelta(seconds=15)  # one instance: up and waiting well before the reminders fall due
 QUIET_AFTER = 5.0  # seconds without a message once every chat has one: late duplicates show
-LEADS = "This instance leads now"
-FOLLOWS = "Another instance leads"
-LEFT = re.compile(r"(\d+) sent now \(never handed over\), (\d+) were on the wire")
 PARENT_EVERY = 0.25  # seconds between two parents' logs (4 a second, each parent every 5 s)
 PARENTS = 20
 
@@ -76,17 +75,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def bring_forward(url: str, due: datetime, chats: range) -> None:
-    """Every reminder due at `due`; the leader is told of each plan as a follower tells it."""
-    plans = ReminderPlan.__table__  # type: ignore[attr-defined]
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.update(plans).values(next_due_at=due, counted_from=due - INTERVAL))
-        for chat in chats:
-            connection.execute(sa.select(sa.func.pg_notify(PLANS_CHANNEL, str(chat))))
-    engine.dispose()
 
 
 async def wait_until(condition: object, timeout: float) -> bool:
@@ -141,7 +129,7 @@ async def _run(
                     raise RuntimeError(f"instance {index} did not start")
         if shared:
             due = datetime.now(UTC) + timedelta(seconds=2)
-            bring_forward(database_url, due, chat_range)
+            bring_forward(database_url, chat_range, due)
         due_monotonic = time.monotonic() + (due - datetime.now(UTC)).total_seconds()
         asked: dict[str, list[float]] = {}
         parent_task = None
@@ -161,7 +149,7 @@ async def _run(
             if everyone(stats, chat_ids) and time.monotonic() - last > QUIET_AFTER:
                 break
             # After a kill, those on the wire may never come: done once the rest have.
-            wire = on_the_wire(logs)
+            wire = on_the_wire_in(logs)
             settled = killed_at and wire and lost(stats, chat_ids) <= wire
             if settled and time.monotonic() - last > QUIET_AFTER:
                 break
@@ -193,7 +181,7 @@ async def _run(
         confirmation_p50_ms=1000 * percentile(latencies, 0.5) if latencies else 0.0,
         confirmation_p99_ms=1000 * percentile(latencies, 0.99) if latencies else 0.0,
         takeover_seconds=takeover,
-        on_the_wire=on_the_wire(logs),
+        on_the_wire=on_the_wire_in(logs),
         messages=len(all_times),
     )
 
@@ -206,9 +194,8 @@ def lost(stats: object, chat_ids: list[str]) -> int:
     return sum(1 for chat in chat_ids if stats.accepted[chat] == 0)  # type: ignore[attr-defined]
 
 
-def on_the_wire(logs: list[Path]) -> int:
-    found = [LEFT.search(log.read_text()) for log in logs if log.exists()]
-    return sum(int(match[2]) for match in found if match)
+def on_the_wire_in(logs: list[Path]) -> int:
+    return sum(on_the_wire(log.read_text()) for log in logs if log.exists())
 
 
 def rate(times: list[float]) -> float:

@@ -6,26 +6,25 @@ twice. Only a request on the wire at the kill may be lost, and the new leader co
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
-
-from bot.leadership import PLANS_CHANNEL
-from bot.storage.models import ReminderPlan
 from tests.support.backends import postgres_database, require_postgres
 from tests.support.fakeserver import FakeBotApiServer, FloodLimits
-from tests.support.processes import bot_env, start_process, stop_process_async
-from tests.support.seeding import INTERVAL, seed_plans
+from tests.support.processes import (
+    FOLLOWS,
+    LEADS,
+    bot_env,
+    on_the_wire,
+    start_process,
+    stop_process_async,
+)
+from tests.support.seeding import bring_forward, seed_plans
 
 CHATS = 120  # about four seconds of sending at 29 a second
 FIRST_CHAT = 9_000
-LEADS = "This instance leads now"
-FOLLOWS = "Another instance leads"
-LEFT = re.compile(r"(\d+) sent now \(never handed over\), (\d+) were on the wire")
 TAKEOVER_LIMIT = 15.0
 
 
@@ -35,25 +34,6 @@ async def until(condition: Callable[[], object], timeout: float, what: str) -> N
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await asyncio.sleep(0.02)
-
-
-def bring_forward(url: str, chats: range, due: datetime) -> None:
-    """Make every reminder due at `due`, and announce each change to the leader as a follower
-    does (NOTIFY): the instances start slowly on a busy machine, so the fan-out is set off only
-    once both are up."""
-    plans = ReminderPlan.__table__  # type: ignore[attr-defined]
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.update(plans).values(next_due_at=due, counted_from=due - INTERVAL))
-        for chat in chats:
-            connection.execute(sa.select(sa.func.pg_notify(PLANS_CHANNEL, str(chat))))
-    engine.dispose()
-
-
-def on_the_wire(log_text: str) -> int:
-    """How many reminders the new leader found on the wire (0 if none was left at all)."""
-    match = LEFT.search(log_text)
-    return int(match[2]) if match else 0
 
 
 async def test_the_leader_dies_mid_fanout_and_the_other_takes_over_sending_none_twice(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -84,3 +85,16 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+# What a bot process says in its log about leading (scheduler/leading.py) and about the reminders
+# a dead process left between claim and answer (scheduler/handover.py).
+LEADS = "This instance leads now"
+FOLLOWS = "Another instance leads"
+LEFT_OVER = re.compile(r"(\d+) sent now \(never handed over\), (\d+) were on the wire")
+
+
+def on_the_wire(log_text: str) -> int:
+    """How many reminders the process found on the wire when it took over (0 if none was left)."""
+    match = LEFT_OVER.search(log_text)
+    return int(match[2]) if match else 0

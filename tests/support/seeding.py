@@ -12,8 +12,11 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.leadership import libpq_url
+import sqlalchemy as sa
+
+from bot.leadership import PLANS_CHANNEL, libpq_url
 from bot.storage.db import Database
+from bot.storage.models import ReminderPlan
 
 INTERVAL = timedelta(hours=3)
 BATCH = 50_000
@@ -141,3 +144,16 @@ def seed_plans(
         return len(ids)
     finally:
         db.dispose()
+
+
+def bring_forward(url: str, chats: Iterable[int], due: datetime) -> None:
+    """Make every reminder due at `due`, and announce each change to the leader as a follower
+    does (NOTIFY, PostgreSQL): instances start slowly on a busy machine, so a fan-out is set
+    off only once all are up."""
+    plans = ReminderPlan.__table__  # type: ignore[attr-defined]
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.update(plans).values(next_due_at=due, counted_from=due - INTERVAL))
+        for chat in chats:
+            connection.execute(sa.select(sa.func.pg_notify(PLANS_CHANNEL, str(chat))))
+    engine.dispose()
