@@ -9,7 +9,6 @@ worker thread; the chart itself is drawn in a process of its own (`chart_rendere
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -21,10 +20,9 @@ from bot.domain.guideline import BandDecision, BandView, band_decision
 from bot.domain.stats import DaySummary, period_summary, summaries
 from bot.logbook import sessions_for_days
 from bot.storage.db import Database
-from bot.storage.models import Unit
+from bot.storage.models import PumpSession
 from bot.storage.repo import SessionRepo
 from bot.text.formatting import format_volume
-from bot.text.i18n import Translator
 from bot.text.reports import band_note, period_text
 
 WEEK, MONTH = 7, 30
@@ -37,6 +35,7 @@ class Days:
     today: date
     days: list[DaySummary]
     band: BandDecision
+    sessions: list[PumpSession]  # as read: the days' sessions, and the one before them
 
 
 def last_days(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> Days:
@@ -46,7 +45,7 @@ def last_days(db: Database, settings: ChatSettings, now: datetime, n_days: int) 
     with db.session() as session:
         sessions = sessions_for_days(SessionRepo(session, settings.id), tz, first, today)
     days = summaries(sessions, tz, first, today)
-    return Days(today, days, band_decision(settings.exclusive_pumping, days, today))
+    return Days(today, days, band_decision(settings.exclusive_pumping, days, today), sessions)
 
 
 def period_report(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> str:
@@ -81,21 +80,19 @@ def chart_renderer() -> ProcessPoolExecutor:
         return _renderer
 
 
-def draw_chart(
-    days: Sequence[date],
-    totals_ml: Sequence[float],
-    *,
-    tr: Translator,
-    unit: Unit,
-    today: date,
-    show_band: bool,
-) -> bytes:
-    """The PNG of `bot.text.charts.render_daily_chart`, drawn in the chart process (call it
-    from a worker thread: it waits for the drawing)."""
+def period_chart(last: Days, settings: ChatSettings) -> bytes:
+    """The PNG of `bot.text.charts.render_daily_chart` for these days, drawn in the chart
+    process (call it from a worker thread: it waits for the drawing)."""
     from bot.text.charts import render_in_language
 
     job = chart_renderer().submit(
-        render_in_language, list(days), list(totals_ml), tr.language, unit, today, show_band
+        render_in_language,
+        [d.day for d in last.days],
+        [d.total_ml for d in last.days],
+        settings.tr.language,
+        settings.unit,
+        last.today,
+        last.band.view == BandView.COMPARE,
     )
     return job.result()
 
@@ -104,14 +101,7 @@ def chart(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> t
     """The chart of the last `n_days` daily totals as a PNG, and its caption."""
     tr = settings.tr
     last = last_days(db, settings, now, n_days)
-    png = draw_chart(
-        [d.day for d in last.days],
-        [d.total_ml for d in last.days],
-        tr=tr,
-        unit=settings.unit,
-        today=last.today,
-        show_band=last.band.view == BandView.COMPARE,
-    )
+    png = period_chart(last, settings)
     period = period_summary(last.days, last.today)
     if period.daily_average_ml is not None:
         caption = tr.ngettext(

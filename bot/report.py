@@ -12,12 +12,9 @@ from datetime import datetime
 
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import local_day, local_day_range
-from bot.domain.guideline import BandView
 from bot.domain.stats import period_summary
-from bot.logbook import sessions_for_days
-from bot.periods import draw_chart, last_days
+from bot.periods import last_days, period_chart
 from bot.storage.db import Database
-from bot.storage.repo import SessionRepo
 from bot.text.reports import band_note
 
 PERIODS = (7, 14, 30)
@@ -38,22 +35,8 @@ def build_report(
     tr, tz = settings.tr, settings.tz
     last = last_days(db, settings, now, n_days)
     start = local_day_range(last.days[0].day, tz)[0]
-    with db.session() as session:
-        noted = [
-            entry
-            for entry in sessions_for_days(
-                SessionRepo(session, settings.id), tz, last.days[0].day, last.today
-            )
-            if entry.note and entry.started_at >= start
-        ]
-    chart = draw_chart(
-        [d.day for d in last.days],
-        [d.total_ml for d in last.days],
-        tr=tr,
-        unit=settings.unit,
-        today=last.today,
-        show_band=last.band.view == BandView.COMPARE,
-    )
+    noted = [entry for entry in last.sessions if entry.note and entry.started_at >= start]
+    chart = period_chart(last, settings)
     content = ReportContent(
         days=last.days,
         period=period_summary(last.days, last.today),
