@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.chats import ChatSettings
-from bot.domain.nudges import BUILDING_PLAN, LOOKBACK, NudgeKind, due_nudge, read_more_topic
+from bot.domain.nudges import LOOKBACK, NudgeKind, due_nudge, read_more_topic
+from bot.domain.presets import Preset
 from bot.storage.db import Database
 from bot.storage.repo import ChatRepo, NudgeRepo, PlanRepo, SessionRepo
 
@@ -60,7 +61,9 @@ def take_due_nudge(db: Database, chat_id: int, now: datetime) -> DueNudge | None
         settings = ChatSettings.of(chat)
         sessions = SessionRepo(session, chat_id).between(now - LOOKBACK, now + timedelta(minutes=1))
         plan = PlanRepo(session).preset_in_use(chat_id)
-        kind = due_nudge(sessions, now, settings.tz, state, on_building_plan=plan == BUILDING_PLAN)
+        kind = due_nudge(
+            sessions, now, settings.tz, state, on_building_plan=plan == Preset.BUILDING
+        )
         if kind is None:
             return None
         nudges.mark_sent(kind, now)

@@ -22,17 +22,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.presets import Preset
+
 
 class PlanKind(StrEnum):
     INTERVAL = "interval"  # every N hours, counted from the last session
     FIXED = "fixed"  # at chosen local times every day
-
-
-class Preset(StrEnum):
-    BUILDING = "building"  # building supply, or a premature or sick baby
-    ESTABLISHED = "established"  # established supply, nights off
-    OCCASIONAL = "occasional"  # once a day at a chosen time
-    CUSTOM = "custom"  # typed by the parent
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from statistics import median
 from zoneinfo import ZoneInfo
 
 from bot.domain.daybook import day_totals, local_day, local_day_range
+from bot.domain.presets import Preset
 from bot.storage.models import NudgeState, PumpSession
 
 HIGH_DAY_ML = 1000  # about what the hungriest fully fed babies drink in a day
@@ -23,9 +24,6 @@ DROP_RECENT_MIN = 3
 DROP_EARLIER_MIN = 6
 DROP_EARLIER_DAYS = 3
 NUDGE_INTERVAL = timedelta(days=7)
-# The reminder preset for building supply or a premature or sick baby
-# (`scheduler.planning.Preset.BUILDING`; the domain does not import the scheduler).
-BUILDING_PLAN = "building"
 # Enough history for every condition: four local days plus a margin for the time zone.
 LOOKBACK = timedelta(days=5)
 
@@ -113,7 +111,7 @@ def read_more_topic(kind: NudgeKind, plan: str | None) -> str:
     topic's, not the one on raising a low supply: a parent there is not told her supply is low.
     """
     if kind == NudgeKind.FEW_SESSIONS:
-        return "premature" if plan == BUILDING_PLAN else "how_to_pump"
+        return "premature" if plan == Preset.BUILDING else "how_to_pump"
     return READ_MORE[kind]
 
 

@@ -170,7 +170,7 @@ class ReminderPlan(SQLModel, table=True):
     enabled: bool = False
     # Why reminders are off when the bot switched them off itself ("blocked": the user blocked it).
     off_reason: str | None = Field(default=None, max_length=16)
-    preset: str = Field(default="custom", max_length=16)  # scheduler.planning.Preset
+    preset: str = Field(default="custom", max_length=16)  # bot.domain.presets.Preset
     kind: str = Field(default="interval", max_length=8)  # scheduler.planning.PlanKind
     interval_min: int | None = None
     night_interval_min: int | None = None

@@ -359,7 +359,7 @@ class PlanRepo:
         return plans
 
     def preset_in_use(self, chat_id: int) -> str | None:
-        """The preset of the chat's reminders if they are on (`scheduler.planning.Preset`);
+        """The preset of the chat's reminders if they are on (`bot.domain.presets.Preset`);
         None when they are off or were never set."""
         plan = self.get(chat_id)
         return plan.preset if plan is not None and plan.enabled else None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.nudges import BUILDING_PLAN, NudgeKind
+from bot.domain.nudges import NudgeKind
 from bot.nudging import nudges_enabled, set_nudges, take_due_nudge
 from bot.storage.db import Database
 from bot.storage.models import PumpSession
@@ -87,7 +87,3 @@ def test_few_sessions_are_noted_only_on_the_building_plan_while_it_is_on(db: Dat
 
 def test_a_chat_the_bot_does_not_know_gets_nothing(db: Database) -> None:
     assert take_due_nudge(db, CHAT + 1, NOW) is None
-
-
-def test_the_domain_names_the_building_preset_as_the_scheduler_does() -> None:
-    assert BUILDING_PLAN == Preset.BUILDING
