@@ -28,9 +28,13 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from bot.logs import configure_logging
 from tests.support.processes import BENCH_TOKEN, TOKEN_AUDIT
+
+if TYPE_CHECKING:
+    from bench.history import Timing
 
 
 @dataclass
@@ -298,10 +302,15 @@ def history_rows(args: argparse.Namespace) -> list[Row]:
     from bench import history
 
     count, timings = asyncio.run(history.run())
-    name = f"history ({count:,} sessions, a year)"
+    return timing_rows(f"history ({count:,} sessions, a year)", timings, HISTORY_TARGETS)
+
+
+def timing_rows(name: str, timings: list[Timing], targets: dict[str, float]) -> list[Row]:
+    """A row per timing, with the target of the first name it starts
+    with, if any."""
     rows = []
     for timing in timings:
-        limit = next((v for k, v in HISTORY_TARGETS.items() if timing.name.startswith(k)), None)
+        limit = next((v for k, v in targets.items() if timing.name.startswith(k)), None)
         rows.append(
             Row(
                 name,
@@ -322,18 +331,7 @@ def stash_rows(args: argparse.Namespace) -> list[Row]:
 
     result = asyncio.run(stash.run())
     name = f"stash ({result.portions} portions; {result.chats:,} chats at start)"
-    rows = []
-    for timing in result.timings:
-        limit = next((v for k, v in STASH_TARGETS.items() if timing.name.startswith(k)), None)
-        rows.append(
-            Row(
-                name,
-                timing.name,
-                f"{timing.median_ms:.0f} ms (max {timing.max_ms:.0f})",
-                f"< {limit:.0f} ms" if limit else "",
-                None if limit is None else timing.median_ms < limit,
-            )
-        )
+    rows = timing_rows(name, result.timings, STASH_TARGETS)
     rows.append(
         Row(
             name,
