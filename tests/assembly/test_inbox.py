@@ -31,6 +31,7 @@ from bot.storage.models import PumpSession
 from bot.terminal.fakeapi import ApiCall, FakeTelegram
 from tests.support.backends import bot_tests_use_postgres
 from tests.support.kit import PARENT_CHAT, BotHarness
+from tests.support.seed import stored_logs
 
 START = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 OTHER_CHAT = 777
@@ -56,15 +57,7 @@ async def deliver(bot: BotHarness, update: dict[str, Any]) -> None:
 
 
 def sessions(bot: BotHarness) -> list[tuple[int, int | None, float, int | None]]:
-    table = PumpSession.__table__  # type: ignore[attr-defined]
-    query = sa.select(
-        table.c.chat_id,
-        table.c.source_message_id,
-        table.c.total_ml,
-        table.c.confirmation_message_id,
-    )
-    with bot.services.db.engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(query)]  # type: ignore[misc]
+    return stored_logs(bot.services.db.engine)
 
 
 def confirmations(telegram: FakeTelegram, chat_id: int = PARENT_CHAT) -> list[int]:

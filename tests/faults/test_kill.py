@@ -19,11 +19,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.storage.models import InboxUpdate, PumpSession, ReminderPlan
+from bot.storage.models import InboxUpdate, ReminderPlan
 from bot.terminal.fakeapi import ApiCall
 from tests.support.backends import postgres_database
 from tests.support.fakeserver import FakeBotApiServer
 from tests.support.processes import BENCH_TOKEN, bot_env, start_process, stop_process_async
+from tests.support.seed import stored_logs
 from tests.support.seeding import INTERVAL, seed_plans
 
 LOG_CHATS = range(3001, 3021)  # 20 parents logging at once
@@ -45,19 +46,6 @@ def confirmation_ids(calls: list[ApiCall]) -> dict[tuple[int, int], list[int]]:
             key = (int(call.params["chat_id"]), int(match[1]))
             found.setdefault(key, []).append(int(call.result["message_id"]))
     return found
-
-
-def stored_logs(engine: sa.Engine) -> list[tuple[int, int, int, int | None]]:
-    """(chat, logged message id, millilitres, confirmation message id) of every session."""
-    table = PumpSession.__table__  # type: ignore[attr-defined]
-    query = sa.select(
-        table.c.chat_id,
-        table.c.source_message_id,
-        table.c.total_ml,
-        table.c.confirmation_message_id,
-    )
-    with engine.connect() as connection:
-        return [(c, m, int(ml), conf) for c, m, ml, conf in connection.execute(query)]
 
 
 def unhandled_in_inbox(engine: sa.Engine) -> int:

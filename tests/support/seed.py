@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+
 from bot.storage.models import PumpSession
 from bot.storage.repo import ChatRepo, SessionRepo
 from tests.support.kit import BotHarness
@@ -29,3 +31,17 @@ def add_session(
 def stored_sessions(bot: BotHarness, chat_id: int) -> list[PumpSession]:
     with bot.services.db.session() as session:
         return list(SessionRepo(session, chat_id).all())
+
+
+def stored_logs(engine: sa.Engine) -> list[tuple[int, int | None, float, int | None]]:
+    """(chat, logged message id, millilitres, confirmation message id) of every session, read
+    straight from the table (by a test process, beside the bot's)."""
+    table = PumpSession.__table__  # type: ignore[attr-defined]
+    query = sa.select(
+        table.c.chat_id,
+        table.c.source_message_id,
+        table.c.total_ml,
+        table.c.confirmation_message_id,
+    )
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(query)]  # type: ignore[misc]
