@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -29,7 +29,7 @@ from bot.domain.imports import ImportFile, ImportRefused, Refusal, check_documen
 from bot.groups import may_delete_shared_log
 from bot.logbook import LogBook, cancel_import, get_import, start_import
 from bot.services import PumpApplication, PumpContext
-from bot.storage.models import ImportStatus
+from bot.storage.models import ImportBatch, ImportStatus
 from bot.text.i18n import N_, Translator
 from bot.text.imports import (
     help_text,
@@ -165,6 +165,25 @@ def undo_keyboard(import_id: int, tr: Translator) -> InlineKeyboardMarkup:
     )
 
 
+async def senders_pending_import(
+    context: PumpContext,
+    query: CallbackQuery,
+    settings: ChatSettings,
+    batch_id: int,
+    not_yours: str,
+) -> ImportBatch | None:
+    """The import awaiting its sender's tap; None, once the tap is answered, if it is no longer
+    pending (out of date) or someone else tapped (`not_yours`)."""
+    batch = get_import(context.services.db, settings.id, batch_id)
+    if batch is None or batch.status != ImportStatus.PENDING:
+        await out_of_date(query, settings.tr)
+        return None
+    if query.from_user.id != batch.requested_by_id:
+        await query.answer(not_yours, show_alert=True)
+        return None
+    return batch
+
+
 async def confirm(
     update: Update, context: PumpContext, settings: ChatSettings, batch_id: int
 ) -> None:
@@ -172,14 +191,9 @@ async def confirm(
     query = update.callback_query
     tr = settings.tr
     services = context.services
-    batch = get_import(services.db, settings.id, batch_id)
-    if batch is None or batch.status != ImportStatus.PENDING:
-        await out_of_date(query, tr)
-        return
-    if query.from_user.id != batch.requested_by_id:
-        await query.answer(
-            tr._("Only the person who sent the file can import it."), show_alert=True
-        )
+    not_yours = tr._("Only the person who sent the file can import it.")
+    batch = await senders_pending_import(context, query, settings, batch_id, not_yours)
+    if batch is None:
         return
     await query.answer()
     now = services.clock.now()
@@ -218,14 +232,8 @@ async def cancel(
 ) -> None:
     query = update.callback_query
     tr = settings.tr
-    batch = get_import(context.services.db, settings.id, batch_id)
-    if batch is None or batch.status != ImportStatus.PENDING:
-        await out_of_date(query, tr)
-        return
-    if query.from_user.id != batch.requested_by_id:
-        await query.answer(
-            tr._("Only the person who sent the file can cancel it."), show_alert=True
-        )
+    not_yours = tr._("Only the person who sent the file can cancel it.")
+    if await senders_pending_import(context, query, settings, batch_id, not_yours) is None:
         return
     cancel_import(context.services.db, settings, batch_id)
     await query.answer()
