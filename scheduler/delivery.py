@@ -161,6 +161,22 @@ def arm_job(
     )
 
 
+def arm_repeating(
+    application: PumpApplication,
+    callback: Callable[[PumpContext], Awaitable[None]],
+    name: str,
+    every: timedelta,
+) -> None:
+    """Arm the one repeating job called `name`, first run one interval from now, in place of any
+    job of that name; like every job here, late rather than skipped."""
+    if application.job_queue is None:
+        return
+    remove_job(application, name)
+    application.job_queue.run_repeating(
+        callback, interval=every, first=every, name=name, job_kwargs={**JOB_KWARGS, "id": name}
+    )
+
+
 def schedule_reminder(application: PumpApplication, chat_id: int, due: datetime | None) -> None:
     """The chat's one reminder job, at `due` (replacing any other); none when `due` is None.
     A due time in the past runs as soon as the JobQueue runs. A follower arms no job: it tells
@@ -225,18 +241,8 @@ async def rebuild_jobs(application: PumpApplication) -> int:
                 job.schedule_removal()
         for chat_id, due in armed:
             arm_job(application, reminder_job, job_name(chat_id), chat_id, due)
-        for name, callback, every in (
-            (ARM_JOB, arming_job, ARM_EVERY),
-            (SWEEP_JOB, sweep_job, SWEEP_EVERY),
-        ):
-            remove_job(application, name)
-            job_queue.run_repeating(
-                callback,
-                interval=every,
-                first=every,
-                name=name,
-                job_kwargs={**JOB_KWARGS, "id": name},
-            )
+        arm_repeating(application, arming_job, ARM_JOB, ARM_EVERY)
+        arm_repeating(application, sweep_job, SWEEP_JOB, SWEEP_EVERY)
     log.info(
         "Reminder jobs rebuilt from the database: %d chats, %d armed now, %d overdue",
         owed,

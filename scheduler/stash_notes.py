@@ -42,7 +42,7 @@ from bot.storage.repo import (
     stash_running_out,
 )
 from bot.text.stash import morning_note_text, use_button_label
-from scheduler.delivery import JOB_KWARGS, arm_job, remove_job, services_of
+from scheduler.delivery import arm_job, arm_repeating, remove_job, services_of
 from scheduler.plans import night_of
 
 log = logging.getLogger(__name__)
@@ -157,16 +157,7 @@ async def _send_note(application: PumpApplication, chat_id: int) -> bool:
 async def rebuild_note_jobs(application: PumpApplication) -> int:
     """At start: a job for every chat whose milk runs out soon, and the hourly sweep."""
     count = await arm_running_out(application)
-    job_queue = application.job_queue
-    if job_queue is not None:
-        remove_job(application, SWEEP_JOB)
-        job_queue.run_repeating(
-            sweep_job,
-            interval=SWEEP_EVERY,
-            first=SWEEP_EVERY,
-            name=SWEEP_JOB,
-            job_kwargs={**JOB_KWARGS, "id": SWEEP_JOB},
-        )
+    arm_repeating(application, sweep_job, SWEEP_JOB, SWEEP_EVERY)
     return count
 
 
