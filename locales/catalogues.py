@@ -72,7 +72,16 @@ def read_catalogue(language: str) -> Catalog:
 def write_catalogue(catalog: Catalog, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, omit_header=False, ignore_obsolete=True)
+        write_po(
+            handle,
+            catalog,
+            width=100,
+            omit_header=False,
+            ignore_obsolete=True,
+            # No line numbers: an edit elsewhere in a file then leaves the catalogues alone,
+            # and branches that add messages merge without conflicts.
+            include_lineno=False,
+        )
 
 
 def new_catalogue(language: str) -> Catalog:
