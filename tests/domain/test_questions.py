@@ -19,8 +19,8 @@ from bot.domain.tips import TOPICS_BY_ID
 from tests.support.kit import BotHarness
 from tests.support.labelled import evaluate, load
 
-# Below this share of right topics, per language, the matcher has got worse: the target in the
-# README. (It measured 96 % or more in both languages when it was set.)
+# Below this share of right topics, per language, the matcher has got worse: the target in
+# docs/performance.md. (It measured 96 % or more in both languages when it was set.)
 FLOOR = 0.90
 
 
