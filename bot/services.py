@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.commands import MenuCommand
 from bot.config import Config
+from bot.domain.routing import Decision, Kind
 from bot.leadership import Leadership, SoleInstance, new_instance_id
 from bot.storage.db import Database
 
@@ -18,6 +19,9 @@ from bot.storage.db import Database
 # `bot.logbook.LogBook`): reminders reschedule, nudges look at the new numbers. Arguments: the
 # application and the chat id.
 SessionsChangedHook = Callable[["PumpApplication", int], Awaitable[None]]
+# What a feature does with a typed message the router (bot/domain/routing.py) gave its kind.
+# Arguments: the update, the context, the chat's settings and the decision.
+TextAction = Callable[[Any, "PumpContext", Any, Decision], Awaitable[None]]
 # Called after a chat's rows moved to a new id (a group became a supergroup): features re-arm
 # what they schedule from the database. Arguments: the application, the old and the new id.
 ChatMovedHook = Callable[["PumpApplication", int, int], Awaitable[None]]
@@ -36,11 +40,22 @@ class Services:
     # Called after a chat's milk stash changed (added, used, thawed, moved, thrown out): the
     # morning note is scheduled again. Same arguments as sessions_changed_hooks.
     stash_changed_hooks: list[SessionsChangedHook] = field(default_factory=list)
+    # The one feature that acts on each kind of typed message, new and edited (`acts_on`).
+    text_actions: dict[Kind, TextAction] = field(default_factory=dict)
+    edit_actions: dict[Kind, TextAction] = field(default_factory=dict)
     # Every feature's menu commands, in menu order: /start and /help list them.
     menu: list[MenuCommand] = field(default_factory=list)
     # Whether this process sends reminders (bot/leadership.py), and its name in the database.
     leadership: Leadership = field(default_factory=SoleInstance)
     instance_id: str = field(default_factory=new_instance_id)
+
+    def acts_on(self, kind: Kind, action: TextAction, *, edits: bool = False) -> None:
+        """Register the feature that acts on `kind` (of edited messages with `edits`): one
+        feature a kind, so registration order never decides who answers."""
+        actions = self.edit_actions if edits else self.text_actions
+        if kind in actions:
+            raise ValueError(f"two features act on {kind} messages")
+        actions[kind] = action
 
     async def sessions_changed(self, application: PumpApplication, chat_id: int) -> None:
         for hook in self.sessions_changed_hooks:
