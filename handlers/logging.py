@@ -8,11 +8,14 @@ result. `store_and_confirm` is the one way to log a new session and show its con
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import ChatMigrated, Forbidden, TelegramError
@@ -47,6 +50,7 @@ from bot.logbook import (
 )
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import PumpSession
+from bot.storage.repo import SessionRepo
 from bot.text.formatting import format_minutes
 from bot.text.i18n import N_, Translator
 from handlers.common import chat_settings, out_of_date, unchanged_is_fine, written_at
@@ -138,13 +142,56 @@ async def store_and_confirm(
             logged_by_name=user.full_name if user else None,
             source_message_id=source.message_id if source else None,
         )
-        entry = logged.entry
-        assert entry.id is not None
-        sent = await send_confirmation(context, settings, logged, source)
-        if sent is not None:
-            set_confirmation(context.services.db, sent.chat_id, entry.id, sent.message_id)
-            entry.confirmation_message_id = sent.message_id
-    return entry
+        await confirm(context, settings, logged, source)
+    return logged.entry
+
+
+async def confirm(
+    context: PumpContext, settings: ChatSettings, logged: Logged, source: Message | None
+) -> None:
+    """Send a stored entry's confirmation and keep its message id (on a worker thread)."""
+    entry = logged.entry
+    assert entry.id is not None
+    sent = await send_confirmation(context, settings, logged, source)
+    if sent is not None:
+        db = context.services.db
+        await asyncio.to_thread(set_confirmation, db, sent.chat_id, entry.id, sent.message_id)
+        entry.confirmation_message_id = sent.message_id
+
+
+@dataclass(frozen=True)
+class LogWork:
+    """What a typed log's unit of work did: stored it now (`book`, `logged`), or found it
+    stored before (`stored`: a redelivery, or the inbox replaying a cut-short update)."""
+
+    book: LogBook | None = None
+    logged: Logged | None = None
+    stored: PumpSession | None = None
+
+
+def prepare_log(
+    session: Session,
+    application: PumpApplication,
+    settings: ChatSettings,
+    decision: Decision,
+    message: Message,
+) -> LogWork:
+    """A typed log's database work, in the update's unit of work: the redelivery check and
+    the insert (with what reminders and nudges need, prepared in the same transaction)."""
+    if decision.log is None:
+        return LogWork()  # refused: nothing to read or write
+    stored = SessionRepo(session, settings.id).by_source_message(message.message_id)
+    if stored is not None:
+        return LogWork(stored=stored)
+    book = LogBook(application, settings, session=session)
+    user = message.from_user
+    logged = book.add(
+        decision.log,
+        logged_by_id=user.id if user else None,
+        logged_by_name=user.full_name if user else None,
+        source_message_id=message.message_id,
+    )
+    return LogWork(book=book, logged=logged)
 
 
 async def send_confirmation(
@@ -274,12 +321,39 @@ async def log_reading(
 
 
 async def on_log_text(
+    update: Update,
+    context: PumpContext,
+    settings: ChatSettings,
+    decision: Decision,
+    work: LogWork,
+) -> None:
+    """A typed log, stored by `prepare_log`: confirmed; or refused with the reason."""
+    message = update.effective_message
+    if decision.log is None:
+        assert decision.problem is not None
+        await message.reply_text(refusal_text(decision.problem, settings, command=False))
+        return
+    if work.stored is not None:
+        # Handled before: nothing new is stored, and only a confirmation that never went out
+        # is sent now.
+        if work.stored.confirmation_message_id is None or not says(work.stored, decision.log):
+            await revise_from(update, context, settings, decision.log)
+        return
+    assert work.book is not None and work.logged is not None
+    try:
+        await confirm(context, settings, work.logged, message)
+    finally:
+        await work.book.announce()
+
+
+async def refuse_log(
     update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
 ) -> None:
-    """A typed log (or an attempt at one): stored, or refused with the reason."""
-    reading = decision.log or decision.problem
-    assert reading is not None
-    await log_reading(update, context, settings, reading, command=False)
+    """An attempt at a log the parser cannot read: the reason, with examples."""
+    assert decision.problem is not None
+    await update.effective_message.reply_text(
+        refusal_text(decision.problem, settings, command=False)
+    )
 
 
 async def revise_from(
@@ -486,7 +560,7 @@ def register(application: PumpApplication) -> None:
     application.add_handler(CommandHandler(["last", "siste"], last_command, new_messages))
     application.add_handler(CallbackQueryHandler(on_button, pattern=buttons.pattern("log")))
     services = application.bot_data["services"]
-    services.acts_on(Kind.LOG, on_log_text)
-    services.acts_on(Kind.UNREADABLE, on_log_text)
+    services.acts_on(Kind.LOG, on_log_text, prepare=prepare_log)
+    services.acts_on(Kind.UNREADABLE, refuse_log)
     services.acts_on(Kind.FIX_TIME, on_time_reply)
     services.acts_on(Kind.LOG, on_edited_log, edits=True)

@@ -316,6 +316,6 @@ def register(application: PumpApplication) -> None:
     services = application.bot_data["services"]
     services.acts_on(Kind.STASH, on_stash_text)
     services.acts_on(Kind.STASH, on_edited_stash_text, edits=True)
-    services.stash_changed_hooks.append(schedule_note)
+    services.follow_stash(schedule_note)
     services.chat_forgotten_hooks.append(forget_note)
     services.chat_moved_hooks.append(move_note)
