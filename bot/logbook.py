@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -31,7 +32,7 @@ from bot.domain.parsing import (
     Problem,
 )
 from bot.domain.stats import day_summary
-from bot.services import PumpApplication, Services
+from bot.services import Prepared, PumpApplication, Services, apply_followers, prepare_followers
 from bot.stashbook import remove_undone_milk
 from bot.storage.db import Database
 from bot.storage.models import ImportBatch, ImportStatus, Method, PumpSession
@@ -443,38 +444,80 @@ class LogBook:
             logged = book.add(parsed, logged_by_id=user.id, logged_by_name=user.full_name)
             ...show logged.text...
 
-    Each change is its own transaction, written before anything is shown. When the block ends
-    (also by an exception), a book that changed something announces it once with
-    `services.sessions_changed`: reminders reschedule, nudges look at the new numbers. That
-    comes after the caller has shown the change, so a confirmation is never preceded by the
-    nudge it set off, and an import of many rows is announced once.
+    Each change is written before anything is shown: in a transaction of its own, or in the
+    caller's unit of work (`LogBook(application, settings, session)`, as a typed log's is, on a
+    worker thread). What follows a change (`Services.session_followers`: reminders reschedule,
+    nudges look at the new numbers) prepares in that same transaction, and acts when the block
+    ends (also by an exception) or on `announce()`: after the caller has shown the change, so
+    a confirmation is never preceded by the nudge it set off, and an import is announced once.
 
     Removing a session takes the milk still stored from it out of the stash in the same
     transaction (`bot.stashbook.remove_undone_milk`), and the book then also announces
     `services.stash_changed`, so the morning note never mentions that milk.
     """
 
-    def __init__(self, application: PumpApplication, settings: ChatSettings) -> None:
+    def __init__(
+        self,
+        application: PumpApplication,
+        settings: ChatSettings,
+        session: Session | None = None,
+    ) -> None:
+        """`session`: write in the caller's unit of work (its transaction, its thread) instead
+        of a transaction of the book's own."""
         self.application = application
         self.services: Services = application.bot_data["services"]
         self.settings = settings
-        self.changed = False
-        self.stash_changed = False
-        self.open = False
+        self.session = session
+        self.open = session is not None
+        self.sessions_prepared: Prepared | None = None
+        self.stash_prepared: Prepared | None = None
 
     async def __aenter__(self) -> LogBook:
         self.open = True
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
+        await self.announce()
+
+    async def announce(self) -> None:
+        """What follows the changes (reminders, nudges, the stash note), on the event loop,
+        once; what the followers needed from the database was prepared with the change."""
         self.open = False
-        if self.changed:
-            await self.services.sessions_changed(self.application, self.settings.id)
-        if self.stash_changed:
-            await self.services.stash_changed(self.application, self.settings.id)
+        chat_id = self.settings.id
+        sessions, self.sessions_prepared = self.sessions_prepared, None
+        stash, self.stash_prepared = self.stash_prepared, None
+        if sessions is not None:
+            await apply_followers(sessions, self.application, chat_id)
+        if stash is not None:
+            await apply_followers(stash, self.application, chat_id)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        """The caller's unit of work, or a transaction of the book's own."""
+        if self.session is not None:
+            yield self.session
+            return
+        with self.services.db.session() as db_session:
+            yield db_session
+
+    def _changed(self, db_session: Session, *, sessions: bool = True, stash: bool = False) -> None:
+        """The followers prepare inside the change's transaction (after it, so they see it)."""
+        services, chat_id, now = self.services, self.settings.id, self.services.clock.now()
+        db_session.flush()
+        if sessions:
+            followers = services.session_followers
+            self.sessions_prepared = prepare_followers(followers, db_session, chat_id, now)
+        if stash:
+            followers = services.stash_followers
+            self.stash_prepared = prepare_followers(followers, db_session, chat_id, now)
+
+    @property
+    def changed(self) -> bool:
+        return self.sessions_prepared is not None
 
     def _now(self) -> datetime:
-        """The time of a change, which may be made only inside `async with` (to be announced)."""
+        """The time of a change, which may be made only inside `async with` (to be announced)
+        or in a caller's unit of work (announced with `announce`)."""
         if not self.open:
             raise RuntimeError("a LogBook changes sessions only inside `async with`")
         return self.services.clock.now()
@@ -498,9 +541,9 @@ class LogBook:
         )
         now = self._now()
         entry.created_at = now  # the bot's clock, so "logged last" (undo) follows it
-        with self.services.db.session() as db_session:
+        with self._transaction() as db_session:
             SessionRepo(db_session, settings.id).add(entry)
-            self.changed = True
+            self._changed(db_session)
             return Logged(entry, confirmation_text(db_session, settings, entry, now))
 
     def add_many(
@@ -516,12 +559,13 @@ class LogBook:
             new_entry(p, self.settings.id, logged_by_id=logged_by_id, logged_by_name=logged_by_name)
             for p in parsed
         ]
-        with self.services.db.session() as db_session:
+        with self._transaction() as db_session:
             repo = SessionRepo(db_session, self.settings.id)
             for entry in entries:
                 entry.created_at = now
                 repo.add(entry)
-        self.changed = self.changed or bool(entries)
+            if entries:
+                self._changed(db_session)
         return entries
 
     def add_import(
@@ -541,7 +585,7 @@ class LogBook:
         settings = self.settings
         now = self._now()
         name = logged_by_name[:NAME_MAX_CHARS] if logged_by_name else None
-        with self.services.db.session() as db_session:
+        with self._transaction() as db_session:
             imports = ImportRepo(db_session, settings.id)
             batch = imports.get(import_id)
             if batch is None or not imports.claim(
@@ -570,7 +614,8 @@ class LogBook:
                 ]
             )
             imports.claim(batch, ImportStatus.IMPORTED, session_count=len(outcome.new))
-        self.changed = self.changed or bool(outcome.new)
+            if outcome.new:
+                self._changed(db_session)
         return outcome
 
     def remove_import(self, import_id: int) -> RemovedImport | None:
@@ -579,7 +624,7 @@ class LogBook:
         buttons, but forged button data can name one). None if the import is not imported
         (any more)."""
         self._now()
-        with self.services.db.session() as db_session:
+        with self._transaction() as db_session:
             imports = ImportRepo(db_session, self.settings.id)
             batch = imports.get(import_id)
             if batch is None or not imports.claim(
@@ -588,21 +633,21 @@ class LogBook:
                 return None
             milk = remove_undone_milk(db_session, self.settings.id, import_id=import_id)
             removed = SessionRepo(db_session, self.settings.id).delete_import(import_id)
-        self.changed = self.changed or removed > 0
-        self.stash_changed = self.stash_changed or bool(milk)
+            if removed or milk:
+                self._changed(db_session, sessions=removed > 0, stash=bool(milk))
         return RemovedImport(removed, undone_milk_text(milk, self.settings, import_=True))
 
     def revise(self, entry_id: int, parsed: ParsedLog) -> Logged | None:
         """Replace what an entry says (its message was edited); None if it is gone."""
         now = self._now()
-        with self.services.db.session() as db_session:
+        with self._transaction() as db_session:
             repo = SessionRepo(db_session, self.settings.id)
             entry = repo.get(entry_id)
             if entry is None:
                 return None
             apply_parsed(entry, parsed)
             repo.save(entry)
-            self.changed = True
+            self._changed(db_session)
             return Logged(entry, confirmation_text(db_session, self.settings, entry, now))
 
     def move(self, entry_id: int, started_at: datetime) -> Logged | None:
@@ -612,14 +657,14 @@ class LogBook:
             raise MoveRefused(LogProblem(Problem.IN_FUTURE))
         if now - started_at > MAX_AGE:
             raise MoveRefused(LogProblem(Problem.TOO_FAR_BACK))
-        with self.services.db.session() as db_session:
+        with self._transaction() as db_session:
             repo = SessionRepo(db_session, self.settings.id)
             entry = repo.get(entry_id)
             if entry is None:
                 return None
             entry.started_at = started_at
             repo.save(entry)
-            self.changed = True
+            self._changed(db_session)
             return Logged(entry, confirmation_text(db_session, self.settings, entry, now))
 
     def remove(self, entry_id: int) -> Logged | None:
@@ -634,15 +679,14 @@ class LogBook:
     def _remove(self, entry_id: int | None) -> Logged | None:
         settings, tr = self.settings, self.settings.tr
         now = self._now()
-        with self.services.db.session() as db_session:
+        with self._transaction() as db_session:
             repo = SessionRepo(db_session, settings.id)
             entry = repo.latest_logged() if entry_id is None else repo.get(entry_id)
             if entry is None:
                 return None
             milk = remove_undone_milk(db_session, settings.id, session_id=entry.id)
             repo.delete(entry)
-            self.changed = True
-            self.stash_changed = self.stash_changed or bool(milk)
+            self._changed(db_session, stash=bool(milk))
             removed = "↩️ " + tr._(
                 "Removed {total} {when}.",
                 total=volume(entry.total_ml, settings),

@@ -7,8 +7,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 
@@ -36,6 +37,11 @@ def chat_settings(update: Update, context: PumpContext) -> ChatSettings:
             chat.id, language=language, timezone=services.config.default_timezone
         )
         return ChatSettings.of(row)
+
+
+def written_at(message: Message, now: datetime) -> datetime:
+    """When the parent wrote the message: its date, unless the clocks disagree."""
+    return min(message.date, now) if message.date else now
 
 
 def known_chat_settings(update: Update, context: PumpContext) -> ChatSettings | None:

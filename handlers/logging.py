@@ -8,21 +8,25 @@ result. `store_and_confirm` is the one way to log a new session and show its con
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import ChatMigrated, Forbidden, TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import buttons
 from bot.buttons import LOG_DONE, LOG_FIX, LOG_SHIFT, LOG_UNDO, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
-from bot.domain.parsing import LogProblem, ParsedLog, parse_log, parse_time
+from bot.domain.parsing import LogProblem, ParsedLog, parse_log
+from bot.domain.routing import Decision, Kind
 from bot.groups import move_chat
 from bot.inbox import settle
 from bot.logbook import (
@@ -46,9 +50,10 @@ from bot.logbook import (
 )
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import PumpSession
+from bot.storage.repo import SessionRepo
 from bot.text.formatting import format_minutes
 from bot.text.i18n import N_, Translator
-from handlers.common import chat_settings, out_of_date, unchanged_is_fine
+from handlers.common import chat_settings, out_of_date, unchanged_is_fine, written_at
 from handlers.stash import store_buttons
 
 log = logging.getLogger(__name__)
@@ -113,11 +118,6 @@ def fix_time_hint(tr: Translator) -> str:
 # -- showing and storing -------------------------------------------------------------------
 
 
-def written_at(message: Message, now: datetime) -> datetime:
-    """When the parent wrote the message: its date, unless the clocks disagree."""
-    return min(message.date, now) if message.date else now
-
-
 def parse_message(
     text: str, message: Message, settings: ChatSettings, now: datetime
 ) -> ParsedLog | LogProblem:
@@ -142,13 +142,56 @@ async def store_and_confirm(
             logged_by_name=user.full_name if user else None,
             source_message_id=source.message_id if source else None,
         )
-        entry = logged.entry
-        assert entry.id is not None
-        sent = await send_confirmation(context, settings, logged, source)
-        if sent is not None:
-            set_confirmation(context.services.db, sent.chat_id, entry.id, sent.message_id)
-            entry.confirmation_message_id = sent.message_id
-    return entry
+        await confirm(context, settings, logged, source)
+    return logged.entry
+
+
+async def confirm(
+    context: PumpContext, settings: ChatSettings, logged: Logged, source: Message | None
+) -> None:
+    """Send a stored entry's confirmation and keep its message id (on a worker thread)."""
+    entry = logged.entry
+    assert entry.id is not None
+    sent = await send_confirmation(context, settings, logged, source)
+    if sent is not None:
+        db = context.services.db
+        await asyncio.to_thread(set_confirmation, db, sent.chat_id, entry.id, sent.message_id)
+        entry.confirmation_message_id = sent.message_id
+
+
+@dataclass(frozen=True)
+class LogWork:
+    """What a typed log's unit of work did: stored it now (`book`, `logged`), or found it
+    stored before (`stored`: a redelivery, or the inbox replaying a cut-short update)."""
+
+    book: LogBook | None = None
+    logged: Logged | None = None
+    stored: PumpSession | None = None
+
+
+def prepare_log(
+    session: Session,
+    application: PumpApplication,
+    settings: ChatSettings,
+    decision: Decision,
+    message: Message,
+) -> LogWork:
+    """A typed log's database work, in the update's unit of work: the redelivery check and
+    the insert (with what reminders and nudges need, prepared in the same transaction)."""
+    if decision.log is None:
+        return LogWork()  # refused: nothing to read or write
+    stored = SessionRepo(session, settings.id).by_source_message(message.message_id)
+    if stored is not None:
+        return LogWork(stored=stored)
+    book = LogBook(application, settings, session=session)
+    user = message.from_user
+    logged = book.add(
+        decision.log,
+        logged_by_id=user.id if user else None,
+        logged_by_name=user.full_name if user else None,
+        source_message_id=message.message_id,
+    )
+    return LogWork(book=book, logged=logged)
 
 
 async def send_confirmation(
@@ -248,9 +291,22 @@ async def mark_removed(context: PumpContext, settings: ChatSettings, removed: Lo
 async def log_text(
     update: Update, context: PumpContext, settings: ChatSettings, text: str, *, command: bool
 ) -> None:
-    """Log what a new message says, or say why not."""
+    """Log what a /log command says, or say why not."""
     message = update.effective_message
     parsed = parse_message(text, message, settings, context.services.clock.now())
+    await log_reading(update, context, settings, parsed, command=command)
+
+
+async def log_reading(
+    update: Update,
+    context: PumpContext,
+    settings: ChatSettings,
+    parsed: ParsedLog | LogProblem,
+    *,
+    command: bool,
+) -> None:
+    """Store a message's log and confirm it, or say why it cannot be stored."""
+    message = update.effective_message
     if isinstance(parsed, LogProblem):
         await message.reply_text(refusal_text(parsed, settings, command=command))
         return
@@ -262,6 +318,42 @@ async def log_text(
             await revise_from(update, context, settings, parsed)
         return
     await store_and_confirm(context, settings, parsed, user=update.effective_user, source=message)
+
+
+async def on_log_text(
+    update: Update,
+    context: PumpContext,
+    settings: ChatSettings,
+    decision: Decision,
+    work: LogWork,
+) -> None:
+    """A typed log, stored by `prepare_log`: confirmed; or refused with the reason."""
+    message = update.effective_message
+    if decision.log is None:
+        assert decision.problem is not None
+        await message.reply_text(refusal_text(decision.problem, settings, command=False))
+        return
+    if work.stored is not None:
+        # Handled before: nothing new is stored, and only a confirmation that never went out
+        # is sent now.
+        if work.stored.confirmation_message_id is None or not says(work.stored, decision.log):
+            await revise_from(update, context, settings, decision.log)
+        return
+    assert work.book is not None and work.logged is not None
+    try:
+        await confirm(context, settings, work.logged, message)
+    finally:
+        await work.book.announce()
+
+
+async def refuse_log(
+    update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
+) -> None:
+    """An attempt at a log the parser cannot read: the reason, with examples."""
+    assert decision.problem is not None
+    await update.effective_message.reply_text(
+        refusal_text(decision.problem, settings, command=False)
+    )
 
 
 async def revise_from(
@@ -293,44 +385,43 @@ async def log_command(update: Update, context: PumpContext) -> None:
     await log_text(update, context, settings, text, command=True)
 
 
-async def on_text(update: Update, context: PumpContext) -> None:
-    """A plain message: a new time for a confirmation it replies to, or (in a private
-    chat) a session to log."""
+async def on_time_reply(
+    update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
+) -> None:
+    """`14:30` in reply to a confirmation: that session moves."""
     message = update.effective_message
     reply_to = message.reply_to_message
-    if reply_to is not None and reply_to.from_user and reply_to.from_user.id == context.bot.id:
-        settings = chat_settings(update, context)
-        entry = entry_for_confirmation(context.services.db, settings.id, reply_to.message_id)
-        if entry is not None and await fix_time_by_reply(update, context, settings, entry):
-            return
-    if update.effective_chat.type != ChatType.PRIVATE:
-        return  # in groups, family chatter is not a log: /log is
-    await log_text(update, context, chat_settings(update, context), message.text, command=False)
+    entry = entry_for_confirmation(context.services.db, settings.id, reply_to.message_id)
+    if entry is not None:
+        await fix_time_by_reply(update, context, settings, entry, decision)
 
 
 async def fix_time_by_reply(
-    update: Update, context: PumpContext, settings: ChatSettings, entry: PumpSession
-) -> bool:
-    """`14:30` in reply to a confirmation moves that session; False if the text is no time."""
+    update: Update,
+    context: PumpContext,
+    settings: ChatSettings,
+    entry: PumpSession,
+    decision: Decision,
+) -> None:
+    """Move the entry to the time the reply gave, or say why not."""
     message = update.effective_message
     now = context.services.clock.now()
-    moment = parse_time(message.text or "", written_at(message, now), settings.tz)
-    if moment is None or entry.id is None:
-        return False
-    if isinstance(moment, LogProblem):
-        await message.reply_text(edit_refusal_text(moment, settings))
-        return True
+    moment = decision.moment
+    if moment is None:
+        assert decision.problem is not None
+        await message.reply_text(edit_refusal_text(decision.problem, settings))
+        return
+    assert entry.id is not None
     async with LogBook(context.application, settings) as book:
         try:
             logged = book.move(entry.id, moment)
         except MoveRefused as refused:
             await message.reply_text(edit_refusal_text(refused.problem, settings))
-            return True
+            return
         if logged is None:
-            return False
+            return
         await show_confirmation(context, settings, logged)
         await message.reply_text(time_changed(settings, moment, now))
-    return True
 
 
 def time_changed(settings: ChatSettings, moment: datetime, now: datetime) -> str:
@@ -338,23 +429,39 @@ def time_changed(settings: ChatSettings, moment: datetime, now: datetime) -> str
 
 
 async def on_edited(update: Update, context: PumpContext) -> None:
-    """An edited message: the entry it logged now says what the message says."""
+    """An edited `/log 120`: the entry it logged now says what the message says."""
     message = update.edited_message
     if message is None or not message.text:
         return
-    text = message.text
-    is_command = bool(LOG_COMMAND.match(text))
-    if text.startswith("/") and not is_command:
-        return
-    text = LOG_COMMAND.sub("", text, count=1).strip()
-    services = context.services
+    text = LOG_COMMAND.sub("", message.text, count=1).strip()
     settings = chat_settings(update, context)
-    entry = entry_for_source(services.db, settings.id, message.message_id)
-    parsed = parse_message(text, message, settings, services.clock.now())
+    parsed = parse_message(text, message, settings, context.services.clock.now())
+    await edit_entry(update, context, settings, parsed, command=True)
+
+
+async def on_edited_log(
+    update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
+) -> None:
+    """An edited plain message: the entry it logged now says what the message says."""
+    reading = decision.log or decision.problem
+    assert reading is not None
+    await edit_entry(update, context, settings, reading, command=False)
+
+
+async def edit_entry(
+    update: Update,
+    context: PumpContext,
+    settings: ChatSettings,
+    parsed: ParsedLog | LogProblem,
+    *,
+    command: bool,
+) -> None:
+    message = update.effective_message
+    entry = entry_for_source(context.services.db, settings.id, message.message_id)
     if entry is None:
         # Maybe the first version could not be read; the edit can be logged now.
         private = update.effective_chat.type == ChatType.PRIVATE
-        if isinstance(parsed, ParsedLog) and (private or is_command):
+        if isinstance(parsed, ParsedLog) and (private or command):
             user = message.from_user
             await store_and_confirm(context, settings, parsed, user=user, source=message)
         return
@@ -452,17 +559,8 @@ def register(application: PumpApplication) -> None:
     application.add_handler(CommandHandler(["today", "idag"], today_command, new_messages))
     application.add_handler(CommandHandler(["last", "siste"], last_command, new_messages))
     application.add_handler(CallbackQueryHandler(on_button, pattern=buttons.pattern("log")))
-    application.add_handler(
-        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, on_edited)
-    )
-    # Last of all text handlers: it takes any private text as a log (or a reply with a new
-    # time), so every feature that reads free text (tips' questions, ...) must come before.
-    application.add_handler(
-        MessageHandler(
-            new_messages
-            & filters.TEXT
-            & ~filters.COMMAND
-            & (filters.ChatType.PRIVATE | filters.REPLY),
-            on_text,
-        )
-    )
+    services = application.bot_data["services"]
+    services.acts_on(Kind.LOG, on_log_text, prepare=prepare_log)
+    services.acts_on(Kind.UNREADABLE, refuse_log)
+    services.acts_on(Kind.FIX_TIME, on_time_reply)
+    services.acts_on(Kind.LOG, on_edited_log, edits=True)

@@ -22,7 +22,13 @@ from bot.text.i18n import N_
 from handlers.common import chat_settings, edit_tapped, out_of_date
 from handlers.logging import store_and_confirm
 from scheduler import requests
-from scheduler.delivery import forget_chat, move_reminder_job, reschedule_chat
+from scheduler.delivery import (
+    arm_after_change,
+    due_after_change,
+    forget_chat,
+    move_reminder_job,
+    reschedule_chat,
+)
 from scheduler.requests import Reply
 
 MENU_COMMANDS = [
@@ -135,6 +141,6 @@ def register(application: PumpApplication) -> None:
     services = application.bot_data["services"]
     # A logged, edited or deleted session resets interval plans; /forget drops the job; a
     # group upgraded to a supergroup takes its job along.
-    services.sessions_changed_hooks.append(reschedule_chat)
+    services.follow_sessions(arm_after_change, prepare=due_after_change)
     services.chat_forgotten_hooks.append(forget_chat)
     services.chat_moved_hooks.append(move_reminder_job)

@@ -66,7 +66,7 @@ def changes(bot: BotHarness) -> list[int]:
     async def hook(application: object, chat_id: int) -> None:
         seen.append(chat_id)
 
-    bot.services.sessions_changed_hooks.append(hook)
+    bot.services.follow_sessions(hook)
     return seen
 
 
