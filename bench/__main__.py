@@ -306,6 +306,13 @@ def ingest_rows(args: argparse.Namespace) -> list[Row]:
             ratio = result.per_second / echo.per_second if echo.per_second else 0.0
             rows.append(Row(name, "pumpbot / echo bot ceiling", f"{ratio:.1%}"))
         rows.append(Row(name, "rates tried a second: p99 in ms (x: failed)", steps_text(result)))
+        cpu = result.cpu_ms_per_message
+        if cpu is not None:
+            label = "echo bot" if result is echo else "pumpbot"
+            rows.append(Row(name, f"{label}: CPU of its process a message", f"{cpu:.1f} ms"))
+            if result is not echo and echo.cpu_ms_per_message:
+                share = echo.cpu_ms_per_message / cpu
+                rows.append(Row(name, "echo bot / pumpbot CPU a message", f"{share:.1%}"))
     return rows
 
 

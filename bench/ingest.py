@@ -12,12 +12,17 @@ reply accepted there) is under 1 s. At the first step that fails, the backlog is
 the rate halfway (geometrically) between the last pass and that failure is tried once. The
 ceiling is the highest rate that passed. Every chat logs once before the steps (not measured),
 so the steps measure chats that already exist, as most are.
+
+On a machine shared with other work the ceilings move with the load; the CPU time the bot
+process spends a message (read from /proc over the steps) moves far less, so it is reported
+too, and its ratio is the steadier comparison. (It leaves out the database server's own CPU.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+import os
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -57,6 +62,7 @@ class Ceiling:
     name: str
     backend: str
     steps: list[Step] = field(default_factory=list)
+    cpu_ms_per_message: float | None = None  # the bot process's CPU over the steps
 
     @property
     def best(self) -> Step | None:
@@ -128,6 +134,16 @@ class Offer:
         return self.step(rate, offered)
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU time of a running process, from /proc (None where there is none)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # After the command name: state is field 3, utime 14 and stime 15 (1-based, man proc).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def climb(name: str, args: list[str], database_url: str, workdir: Path) -> Ceiling:
     """One bot process, its steps from the lowest rate up, then one try between."""
     server = await FakeBotApiServer(limits=None).start()
@@ -143,6 +159,7 @@ async def climb(name: str, args: list[str], database_url: str, workdir: Path) ->
         # Every chat says hello once, at a rate any bot keeps up with in time.
         await offer.at_rate(100, CHATS)
         await offer.settle(DRAIN_SECONDS)
+        cpu_before, replied_before = cpu_seconds(process.pid), offer.replied()
         for rate in RATES:
             step = await offer.run_step(rate)
             result.steps.append(step)
@@ -156,6 +173,10 @@ async def climb(name: str, args: list[str], database_url: str, workdir: Path) ->
             result.steps.append(
                 await offer.run_step(round(math.sqrt(last_pass.rate * failed.rate)))
             )
+        await offer.settle(DRAIN_SECONDS)
+        cpu_after, replied = cpu_seconds(process.pid), offer.replied() - replied_before
+        if cpu_before is not None and cpu_after is not None and replied:
+            result.cpu_ms_per_message = (cpu_after - cpu_before) * 1000 / replied
     finally:
         await stop_process_async(process)
         await server.stop()
