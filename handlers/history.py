@@ -14,7 +14,8 @@ from bot import buttons
 from bot.buttons import STATS_DELETE, STATS_ENTRY, STATS_FIX, STATS_PAGE
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
-from bot.logbook import LogBook, get_entry, history_page
+from bot.logbook import LogBook
+from bot.logviews import get_entry, history_page
 from bot.services import PumpApplication, PumpContext
 from bot.storage.db import Database
 from bot.storage.models import PumpSession

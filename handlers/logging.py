@@ -29,30 +29,27 @@ from bot.domain.parsing import LogProblem, ParsedLog, parse_log
 from bot.domain.routing import Decision, Kind
 from bot.groups import move_chat
 from bot.inbox import settle
-from bot.logbook import (
-    LogBook,
-    Logged,
-    MoveRefused,
+from bot.logbook import LogBook, Logged, MoveRefused, says, set_confirmation
+from bot.logviews import (
     confirmation_for,
-    edit_refusal_text,
     entry_for_confirmation,
     entry_for_source,
-    examples_text,
     get_entry,
     last_text,
-    problem_text,
-    refusal_text,
-    saved_note,
-    says,
-    set_confirmation,
     today_text,
-    when_phrase,
 )
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import PumpSession
 from bot.storage.repo import SessionRepo
-from bot.text.formatting import format_minutes
+from bot.text.formatting import format_minutes, when_text
 from bot.text.i18n import N_, Translator
+from bot.text.sessions import (
+    edit_refusal_text,
+    examples_text,
+    problem_text,
+    refusal_text,
+    saved_note,
+)
 from handlers.common import chat_settings, out_of_date, unchanged_is_fine, written_at
 from handlers.stash import store_buttons
 
@@ -425,7 +422,7 @@ async def fix_time_by_reply(
 
 
 def time_changed(settings: ChatSettings, moment: datetime, now: datetime) -> str:
-    return settings.tr._("Time changed to {when}.", when=when_phrase(moment, settings, now))
+    return settings.tr._("Time changed to {when}.", when=when_text(moment, settings, now))
 
 
 async def on_edited(update: Update, context: PumpContext) -> None:

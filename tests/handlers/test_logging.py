@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import MAX_AGE, SESSION_MAX_ML, SIDE_MAX_ML, ParsedLog, parse_log
-from bot.logbook import example_logs, examples_text
 from bot.services import PumpContext
 from bot.storage.models import PumpSession, Unit
 from bot.storage.repo import SessionRepo
 from bot.terminal.fakeapi import ApiCall
 from bot.text.i18n import translator
+from bot.text.sessions import example_logs, examples_text
 from handlers.logging import store_and_confirm
 from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
 
