@@ -116,6 +116,16 @@ def says(entry: PumpSession, parsed: ParsedLog) -> bool:
     return all(getattr(entry, name) == getattr(parsed, name) for name in fields)
 
 
+@dataclass(frozen=True)
+class LogWork:
+    """What logging a message did: stored it now (`book`, whose followers still have to be
+    announced, and `logged`), or found it stored before (`stored`)."""
+
+    book: LogBook | None = None
+    logged: Logged | None = None
+    stored: PumpSession | None = None
+
+
 class LogBook:
     """The one way to add, change or remove a chat's sessions: messages, buttons, reminders,
     /history and imports all write through it, never through the repository.
@@ -178,7 +188,11 @@ class LogBook:
             yield self.session
             return
         with self.services.db.session() as db_session:
-            yield db_session
+            self.session = db_session  # a change inside a change shares the transaction
+            try:
+                yield db_session
+            finally:
+                self.session = None
 
     def _changed(self, db_session: Session, *, sessions: bool = True, stash: bool = False) -> None:
         """The followers prepare inside the change's transaction (after it, so they see it)."""
@@ -225,6 +239,28 @@ class LogBook:
             SessionRepo(db_session, settings.id).add(entry)
             self._changed(db_session)
             return Logged(entry, confirmation_in(db_session, settings, entry, now))
+
+    def log_message(
+        self,
+        parsed: ParsedLog,
+        *,
+        source_message_id: int,
+        logged_by_id: int | None,
+        logged_by_name: str | None,
+    ) -> LogWork:
+        """Log what a message says, once: a message already stored (a redelivery, or the inbox
+        replaying an update a crash cut short) is found, not stored again."""
+        with self._transaction() as db_session:
+            stored = SessionRepo(db_session, self.settings.id).by_source_message(source_message_id)
+            if stored is not None:
+                return LogWork(stored=stored)
+            logged = self.add(
+                parsed,
+                logged_by_id=logged_by_id,
+                logged_by_name=logged_by_name,
+                source_message_id=source_message_id,
+            )
+        return LogWork(book=self, logged=logged)
 
     def add_many(
         self,

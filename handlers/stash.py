@@ -147,18 +147,6 @@ def portion_keyboard(
     return InlineKeyboardMarkup([first, [toss], [back_button(tr, STASH_PICK)]])
 
 
-def store_buttons(session_id: int, tr: Translator) -> list[InlineKeyboardButton]:
-    """The two buttons under a log confirmation that put that session's milk in the stash."""
-    return [
-        InlineKeyboardButton(
-            "🧊 " + tr._("Freezer"), callback_data=STASH_PUT.data(Place.FREEZER.value, session_id)
-        ),
-        InlineKeyboardButton(
-            "🥛 " + tr._("Fridge"), callback_data=STASH_PUT.data(Place.FRIDGE.value, session_id)
-        ),
-    ]
-
-
 # -- commands and typed messages -------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from bot.confirming import store_and_confirm
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import MAX_AGE, SESSION_MAX_ML, SIDE_MAX_ML, ParsedLog, parse_log
 from bot.services import PumpContext
@@ -20,7 +21,6 @@ from bot.storage.repo import SessionRepo
 from bot.terminal.fakeapi import ApiCall
 from bot.text.i18n import translator
 from bot.text.sessions import example_logs, examples_text
-from handlers.logging import store_and_confirm
 from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
 
 OSLO = ZoneInfo("Europe/Oslo")
