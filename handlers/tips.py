@@ -38,6 +38,7 @@ from bot.domain.tips import (
     parse_hours,
     topic,
 )
+from bot.domain.warnings import warning_sign_in, warning_topic
 from bot.nudging import forget_nudges, nudges_enabled, set_nudges, take_due_nudge
 from bot.services import PumpApplication, PumpContext, Services
 from bot.text.formatting import format_minutes, format_volume
@@ -100,7 +101,11 @@ async def show_tips(update: Update, context: PumpContext) -> None:
     settings = chat_settings(update, context)
     tr = settings.tr
     asked = " ".join(context.args or [])
-    found = find_topic(asked, settings.language) if asked else None
+    # A warning sign always gets the tip with its help line, whatever else the words match.
+    sign = warning_sign_in(asked)
+    found = topic(warning_topic(sign)) if sign else None
+    if found is None and asked:
+        found = find_topic(asked, settings.language)
     if found is not None:
         await send_topic(update.effective_message, found, settings)
         return

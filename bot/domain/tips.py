@@ -624,7 +624,6 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: source: pumping-guide-nb.txt: "Ta kontakt med lege dersom det skjer flere"
         # TRANSLATORS: source: low_mood.md: "Low mood that lasts longer"
         # TRANSLATORS: source: low_mood.md: "Talk to a doctor (GP) or the health visitor"
-        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "If you notice a significant drop"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Har du et barn som ikke legger på seg"
         # TRANSLATORS: source: pumping-guide-nb.txt: "I slike situasjoner er det viktig å følge med"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Det skal ikke gjøre vondt å pumpe seg."
@@ -634,8 +633,7 @@ TOPICS: tuple[Topic, ...] = (
             "• a fever, or feel ill as with flu;\n"
             "• a red, hot, hard or swollen area or a lump in the breast;\n"
             "• pus in the milk, or blood that keeps coming or comes with pain;\n"
-            "• low mood that does not lift, or feel you can't cope;\n"
-            "• a big drop in your milk although you pump regularly, if you pump exclusively.\n\n"
+            "• low mood that does not lift, or feel you can't cope.\n\n"
             "Your health visitor or a lactation consultant can also help if your baby is not "
             "gaining as expected, you are unsure whether your baby gets enough (watch the "
             "nappies), or pumping hurts. You have a right to this help, and need not wait for a "
@@ -644,12 +642,13 @@ TOPICS: tuple[Topic, ...] = (
         keywords=N_(
             "keywords: *seek help, *get help, *ask for help, *who can help, *who do i ask, *who "
             "should i ask, *who can i talk to, *lactation consultant, *health visitor, *ibclc, "
-            "*midwife, doctor, *gp, *feel ill, *not gaining, *weight gain, *gaining weight, "
+            "*midwife, doctor, *gp, *not gaining, *weight gain, *gaining weight, "
             "*nappies, *diapers, *wet nappies, *worried, *who do i call, *who to call, *pumping "
             "problems, *losing weight, *weight, *when to worry, *see a doctor, *call the doctor, "
             "*maternity ward, *despite pumping regularly, *even though i pump"
         ),
         related=("mastitis", "low_mood", "raising_supply"),
+        care=CARE_EXCLUSIVE_DROP,
     ),
     Topic(
         id="mastitis",
@@ -677,7 +676,8 @@ TOPICS: tuple[Topic, ...] = (
             "*chills, *breast is red, *red breast, *red patch, *red spot, *red area, *hot breast, "
             "*red and hot, *lump, *hard lump, *lump in my breast, *hard spot, *red and painful, "
             "*red and sore, *red and swollen, *breast infection, *flu, *flu like, *achy, "
-            "*feel sick, *feel unwell, *shivering, *inflamed, *inflammation"
+            "*feel ill, *feeling ill, *feel sick, *feel unwell, *shivering, *inflamed, "
+            "*inflammation"
         ),
         related=("seek_help", "overproduction", "blood_in_milk"),
         care=CARE_MASTITIS,
