@@ -22,7 +22,7 @@ from bot import buttons
 from bot.buttons import TIP_AWAY, TIP_MENU, TIP_NUDGES, TIP_NUDGES_OFF_UNDER, TIP_TOPIC, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
-from bot.domain.nudges import HIGH_DAY_ML, NudgeKind
+from bot.domain.nudges import HIGH_DAY_ML, NudgeKind, high_day_ml
 from bot.domain.questions import (
     Route,
     answers_in_group,
@@ -233,7 +233,7 @@ def nudges_status(enabled: bool, settings: ChatSettings) -> str:
             "something worth knowing: more than {limit} a day three days running, few logged "
             "sessions on the plan for a baby who can't nurse yet, or a sudden drop in what you "
             "pump. Each kind comes at most once a week.",
-            limit=format_volume(HIGH_DAY_ML, settings.unit, tr.locale),
+            limit=format_volume(high_day_ml(settings.babies), settings.unit, tr.locale),
         )
     return tr._("🔕 Gentle nudges are off. I won't send notes based on your logs.")
 
@@ -269,14 +269,22 @@ def nudge_text(kind: NudgeKind, settings: ChatSettings, sessions_last_day: int) 
         # TRANSLATORS: source: pumping-guide-nb.txt: "Etter dette trenger en fullammet baby"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Overproduksjon øker risikoen for"
         # TRANSLATORS: source: pumping-guide-nb.txt: "For noen kan det være vanskelig å finne"
-        note = tr._(
+        note = tr.ngettext(
             "💛 A gentle note: you have pumped more than {limit} a day three days running. "
             "That is a lot of milk: a baby fed only breast milk usually needs {band} a day, "
             "some up to {limit}. Making much more than your baby needs raises the risk of "
             "mastitis, so it can be wise to step down gradually. Your health visitor or a "
             "lactation consultant can help you plan it.",
-            limit=format_volume(HIGH_DAY_ML, settings.unit, tr.locale),
-            band=band_text(tr, settings.unit),
+            "💛 A gentle note: you have pumped more than {limit} a day three days running. "
+            "That is a lot of milk: {n} babies fed only breast milk usually need {band} a day "
+            "together ({each} each, some up to {most}). Making much more than your babies need "
+            "raises the risk of mastitis, so it can be wise to step down gradually. Your "
+            "health visitor or a lactation consultant can help you plan it.",
+            settings.babies,
+            limit=format_volume(high_day_ml(settings.babies), settings.unit, tr.locale),
+            band=band_text(tr, settings.unit, settings.babies),
+            each=band_text(tr, settings.unit),
+            most=format_volume(HIGH_DAY_ML, settings.unit, tr.locale),
         )
     elif kind == NudgeKind.FEW_SESSIONS:
         # About the log and the guidance, never a verdict on her milk: she may have pumped
@@ -295,6 +303,18 @@ def nudge_text(kind: NudgeKind, settings: ChatSettings, sessions_last_day: int) 
                 "your baby cannot nurse yet, the guidance is to express about every 2–3 hours, "
                 "at least 6–8 times in 24 hours. Do what you can; rest counts too."
             )
+        )
+    elif settings.exclusive_pumping:
+        # She said pumped milk is all her baby gets: a drop despite regular pumping is a
+        # reason to get help (the English source), never something to be talked out of.
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "If you notice a significant drop"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Tidspunktet for pumping spiller også"
+        note = tr._(
+            "💛 A note: your last sessions gave clearly less than the days before. Since you "
+            "pump exclusively: if your amounts stay much lower although you pump regularly, "
+            "contact a lactation consultant, your health visitor or a doctor; they can help "
+            "find out why. Amounts also vary with the time of day, so one short day can "
+            "happen."
         )
     else:
         # TRANSLATORS: source: pumping-guide-nb.txt: "At du plutselig pumper ut mindre enn før"

@@ -114,11 +114,11 @@ def covered_text(view: StashView, settings: ChatSettings, now: datetime) -> str 
     if not settings.exclusive_pumping or view.empty:
         return None
     tr = settings.tr
-    band = band_text(tr, settings.unit)
+    band = band_text(tr, settings.unit, settings.babies)
     good_ml = sum(
         p.amount_ml for shelf in view.shelves for p in shelf.portions if not is_past_use_by(p, now)
     )
-    days = days_covered(good_ml)
+    days = days_covered(good_ml, settings.babies)
     # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
     # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
     if days is None:
