@@ -224,6 +224,7 @@ TIP_NUDGES_OFF_UNDER = Button("tip", "nudge", Word("off"), WORD)
 SET_LANGUAGE = Button("set", "lang", WORD)
 SET_UNIT = Button("set", "unit", WORD)
 SET_ZONE = Button("set", "tz", ZONE)
+SET_BABIES = Button("set", "babies", Number(1, 3))  # bot.domain.stats.MAX_BABIES
 
 # The milk stash: a logged session's milk into a place (`fridge` or `freezer`, session id);
 # use, thaw, freeze, throw out or open one portion (portion id); the pick list and the stash.

@@ -52,6 +52,7 @@ from bot.text.formatting import format_volume
 from bot.text.i18n import N_, Translator
 from bot.text.stash import ICONS, day_text, pick_text, portion_text, stash_text, unreadable_text
 from handlers.common import chat_settings, edit_tapped, out_of_date
+from handlers.settings import ask_babies_once
 from scheduler.stash_notes import forget_note, move_note, rebuild_note_jobs, schedule_note
 
 MENU_COMMANDS = [
@@ -204,6 +205,8 @@ async def show_stash(update: Update, context: PumpContext) -> None:
     now = services.clock.now()
     text, view = overview(services.db, settings, now)
     await message.reply_text(text, reply_markup=stash_keyboard(view, settings, now))
+    if not view.empty:  # the days-covered line showed: it counts one band per baby
+        await ask_babies_once(message, settings, context)
 
 
 class StashTextFilter(filters.MessageFilter):

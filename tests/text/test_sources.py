@@ -66,6 +66,8 @@ NOT_HEALTH: dict[str, str] = {
         "visitor or a lactation consultant."
     ): "the tips menu",
     "It is a pumping export from Baby Buddy.": "names another app (Baby Buddy), not a baby",
+    "Change them with /language, /timezone, /units and /nudges, and how many babies your milk "
+    "is for with the buttons below.": "how to change the settings",
     (
         "Send me the file as a document (📎, then File). I can read an export from pumpbot "
         "(/export), a pumping export from Baby Buddy (its admin page, Pumping, Export, CSV), or "
