@@ -321,11 +321,14 @@ def nudge_text(kind: NudgeKind, settings: ChatSettings, sessions_last_day: int) 
         # TRANSLATORS: source: pumping-guide-nb.txt: "Tidspunktet for pumping spiller også"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Å engste seg for hvor mye som eventuelt"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Du må i stedet stole på babyen"
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "If you notice a significant drop"
         note = tr._(
             "💛 A gentle note: your last sessions gave less than the days before. A drop like "
             "this does not mean you are losing your milk; more likely your supply has settled "
-            "at what your baby needs. Pumped amounts also change with the time of day and with "
-            "worry. Your baby's nappies and growth tell you more than the bottle."
+            "at what your baby needs. Pumped amounts can also change with the time of day and "
+            "with worry. Your baby's nappies and growth tell you more than the bottle. If your "
+            "baby gets only pumped milk and the amounts stay much lower although you pump "
+            "regularly, contact a lactation consultant or your health visitor."
         )
     return note + "\n\n" + tr._("You can turn these nudges off with /nudges off.")
 

@@ -157,3 +157,16 @@ async def test_forget_takes_the_number_of_babies_too(bot: BotHarness) -> None:
     await bot.say("/forget")
     await bot.press("Delete everything")
     assert "Milk for: 1 baby" in (await bot.say("/settings")).text
+
+
+async def test_a_drop_for_a_chat_that_never_said_ends_with_when_to_get_help(
+    bot: BotHarness,
+) -> None:
+    """She may pump exclusively without having said so: the reassurance keeps its condition."""
+    await bot.say("/start")
+    sent = await logged(bot, dropping())
+    assert len(sent) == 1
+    assert (
+        "If your baby gets only pumped milk and the amounts stay much lower although you pump "
+        "regularly, contact a lactation consultant or your health visitor." in sent[0]
+    )
