@@ -1,18 +1,23 @@
-"""What most handlers share: the chat's settings (in the user's language), and the answers
-to buttons that are out of date or would change nothing."""
+"""What most handlers share: the chat's settings (in the user's language), the answers to
+buttons that are out of date or would change nothing, and the one-time question of how many
+babies the milk is for (asked by the features that first show the guideline band)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from datetime import datetime
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 
+from bot.buttons import SET_BABIES
 from bot.domain.chats import ChatSettings
+from bot.domain.stats import MAX_BABIES
+from bot.sending import unchanged_is_fine
 from bot.services import PumpContext
 from bot.storage.repo import ChatRepo
 from bot.text.i18n import N_, Translator, language_for, translator
@@ -36,6 +41,11 @@ def chat_settings(update: Update, context: PumpContext) -> ChatSettings:
             chat.id, language=language, timezone=services.config.default_timezone
         )
         return ChatSettings.of(row)
+
+
+def written_at(message: Message, now: datetime) -> datetime:
+    """When the parent wrote the message: its date, unless the clocks disagree."""
+    return min(message.date, now) if message.date else now
 
 
 def known_chat_settings(update: Update, context: PumpContext) -> ChatSettings | None:
@@ -70,17 +80,6 @@ OUT_OF_DATE = N_("That button is out of date.")
 async def out_of_date(query: CallbackQuery, tr: Translator) -> None:
     """The answer to a tap whose data means nothing (any more): forged, or from an older bot."""
     await query.answer(tr._(OUT_OF_DATE))
-
-
-@contextlib.contextmanager
-def unchanged_is_fine() -> Iterator[None]:
-    """Around an edit: Telegram refuses one that would change nothing ("message is not
-    modified"), which a second tap on the same button asks for. That is no error."""
-    try:
-        yield
-    except BadRequest as error:
-        if "not modified" not in error.message.lower():
-            raise
 
 
 async def edit_tapped(
@@ -118,3 +117,51 @@ async def showing_action(
         repeater.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await repeater
+
+
+# -- how many babies the milk is for (asked in /settings and where the band first shows) ------
+
+
+def babies_keyboard(settings: ChatSettings) -> InlineKeyboardMarkup:
+    """1, 2 or 3 in one row, the chat's answer ticked once it has given one."""
+    tr = settings.tr
+    buttons_row = [
+        InlineKeyboardButton(
+            ("✓ " if settings.babies_asked and settings.babies == n else "")
+            + tr.ngettext("{n} baby", "{n} babies", n),
+            callback_data=SET_BABIES.data(n),
+        )
+        for n in range(1, MAX_BABIES + 1)
+    ]
+    return InlineKeyboardMarkup([buttons_row])
+
+
+def babies_question(settings: ChatSettings) -> str:
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
+    return settings.tr._(
+        "How many babies is your milk for? I count the daily guideline band, the note on "
+        "making a lot of milk and the days your stash covers once per baby. Until you tap, I "
+        "count one."
+    )
+
+
+def babies_noted(settings: ChatSettings) -> str:
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Det er individuelle variasjoner"
+    return settings.tr.ngettext(
+        "Noted: your milk is for {n} baby.",
+        "Noted: your milk is for {n} babies. The guideline band, the note on making a lot of "
+        "milk and the days your stash covers now count {n} babies (a rule of thumb: each "
+        "baby's need differs).",
+        settings.babies,
+    )
+
+
+async def ask_babies_once(message: Message, settings: ChatSettings, context: PumpContext) -> None:
+    """Where the guideline band first shows (the chat pumps exclusively): ask, once, how many
+    babies the milk is for. One is counted (and stored, so the question never comes back)
+    until she taps another number."""
+    if settings.babies_asked or not settings.exclusive_pumping:
+        return
+    update_chat(context, settings.id, babies=settings.babies)
+    await message.reply_text(babies_question(settings), reply_markup=babies_keyboard(settings))

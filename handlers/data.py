@@ -22,12 +22,13 @@ from bot.domain.guideline import MIN_FULL_DAYS, MIN_SESSIONS_A_DAY
 from bot.domain.stash_export import stash_filename
 from bot.forget import forget_chat
 from bot.groups import may_delete_shared_log
-from bot.logbook import export_log, session_count
+from bot.logviews import export_log, session_count
 from bot.services import PumpApplication, PumpContext
 from bot.stashbook import export_stash
 from bot.text.i18n import N_, Translator
 from bot.text.reports import band_text
 from handlers.common import (
+    ask_babies_once,
     chat_settings,
     edit_tapped,
     known_chat_settings,
@@ -35,7 +36,6 @@ from handlers.common import (
     update_chat,
     user_translator,
 )
-from handlers.settings import ask_babies_once
 
 MENU_COMMANDS = [
     MenuCommand("exclusive", N_("Tell me whether you pump exclusively"), nb_name="fullpumping"),

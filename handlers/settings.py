@@ -5,20 +5,26 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import buttons
-from bot.buttons import SET_BABIES, SET_LANGUAGE, SET_UNIT, SET_ZONE, Pressed
+from bot.buttons import SET_LANGUAGE, SET_UNIT, SET_ZONE, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings, find_timezone
-from bot.domain.stats import MAX_BABIES
 from bot.nudging import nudges_enabled
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import Unit
 from bot.text.formatting import format_clock
 from bot.text.i18n import LANGUAGE_NAMES, LANGUAGES, N_
-from handlers.common import chat_settings, edit_tapped, out_of_date, update_chat
+from handlers.common import (
+    babies_keyboard,
+    babies_noted,
+    chat_settings,
+    edit_tapped,
+    out_of_date,
+    update_chat,
+)
 from scheduler.delivery import reschedule_chat
 
 MENU_COMMANDS = [
@@ -45,54 +51,6 @@ def settings_summary(settings: ChatSettings, now: datetime) -> str:
         + "\n"
         + tr.ngettext("Milk for: {n} baby", "Milk for: {n} babies", settings.babies)
     )
-
-
-# -- how many babies the milk is for -----------------------------------------------------------
-
-
-def babies_keyboard(settings: ChatSettings) -> InlineKeyboardMarkup:
-    """1, 2 or 3 in one row, the chat's answer ticked once it has given one."""
-    tr = settings.tr
-    buttons_row = [
-        InlineKeyboardButton(
-            ("✓ " if settings.babies_asked and settings.babies == n else "")
-            + tr.ngettext("{n} baby", "{n} babies", n),
-            callback_data=SET_BABIES.data(n),
-        )
-        for n in range(1, MAX_BABIES + 1)
-    ]
-    return InlineKeyboardMarkup([buttons_row])
-
-
-def babies_question(settings: ChatSettings) -> str:
-    # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
-    # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
-    return settings.tr._(
-        "How many babies is your milk for? I count the daily guideline band, the note on "
-        "making a lot of milk and the days your stash covers once per baby. Until you tap, I "
-        "count one."
-    )
-
-
-def babies_noted(settings: ChatSettings) -> str:
-    # TRANSLATORS: source: pumping-guide-nb.txt: "Det er individuelle variasjoner"
-    return settings.tr.ngettext(
-        "Noted: your milk is for {n} baby.",
-        "Noted: your milk is for {n} babies. The guideline band, the note on making a lot of "
-        "milk and the days your stash covers now count {n} babies (a rule of thumb: each "
-        "baby's need differs).",
-        settings.babies,
-    )
-
-
-async def ask_babies_once(message: Message, settings: ChatSettings, context: PumpContext) -> None:
-    """Where the guideline band first shows (the chat pumps exclusively): ask, once, how many
-    babies the milk is for. One is counted (and stored, so the question never comes back)
-    until she taps another number."""
-    if settings.babies_asked or not settings.exclusive_pumping:
-        return
-    update_chat(context, settings.id, babies=settings.babies)
-    await message.reply_text(babies_question(settings), reply_markup=babies_keyboard(settings))
 
 
 def language_keyboard() -> InlineKeyboardMarkup:

@@ -20,13 +20,13 @@ from bot.periods import MONTH, WEEK, chart, period_report
 from bot.services import PumpApplication, PumpContext
 from bot.text.i18n import N_, Translator
 from handlers.common import (
+    ask_babies_once,
     chat_settings,
     known_chat_settings,
     out_of_date,
     showing_action,
     user_translator,
 )
-from handlers.settings import ask_babies_once
 
 MENU_COMMANDS = [
     MenuCommand("week", N_("Your last 7 days, day by day"), nb_name="uke"),

@@ -636,8 +636,7 @@ TOPICS: tuple[Topic, ...] = (
             "• low mood that does not lift, or feel you can't cope.\n\n"
             "Your health visitor or a lactation consultant can also help if your baby is not "
             "gaining as expected, you are unsure whether your baby gets enough (watch the "
-            "nappies), or pumping hurts. You have a right to this help, and need not wait for a "
-            "crisis to ask."
+            "nappies), or pumping hurts. You have a right to this help, crisis or not."
         ),
         keywords=N_(
             "keywords: *seek help, *get help, *ask for help, *who can help, *who do i ask, *who "
