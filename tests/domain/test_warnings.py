@@ -10,7 +10,7 @@ from bot.domain.warnings import WARNING_SIGNS, warning_sign_in, warning_topic
 from bot.storage.models import Unit
 from bot.text.i18n import LANGUAGES, translator
 from bot.text.tips import topic_text
-from tests.support.warnings import SIGN_MESSAGES
+from tests.support.warning_signs import SIGN_MESSAGES
 
 # Everyday messages, and the loose matches, that name no warning sign.
 NO_SIGN = [

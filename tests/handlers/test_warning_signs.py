@@ -11,7 +11,7 @@ from bot.domain.warnings import WARNING_SIGNS, WARNING_SIGNS_BY_ID
 from bot.storage.repo import SessionRepo
 from bot.text.i18n import LANGUAGES, translator
 from tests.support.kit import PARENT_CHAT, BotHarness
-from tests.support.warnings import SIGN_MESSAGES
+from tests.support.warning_signs import SIGN_MESSAGES
 
 CHATS = {"en": PARENT_CHAT, "nb": 602}
 

@@ -14,7 +14,8 @@ the project's own source notes (`locales/sources/<topic>.md`: publisher, title, 
 read, the facts in our own words) or a file of the shared sources (`PUMPBOT_SOURCES`, else
 `../shared/sources` beside the repository). Each named file must exist and hold those words.
 The notes are always at hand; the shared sources may not be on a developer's machine, and then
-the check of the passages they hold is skipped, except in CI (`CI` set), where it fails.
+the check of the passages they hold is skipped, except in CI (`CI` set, `tests.support.ci`),
+where it fails.
 """
 
 from __future__ import annotations
@@ -32,10 +33,10 @@ from bot.domain.tips import TOPICS
 from locales.catalogues import ROOT, extract, read_catalogue
 from scheduler.planning import Preset
 from scheduler.texts import PRESET_NAMES
+from tests.support.ci import in_ci
 
 SOURCES = Path(os.environ.get("PUMPBOT_SOURCES", ROOT.parent / "shared" / "sources"))
 NOTES = ROOT / "locales" / "sources"
-IN_CI = bool(os.environ.get("CI"))
 SOURCE_LINE = re.compile(r'^TRANSLATORS: source: (?P<file>[\w.-]+): "(?P<words>.+)"$')
 HEALTH_WORDS = re.compile(
     r"\bmilk|\bbab(?:y|ies)|breast|nipple|supply|let-down|mastitis|nappies|colostrum|"
@@ -204,7 +205,7 @@ def test_each_source_line_quotes_a_passage_of_a_real_source() -> None:
     assert wrong == []
     if unchecked:
         message = f"{len(unchecked)} source lines name shared sources not at {SOURCES}"
-        if IN_CI:
+        if in_ci():
             pytest.fail(message + " (set PUMPBOT_SOURCES in CI)")
         pytest.skip(message)
 
