@@ -18,7 +18,8 @@ from bot.domain.stats import (
     band_position,
     band_range_ml,
 )
-from bot.storage.models import PumpSession, Unit
+from bot.domain.units import Unit
+from bot.storage.models import PumpSession
 from bot.text.i18n import translator
 from bot.text.reports import band_note, band_text
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.tips import TOPICS_BY_ID
+from bot.domain.units import Unit
 from bot.domain.warnings import WARNING_SIGNS, warning_sign_in, warning_topic
-from bot.storage.models import Unit
 from bot.text.i18n import LANGUAGES, translator
 from bot.text.tips import topic_text
 from tests.support.warning_signs import SIGN_MESSAGES

@@ -29,10 +29,10 @@ import pytest
 from babel.messages.catalog import Message
 
 from bot.commands import DESCRIPTION, SHORT_DESCRIPTION
+from bot.domain.planning import Preset
 from bot.domain.tips import TOPICS
+from bot.text.reminders import PRESET_NAMES
 from locales.catalogues import ROOT, extract, read_catalogue
-from scheduler.planning import Preset
-from scheduler.texts import PRESET_NAMES
 from tests.support.ci import in_ci
 
 SOURCES = Path(os.environ.get("PUMPBOT_SOURCES", ROOT.parent / "shared" / "sources"))
