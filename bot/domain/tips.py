@@ -537,7 +537,7 @@ TOPICS: tuple[Topic, ...] = (
             "A little blood looks like a lot in milk, and usually stops quickly. It is "
             "not dangerous for your baby, though a lot can make some babies throw up.\n\n"
             "Pus in the milk can come with mastitis or a breast abscess: not dangerous for your "
-            "baby, but a doctor needs to see it."
+            "baby, but a doctor should see you."
         ),
         keywords=N_(
             "keywords: *blood, *bloody, *pink, *red milk, *milk is red, *brown milk, *rusty, "
