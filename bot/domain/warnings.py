@@ -48,10 +48,12 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
             r"depressed|depression|postnatal depression|postpartum depression|ppd",
             r"cant (?:do|take|handle) (?:it|this) any ?more|cant cope|cant go on",
             r"hopeless|want to die|wanna die|dont want to (?:live|be here)",
+            r"(?:i feel|feeling) (?:so |really |very )?(?:low|down)",
             r"(?:hurt|harm|kill) myself|suicidal|suicide",
             r"deprimert|depresjon|fødselsdepresjon|depressiv",
             r"orker ikke (?:mer|dette mer|det mer|lenger)|klarer ikke mer|holder ikke ut",
             r"håpløs|håpløst|vil ikke leve|vil dø|ta livet av meg|skade meg selv|selvmord\w*",
+            r"nedstemt|nedfor|langt nede",
         ),
     ),
     WarningSign(

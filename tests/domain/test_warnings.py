@@ -35,6 +35,10 @@ NO_SIGN = [
     "jeg blør ikke",
     "lei av å pumpe",
     "pumpet 80 ml",
+    "im down to 2 pumps a day",
+    "I'm low on frozen milk",
+    "my supply feels low",
+    "is it normal to get less in the evening",
 ]
 
 
@@ -67,6 +71,22 @@ def test_everyday_messages_name_no_sign(text: str) -> None:
 def test_the_most_urgent_sign_comes_first() -> None:
     assert warning_sign_in("i have mastitis and i feel so depressed") == "low_mood"
     assert warning_sign_in("breast is red and hot and i have a fever") == "fever"
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("my boob is red and sore", "breast_area"),
+        ("got a fever of 38.5 since last night", "fever"),
+        ("feeling really low lately", "low_mood"),
+        ("jeg er så langt nede", "low_mood"),
+        ("føler meg nedfor hele tiden", "low_mood"),
+        ("Mastitt igjen?", "mastitis"),
+        ("plugged duct on the left side", "mastitis"),
+    ],
+)
+def test_other_ways_of_naming_a_sign(text: str, sign: str) -> None:
+    assert warning_sign_in(text) == sign
 
 
 def test_capitals_and_apostrophes_do_not_hide_a_sign() -> None:
