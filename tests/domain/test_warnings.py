@@ -4,6 +4,8 @@ that ends with a line to a doctor, the health visitor or the maternity ward."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.domain.tips import TOPICS_BY_ID
 from bot.domain.units import Unit
@@ -159,3 +161,9 @@ def test_hard_work_points_to_the_doctor_or_health_visitor_for_low_mood(language:
     assert {"en": "talk to a doctor or your health visitor", "nb": "Snakk med lege"}[
         language
     ] in text
+
+
+@given(st.text(max_size=200))
+def test_any_text_gives_a_known_sign_or_none(text: str) -> None:
+    found = warning_sign_in(text)
+    assert found is None or found in {sign.id for sign in WARNING_SIGNS}
