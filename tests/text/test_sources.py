@@ -9,9 +9,10 @@ unless `NOT_HEALTH` below lists it with the reason. Keyword and question-word me
 matching, not for reading, and are left out.
 
 Such an entry carries, as an extracted comment for translators, one line per passage it rests
-on: `# TRANSLATORS: source: <file in ../shared/sources>: "<the passage's first words>"`. Where
-the sources are at hand (`PUMPBOT_SOURCES`, else `../shared/sources` beside the repository),
-each named file must exist and hold those words.
+on: `# TRANSLATORS: source: <file>: "<the passage's first words>"`, where the file is one in
+../shared/sources or a source note of the project, `locales/sources/<topic>.md`. Each note must
+exist and hold those words; so must each shared source, where those are at hand
+(`PUMPBOT_SOURCES`, else `../shared/sources` beside the repository).
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ from scheduler.planning import Preset
 from scheduler.texts import PRESET_NAMES
 
 SOURCES = Path(os.environ.get("PUMPBOT_SOURCES", ROOT.parent / "shared" / "sources"))
-SOURCE_LINE = re.compile(r'^TRANSLATORS: source: (?P<file>[\w.-]+): "(?P<words>.+)"$')
+NOTES = "locales/sources/"  # the project's own source notes, always at hand
+SOURCE_LINE = re.compile(
+    r'^TRANSLATORS: source: (?P<file>(?:locales/sources/)?[\w.-]+): "(?P<words>.+)"$'
+)
 HEALTH_WORDS = re.compile(
     r"\bmilk|\bbab(?:y|ies)|breast|nipple|supply|let-down|mastitis|nappies|colostrum|"
     r"premature|fridge|freez|thaw|\{band\}|\{need_\w+\}|\{per_hour\}|\{margin\}",
@@ -160,19 +164,46 @@ def test_not_health_lists_only_messages_that_exist() -> None:
     assert set(NOT_HEALTH) <= ids
 
 
-@pytest.mark.skipif(not SOURCES.is_dir(), reason=f"the sources are not at {SOURCES}")
-def test_each_source_line_quotes_a_passage_of_a_real_source() -> None:
-    def flat(text: str) -> str:
-        return " ".join(text.split()).casefold()
+def flat(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
-    texts = {path.name: flat(path.read_text(encoding="utf-8")) for path in SOURCES.iterdir()}
+
+def misquoted(texts: dict[str, str], shared: bool) -> list[tuple[str, str]]:
+    """Source lines (of shared sources, or of the project's notes) whose file is missing or
+    does not hold the quoted words."""
     wrong = []
     for message in extract():
         for line in source_lines(list(message.auto_comments)):
+            if line["file"].startswith(NOTES) == shared:
+                continue
             text = texts.get(line["file"])
             if text is None or flat(line["words"]) not in text:
                 wrong.append((line["file"], line["words"]))
-    assert wrong == []
+    return wrong
+
+
+@pytest.mark.skipif(not SOURCES.is_dir(), reason=f"the sources are not at {SOURCES}")
+def test_each_source_line_quotes_a_passage_of_a_real_source() -> None:
+    texts = {path.name: flat(path.read_text(encoding="utf-8")) for path in SOURCES.iterdir()}
+    assert misquoted(texts, shared=True) == []
+
+
+def test_each_source_note_line_quotes_a_passage_of_its_note() -> None:
+    """`locales/sources/<topic>.md` ships with the code, so this check never skips."""
+    notes = {
+        NOTES + path.name: flat(path.read_text(encoding="utf-8"))
+        for path in (ROOT / NOTES).glob("*.md")
+    }
+    assert misquoted(notes, shared=False) == []
+
+
+def test_a_source_note_names_its_publisher_address_and_date_read() -> None:
+    for path in (ROOT / NOTES).glob("*.md"):
+        if path.name == "README.md":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "Publisher:" in text and "https://" in text, path.name
+        assert "Date read: 2026-12-04" in text, path.name
 
 
 def test_a_health_message_without_a_source_is_caught() -> None:
