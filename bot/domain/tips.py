@@ -701,9 +701,9 @@ TOPICS: tuple[Topic, ...] = (
         keywords=N_(
             "keywords: *clean, *cleaning, *wash the parts, *washing, *wash pump, *sterilise, "
             "*sterilize, *sterilising, *sterilizing, *sanitise, *sanitize, *sanitising, "
-            "*sanitizing, *boil, *boiling, *dishwasher, *pump parts, *soap, *mould, *mold, "
-            "*dry the parts, *rinse, *wash the flanges, *clean the flanges, *wash the bottles, *valves, *membranes, *tubing, *germs, *dirty, *how often "
-            "do i wash"
+            "*sanitizing, *boil, *boiling, *dishwasher, *pump parts, *soap, *mould, *mold, *dry "
+            "the parts, *rinse, *wash the flanges, *clean the flanges, *wash the bottles, *valves, "
+            "*membranes, *tubing, *germs, *dirty, *how often do i wash"
         ),
         related=("how_to_pump", "storing", "pump_choice"),
     ),
@@ -732,11 +732,11 @@ TOPICS: tuple[Topic, ...] = (
             "agree with your employer how you use the time to pump."
         ),
         keywords=N_(
-            "keywords: *pumping at work, *pump at work, *how do i pump at work, *pumping at the office, *pump at the "
-            "office, *work pumping, *employer, *my boss, *nursing break, *breaks at work, *break "
-            "to pump, *time off to pump, *paid break, *paid time, *my rights, *right to pump, "
-            "*working environment act, *lunch break, *fridge at work, *office fridge, *cool bag, "
-            "*ice packs, *commute, *pumping room, *lactation room"
+            "keywords: *pumping at work, *pump at work, *how do i pump at work, *pumping at the "
+            "office, *pump at the office, *work pumping, *employer, *my boss, *nursing break, "
+            "*breaks at work, *break to pump, *time off to pump, *paid break, *paid time, *my "
+            "rights, *right to pump, *working environment act, *lunch break, *fridge at work, "
+            "*office fridge, *cool bag, *ice packs, *commute, *pumping room, *lactation room"
         ),
         related=("time_away", "storing", "how_to_pump"),
     ),
@@ -855,12 +855,12 @@ TOPICS: tuple[Topic, ...] = (
             "the same day, and go by the date of the oldest."
         ),
         keywords=N_(
-            "keywords: *warm up, *warming up, *warm the milk, *warm milk, *warming milk, *heat "
-            "up, *heating, *microwave, *in the microwave, *bottle warmer, *temperature, *too "
-            "hot, *cold milk, *thaw, *thawing, *defrost, *combine, *combining, *mix milk, "
-            "*mixing milk, *add fresh milk, *add to the bottle, *pour together, *different "
-            "sessions, *two sessions, *fat on top, *separated, *shake, *how do i thaw, *how to thaw, "
-            "*thaw frozen milk"
+            "keywords: *warm up, *warming up, *warm the milk, *warm milk, *warming milk, *heat up, "
+            "*heating, *microwave, *in the microwave, *bottle warmer, *temperature, *too hot, "
+            "*cold milk, *thaw, *thawing, *defrost, *combine, *combining, *mix milk, *mixing milk, "
+            "*add fresh milk, *add to the bottle, *pour together, *different sessions, *two "
+            "sessions, *fat on top, *separated, *shake, *how do i thaw, *how to thaw, *thaw frozen "
+            "milk"
         ),
         related=("storing", "time_away", "pumping_at_work"),
     ),
