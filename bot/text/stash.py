@@ -410,8 +410,8 @@ def morning_note_text(
     # TRANSLATORS: source: milk-storage-facts-en.md: "freshly pumped or expressed | up to 4"
     # TRANSLATORS: source: milk-storage-facts-en.md: "thawed, previously frozen | 1 to 2 hours"
     header = "🌅 " + tr.ngettext(
-        "Good morning! {total} of stored milk runs out within a day:",
-        "Good morning! {total} of stored milk in {n} portions runs out within a day:",
+        "Good morning! {total} of stored milk should be used within a day:",
+        "Good morning! {total} of stored milk in {n} portions should be used within a day:",
         len(portions),
         total=total,
     )
