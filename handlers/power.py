@@ -55,7 +55,7 @@ def note_text(tr: Translator) -> str:
             # TRANSLATORS: source: pumping-guide-nb.txt: "Du bør ikke powerpumpe hvis du allerede"
             # TRANSLATORS: source: pumping-guide-nb.txt: "Overproduksjon øker risikoen for"
             tr._(
-                "⚠️ Don't do it if you already have enough milk: it can lead to making too much, "
+                "⚠️ If you already have enough milk, skip it: it can lead to making too much, "
                 "which raises the risk of mastitis."
             ),
             # TRANSLATORS: source: pumping-guide-nb.txt: "Du kan prøve dette 1-2 ganger om dagen"
