@@ -920,3 +920,23 @@ def test_claims_stronger_than_the_sources_are_gone(topic_id: str, too_strong: st
     """The issue's examples: "now and then" is not "fairly common", "some" is not "many", and
     "every 2-3 hours" is for a baby who cannot nurse, not for everyone."""
     assert too_strong not in topic_text(TOPICS_BY_ID[topic_id], translator("en"), Unit.ML)
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "help_line"),
+    [
+        ("how do I stop pumping?", "en", "contact a doctor"),
+        ("hvordan slutter jeg å pumpe?", "nb", "kontakt lege"),
+    ],
+)
+async def test_stopping_names_the_warning_signs_and_who_to_contact(
+    bot: BotHarness, question: str, language: str, help_line: str
+) -> None:
+    """Weaning can bring mastitis: the answer says which signs need a doctor, and where to get
+    help planning it."""
+    chat = PARENT_CHAT if language == "en" else NORWEGIAN_CHAT
+    reply = await bot.say(question, chat_id=chat, user_id=chat, language_code=language)
+    assert reply.text.startswith(heading("stopping", language))
+    assert {"en": "fever", "nb": "feber"}[language] in reply.text
+    assert help_line in reply.text
+    assert {"en": "health visitor", "nb": "helsestasjonen"}[language] in reply.text
