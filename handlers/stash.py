@@ -48,9 +48,9 @@ from bot.stashbook import (
     overview,
 )
 from bot.storage.models import StashPortion
-from bot.text.formatting import format_volume
+from bot.text.formatting import day_text, format_volume
 from bot.text.i18n import N_, Translator
-from bot.text.stash import ICONS, day_text, pick_text, portion_text, stash_text, unreadable_text
+from bot.text.stash import ICONS, pick_text, portion_text, stash_text, unreadable_text
 from handlers.common import chat_settings, edit_tapped, out_of_date
 from scheduler.stash_notes import forget_note, move_note, rebuild_note_jobs, schedule_note
 
@@ -145,18 +145,6 @@ def portion_keyboard(
         )
     toss = InlineKeyboardButton("🗑 " + tr._("Throw out"), callback_data=STASH_TOSS.data(portion.id))
     return InlineKeyboardMarkup([first, [toss], [back_button(tr, STASH_PICK)]])
-
-
-def store_buttons(session_id: int, tr: Translator) -> list[InlineKeyboardButton]:
-    """The two buttons under a log confirmation that put that session's milk in the stash."""
-    return [
-        InlineKeyboardButton(
-            "🧊 " + tr._("Freezer"), callback_data=STASH_PUT.data(Place.FREEZER.value, session_id)
-        ),
-        InlineKeyboardButton(
-            "🥛 " + tr._("Fridge"), callback_data=STASH_PUT.data(Place.FRIDGE.value, session_id)
-        ),
-    ]
 
 
 # -- commands and typed messages -------------------------------------------------------------
@@ -316,6 +304,6 @@ def register(application: PumpApplication) -> None:
     services = application.bot_data["services"]
     services.acts_on(Kind.STASH, on_stash_text)
     services.acts_on(Kind.STASH, on_edited_stash_text, edits=True)
-    services.stash_changed_hooks.append(schedule_note)
+    services.follow_stash(schedule_note)
     services.chat_forgotten_hooks.append(forget_note)
     services.chat_moved_hooks.append(move_note)

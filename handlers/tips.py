@@ -42,7 +42,7 @@ from bot.domain.tips import (
     topic_group,
     topics_in,
 )
-from bot.nudging import forget_nudges, nudges_enabled, set_nudges, take_due_nudge
+from bot.nudging import DueNudge, forget_nudges, nudges_enabled, set_nudges, take_due_nudge
 from bot.services import PumpApplication, PumpContext, Services
 from bot.text.formatting import format_minutes, format_volume
 from bot.text.i18n import N_, Translator
@@ -339,10 +339,8 @@ def without_switch(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row for row in rows if not any(map(is_switch, row))])
 
 
-async def check_nudges(application: Any, chat_id: int) -> None:
-    """After the chat's sessions changed: send at most one nudge that is due."""
-    services: Services = application.bot_data["services"]
-    due = take_due_nudge(services.db, chat_id, services.clock.now())
+async def send_due_nudge(application: Any, chat_id: int, due: DueNudge | None) -> None:
+    """After the chat's sessions changed: the nudge `take_due_nudge` found due, if any."""
     if due is None:
         return
     try:
@@ -411,5 +409,5 @@ def register(application: PumpApplication) -> None:
     services: Services = application.bot_data["services"]
     services.acts_on(Kind.QUESTION, answer_question)
     services.acts_on(Kind.MENU, offer_menu)
-    services.sessions_changed_hooks.append(check_nudges)
+    services.follow_sessions(send_due_nudge, prepare=take_due_nudge)
     services.chat_forgotten_hooks.append(forget_chat_nudges)
