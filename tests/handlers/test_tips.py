@@ -633,7 +633,15 @@ async def test_a_question_never_reaches_logging_or_becomes_a_log(bot: BotHarness
 
 async def test_forged_tip_buttons_change_nothing(bot: BotHarness) -> None:
     menu = await bot.say("/tips")
-    for data in ("tip:t:../../etc", "tip:t:", "tip:away:999", "tip:nudge:maybe", "tip:x:y:z"):
+    for data in (
+        "tip:t:../../etc",
+        "tip:t:",
+        "tip:g:nosuch",
+        "tip:g:",
+        "tip:away:999",
+        "tip:nudge:maybe",
+        "tip:x:y:z",
+    ):
         calls = await bot.tap(data, menu.message_id)
         assert [c.method for c in calls] == ["answerCallbackQuery"]
         assert "out of date" in calls[0].params.get("text", "")
