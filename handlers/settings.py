@@ -12,9 +12,9 @@ from bot import buttons
 from bot.buttons import SET_LANGUAGE, SET_UNIT, SET_ZONE, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings, find_timezone
+from bot.domain.units import Unit
 from bot.nudging import nudges_enabled
 from bot.services import PumpApplication, PumpContext
-from bot.storage.models import Unit
 from bot.text.formatting import format_clock
 from bot.text.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from handlers.common import chat_settings, edit_tapped, out_of_date, update_chat

@@ -3,7 +3,7 @@ that sends what is due.
 
 The database is the source of truth: each plan row holds the one reminder the chat is owed
 (`next_due_at`). A chat's job (`reminder:<chat_id>`) only wakes `deliver_due`, which reads the
-row, decides with `scheduler.planning.decide` and sends. Tests call `deliver_due` directly with a
+row, decides with `bot.domain.planning.decide` and sends. Tests call `deliver_due` directly with a
 FakeClock and read what the fake Bot API received.
 
 Never twice, and why a reminder is marked sent before it is sent: Telegram cannot tell us
@@ -40,7 +40,7 @@ from typing import Any
 
 import httpx
 from sqlmodel import Session
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import (
     ChatMigrated,
     Forbidden,
@@ -51,16 +51,23 @@ from telegram.error import (
 )
 from telegram.ext import Job, JobQueue
 
+from bot.buttons import REM_LOG, REM_SKIP, REM_SNOOZE
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import day_totals, today_range
+from bot.domain.planning import Plan, decide
 from bot.groups import move_chat
+from bot.planbook import plan_of, refresh_due
 from bot.ratelimit import SendHooks
 from bot.services import PumpApplication, PumpContext, Services, is_stopping
 from bot.storage.models import ReminderPlan
 from bot.storage.repo import ChatRepo, HandoverRepo, PlanRepo, SessionRepo
-from scheduler.planning import Plan, decide
-from scheduler.plans import plan_of, refresh_due
-from scheduler.texts import ReminderFacts, reminder_keyboard, reminder_text
+from bot.text.formatting import volume
+from bot.text.reminders import (
+    SNOOZE_MINUTES,
+    ReminderFacts,
+    reminder_text,
+    reminder_token,
+)
 
 log = logging.getLogger(__name__)
 
@@ -662,3 +669,30 @@ def _put_back(
         wait.total_seconds(),
     )
     return Outcome.RETRY
+
+
+def reminder_keyboard(facts: ReminderFacts, settings: ChatSettings) -> InlineKeyboardMarkup:
+    tr = settings.tr
+    token = reminder_token(facts.due)
+    rows: list[list[InlineKeyboardButton]] = []
+    if facts.last is not None:
+        amount = volume(facts.last.total_ml, settings)
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    tr._("✅ Log {amount}", amount=amount),
+                    callback_data=REM_LOG.data(facts.plan_id, token),
+                )
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                tr._("💤 {minutes} min", minutes=minutes),
+                callback_data=REM_SNOOZE.data(facts.plan_id, minutes, token),
+            )
+            for minutes in SNOOZE_MINUTES
+        ]
+        + [InlineKeyboardButton(tr._("Skip"), callback_data=REM_SKIP.data(facts.plan_id, token))]
+    )
+    return InlineKeyboardMarkup(rows)
