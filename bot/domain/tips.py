@@ -162,8 +162,8 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: source: pumping-guide-nb.txt: "Gjør det vondt å pumpe kan det hende"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Suges mye av brystet inn i pumpen"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Utforming av pumpetrakten, sugesyklus"
-        # TRANSLATORS: source: locales/sources/flange_fit.md: "Measure the width of the nipple"
-        # TRANSLATORS: source: locales/sources/flange_fit.md: "Compare the measurement with the"
+        # TRANSLATORS: source: flange_fit.md: "Measure the width of the nipple"
+        # TRANSLATORS: source: flange_fit.md: "Compare the measurement with the"
         body=N_(
             "Pumping should not hurt. The right flange (breast shield) size depends on your "
             "nipple, not your breast.\n"
@@ -677,14 +677,14 @@ TOPICS: tuple[Topic, ...] = (
         id="cleaning",
         icon="🫧",
         title=N_("Cleaning pump parts"),
-        # TRANSLATORS: source: locales/sources/cleaning.md: "Wash your hands before pumping."
-        # TRANSLATORS: source: locales/sources/cleaning.md: "After each use, take the kit apart"
-        # TRANSLATORS: source: locales/sources/cleaning.md: "Rinse the parts under running water"
-        # TRANSLATORS: source: locales/sources/cleaning.md: "Wash them with soap and hot water"
-        # TRANSLATORS: source: locales/sources/cleaning.md: "Rinse again, and let the parts air-dry"
-        # TRANSLATORS: source: locales/sources/cleaning.md: "For extra germ removal, sanitise"
-        # TRANSLATORS: source: locales/sources/cleaning.md: "Sanitising is most important if"
-        # TRANSLATORS: source: locales/sources/cleaning.md: "If the baby is in hospital, follow"
+        # TRANSLATORS: source: cleaning.md: "Wash your hands before pumping."
+        # TRANSLATORS: source: cleaning.md: "After each use, take the kit apart"
+        # TRANSLATORS: source: cleaning.md: "Rinse the parts under running water"
+        # TRANSLATORS: source: cleaning.md: "Wash them with soap and hot water"
+        # TRANSLATORS: source: cleaning.md: "Rinse again, and let the parts air-dry"
+        # TRANSLATORS: source: cleaning.md: "For extra germ removal, sanitise"
+        # TRANSLATORS: source: cleaning.md: "Sanitising is most important if"
+        # TRANSLATORS: source: cleaning.md: "If the baby is in hospital, follow"
         body=N_(
             "Wash your hands before you pump. After each use, take the pump kit apart and clean "
             "the parts that touch milk as soon as you can:\n"
@@ -710,14 +710,14 @@ TOPICS: tuple[Topic, ...] = (
         id="pumping_at_work",
         icon="💼",
         title=N_("Pumping at work"),
-        # TRANSLATORS: source: locales/sources/pumping_at_work.md: "Talking with the employer"
+        # TRANSLATORS: source: pumping_at_work.md: "Talking with the employer"
         # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Aim to pump every 2-3 hours"
         # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Frequency of Pumping: Pumping too"
         # TRANSLATORS: source: milk-storage-facts-en.md: "A cool bag with frozen ice packs keeps"
         # TRANSLATORS: source: milk-storage-facts-en.md: "Label each container with the date"
-        # TRANSLATORS: source: locales/sources/pumping_at_work.md: "A worker who nurses her child"
-        # TRANSLATORS: source: locales/sources/pumping_at_work.md: "A worker with an agreed working"
-        # TRANSLATORS: source: locales/sources/pumping_at_work.md: "The act speaks of nursing"
+        # TRANSLATORS: source: pumping_at_work.md: "A worker who nurses her child"
+        # TRANSLATORS: source: pumping_at_work.md: "A worker with an agreed working"
+        # TRANSLATORS: source: pumping_at_work.md: "The act speaks of nursing"
         body=N_(
             "• Before you go back, agree with your employer on a private place to pump and on "
             "breaks.\n"
@@ -743,13 +743,13 @@ TOPICS: tuple[Topic, ...] = (
         id="medicines",
         icon="💊",
         title=N_("Medicines, alcohol and coffee"),
-        # TRANSLATORS: source: locales/sources/medicines.md: "Most medicines can be used while"
-        # TRANSLATORS: source: locales/sources/medicines.md: "Ask a doctor or pharmacist before"
-        # TRANSLATORS: source: locales/sources/medicines.md: "Tryggmammamedisin.no answers"
-        # TRANSLATORS: source: locales/sources/medicines.md: "Alcohol passes into breast milk"
-        # TRANSLATORS: source: locales/sources/medicines.md: "If a parent does drink, waiting"
-        # TRANSLATORS: source: locales/sources/medicines.md: "Alcohol leaves the milk as it leaves"
-        # TRANSLATORS: source: locales/sources/medicines.md: "Caffeine in moderate amounts"
+        # TRANSLATORS: source: medicines.md: "Most medicines can be used while"
+        # TRANSLATORS: source: medicines.md: "Ask a doctor or pharmacist before"
+        # TRANSLATORS: source: medicines.md: "Tryggmammamedisin.no answers"
+        # TRANSLATORS: source: medicines.md: "Alcohol passes into breast milk"
+        # TRANSLATORS: source: medicines.md: "If a parent does drink, waiting"
+        # TRANSLATORS: source: medicines.md: "Alcohol leaves the milk as it leaves"
+        # TRANSLATORS: source: medicines.md: "Caffeine in moderate amounts"
         body=N_(
             "Medicines: most can be used while you breastfeed or pump, but not all. Ask a doctor "
             "or pharmacist before you take anything, also medicines sold without a "
@@ -774,11 +774,11 @@ TOPICS: tuple[Topic, ...] = (
         id="stopping",
         icon="📉",
         title=N_("Stopping or cutting down"),
-        # TRANSLATORS: source: locales/sources/stopping.md: "Stopping gradually is easier on"
+        # TRANSLATORS: source: stopping.md: "Stopping gradually is easier on"
         # TRANSLATORS: source: pumping-guide-nb.txt: "For noen kan det være vanskelig å finne"
-        # TRANSLATORS: source: locales/sources/stopping.md: "Drop one feed or pumping session"
-        # TRANSLATORS: source: locales/sources/stopping.md: "If the breasts feel full and"
-        # TRANSLATORS: source: locales/sources/stopping.md: "Watch for a hard, painful or red"
+        # TRANSLATORS: source: stopping.md: "Drop one feed or pumping session"
+        # TRANSLATORS: source: stopping.md: "If the breasts feel full and"
+        # TRANSLATORS: source: stopping.md: "Watch for a hard, painful or red"
         body=N_(
             "Stepping down slowly is kinder to your breasts than stopping all at once, and "
             "lowers the risk of blocked ducts and mastitis.\n"
@@ -806,11 +806,11 @@ TOPICS: tuple[Topic, ...] = (
         id="night_pumping",
         icon="🌙",
         title=N_("Pumping at night"),
-        # TRANSLATORS: source: locales/sources/night_pumping.md: "In the early weeks, while"
-        # TRANSLATORS: source: locales/sources/night_pumping.md: "Long gaps between sessions"
+        # TRANSLATORS: source: night_pumping.md: "In the early weeks, while"
+        # TRANSLATORS: source: night_pumping.md: "Long gaps between sessions"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis du ikke har barnet ditt hos deg"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Om du etter to-tre uker er kommet opp"
-        # TRANSLATORS: source: locales/sources/night_pumping.md: "Once supply is settled, some"
+        # TRANSLATORS: source: night_pumping.md: "Once supply is settled, some"
         # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Frequency of Pumping: Pumping too"
         body=N_(
             "In the early weeks, while your supply builds, night sessions matter: prolactin, the "
@@ -835,14 +835,14 @@ TOPICS: tuple[Topic, ...] = (
         id="warming_combining",
         icon="♨️",
         title=N_("Warming and combining milk"),
-        # TRANSLATORS: source: locales/sources/warming_combining.md: "Milk does not have to be"
-        # TRANSLATORS: source: locales/sources/warming_combining.md: "To warm it, stand the closed"
+        # TRANSLATORS: source: warming_combining.md: "Milk does not have to be"
+        # TRANSLATORS: source: warming_combining.md: "To warm it, stand the closed"
         # TRANSLATORS: source: milk-storage-facts-en.md: "Never in a microwave (hot spots can burn"
-        # TRANSLATORS: source: locales/sources/warming_combining.md: "The fat can separate"
-        # TRANSLATORS: source: locales/sources/warming_combining.md: "Test the temperature on"
+        # TRANSLATORS: source: warming_combining.md: "The fat can separate"
+        # TRANSLATORS: source: warming_combining.md: "Test the temperature on"
         # TRANSLATORS: source: milk-storage-facts-en.md: "Thaw the oldest milk first"
-        # TRANSLATORS: source: locales/sources/warming_combining.md: "Fresh milk can be added"
-        # TRANSLATORS: source: locales/sources/warming_combining.md: "The careful way is to combine"
+        # TRANSLATORS: source: warming_combining.md: "Fresh milk can be added"
+        # TRANSLATORS: source: warming_combining.md: "The careful way is to combine"
         body=N_(
             "Milk does not need warming; your baby can drink it cold or at room temperature. To "
             "warm it, stand the closed bottle in warm water, or hold it under warm running "
@@ -867,7 +867,7 @@ TOPICS: tuple[Topic, ...] = (
         id="twins",
         icon="👶",
         title=N_("Milk for twins"),
-        # TRANSLATORS: source: locales/sources/twins.md: "Making milk for two babies is"
+        # TRANSLATORS: source: twins.md: "Making milk for two babies is"
         # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Breast milk production operates"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis du ikke har barnet ditt hos deg"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Pumping av begge bryst samtidig"
