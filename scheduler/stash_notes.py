@@ -1,5 +1,4 @@
-"""The stash's morning note: when milk should be used within a day, a note at the end of the
-night.
+"""The stash's morning note: when milk runs out within a day, a note at the end of the night.
 
 One job per chat (`stash-note:<chat_id>`), armed at the morning computed by
 `bot.domain.stash.note_due` from what is in the database: the stored portions' use-by times,

@@ -383,8 +383,9 @@ def morning_note_text(
     # TRANSLATORS: source: milk-storage-facts-en.md: "freshly pumped or expressed | up to 4"
     # TRANSLATORS: source: milk-storage-facts-en.md: "thawed, previously frozen | 1 to 2 hours"
     header = "🌅 " + tr.ngettext(
-        "Good morning! {total} of stored milk should be used within a day:",
-        "Good morning! {total} of stored milk in {n} portions should be used within a day:",
+        "Good morning! {total} of stored milk reaches its use-by time within a day:",
+        "Good morning! {total} of stored milk in {n} portions reaches its use-by time within "
+        "a day:",
         len(portions),
         total=total,
     )
