@@ -44,11 +44,6 @@ CARE_RIGHT = N_(
 )
 # TRANSLATORS: source: pumping-guide-nb.txt: "Ta kontakt med lege dersom det skjer flere ganger"
 CARE_DOCTOR = N_("See a doctor if it happens several times, or if you have pain or discomfort.")
-# TRANSLATORS: source: milk-supply-after-pumping-en.txt: "If you notice a significant drop"
-CARE_DROP = N_(
-    "If your supply drops a lot although you pump regularly, talk to a lactation consultant or "
-    "your doctor."
-)
 
 TOPICS: tuple[Topic, ...] = (
     Topic(
@@ -363,12 +358,12 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: source: pumping-guide-nb.txt: "Tidspunktet for pumping spiller også"
         # TRANSLATORS: source: pumping-guide-nb.txt: "At du plutselig pumper ut mindre enn før"
         body=N_(
-            "Try not to pump just to see how much milk you have, most of all if you fear you "
-            "have too little. The amount in the bottle says little about how much you make "
-            "or how much your baby gets: a healthy baby who sucks well usually gets out more "
-            "than a pump, and some who fully breastfeed pump only drops.\n\n"
-            "Worry can release the stress hormone adrenaline, which holds back let-down. "
-            "Amounts also vary through the day.\n\n"
+            "Pumping to see how much milk you have is a bad idea, most of all if you fear you "
+            "have too little. What ends up in the bottle says little about how much milk you "
+            "make or how much your baby gets: a healthy baby who sucks well usually gets out "
+            "more than a pump, and some who fully breastfeed pump only drops.\n\n"
+            "Worry releases adrenaline, which holds back let-down. Amounts also vary through "
+            "the day.\n\n"
             "Suddenly pumping less than before does not mean you are losing your milk; more "
             "likely your supply has settled at what your baby needs."
         ),
@@ -382,7 +377,7 @@ TOPICS: tuple[Topic, ...] = (
             "*is that normal, *is it normal, *output, *usually get"
         ),
         related=("run_out", "let_down", "how_much"),
-        care=CARE_DROP,
+        care=CARE_HEALTH_VISITOR,
     ),
     Topic(
         id="hand_expression",
@@ -556,7 +551,11 @@ TOPICS: tuple[Topic, ...] = (
             "*ever empty, *really empty"
         ),
         related=("pumped_volume", "raising_supply", "how_to_pump"),
-        care=CARE_DROP,
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "If you notice a significant drop"
+        care=N_(
+            "If your supply drops a lot despite all this, talk to a lactation consultant or "
+            "your doctor."
+        ),
     ),
     Topic(
         id="why_pump",
@@ -795,8 +794,7 @@ TOPICS: tuple[Topic, ...] = (
             "*weaning, *wean off, *wean from the pump, *cut down, *cut back, *reduce pumping, "
             "*pump less often, *step down, *drop a session, *drop a pump, *fewer sessions, "
             "*cutting down, *dry up my milk, *dry up my supply, *done pumping, *last session, "
-            "*finish pumping, *end pumping, *without getting mastitis, *avoid mastitis, *without "
-            "mastitis, *without clogged ducts"
+            "*finish pumping, *end pumping"
         ),
         related=("hard_work", "overproduction", "night_pumping"),
         # TRANSLATORS: source: pumping-guide-nb.txt: "Be om oppfølging av helsesykepleier"

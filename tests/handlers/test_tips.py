@@ -169,7 +169,6 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "how do I stop pumping?",
             "how do I wean off the pump?",
             "how do I cut down on pumping?",
-            "how do I stop pumping without getting mastitis?",
         ],
         "night_pumping": [
             "do I need to pump at night?",
@@ -317,7 +316,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
         "stopping": [
             "hvordan slutter jeg å pumpe?",
             "hvordan trapper jeg ned på pumpingen?",
-            "hvordan slutter jeg å pumpe uten å få brystbetennelse?",
+            "jeg vil avvenne meg fra pumpen",
         ],
         "night_pumping": [
             "må jeg pumpe om natten?",
@@ -846,8 +845,8 @@ FACTS_WITH_A_HOME = {
         ],
     },
     "pumped_volume": {
-        "en": ["Try not to pump just to see how much milk you have"],
-        "nb": ["Prøv å la være å pumpe bare for å se hvor mye melk du har"],
+        "en": ["Pumping to see how much milk you have is a bad idea"],
+        "nb": ["Å pumpe for å se hvor mye melk du har, er en dårlig idé"],
     },
     "power_pumping": {
         "en": ["if your baby sucks weakly or is reluctant to nurse", "health personnel"],
@@ -917,8 +916,6 @@ def test_the_facts_the_sources_carry_each_have_a_topic(language: str) -> None:
         ("how_much", "plenty of wet nappies"),
         ("how_to_pump", "every 2–3 hours"),
         # issue 22: "can" is not "does", and blunt lines are gone
-        ("pumped_volume", "Worry releases adrenaline"),
-        ("pumped_volume", "is a bad idea"),
         ("raising_supply", "First, find out why."),
         ("power_pumping", "is meant for"),
         ("pump_choice", "it raises supply"),
