@@ -752,7 +752,7 @@ TOPICS: tuple[Topic, ...] = (
         body=N_(
             "Medicines: most can be used while you breastfeed or pump, but not all. Ask a doctor "
             "or pharmacist before you take anything, also medicines sold without a "
-            "prescription, and say that you pump. In Norway, tryggmammamedisin.no answers "
+            "prescription, and say that you pump. In Norway, tryggmammamedisin.no (RELIS) answers "
             "questions about medicines and breastfeeding.\n\n"
             "Alcohol passes into your milk, and not drinking is the safest choice. If you do "
             "drink, wait at least 2 hours after one drink before you pump milk for your baby, "
