@@ -906,19 +906,19 @@ class TopicGroup:
 TOPIC_GROUPS: tuple[TopicGroup, ...] = (
     TopicGroup(
         "help",
-        "🤝",
+        "🩺",
         N_("Worries and getting help"),
         ("seek_help", "mastitis", "blood_in_milk", "low_mood", "hard_work", "premature"),
     ),
     TopicGroup(
         "pumping",
-        "🧴",
+        "🔧",
         N_("Pumping and pumps"),
         ("how_to_pump", "let_down", "pump_choice", "flange_fit", "hand_expression", "cleaning"),
     ),
     TopicGroup(
         "supply",
-        "📈",
+        "📊",
         N_("Milk supply and amounts"),
         (
             "how_much",
@@ -933,13 +933,13 @@ TOPIC_GROUPS: tuple[TopicGroup, ...] = (
     ),
     TopicGroup(
         "milk",
-        "🧊",
+        "🥛",
         N_("Storing and giving milk"),
         ("storing", "warming_combining", "time_away", "donating"),
     ),
     TopicGroup(
         "life",
-        "🌱",
+        "📅",
         N_("Everyday life and stopping"),
         ("pumping_at_work", "medicines", "to_nursing", "stopping", "why_pump"),
     ),

@@ -510,6 +510,8 @@ def test_every_topic_sits_in_exactly_one_group_of_the_menu() -> None:
     # A group a phone shows without scrolling far, and a menu of a few groups.
     assert all(len(group.topic_ids) <= 8 for group in TOPIC_GROUPS)
     assert len(TOPIC_GROUPS) <= 6
+    # A group's icon is no topic's, so a group button never looks like a tip.
+    assert not {group.icon for group in TOPIC_GROUPS} & {item.icon for item in TOPICS}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
