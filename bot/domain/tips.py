@@ -697,11 +697,12 @@ TOPICS: tuple[Topic, ...] = (
             "hospital, follow the ward's rules."
         ),
         keywords=N_(
-            "keywords: *clean, *cleaning, *wash the parts, *washing, *wash pump, *sterilise, "
+            "keywords: *clean the pump, *clean my pump, *cleaning the pump, *cleaning pump, *clean "
+            "the parts, *how to clean, *how do i clean, *wash the parts, *wash pump, *sterilise, "
             "*sterilize, *sterilising, *sterilizing, *sanitise, *sanitize, *sanitising, "
             "*sanitizing, *boil, *boiling, *dishwasher, *pump parts, *soap, *mould, *mold, *dry "
-            "the parts, *rinse, *wash the flanges, *clean the flanges, *wash the bottles, *valves, "
-            "*membranes, *tubing, *germs, *dirty, *how often do i wash"
+            "the parts, *rinse the parts, *wash the flanges, *clean the flanges, *wash the "
+            "bottles, *valves, *membranes, *tubing, *germs, *dirty, *how often do i wash"
         ),
         related=("how_to_pump", "storing", "pump_choice"),
     ),
@@ -761,11 +762,11 @@ TOPICS: tuple[Topic, ...] = (
             "Caffeine: moderate amounts, about 2–3 cups of coffee a day, are usually fine."
         ),
         keywords=N_(
-            "keywords: *medicine, *medicines, *medication, *meds, *antibiotics, *ibuprofen, "
-            "*paracetamol, *painkiller, *painkillers, *pills, *birth control, *prescription, "
-            "*safe to take, *can i take, *alcohol, *wine, *beer, *glass of wine, *a drink, "
-            "*drinking alcohol, *drunk, *pump and dump, *coffee, *caffeine, *energy drink, "
-            "*antidepressants, *allergy tablets, *pharmacist, *pharmacy"
+            "keywords: *medicine, *medicines, *medication, *antibiotics, *ibuprofen, "
+            "*paracetamol, *painkiller, *painkillers, *pills, *birth control, *prescription, *safe "
+            "to take, *alcohol, *wine, *beer, *glass of wine, *a drink, *drinking "
+            "alcohol, *drunk, *pump and dump, *coffee, *caffeine, *energy drink, *antidepressants, "
+            "*allergy tablets, *pharmacist, *pharmacy"
         ),
         related=("seek_help", "storing", "hard_work"),
     ),
@@ -793,8 +794,7 @@ TOPICS: tuple[Topic, ...] = (
             "keywords: *stop pumping, *stopping pumping, *quit pumping, *how to stop, *wean, "
             "*weaning, *wean off, *wean from the pump, *cut down, *cut back, *reduce pumping, "
             "*pump less often, *step down, *drop a session, *drop a pump, *fewer sessions, "
-            "*cutting down, *dry up my milk, *dry up my supply, *done pumping, *last session, "
-            "*finish pumping, *end pumping"
+            "*cutting down, *dry up my milk, *dry up my supply, *finish pumping, *end pumping"
         ),
         related=("hard_work", "overproduction", "night_pumping"),
         # TRANSLATORS: source: pumping-guide-nb.txt: "Be om oppfølging av helsesykepleier"
@@ -821,11 +821,10 @@ TOPICS: tuple[Topic, ...] = (
             "less, so if your amount falls, you can bring the session back."
         ),
         keywords=N_(
-            "keywords: *at night, *night, *nights, *night session, *night pumping, *pump at "
-            "night, *pumping at night, *middle of the night, *overnight, *skip the night, *drop "
-            "the night, *drop the night pump, *night pump, *stop pumping at night, *sleep "
-            "through, *sleep through the night, *3am, *2am, *prolactin, *wake up to pump, *wake "
-            "up at night"
+            "keywords: *at night, night, *night session, *night pumping, *pump at night, *pumping "
+            "at night, *middle of the night, overnight, *skip the night, *drop the night, *drop "
+            "the night pump, *night pump, *stop pumping at night, *sleep through, *sleep through "
+            "the night, *prolactin, *wake up to pump, *wake up at night"
         ),
         related=("run_out", "stopping", "premature"),
     ),
@@ -853,11 +852,11 @@ TOPICS: tuple[Topic, ...] = (
         ),
         keywords=N_(
             "keywords: *warm up, *warming up, *warm the milk, *warm milk, *warming milk, *heat up, "
-            "*heating, *microwave, *in the microwave, *bottle warmer, *temperature, *too hot, "
-            "*cold milk, *thaw, *thawing, *defrost, *combine, *combining, *mix milk, *mixing milk, "
-            "*add fresh milk, *add to the bottle, *pour together, *different sessions, *two "
-            "sessions, *fat on top, *separated, *shake, *how do i thaw, *how to thaw, *thaw frozen "
-            "milk"
+            "*heating, *microwave, *in the microwave, *bottle warmer, *milk temperature, *cold "
+            "milk, *thaw, *thawing, *defrost, *combine, *combining, *mix milk, *mixing milk, *add "
+            "fresh milk, *add to the bottle, *pour together, *different sessions, *two sessions, "
+            "*fat on top, *fat separated, *shake the bottle, *how do i thaw, *how to thaw, *thaw "
+            "frozen milk"
         ),
         related=("storing", "time_away", "pumping_at_work"),
     ),
