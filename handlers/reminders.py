@@ -27,7 +27,6 @@ from scheduler.delivery import (
     due_after_change,
     forget_chat,
     move_reminder_job,
-    reschedule_chat,
 )
 
 MENU_COMMANDS = [
@@ -41,7 +40,7 @@ MENU_COMMANDS = [
 async def send(update: Update, context: PumpContext, reply: Reply) -> None:
     """Re-arm the chat's job if the plan changed, then send the reply."""
     if reply.rearm:
-        await reschedule_chat(context.application, update.effective_chat.id)
+        await context.services.chat_changed(context.application, update.effective_chat.id)
     await update.effective_message.reply_text(reply.text, reply_markup=reply.keyboard)
 
 
@@ -53,7 +52,7 @@ async def show_on_tapped(
         await out_of_date(query, settings.tr)
         return
     if reply.rearm:
-        await reschedule_chat(context.application, settings.id)
+        await context.services.chat_changed(context.application, settings.id)
     await query.answer(reply.notice)
     if reply.text:
         await edit_tapped(query, reply.text, reply.keyboard)
@@ -140,6 +139,9 @@ def register(application: PumpApplication) -> None:
     services = application.bot_data["services"]
     # A logged, edited or deleted session resets interval plans; /forget drops the job; a
     # group upgraded to a supergroup takes its job along.
+    # One way to re-arm a chat's reminder: whatever changed (its sessions, its plan, its time
+    # zone), the change is announced and this follower recomputes the due time and arms it.
     services.follow_sessions(arm_after_change, prepare=due_after_change)
+    services.follow_chat(arm_after_change, prepare=due_after_change)
     services.chat_forgotten_hooks.append(forget_chat)
     services.chat_moved_hooks.append(move_reminder_job)

@@ -195,15 +195,6 @@ def schedule_reminder(application: PumpApplication, chat_id: int, due: datetime 
         arm_job(application, reminder_job, job_name(chat_id), chat_id, due)
 
 
-async def reschedule_chat(application: PumpApplication, chat_id: int) -> datetime | None:
-    """Recompute the chat's next due time from the database and re-arm its job."""
-    services = services_of(application)
-    with services.db.session() as session:
-        due = due_after_change(session, chat_id, services.clock.now())
-    schedule_reminder(application, chat_id, due)
-    return due
-
-
 def due_after_change(session: Session, chat_id: int, now: datetime) -> datetime | None:
     """The chat's next due time, stored, after its sessions or plan changed (a logged session
     resets interval plans). The reminder follower's `prepare`: it runs in the change's own
@@ -230,7 +221,7 @@ async def forget_chat(application: PumpApplication, chat_id: int) -> None:
 async def move_reminder_job(application: PumpApplication, old_id: int, new_id: int) -> None:
     """Appended to `services.chat_moved_hooks`: the plan moved, so does its job."""
     remove_job(application, job_name(old_id))
-    await reschedule_chat(application, new_id)
+    await services_of(application).chat_changed(application, new_id)
 
 
 async def rebuild_jobs(application: PumpApplication) -> int:
