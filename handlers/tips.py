@@ -17,7 +17,15 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import buttons
-from bot.buttons import TIP_AWAY, TIP_MENU, TIP_NUDGES, TIP_NUDGES_OFF_UNDER, TIP_TOPIC, Pressed
+from bot.buttons import (
+    TIP_AWAY,
+    TIP_GROUP,
+    TIP_MENU,
+    TIP_NUDGES,
+    TIP_NUDGES_OFF_UNDER,
+    TIP_TOPIC,
+    Pressed,
+)
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.nudges import HIGH_DAY_ML, NudgeKind, high_day_ml
@@ -25,11 +33,14 @@ from bot.domain.questions import find_topic, normalise
 from bot.domain.routing import Decision, Kind
 from bot.domain.tips import (
     MAX_HOURS_AWAY,
-    TOPICS,
+    TOPIC_GROUPS,
     Topic,
+    TopicGroup,
     milk_for_time_away,
     parse_hours,
     topic,
+    topic_group,
+    topics_in,
 )
 from bot.domain.warnings import warning_sign_in, warning_topic
 from bot.nudging import DueNudge, forget_nudges, nudges_enabled, set_nudges, take_due_nudge
@@ -62,8 +73,30 @@ def topic_button(item: Topic, tr: Translator) -> InlineKeyboardButton:
 
 
 def menu_keyboard(tr: Translator) -> InlineKeyboardMarkup:
-    buttons = [topic_button(item, tr) for item in TOPICS]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    """The groups of topics, one a row: short enough to see at a glance on a phone."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    f"{group.icon} {tr._(group.title)}", callback_data=TIP_GROUP.data(group.id)
+                )
+            ]
+            for group in TOPIC_GROUPS
+            if topics_in(group)
+        ]
+    )
+
+
+def group_keyboard(group: TopicGroup, tr: Translator) -> InlineKeyboardMarkup:
+    """A group's topics, one a row (titles stay whole), then the way back to the groups."""
+    rows = [[topic_button(item, tr)] for item in topics_in(group)]
+    return InlineKeyboardMarkup([*rows, [back_button(tr)]])
+
+
+def group_text(group: TopicGroup, tr: Translator) -> str:
+    return f"<b>{group.icon} {html.escape(tr._(group.title))}</b>\n" + tr._(
+        "Pick a topic, or ask me in your own words."
+    )
 
 
 def back_button(tr: Translator) -> InlineKeyboardButton:
@@ -369,6 +402,11 @@ async def on_tip_button(update: Update, context: PumpContext) -> None:
         case Pressed(buttons.TIP_MENU, ()):
             await query.answer()
             await edit_tapped(query, menu_text(tr), menu_keyboard(tr))
+        case Pressed(buttons.TIP_GROUP, (group_id,)) if (
+            group := topic_group(group_id)
+        ) is not None:
+            await query.answer()
+            await edit_tapped(query, group_text(group, tr), group_keyboard(group, tr))
         case Pressed(buttons.TIP_TOPIC, (topic_id,)) if (item := topic(topic_id)) is not None:
             await query.answer()
             await edit_tapped(query, topic_text(item, tr, settings.unit), answer_keyboard(item, tr))
