@@ -384,10 +384,28 @@ def cross_validation_rows(language: str) -> list[Row]:
     return rows
 
 
+def fresh_rows(language: str) -> list[Row]:
+    from bench import questions
+
+    read = questions.fresh(language)
+    if not len(read):
+        return []
+    name = f"questions: {language} fresh messages ({len(read)}, written after training)"
+    right, answered = read.right(), read.answered()
+    return [
+        Row(name, "right (a menu is not right)", share_text(right, len(read))),
+        Row(name, "wrong among answered", share_text(answered - right, answered)),
+    ]
+
+
 def questions_rows(args: argparse.Namespace) -> list[Row]:
     from bench import questions
 
-    rows = [row for language in ("en", "nb") for row in cross_validation_rows(language)]
+    rows = [
+        row
+        for language in ("en", "nb")
+        for row in (*cross_validation_rows(language), *fresh_rows(language))
+    ]
     figures = asyncio.run(questions.run())
     counts = figures.counts()
     name = f"questions: labelled set ({len(figures.outcomes)} messages, never trained on)"

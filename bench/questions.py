@@ -7,6 +7,9 @@ Two measures:
   Per language: right overall (a menu counts as not right), the share answered rather than
   sent to the menu, wrong answers among those answered, right in the two likeliest, and right
   per label.
+- **Fresh messages** (`tests/labelled/fresh-<language>.csv`): 40 a language, written after the
+  model was trained and never trained on, read by the model trained on all phrasings with every
+  trained label offered (new topics too): right, and wrong among answered.
 - **The labelled set** (`tests/labelled/questions.csv`, see `tests/support/labelled.py`), never
   trained on, through the real Application and the fake Bot API in process, one private chat per
   language: each question or worry should be answered with one of its acceptable topics and
@@ -17,6 +20,7 @@ Two measures:
 
 from __future__ import annotations
 
+import csv
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,11 +28,19 @@ from pathlib import Path
 
 from sklearn.model_selection import GroupKFold
 
-from bot.domain.understanding import THRESHOLD, Understanding, phrasings, read_with, trained
+from bot.domain.understanding import (
+    THRESHOLD,
+    Understanding,
+    model,
+    phrasings,
+    read_with,
+    trained,
+)
 from tests.support.kit import BotHarness
 from tests.support.labelled import Figures, evaluate
 
 FOLDS = 5
+FRESH = Path(__file__).resolve().parent.parent / "tests" / "labelled"
 
 
 @dataclass
@@ -73,6 +85,20 @@ def cross_validate(language: str, folds: int = FOLDS) -> CrossValidation:
         for i in test:
             answer = read_with(fitted, items[i].message, language, labels, threshold=0.0)
             result.answers.append((items[i].label, answer))
+    return result
+
+
+def fresh(language: str) -> CrossValidation:
+    """The fresh messages of `language` (none if the file is missing), read by the full model."""
+    path = FRESH / f"fresh-{language}.csv"
+    result = CrossValidation(language)
+    if not path.exists():
+        return result
+    labels = {p.label for p in phrasings(language)}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            answer = read_with(model(language), row["message"], language, labels)
+            result.answers.append((row["label"], answer))
     return result
 
 

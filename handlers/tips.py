@@ -21,7 +21,7 @@ from bot.buttons import TIP_AWAY, TIP_MENU, TIP_NUDGES, TIP_NUDGES_OFF_UNDER, TI
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.nudges import HIGH_DAY_ML, NudgeKind
-from bot.domain.questions import find_topic, normalise
+from bot.domain.questions import find_topic
 from bot.domain.routing import Decision, Kind
 from bot.domain.tips import (
     MAX_HOURS_AWAY,
@@ -31,6 +31,7 @@ from bot.domain.tips import (
     parse_hours,
     topic,
 )
+from bot.domain.understanding import normalise
 from bot.nudging import DueNudge, forget_nudges, nudges_enabled, set_nudges, take_due_nudge
 from bot.services import PumpApplication, PumpContext, Services
 from bot.text.formatting import format_minutes, format_volume

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bot.domain.questions import Route, read_message
+from bot.domain.routing import Kind, route_message
 from bot.domain.tips import TOPICS_BY_ID
 from bot.domain.understanding import (
     CHATTER,
@@ -23,6 +23,7 @@ from bot.domain.understanding import (
     understand,
 )
 from bot.text.i18n import LANGUAGES
+from tests.domain.test_routing import chat
 from tests.support.labelled import load
 
 
@@ -51,7 +52,7 @@ def test_loose_matches_are_gone(text: str, language: str, not_this: str) -> None
 @pytest.mark.parametrize("text", ["thanks!!", "ok thank you 🙂", "hello there", "👍"])
 def test_thanks_hello_and_emoji_are_chatter(text: str) -> None:
     assert understand(text, "en").label == CHATTER
-    assert read_message(text, "en").route == Route.NO_TOPIC
+    assert route_message(text, chat("en")).kind is Kind.MENU
 
 
 def test_a_word_in_passing_does_not_beat_the_question() -> None:
@@ -70,15 +71,15 @@ def test_a_word_in_passing_does_not_beat_the_question() -> None:
     ],
 )
 def test_worries_with_numbers_reach_a_topic_never_the_log_format(text: str, topic_id: str) -> None:
-    reading = read_message(text, "en")
-    assert reading.route == Route.TOPIC
-    assert reading.topic is not None and reading.topic.id == topic_id
+    decision = route_message(text, chat("en"))
+    assert decision.kind is Kind.QUESTION
+    assert decision.topic is not None and decision.topic.id == topic_id
 
 
 def test_a_log_the_parser_cannot_read_is_a_failed_log() -> None:
     found = understand("pumpd 95 mls lft side", "en")
     assert found.label == LOG_ATTEMPT
-    assert read_message("pumpd 95 mls lft side", "en").route == Route.UNREADABLE
+    assert route_message("pumpd 95 mls lft side", chat("en")).kind is Kind.UNREADABLE
 
 
 def test_an_unsure_reading_gives_no_label_and_two_likely_topics() -> None:
@@ -86,8 +87,8 @@ def test_an_unsure_reading_gives_no_label_and_two_likely_topics() -> None:
     assert found.label is None and found.confidence < THRESHOLD
     assert len(found.likely) == 2
     assert all(topic_id in TOPICS_BY_ID for topic_id in found.likely)
-    reading = read_message("hmm so what about the thing with the bottles", "en")
-    assert reading.route == Route.NO_TOPIC and reading.likely == found.likely
+    decision = route_message("hmm so what about the thing with the bottles", chat("en"))
+    assert decision.kind is Kind.MENU and decision.likely == found.likely
 
 
 def test_the_likely_topics_are_never_chatter_or_a_failed_log() -> None:
@@ -103,8 +104,8 @@ def test_the_norwegian_model_answers_a_norwegian_question_in_an_english_chat() -
 
 
 def test_a_norwegian_worry_with_a_number_in_an_english_chat_is_no_failed_log() -> None:
-    reading = read_message("mormor passer babyen i 6 timer, hvor mye melk", "en")
-    assert reading.route == Route.TOPIC
+    decision = route_message("mormor passer babyen i 6 timer, hvor mye melk", chat("en"))
+    assert decision.kind is Kind.QUESTION
 
 
 def test_training_is_quick() -> None:

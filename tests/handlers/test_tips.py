@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.questions import Route, find_topic, read_message
+from bot.domain.questions import find_topic
+from bot.domain.routing import Kind, route_message
 from bot.domain.tips import (
     TOPICS,
     TOPICS_BY_ID,
@@ -22,6 +23,7 @@ from bot.storage.repo import SessionRepo
 from bot.text.i18n import LANGUAGES, translator
 from bot.text.tips import away_text, topic_text, topic_words
 from locales.catalogues import problems, read_catalogue
+from tests.domain.test_routing import chat
 from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
 
 NORWEGIAN_CHAT = 602
@@ -358,17 +360,28 @@ def test_normalise_handles_case_accents_punctuation_and_norwegian_letters() -> N
     assert normalise("café crème") == "cafe creme"
 
 
+# A trained model is judged by its share right, not sentence by sentence: these questions were
+# the keyword matcher's own tuning set, which it passed by construction. A wrong topic is worse
+# than the menu (which offers the two likeliest topics), so wrong answers have their own cap.
+TYPICAL_FLOOR = 0.85
+TYPICAL_WRONG_CAP = 0.10
+
+
+def typical_questions(language: str) -> list[tuple[str, str]]:
+    return [(q, topic_id) for topic_id, qs in QUESTIONS[language].items() for q in qs]
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_topic_answers_three_typical_questions(language: str) -> None:
-    wrong = {}
-    for topic_id, questions in QUESTIONS[language].items():
-        assert len(questions) >= 3
-        for question in questions:
-            found = find_topic(question, language)
-            if found is None or found.id != topic_id:
-                wrong[question] = found.id if found else None
-    assert wrong == {}
+def test_typical_questions_reach_their_topic(language: str) -> None:
     assert set(QUESTIONS[language]) == set(TOPICS_BY_ID)
+    assert all(len(questions) >= 3 for questions in QUESTIONS[language].values())
+    asked = typical_questions(language)
+    found = {q: find_topic(q, language) for q, _ in asked}
+    wrong = {q: t.id for q, topic_id in asked if (t := found[q]) is not None and t.id != topic_id}
+    missed = {q for q, topic_id in asked if found[q] is None}
+    right = len(asked) - len(wrong) - len(missed)
+    assert right / len(asked) >= TYPICAL_FLOOR, (wrong, missed)
+    assert len(wrong) / len(asked) <= TYPICAL_WRONG_CAP, wrong
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -384,7 +397,7 @@ def test_a_question_in_the_other_language_still_finds_its_topic() -> None:
 
 @pytest.mark.parametrize("text", LOG_LIKE)
 def test_log_messages_are_logs(text: str) -> None:
-    assert all(read_message(text, language).route == Route.LOG for language in LANGUAGES)
+    assert all(route_message(text, chat(language)).kind is Kind.LOG for language in LANGUAGES)
 
 
 @pytest.mark.parametrize(
@@ -398,12 +411,12 @@ def test_log_messages_are_logs(text: str) -> None:
     ],
 )
 def test_questions_are_answered_with_a_topic(text: str, language: str) -> None:
-    assert read_message(text, language).route == Route.TOPIC
+    assert route_message(text, chat(language)).kind is Kind.QUESTION
 
 
 def test_a_question_mark_wins_over_a_log() -> None:
-    reading = read_message("120 ml?", "en")
-    assert reading.route != Route.LOG and reading.asked
+    decision = route_message("120 ml?", chat("en"))
+    assert decision.kind is not Kind.LOG and decision.asked
 
 
 # -- the menu and answers in the chat ---------------------------------------------------------
@@ -430,12 +443,17 @@ async def test_every_topic_is_reachable_from_the_menu(bot: BotHarness, language:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_typed_questions_get_the_right_answer(bot: BotHarness, language: str) -> None:
-    chat = PARENT_CHAT if language == "en" else NORWEGIAN_CHAT
-    for topic_id, questions in QUESTIONS[language].items():
-        for question in questions:
-            reply = await bot.say(question, chat_id=chat, user_id=chat, language_code=language)
-            assert reply.text.startswith(heading(topic_id, language)), question
-            assert reply.buttons[-1]["callback_data"] == "tip:menu"
+    """Through the bot: the topic's answer, or the menu; never a log or the log format."""
+    chat_id = PARENT_CHAT if language == "en" else NORWEGIAN_CHAT
+    right = 0
+    asked = typical_questions(language)
+    for question, topic_id in asked:
+        reply = await bot.say(question, chat_id=chat_id, user_id=chat_id, language_code=language)
+        right += reply.text.startswith(heading(topic_id, language))
+        assert reply.buttons[-1]["callback_data"].startswith("tip:"), question
+    assert right / len(asked) >= TYPICAL_FLOOR
+    with bot.services.db.session() as session:
+        assert SessionRepo(session, chat_id).latest() is None
 
 
 async def test_the_examples_from_the_issue(bot: BotHarness) -> None:
