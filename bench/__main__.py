@@ -366,6 +366,7 @@ def cross_validation_rows(language: str) -> list[Row]:
             f">= {QUESTIONS_TARGET:.0%}",
             total > 0 and right / total >= QUESTIONS_TARGET,
         ),
+        Row(name, "accuracy of the best label (no threshold)", share_text(cv.right(0.0), total)),
         Row(name, "answered (not the menu)", share_text(answered, total)),
         Row(name, "wrong among answered", share_text(answered - right, answered)),
         Row(name, "right or among the menu's two likeliest", share_text(cv.in_top_two(), total)),
