@@ -96,7 +96,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
         "overproduction": [
             "I think I have oversupply",
             "too much milk, what should I do?",
-            "my supply is way beyond what my baby drinks",
+            "I produce much more than my baby can drink, is that a problem?",
         ],
         "blood_in_milk": [
             "blood in my milk",
@@ -206,9 +206,8 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
         ],
         "overproduction": [
             "jeg tror jeg har overproduksjon",
-            "hvordan slutter jeg å pumpe uten å få brystbetennelse?",
             "for mye melk, hva gjør jeg?",
-            "hvordan trapper jeg ned på pumpingen?",
+            "jeg lager mye mer melk enn babyen klarer å drikke",
         ],
         "blood_in_milk": [
             "blod i melken",
