@@ -17,7 +17,7 @@ from tests.support.labelled import evaluate, load
 # predate this round's new topics: 7 English and 7 Bokmål messages (mastitis signs, weaning,
 # the night session, warming milk, crying) are now answered by a new topic the set does not
 # list, so they count as wrong until the set is relabelled. Measured 2026-12-04 with the new
-# topics not yet in TOPICS: English 90 %, Bokmål 87 %.
+# topics not yet in TOPICS: English 92 %, Bokmål 87 %.
 FLOOR = 0.85
 
 
