@@ -42,11 +42,15 @@ def test_the_phrasings_are_many_and_never_the_regression_set() -> None:
     [
         ("my pump sounds like a tractor", "en", "premature"),  # once Norwegian `sonde`
         ("hva bør jeg gjøre nå", "nb", "blood_in_milk"),  # `bør` is not `blør`
-        ("hvor mange liter melk trenger babyen", "nb", "pumped_volume"),  # `liter` not `lite`
+        ("hvor mange liter melk trenger babyen", "nb", "raising_supply"),  # `liter` not `lite`
     ],
 )
 def test_loose_matches_are_gone(text: str, language: str, not_this: str) -> None:
     assert understand(text, language).label != not_this
+
+
+def test_liter_asks_how_much_a_baby_needs() -> None:
+    assert understand("hvor mange liter melk trenger babyen", "nb").label == "how_much"
 
 
 @pytest.mark.parametrize("text", ["thanks!!", "ok thank you 🙂", "hello there", "👍"])
