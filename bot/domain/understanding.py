@@ -104,7 +104,8 @@ def normalise(text: str) -> str:
 
 
 def _is_emoji(char: str) -> bool:
-    return unicodedata.category(char) == "So"
+    # A symbol from the arrows block on: emoji and pictographs, not ° or ©.
+    return ord(char) >= 0x2190 and unicodedata.category(char) == "So"
 
 
 def model_text(text: str) -> str:
