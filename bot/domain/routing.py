@@ -70,7 +70,7 @@ class Decision:
     asked: bool = False  # a question mark or a question word
     # A number in a message that is no log: the answer says nothing was logged.
     unlogged_number: bool = False
-    # The two likeliest topic ids, for a menu that offers them first.
+    # A menu because the model was unsure: its two likeliest topic ids, offered as buttons.
     likely: tuple[str, ...] = ()
 
 
@@ -114,7 +114,9 @@ def route_message(text: str, chat: ChatState) -> Decision:
         understood.label is None and attempts_a_log(body)
     )
     if asked or not number or not failed_log:
-        return Decision(Kind.MENU, asked=asked, likely=understood.likely)
+        # Two likely topics only when the model was unsure of one: chatter has none.
+        unsure = understood.label is None
+        return Decision(Kind.MENU, asked=asked, likely=understood.likely if unsure else ())
     return Decision(Kind.UNREADABLE, problem=LogProblem(Problem.UNREADABLE))
 
 

@@ -24,6 +24,7 @@ from bot.domain.understanding import (
 )
 from bot.text.i18n import LANGUAGES
 from tests.domain.test_routing import chat
+from tests.support.kit import BotHarness
 from tests.support.labelled import load
 
 
@@ -93,6 +94,18 @@ def test_an_unsure_reading_gives_no_label_and_two_likely_topics() -> None:
     assert all(topic_id in TOPICS_BY_ID for topic_id in found.likely)
     decision = route_message("hmm so what about the thing with the bottles", chat("en"))
     assert decision.kind is Kind.MENU and decision.likely == found.likely
+
+
+async def test_an_unsure_question_offers_its_two_likely_topics_and_all_tips(
+    bot: BotHarness,
+) -> None:
+    text = "hmm so what about the thing with the bottles"
+    reply = await bot.say(text)
+    offered = [b["callback_data"] for b in reply.buttons]
+    assert offered == [*(f"tip:t:{t}" for t in understand(text, "en").likely), "tip:menu"]
+    # Chatter has no likely topic: the whole menu.
+    thanks = await bot.say("thanks!!")
+    assert len([b for b in thanks.buttons if b["callback_data"].startswith("tip:t:")]) > 2
 
 
 def test_the_likely_topics_are_never_chatter_or_a_failed_log() -> None:

@@ -477,7 +477,10 @@ async def test_unrelated_chatter_falls_back_to_the_menu(bot: BotHarness, languag
     for text in CHATTER[language]:
         reply = await bot.say(text, chat_id=chat, user_id=chat, language_code=language)
         assert reply.text == expected
-        assert len(topic_buttons(reply)) == len(TOPICS)
+        # The whole menu, or (the model unsure of a topic) its two likeliest and all tips.
+        whole = len(topic_buttons(reply)) == len(TOPICS)
+        likely = len(topic_buttons(reply)) == 2 and reply.buttons[-1]["callback_data"] == "tip:menu"
+        assert whole or likely, text
 
 
 async def test_in_a_group_only_matching_questions_get_an_answer(bot: BotHarness) -> None:
