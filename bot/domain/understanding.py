@@ -18,8 +18,8 @@ about, and the text has more of the other language's words, is the other languag
 asked (a Norwegian question in an English chat), and its confident answer taken. Only
 labels the bot can answer are offered: topics in `TOPICS`, `chatter` and `log_attempt`; the
 probabilities of labels trained but not yet offered are left out and the rest scaled to sum
-to 1. Below `THRESHOLD` the label is None and the caller shows the topic menu with the two
-likeliest topics (`likely`) first.
+to 1. Below `THRESHOLD` the label is None and the reply offers the two likeliest topics
+(`likely`) as buttons.
 
 **Measured** (`python -m bench --only questions`, 2026-12-04, 2-core machine; grouped 5-fold
 cross-validation, so every test message is a question never seen in any wording): English
