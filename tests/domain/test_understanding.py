@@ -126,13 +126,11 @@ def test_a_norwegian_worry_with_a_number_in_an_english_chat_is_no_failed_log() -
 
 
 def test_training_is_quick() -> None:
-    started = time.perf_counter()
+    """A language trains in about half a second of CPU; CPU time, so a busy machine is fair."""
+    started = time.process_time()
     trained(phrasings("en"))
-    assert time.perf_counter() - started < 5  # about 1 s; a shared CI machine is slower
-    model("en")  # cached: later calls reuse it
-    started = time.perf_counter()
-    model("en")
-    assert time.perf_counter() - started < 0.01
+    assert time.process_time() - started < 2
+    assert model("en") is model("en")  # trained once, then reused
 
 
 def test_numbers_and_emoji_are_normalised_alike() -> None:
