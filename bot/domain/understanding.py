@@ -142,8 +142,8 @@ def new_model(groups: Sequence[str] | None = None) -> Pipeline:
     """An untrained model: character n-grams within words plus words and word pairs, read by a
     linear support vector machine whose scores become probabilities by a sigmoid fitted on
     `CALIBRATION_FOLDS`-fold held-out scores. With the training rows' paraphrase `groups`
-    those folds never split a group, so the probabilities are those of unseen questions
-    rather than of rewordings (a vague message then gets the menu, not a confident topic)."""
+    those folds never split a group, so the probabilities are fitted on questions the SVM
+    had not seen in any wording, not on rewordings of ones it had."""
     folds = (
         CALIBRATION_FOLDS
         if groups is None
