@@ -88,11 +88,11 @@ def test_a_log_the_parser_cannot_read_is_a_failed_log() -> None:
 
 
 def test_an_unsure_reading_gives_no_label_and_two_likely_topics() -> None:
-    found = understand("hmm so what about the thing with the bottles", "en")
+    found = understand("hmm so what about the other thing", "en")
     assert found.label is None and found.confidence < THRESHOLD
     assert len(found.likely) == 2
     assert all(topic_id in TOPICS_BY_ID for topic_id in found.likely)
-    decision = route_message("hmm so what about the thing with the bottles", chat("en"))
+    decision = route_message("hmm so what about the other thing", chat("en"))
     assert decision.kind is Kind.MENU and decision.likely == found.likely
 
 

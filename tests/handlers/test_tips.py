@@ -864,11 +864,13 @@ async def test_storing_questions_reach_the_storing_topic(
 async def test_the_menu_offers_storing_in_both_languages(bot: BotHarness) -> None:
     await bot.say("/tips")
     await bot.say("/tips", chat_id=NORWEGIAN_CHAT, user_id=NORWEGIAN_CHAT, language_code="nb")
-    for chat, language, group, title in (
+    for chat_id, language, group, title in (
         (PARENT_CHAT, "en", "Storing and giving milk", "Storing milk"),
         (NORWEGIAN_CHAT, "nb", "Oppbevare og gi melk", "Oppbevare melk"),
     ):
-        page = edited(await bot.press(group, chat_id=chat, user_id=chat, language_code=language))
+        page = edited(
+            await bot.press(group, chat_id=chat_id, user_id=chat_id, language_code=language)
+        )
         assert "tip:t:storing" in topic_buttons(page)
         assert any(title in b["text"] for b in page.buttons)
 
