@@ -29,7 +29,7 @@ from bot.buttons import (
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.nudges import HIGH_DAY_ML, NudgeKind, high_day_ml
-from bot.domain.questions import find_topic, normalise
+from bot.domain.questions import find_topic
 from bot.domain.routing import Decision, Kind
 from bot.domain.tips import (
     MAX_HOURS_AWAY,
@@ -42,6 +42,7 @@ from bot.domain.tips import (
     topic_group,
     topics_in,
 )
+from bot.domain.understanding import normalise
 from bot.domain.warnings import warning_sign_in, warning_topic
 from bot.nudging import DueNudge, forget_nudges, nudges_enabled, set_nudges, take_due_nudge
 from bot.services import PumpApplication, PumpContext, Services
@@ -168,7 +169,8 @@ async def answer_question(
 async def offer_menu(
     update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
 ) -> None:
-    """A question no tip fits well, or text that is neither a question nor a log: the menu."""
+    """A question no tip fits well, or text that is neither a question nor a log: the menu, or
+    when the model was unsure of a topic, its two likeliest topics and the way to all."""
     tr = settings.tr
     if decision.asked:
         text = tr._(
@@ -181,7 +183,14 @@ async def offer_menu(
             "one of these topics may help, or ask again in other words. To log a session, "
             "send it like <code>120 ml</code> or <code>L 60 R 70 20min</code>."
         )
-    await update.effective_message.reply_text(text, reply_markup=menu_keyboard(tr))
+    # Unsure of a topic: the two likeliest first, and the way to all of them.
+    likely = [item for item in map(topic, decision.likely) if item is not None]
+    keyboard = (
+        InlineKeyboardMarkup([*([topic_button(item, tr)] for item in likely), [back_button(tr)]])
+        if likely
+        else menu_keyboard(tr)
+    )
+    await update.effective_message.reply_text(text, reply_markup=keyboard)
 
 
 # -- /away -------------------------------------------------------------------------------------

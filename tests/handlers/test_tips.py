@@ -9,14 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.questions import (
-    Route,
-    find_topic,
-    match_question,
-    normalise,
-    parse_phrases,
-    read_message,
-)
+from bot.domain.questions import find_topic
+from bot.domain.routing import Kind, route_message
 from bot.domain.tips import (
     TOPIC_GROUPS,
     TOPICS,
@@ -25,11 +19,13 @@ from bot.domain.tips import (
     parse_hours,
     topics_in,
 )
+from bot.domain.understanding import normalise
 from bot.domain.units import Unit
 from bot.storage.repo import SessionRepo
 from bot.text.i18n import LANGUAGES, translator
 from bot.text.tips import away_text, topic_text, topic_words
 from locales.catalogues import problems, read_catalogue
+from tests.domain.test_routing import chat
 from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
 
 NORWEGIAN_CHAT = 602
@@ -104,6 +100,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "I think I have oversupply",
             "too much milk, what should I do?",
             "I'm making way too much milk",
+            "I produce much more than my baby can drink, is that a problem?",
         ],
         "blood_in_milk": [
             "blood in my milk",
@@ -119,6 +116,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "when should I see a lactation consultant?",
             "who can help me with pumping?",
             "my baby is not gaining weight",
+            "who should I ask when something feels off with my milk?",
         ],
         "mastitis": [
             "how do I stop pumping without getting mastitis?",
@@ -264,6 +262,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "jeg tror jeg har overproduksjon",
             "for mye melk, hva gjør jeg?",
             "jeg lager alt for mye melk",
+            "jeg lager mye mer melk enn babyen klarer å drikke",
         ],
         "blood_in_milk": [
             "blod i melken",
@@ -372,9 +371,13 @@ LOG_LIKE = [
 # A log with a worry after it is no log the parser reads: the worry is answered, and the reply
 # says that nothing was logged.
 LOG_WITH_A_WORRY = {
-    "pumped 120 ml, sore nipples": "flange_fit",
-    "pumpet 80 ml, litt blod": "blood_in_milk",
+    ("pumped 120 ml, sore nipples", "en"): "flange_fit",
+    ("pumpet 80 ml, litt blod", "nb"): "blood_in_milk",
 }
+NOTHING_LOGGED = (
+    "Nothing from this message was logged. To log a session, send it on its own, "
+    "like <code>120 ml</code>."
+)
 
 
 def heading(topic_id: str, language: str) -> str:
@@ -442,14 +445,10 @@ def test_figures_follow_the_chat_unit() -> None:
     assert "25,4\u00a0oz" in topic_text(how_much, translator("nb"), Unit.OZ)
 
 
-def test_every_topic_has_keywords_and_related_topics_in_both_languages() -> None:
+def test_every_topic_has_related_topics() -> None:
     for item in TOPICS:
         assert all(related in TOPICS_BY_ID for related in item.related), item.id
         assert item.id not in item.related
-        for language in LANGUAGES:
-            phrases = parse_phrases(translator(language)._(item.keywords), language)
-            assert len(phrases) >= 5, (item.id, language)
-            assert any(p.strong for p in phrases), (item.id, language)
 
 
 def test_health_personnel_lines_point_to_people_not_diagnoses() -> None:
@@ -473,34 +472,46 @@ def test_normalise_handles_case_accents_punctuation_and_norwegian_letters() -> N
     assert normalise("café crème") == "cafe creme"
 
 
+# A trained model is judged by its share right, not sentence by sentence: these questions were
+# the keyword matcher's own tuning set, which it passed by construction. A wrong topic is worse
+# than the menu (which offers the two likeliest topics), so wrong answers have their own cap.
+TYPICAL_FLOOR = 0.85
+TYPICAL_WRONG_CAP = 0.10
+
+
+def typical_questions(language: str) -> list[tuple[str, str]]:
+    return [(q, topic_id) for topic_id, qs in QUESTIONS[language].items() for q in qs]
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_topic_answers_three_typical_questions(language: str) -> None:
-    wrong = {}
-    for topic_id, questions in QUESTIONS[language].items():
-        assert len(questions) >= 3
-        for question in questions:
-            found = match_question(question, language)
-            if found is None or found.id != topic_id:
-                wrong[question] = found.id if found else None
-    assert wrong == {}
+def test_typical_questions_reach_their_topic(language: str) -> None:
     assert set(QUESTIONS[language]) == set(TOPICS_BY_ID)
+    assert all(len(questions) >= 3 for questions in QUESTIONS[language].values())
+    asked = typical_questions(language)
+    found = {q: find_topic(q, language) for q, _ in asked}
+    wrong = {q: t.id for q, topic_id in asked if (t := found[q]) is not None and t.id != topic_id}
+    missed = {q for q, topic_id in asked if found[q] is None}
+    right = len(asked) - len(wrong) - len(missed)
+    assert right / len(asked) >= TYPICAL_FLOOR, (wrong, missed)
+    assert len(wrong) / len(asked) <= TYPICAL_WRONG_CAP, wrong
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_chatter_matches_no_topic(language: str) -> None:
     for text in CHATTER[language]:
-        assert match_question(text, language) is None, text
+        assert find_topic(text, language) is None, text
 
 
 def test_a_question_in_the_other_language_still_finds_its_topic() -> None:
-    assert match_question("hjelp, tror jeg har brystbetennelse", "en") is None
     found = find_topic("hjelp, tror jeg har brystbetennelse", "en")
     assert found is not None and found.id == "mastitis"
+    found = find_topic("hjelp, hvordan får jeg mer melk", "en")
+    assert found is not None and found.id == "raising_supply"
 
 
 @pytest.mark.parametrize("text", LOG_LIKE)
 def test_log_messages_are_logs(text: str) -> None:
-    assert all(read_message(text, language).route == Route.LOG for language in LANGUAGES)
+    assert all(route_message(text, chat(language)).kind is Kind.LOG for language in LANGUAGES)
 
 
 @pytest.mark.parametrize(
@@ -514,12 +525,12 @@ def test_log_messages_are_logs(text: str) -> None:
     ],
 )
 def test_questions_are_answered_with_a_topic(text: str, language: str) -> None:
-    assert read_message(text, language).route == Route.TOPIC
+    assert route_message(text, chat(language)).kind is Kind.QUESTION
 
 
 def test_a_question_mark_wins_over_a_log() -> None:
-    reading = read_message("120 ml?", "en")
-    assert reading.route == Route.NO_TOPIC and reading.asked
+    decision = route_message("120 ml?", chat("en"))
+    assert decision.kind is not Kind.LOG and decision.asked
 
 
 # -- the menu and answers in the chat ---------------------------------------------------------
@@ -569,12 +580,17 @@ async def test_every_topic_is_reachable_from_the_menu(bot: BotHarness, language:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_typed_questions_get_the_right_answer(bot: BotHarness, language: str) -> None:
-    chat = PARENT_CHAT if language == "en" else NORWEGIAN_CHAT
-    for topic_id, questions in QUESTIONS[language].items():
-        for question in questions:
-            reply = await bot.say(question, chat_id=chat, user_id=chat, language_code=language)
-            assert reply.text.startswith(heading(topic_id, language)), question
-            assert reply.buttons[-1]["callback_data"] == "tip:menu"
+    """Through the bot: the topic's answer, or the menu; never a log or the log format."""
+    chat_id = PARENT_CHAT if language == "en" else NORWEGIAN_CHAT
+    right = 0
+    asked = typical_questions(language)
+    for question, topic_id in asked:
+        reply = await bot.say(question, chat_id=chat_id, user_id=chat_id, language_code=language)
+        right += reply.text.startswith(heading(topic_id, language))
+        assert reply.buttons[-1]["callback_data"].startswith("tip:"), question
+    assert right / len(asked) >= TYPICAL_FLOOR
+    with bot.services.db.session() as session:
+        assert SessionRepo(session, chat_id).latest() is None
 
 
 async def test_the_examples_from_the_issue(bot: BotHarness) -> None:
@@ -599,7 +615,10 @@ async def test_unrelated_chatter_falls_back_to_the_menu(bot: BotHarness, languag
     for text in CHATTER[language]:
         reply = await bot.say(text, chat_id=chat, user_id=chat, language_code=language)
         assert reply.text == expected
-        assert group_buttons(reply) == ALL_GROUPS
+        # The whole menu, or (the model unsure of a topic) its two likeliest and all tips.
+        whole = len(topic_buttons(reply)) == len(TOPICS)
+        likely = len(topic_buttons(reply)) == 2 and reply.buttons[-1]["callback_data"] == "tip:menu"
+        assert whole or likely, text
 
 
 async def test_in_a_group_only_matching_questions_get_an_answer(bot: BotHarness) -> None:
@@ -619,13 +638,15 @@ async def test_tips_with_words_answers_straight_away(bot: BotHarness) -> None:
 
 
 async def test_a_log_with_a_worry_gets_the_topic_and_is_not_logged(bot: BotHarness) -> None:
-    for text, topic_id in LOG_WITH_A_WORRY.items():
-        reply = await bot.say(text)
-        assert reply.text.startswith(heading(topic_id, "en")), text
-        assert "Nothing from this message was logged" in reply.text
+    for (text, language), topic_id in LOG_WITH_A_WORRY.items():
+        chat = PARENT_CHAT if language == "en" else NORWEGIAN_CHAT
+        reply = await bot.say(text, chat_id=chat, user_id=chat, language_code=language)
+        assert reply.text.startswith(heading(topic_id, language)), text
+        assert translator(language)._(NOTHING_LOGGED) in reply.text
     with bot.services.db.session() as session:
         now = bot.clock.now()
-        assert SessionRepo(session, PARENT_CHAT).between(now - timedelta(days=8), now) == []
+        for chat in (PARENT_CHAT, NORWEGIAN_CHAT):
+            assert SessionRepo(session, chat).between(now - timedelta(days=8), now) == []
 
 
 async def test_a_question_never_reaches_logging_or_becomes_a_log(bot: BotHarness) -> None:
@@ -843,11 +864,13 @@ async def test_storing_questions_reach_the_storing_topic(
 async def test_the_menu_offers_storing_in_both_languages(bot: BotHarness) -> None:
     await bot.say("/tips")
     await bot.say("/tips", chat_id=NORWEGIAN_CHAT, user_id=NORWEGIAN_CHAT, language_code="nb")
-    for chat, language, group, title in (
+    for chat_id, language, group, title in (
         (PARENT_CHAT, "en", "Storing and giving milk", "Storing milk"),
         (NORWEGIAN_CHAT, "nb", "Oppbevare og gi melk", "Oppbevare melk"),
     ):
-        page = edited(await bot.press(group, chat_id=chat, user_id=chat, language_code=language))
+        page = edited(
+            await bot.press(group, chat_id=chat_id, user_id=chat_id, language_code=language)
+        )
         assert "tip:t:storing" in topic_buttons(page)
         assert any(title in b["text"] for b in page.buttons)
 
