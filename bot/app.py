@@ -20,7 +20,9 @@ from bot.commands import publish_descriptions, publish_menus
 from bot.config import Config
 from bot.inbox import ChatOrderedProcessor, DurableUpdateQueue, handle_left_over, schedule_upkeep
 from bot.leadership import leadership_for, libpq_url, new_instance_id
+from bot.metrics import Metrics
 from bot.ratelimit import PacedRateLimiter, SharedGrid
+from bot.reachability import Reachability, WatchedRequest
 from bot.services import PumpApplication, PumpContext, Services, StoppingApplication
 from bot.storage.db import Database
 
@@ -37,7 +39,10 @@ def build_application(
     """The bot, ready to run. Tests pass a fake `request` and a fake `clock`."""
     db = Database(config.database_url)
     clock = clock or SystemClock()
-    inbox = DurableUpdateQueue(db, clock)
+    metrics = Metrics()
+    metrics.watch_database(db.engine)
+    reachability = Reachability(metrics)
+    inbox = DurableUpdateQueue(db, clock, metrics)
     builder = (
         ApplicationBuilder()
         .application_class(StoppingApplication)
@@ -62,6 +67,12 @@ def build_application(
         builder = builder.base_file_url(config.bot_api_file_url)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        # python-telegram-bot's own pool sizes (256, and 1 for getUpdates), with a watch that
+        # tells an outage once when it starts and once when it ends (bot/reachability.py).
+        builder = builder.request(
+            WatchedRequest(reachability, connection_pool_size=256)
+        ).get_updates_request(WatchedRequest(reachability, connection_pool_size=1))
     instance_id = new_instance_id()
     if rate_limiter:
         # Keeps within Telegram's flood limits at a steady pace (29 a second, no bursts) and
@@ -70,7 +81,9 @@ def build_application(
         shared = None
         if config.database_url.startswith("postgresql"):
             shared = SharedGrid(libpq_url(config.database_url), instance_id)
-        builder = builder.rate_limiter(PacedRateLimiter(max_retries=3, shared=shared))
+        builder = builder.rate_limiter(
+            PacedRateLimiter(max_retries=3, shared=shared, metrics=metrics)
+        )
     application: PumpApplication = builder.build()
     application.bot_data["services"] = Services(
         config=config,
@@ -79,7 +92,10 @@ def build_application(
         menu=handlers.menu_commands(),
         leadership=leadership_for(config.database_url, instance_id),
         instance_id=instance_id,
+        metrics=metrics,
+        reachability=reachability,
     )
+    reachability.probe = application.bot.get_me
     handlers.register_all(application)
     return application
 

@@ -501,7 +501,9 @@ class LogBook:
         with self.services.db.session() as db_session:
             SessionRepo(db_session, settings.id).add(entry)
             self.changed = True
-            return Logged(entry, confirmation_text(db_session, settings, entry, now))
+            logged = Logged(entry, confirmation_text(db_session, settings, entry, now))
+        self.services.metrics.logs_stored.inc()
+        return logged
 
     def add_many(
         self,
@@ -521,6 +523,7 @@ class LogBook:
             for entry in entries:
                 entry.created_at = now
                 repo.add(entry)
+        self.services.metrics.logs_stored.inc(len(entries))
         self.changed = self.changed or bool(entries)
         return entries
 
@@ -570,6 +573,7 @@ class LogBook:
                 ]
             )
             imports.claim(batch, ImportStatus.IMPORTED, session_count=len(outcome.new))
+        self.services.metrics.logs_stored.inc(len(outcome.new))
         self.changed = self.changed or bool(outcome.new)
         return outcome
 

@@ -12,6 +12,8 @@ from bot.clock import Clock
 from bot.commands import MenuCommand
 from bot.config import Config
 from bot.leadership import Leadership, SoleInstance, new_instance_id
+from bot.metrics import Metrics
+from bot.reachability import Reachability
 from bot.storage.db import Database
 
 # Called after a chat's sessions changed (logged, edited, deleted; announced only by
@@ -41,6 +43,9 @@ class Services:
     # Whether this process sends reminders (bot/leadership.py), and its name in the database.
     leadership: Leadership = field(default_factory=SoleInstance)
     instance_id: str = field(default_factory=new_instance_id)
+    # What the operator watches (bot/metrics.py), and whether Telegram answers now.
+    metrics: Metrics = field(default_factory=Metrics)
+    reachability: Reachability = field(default_factory=Reachability)
 
     async def sessions_changed(self, application: PumpApplication, chat_id: int) -> None:
         for hook in self.sessions_changed_hooks:
@@ -84,6 +89,9 @@ class StoppingApplication(Application[Any, PumpContext, Any, Any, Any, Any]):
 
     async def stop(self) -> None:
         self.stopping = True
+        services = self.bot_data.get("services")
+        if services is not None:
+            services.reachability.release()  # reminders waiting for Telegram wait no longer
         await super().stop()
 
 

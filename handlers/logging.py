@@ -146,6 +146,7 @@ async def store_and_confirm(
         assert entry.id is not None
         sent = await send_confirmation(context, settings, logged, source)
         if sent is not None:
+            context.services.metrics.confirmed()
             set_confirmation(context.services.db, sent.chat_id, entry.id, sent.message_id)
             entry.confirmation_message_id = sent.message_id
     return entry

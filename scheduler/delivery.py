@@ -568,6 +568,7 @@ async def hand_over(
     finally:
         if answered:  # the row goes; if delivered, failed attempts count from 0 again
             await asyncio.to_thread(_answered, services, chat_id, delivered)
+    services.metrics.reminders_sent.inc()
     level = logging.WARNING if lateness > LATE_WARNING else logging.INFO
     log.log(
         level,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,6 +63,23 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    def check(self) -> None:
+        """Raise unless the database answers now, on a connection of its own.
+
+        A pooled SQLite connection would still read a file deleted under it (its data then
+        goes nowhere); a fresh one opens the file at its path, so a removed file or directory
+        is found. PostgreSQL's pool tests each connection before use (pool_pre_ping)."""
+        database = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and database and database != ":memory:":
+            connection = sqlite3.connect(f"file:{database}?mode=rw", uri=True, timeout=2)
+            try:
+                connection.execute("PRAGMA schema_version").fetchone()
+            finally:
+                connection.close()
+            return
+        with self.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
 
     def dispose(self) -> None:
         self.engine.dispose()
