@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 
 from bot.metrics import Health, MonitoringServer
-from bot.reachability import describe
 from bot.services import PumpApplication, Services
 from bot.storage.vitals import read_vitals
 
@@ -35,7 +34,7 @@ async def health_of(application: PumpApplication) -> Health:
         checks.append(f"database: no answer within {DATABASE_TIMEOUT:.0f} s")
     except Exception as error:
         ready = False
-        checks.append(f"database: does not answer ({describe(error)})")
+        checks.append(f"database: does not answer ({database_problem(error)})")
     if services.leadership.leading:
         job_queue = application.job_queue
         running = job_queue is not None and job_queue.scheduler.running
@@ -46,6 +45,13 @@ async def health_of(application: PumpApplication) -> Health:
     reachability = services.reachability
     checks.append("telegram: " + ("answers" if reachability.reachable else "unreachable"))
     return Health(ready, checks)
+
+
+def database_problem(error: Exception) -> str:
+    """The driver's own first line ("connection refused", "unable to open database file")."""
+    original = getattr(error, "orig", None) or error
+    first = str(original).strip().splitlines()[0] if str(original).strip() else ""
+    return f"{type(original).__name__}: {first[:160]}"
 
 
 def refresh(application: PumpApplication) -> None:

@@ -300,6 +300,8 @@ async def reminder_job(context: PumpContext) -> None:
     busy.add(job.chat_id)
     try:
         async with delivery_slots(context.application):
+            # Telegram away: not claimed until it answers, so not lost and never sent twice.
+            await services_of(context.application).reachability.wait()
             if is_stopping(context.application):
                 # Not claimed, so still owed: the next leader, or the next start, sends it.
                 return
@@ -322,6 +324,7 @@ async def send_due_reminders(application: PumpApplication) -> dict[int, Outcome]
     """Deliver for every chat that is owed a reminder now, or whose zone changed since its due
     time was computed. Safe to run any time: a reminder is claimed once."""
     services = services_of(application)
+    await services.reachability.wait()
     now = services.clock.now()
     with services.db.session() as session:
         chats = PlanRepo(session).owed(now)
@@ -555,13 +558,11 @@ async def hand_over(
         return _put_back(services, chat_id, now, _retry_after(error), previous, attempts, error)
     except TimedOut as error:
         if _surely_not_sent(error):
-            backoff = BACKOFF * 2**attempts
-            return _put_back(services, chat_id, now, backoff, previous, attempts, error)
+            return _put_back_unsent(services, chat_id, now, previous, attempts, error)
         log.warning("Reminder for chat %s timed out and may have arrived; not resending", chat_id)
         return Outcome.FAILED
     except NetworkError as error:
-        backoff = BACKOFF * 2**attempts
-        return _put_back(services, chat_id, now, backoff, previous, attempts, error)
+        return _put_back_unsent(services, chat_id, now, previous, attempts, error)
     except TelegramError as error:
         log.error("Telegram refused the reminder for chat %s: %s", chat_id, error)
         return Outcome.FAILED
@@ -622,6 +623,23 @@ def _surely_not_sent(error: TimedOut) -> bool:
     )
 
 
+def _put_back_unsent(
+    services: Services,
+    chat_id: int,
+    now: datetime,
+    previous: dict[str, Any] | None,
+    attempts: int,
+    error: Exception,
+) -> Outcome:
+    """A network failure: the request surely did not deliver. While Telegram cannot be reached
+    (bot/reachability.py) the reminder is owed again at once, its attempts not counted: its job
+    waits for Telegram to answer, however long the outage. Otherwise after a growing backoff."""
+    if not services.reachability.reachable:
+        return _put_back(services, chat_id, now, timedelta(0), previous, attempts, error, False)
+    backoff = BACKOFF * 2**attempts
+    return _put_back(services, chat_id, now, backoff, previous, attempts, error)
+
+
 def _put_back(
     services: Services,
     chat_id: int,
@@ -630,10 +648,12 @@ def _put_back(
     previous: dict[str, Any] | None,
     attempts: int,
     error: Exception,
+    counted: bool = True,
 ) -> Outcome:
     """The reminder did not go out: owe it again after `wait`, unless it has failed too often
-    (or it was one claimed by an earlier process, with no `previous` plan to go back to)."""
-    if previous is None or attempts + 1 >= MAX_ATTEMPTS:
+    (or it was one claimed by an earlier process, with no `previous` plan to go back to). An
+    attempt not `counted` (Telegram away) is noted only at DEBUG: the outage is told once."""
+    if previous is None or (counted and attempts + 1 >= MAX_ATTEMPTS):
         log.error(
             "Giving up on a reminder for chat %s after %d attempts: %s",
             chat_id,
@@ -645,9 +665,11 @@ def _put_back(
         row = PlanRepo(session).get(chat_id)
         if row is None or not row.enabled:
             return Outcome.OFF
-        PlanRepo(session).save(row, **previous, next_due_at=now + wait, attempts=attempts + 1)
+        attempts = attempts + 1 if counted else attempts
+        PlanRepo(session).save(row, **previous, next_due_at=now + wait, attempts=attempts)
         HandoverRepo(session).answered(chat_id, services.instance_id)
-    log.warning(
+    log.log(
+        logging.WARNING if counted else logging.DEBUG,
         "Reminder for chat %s not delivered (%s); trying again in %.0f s",
         chat_id,
         type(error).__name__,
