@@ -46,6 +46,7 @@ class Reachability:
     def __init__(self, metrics: Metrics | None = None) -> None:
         self.metrics = metrics
         self.down_since: float | None = None  # time.monotonic() of the first failure
+        self.last_down: float | None = None  # time.monotonic() when it was last seen away
         self.probe: Callable[[], Awaitable[object]] | None = None  # set when the bot exists
         self._back: asyncio.Event | None = None
         self._probing: asyncio.Task[None] | None = None
@@ -56,9 +57,10 @@ class Reachability:
         return self.down_since is None
 
     def failed(self, error: TelegramError) -> None:
+        self.last_down = time.monotonic()
         if self.down_since is not None:
             return
-        self.down_since = time.monotonic()
+        self.down_since = self.last_down
         self._event().clear()
         if self.metrics is not None:
             self.metrics.telegram_reachable.set(0)
@@ -73,12 +75,18 @@ class Reachability:
     def answered(self) -> None:
         if self.down_since is None:
             return
-        seconds = time.monotonic() - self.down_since
+        self.last_down = time.monotonic()
+        seconds = self.last_down - self.down_since
         self.down_since = None
         self._event().set()
         if self.metrics is not None:
             self.metrics.telegram_reachable.set(1)
         log.info("Telegram's Bot API answers again after %.0f s; carrying on", seconds)
+
+    def away_within(self, seconds: float) -> bool:
+        """Whether the API was away at some moment of the last `seconds` (an outage told
+        already explains what was late meanwhile)."""
+        return self.last_down is not None and time.monotonic() - self.last_down <= seconds
 
     async def wait(self) -> None:
         """Until the API answers (at once if it does), or the bot stops (`release`)."""

@@ -83,6 +83,9 @@ JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(seconds=30)
 ERROR_BACKOFF = timedelta(minutes=5)
+# Owed again this soon when Telegram is away: not sooner, because the job re-armed now would
+# fire while this one still runs, and APScheduler skips a job whose instance is still running.
+OUTAGE_RETRY = timedelta(seconds=1)
 LATE_WARNING = timedelta(minutes=1)
 # At most this many reminders are between their claim and Telegram's answer at once. When
 # thousands fall due in the same minute, each is claimed just before its turn to be sent (a
@@ -570,7 +573,9 @@ async def hand_over(
         if answered:  # the row goes; if delivered, failed attempts count from 0 again
             await asyncio.to_thread(_answered, services, chat_id, delivered)
     services.metrics.reminders_sent.inc()
-    level = logging.WARNING if lateness > LATE_WARNING else logging.INFO
+    # Late because Telegram was away: the outage was told once, not again for each reminder.
+    outage = services.reachability.away_within(lateness.total_seconds())
+    level = logging.WARNING if lateness > LATE_WARNING and not outage else logging.INFO
     log.log(
         level,
         "Reminder sent to chat %s, %.1f s after it was due",
@@ -632,10 +637,11 @@ def _put_back_unsent(
     error: Exception,
 ) -> Outcome:
     """A network failure: the request surely did not deliver. While Telegram cannot be reached
-    (bot/reachability.py) the reminder is owed again at once, its attempts not counted: its job
-    waits for Telegram to answer, however long the outage. Otherwise after a growing backoff."""
+    (bot/reachability.py) the reminder is owed again at once (`OUTAGE_RETRY`), its attempts not
+    counted: its job waits for Telegram to answer, however long the outage. Otherwise after a
+    growing backoff."""
     if not services.reachability.reachable:
-        return _put_back(services, chat_id, now, timedelta(0), previous, attempts, error, False)
+        return _put_back(services, chat_id, now, OUTAGE_RETRY, previous, attempts, error, False)
     backoff = BACKOFF * 2**attempts
     return _put_back(services, chat_id, now, backoff, previous, attempts, error)
 
