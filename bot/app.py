@@ -105,8 +105,12 @@ async def start_up(application: PumpApplication) -> None:
     own start-up."""
     services: Services = application.bot_data["services"]
     services.db.upgrade()
-    await publish_menus(application.bot, services.menu, services.config.default_language)
-    await publish_descriptions(application.bot, services.config.default_language)
+    language = services.config.default_language
+    # Telegram gone again since start-up reached it: these wait for it rather than end the bot.
+    await services.reachability.through(
+        lambda: publish_menus(application.bot, services.menu, language)
+    )
+    await services.reachability.through(lambda: publish_descriptions(application.bot, language))
     for startup in handlers.startup_hooks():
         await startup(application)
     # Before polling or the webhook starts, so what the last run left is handled first. Only

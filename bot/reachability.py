@@ -94,6 +94,18 @@ class Reachability:
             return
         await self._event().wait()
 
+    async def through(self, action: Callable[[], Awaitable[object]]) -> None:
+        """Run `action` until it gets an answer: after a transport failure, again once the API
+        answers (start-up work that must not end the process if Telegram blinks)."""
+        while True:
+            try:
+                await action()
+                return
+            except TelegramError as error:
+                if not transport_failure(error) or self._released:
+                    raise
+            await self.wait()
+
     def release(self) -> None:
         """The bot is stopping: nobody waits any longer."""
         self._released = True
