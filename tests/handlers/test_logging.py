@@ -95,6 +95,20 @@ async def test_a_log_is_stored_then_confirmed_with_what_was_understood(
     assert changes == [PARENT_CHAT]
 
 
+async def test_a_gap_reads_the_same_minutes_in_the_confirmation_today_and_last(
+    bot: BotHarness,
+) -> None:
+    """56 min 40 s is 57 min wherever the bot shows it (it was "56 min" in the confirmation,
+    rounded down, and "57 min" in /today): one rounding, to the nearest minute."""
+    await bot.say("120 ml")
+    bot.clock.advance(minutes=56, seconds=40)
+    confirmation = await bot.say("90 ml")
+    assert "57 min after the previous session." in confirmation.text
+    assert "Longest gap: 57 min" in (await bot.say("/today")).text
+    bot.clock.advance(minutes=3, seconds=35)  # 3.6 minutes since the last session
+    assert "(4 min ago)" in (await bot.say("/last")).text
+
+
 async def test_the_second_log_shows_the_running_total_and_the_gap(bot: BotHarness) -> None:
     await bot.say("L 60 R 70 20min")
     bot.clock.advance(hours=1)
