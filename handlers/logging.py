@@ -48,7 +48,13 @@ from bot.services import PumpApplication, PumpContext
 from bot.storage.models import PumpSession
 from bot.text.formatting import format_minutes
 from bot.text.i18n import N_, Translator
-from handlers.common import chat_settings, out_of_date, unchanged_is_fine
+from handlers.common import (
+    chat_settings,
+    command_as_typed,
+    out_of_date,
+    refused_arguments,
+    unchanged_is_fine,
+)
 from handlers.stash import store_buttons
 
 log = logging.getLogger(__name__)
@@ -368,6 +374,13 @@ async def on_edited(update: Update, context: PumpContext) -> None:
 async def undo_command(update: Update, context: PumpContext) -> None:
     """`/undo` (`/angre`): remove the entry logged last and say what it was."""
     settings = chat_settings(update, context)
+    hint = settings.tr._(
+        "I only understand {command} on its own, so nothing was removed. Send {command} to "
+        "remove the entry logged last, or open /history to remove an older one.",
+        command=command_as_typed(update),
+    )
+    if await refused_arguments(update, context, hint):
+        return
     async with LogBook(context.application, settings) as book:
         removed = book.remove_last_logged()
         if removed is None:

@@ -19,7 +19,13 @@ from bot.domain.chats import ChatSettings
 from bot.domain.parsing import ParsedLog
 from bot.services import PumpApplication, PumpContext
 from bot.text.i18n import N_
-from handlers.common import chat_settings, edit_tapped, out_of_date
+from handlers.common import (
+    chat_settings,
+    command_as_typed,
+    edit_tapped,
+    out_of_date,
+    refused_arguments,
+)
 from handlers.logging import store_and_confirm
 from scheduler import requests
 from scheduler.delivery import forget_chat, move_reminder_job, reschedule_chat
@@ -81,6 +87,13 @@ async def pause(update: Update, context: PumpContext) -> None:
 async def resume(update: Update, context: PumpContext) -> None:
     """End a pause."""
     settings, services = chat_settings(update, context), context.services
+    hint = settings.tr._(
+        "I only understand {command} on its own, so nothing changed. Send {command} to end "
+        "the pause.",
+        command=command_as_typed(update),
+    )
+    if await refused_arguments(update, context, hint):
+        return
     await send(update, context, requests.resume(services.db, settings, services.clock.now()))
 
 
