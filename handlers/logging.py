@@ -44,6 +44,7 @@ from bot.logbook import (
     today_text,
     when_phrase,
 )
+from bot.reachability import transport_failure
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import PumpSession
 from bot.text.formatting import format_minutes
@@ -167,6 +168,7 @@ async def send_confirmation(
     "please try again" (the parent would log it twice). A failed send is tried once more, as a
     plain message (the parent may have deleted the one it replied to); if that fails too, a
     short note says the entry was saved. A blocked bot reaches nobody: nothing more is tried.
+    While Telegram cannot be reached at all, the second try waits until it answers again.
     """
     entry = logged.entry
     assert entry.id is not None
@@ -183,7 +185,10 @@ async def send_confirmation(
         await move_chat(context.application, chat_id, error.new_chat_id)
         chat_id = error.new_chat_id
     except TelegramError as error:
-        log.warning("Confirmation for chat %s failed (%s); trying again", chat_id, error)
+        if transport_failure(error):  # Telegram away: told once; the confirmation waits for it
+            await context.services.reachability.wait()
+        else:
+            log.warning("Confirmation for chat %s failed (%s); trying again", chat_id, error)
     try:
         return await context.bot.send_message(chat_id, logged.text, reply_markup=keyboard)
     except TelegramError as error:
