@@ -59,6 +59,10 @@ SQLITE_TAKEN = (
 )
 
 
+METRICS_PORT_TAKEN = (
+    "pumpbot cannot start: it cannot serve health and metrics on METRICS_PORT {port} ({error}). "
+    "Choose a free port, or unset METRICS_PORT."
+)
 RETRY_FOREVER = -1  # python-telegram-bot's bootstrap_retries: retry until Telegram answers
 
 
@@ -80,9 +84,14 @@ def run(config: Config) -> int:
     asyncio.set_event_loop(loop)
     monitor = None
     if config.metrics_port is not None:
-        monitor = loop.run_until_complete(
-            monitoring_server(application).start(config.metrics_port, config.metrics_listen)
-        )
+        try:
+            monitor = loop.run_until_complete(
+                monitoring_server(application).start(config.metrics_port, config.metrics_listen)
+            )
+        except OSError as error:
+            print(METRICS_PORT_TAKEN.format(port=config.metrics_port, error=error), file=sys.stderr)
+            loop.close()
+            return 2
     # Telegram away at start: start-up is retried (with a capped backoff) until it answers,
     # rather than ending the process (bot/reachability.py tells the outage once).
     if config.webhook_mode:
