@@ -11,7 +11,9 @@ test cuts, as a stopped or unreachable server looks to the bot.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -42,6 +44,16 @@ def sample(metrics: str, name: str) -> float:
     """The value of one sample in Prometheus' text format (0 if absent)."""
     match = re.search(rf"^{re.escape(name)} (\S+)$", metrics, re.MULTILINE)
     return float(match[1]) if match else 0.0
+
+
+async def metrics_once(port: int, holds: Callable[[str], bool]) -> str:
+    """The metrics, once `holds` (the update is marked handled just after its reply)."""
+    for _ in range(100):
+        metrics = (await http_get(port, "/metrics"))[1]
+        if holds(metrics):
+            return metrics
+        await asyncio.sleep(0.1)
+    raise TimeoutError("the metrics never showed what was expected")
 
 
 async def test_metrics_move_with_a_log_and_a_reminder_and_health_follows_the_database(
@@ -75,8 +87,8 @@ async def test_metrics_move_with_a_log_and_a_reminder_and_health_follows_the_dat
             ),
             TIMEOUT,
         )
+        after = await metrics_once(port, lambda m: sample(m, "pumpbot_inbox_depth") == 0)
         status, health = await http_get(port, "/healthz")
-        after = (await http_get(port, "/metrics"))[1]
         assert status == 200, health
         assert "database: answers" in health and "role: leader, scheduler running" in health
         assert len(stored_logs(sa.create_engine(database_url))) == 1
