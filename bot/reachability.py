@@ -47,6 +47,7 @@ class Reachability:
         self.metrics = metrics
         self.down_since: float | None = None  # time.monotonic() of the first failure
         self.last_down: float | None = None  # time.monotonic() when it was last seen away
+        self.back_since = float("-inf")  # time.monotonic() when the last outage ended
         self.probe: Callable[[], Awaitable[object]] | None = None  # set when the bot exists
         self._back: asyncio.Event | None = None
         self._probing: asyncio.Task[None] | None = None
@@ -56,7 +57,11 @@ class Reachability:
     def reachable(self) -> bool:
         return self.down_since is None
 
-    def failed(self, error: TelegramError) -> None:
+    def failed(self, error: TelegramError, sent_at: float | None = None) -> None:
+        """A request (sent at `sent_at`, time.monotonic()) got no answer. One sent before the
+        last outage ended says nothing new: it may have waited out the whole outage."""
+        if sent_at is not None and sent_at < self.back_since:
+            return
         self.last_down = time.monotonic()
         if self.down_since is not None:
             return
@@ -72,10 +77,12 @@ class Reachability:
         if self.probe is not None and not self._released:
             self._probing = asyncio.get_running_loop().create_task(self._probe_until_back())
 
-    def answered(self) -> None:
-        if self.down_since is None:
+    def answered(self, sent_at: float | None = None) -> None:
+        """A request (sent at `sent_at`) got an answer. One sent before the outage began does
+        not end it: Telegram answered it before going away, the answer came in late."""
+        if self.down_since is None or (sent_at is not None and sent_at < self.down_since):
             return
-        self.last_down = time.monotonic()
+        self.last_down = self.back_since = time.monotonic()
         seconds = self.last_down - self.down_since
         self.down_since = None
         self._event().set()
@@ -149,13 +156,14 @@ class WatchedRequest(HTTPXRequest):
         return await self._watched(super().retrieve(*args, **kwargs))
 
     async def _watched(self, request: Awaitable[Any]) -> Any:
+        sent_at = time.monotonic()
         try:
             result = await request
         except TelegramError as error:
             if transport_failure(error):
-                self.reachability.failed(error)
+                self.reachability.failed(error, sent_at)
             else:
-                self.reachability.answered()
+                self.reachability.answered(sent_at)
             raise
-        self.reachability.answered()
+        self.reachability.answered(sent_at)
         return result

@@ -3,7 +3,7 @@ that sends what is due.
 
 The database is the source of truth: each plan row holds the one reminder the chat is owed
 (`next_due_at`). A chat's job (`reminder:<chat_id>`) only wakes `deliver_due`, which reads the
-row, decides with `scheduler.planning.decide` and sends. Tests call `deliver_due` directly with a
+row, decides with `bot.domain.planning.decide` and sends. Tests call `deliver_due` directly with a
 FakeClock and read what the fake Bot API received.
 
 Never twice, and why a reminder is marked sent before it is sent: Telegram cannot tell us
@@ -40,7 +40,7 @@ from typing import Any
 
 import httpx
 from sqlmodel import Session
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import (
     ChatMigrated,
     Forbidden,
@@ -51,16 +51,23 @@ from telegram.error import (
 )
 from telegram.ext import Job, JobQueue
 
+from bot.buttons import REM_LOG, REM_SKIP, REM_SNOOZE
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import day_totals, today_range
+from bot.domain.planning import Plan, decide
 from bot.groups import move_chat
+from bot.planbook import plan_of, refresh_due
 from bot.ratelimit import SendHooks
 from bot.services import PumpApplication, PumpContext, Services, is_stopping
 from bot.storage.models import ReminderPlan
 from bot.storage.repo import ChatRepo, HandoverRepo, PlanRepo, SessionRepo
-from scheduler.planning import Plan, decide
-from scheduler.plans import plan_of, refresh_due
-from scheduler.texts import ReminderFacts, reminder_keyboard, reminder_text
+from bot.text.formatting import volume
+from bot.text.reminders import (
+    SNOOZE_MINUTES,
+    ReminderFacts,
+    reminder_text,
+    reminder_token,
+)
 
 log = logging.getLogger(__name__)
 
@@ -191,22 +198,22 @@ def schedule_reminder(application: PumpApplication, chat_id: int, due: datetime 
         arm_job(application, reminder_job, job_name(chat_id), chat_id, due)
 
 
-async def reschedule_chat(application: PumpApplication, chat_id: int) -> datetime | None:
-    """Recompute the chat's next due time from the database and re-arm its job.
+def due_after_change(session: Session, chat_id: int, now: datetime) -> datetime | None:
+    """The chat's next due time, stored, after its sessions or plan changed (a logged session
+    resets interval plans). The reminder follower's `prepare`: it runs in the change's own
+    transaction (`Services.follow_sessions`)."""
+    row = PlanRepo(session).get(chat_id)
+    chat = ChatRepo(session).get(chat_id)
+    if row is None or chat is None or not row.enabled:
+        return None
+    return refresh_due(session, row, now, ChatSettings.of(chat).tz)
 
-    Appended to `services.sessions_changed_hooks`: a logged session resets interval plans.
-    """
-    services = services_of(application)
-    now = services.clock.now()
-    with services.db.session() as session:
-        row = PlanRepo(session).get(chat_id)
-        chat = ChatRepo(session).get(chat_id)
-        if row is None or chat is None or not row.enabled:
-            due = None
-        else:
-            due = refresh_due(session, row, now, ChatSettings.of(chat).tz)
+
+async def arm_after_change(
+    application: PumpApplication, chat_id: int, due: datetime | None
+) -> None:
+    """The reminder follower's `apply`: the job at the due time `due_after_change` stored."""
     schedule_reminder(application, chat_id, due)
-    return due
 
 
 async def forget_chat(application: PumpApplication, chat_id: int) -> None:
@@ -217,7 +224,7 @@ async def forget_chat(application: PumpApplication, chat_id: int) -> None:
 async def move_reminder_job(application: PumpApplication, old_id: int, new_id: int) -> None:
     """Appended to `services.chat_moved_hooks`: the plan moved, so does its job."""
     remove_job(application, job_name(old_id))
-    await reschedule_chat(application, new_id)
+    await services_of(application).chat_changed(application, new_id)
 
 
 async def rebuild_jobs(application: PumpApplication) -> int:
@@ -641,7 +648,9 @@ def _put_back_unsent(
     counted: its job waits for Telegram to answer, however long the outage. Otherwise after a
     growing backoff."""
     if not services.reachability.reachable:
-        return _put_back(services, chat_id, now, OUTAGE_RETRY, previous, attempts, error, False)
+        # From now, not from when the delivery began: it may have waited its turn for seconds.
+        later = services.clock.now()
+        return _put_back(services, chat_id, later, OUTAGE_RETRY, previous, attempts, error, False)
     backoff = BACKOFF * 2**attempts
     return _put_back(services, chat_id, now, backoff, previous, attempts, error)
 
@@ -682,3 +691,30 @@ def _put_back(
         wait.total_seconds(),
     )
     return Outcome.RETRY
+
+
+def reminder_keyboard(facts: ReminderFacts, settings: ChatSettings) -> InlineKeyboardMarkup:
+    tr = settings.tr
+    token = reminder_token(facts.due)
+    rows: list[list[InlineKeyboardButton]] = []
+    if facts.last is not None:
+        amount = volume(facts.last.total_ml, settings)
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    tr._("✅ Log {amount}", amount=amount),
+                    callback_data=REM_LOG.data(facts.plan_id, token),
+                )
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                tr._("💤 {minutes} min", minutes=minutes),
+                callback_data=REM_SNOOZE.data(facts.plan_id, minutes, token),
+            )
+            for minutes in SNOOZE_MINUTES
+        ]
+        + [InlineKeyboardButton(tr._("Skip"), callback_data=REM_SKIP.data(facts.plan_id, token))]
+    )
+    return InlineKeyboardMarkup(rows)

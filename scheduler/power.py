@@ -17,7 +17,8 @@ from telegram.error import TelegramError
 
 from bot.buttons import PWR_CANCEL
 from bot.domain.chats import ChatSettings
-from bot.groups import send_to_chat
+from bot.planbook import refresh_due
+from bot.sending import send_to_chat
 from bot.services import PumpContext
 from bot.storage.db import Database
 from bot.storage.repo import ChatRepo, PlanRepo
@@ -31,7 +32,6 @@ from scheduler.delivery import (
     services_of,
     tell_leader_unless_leading,
 )
-from scheduler.plans import refresh_due
 
 log = logging.getLogger(__name__)
 

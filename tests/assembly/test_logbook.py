@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import ParsedLog
+from bot.domain.units import Unit
 from bot.logbook import LogBook
-from bot.storage.models import Unit
 from bot.storage.repo import SessionRepo
 from tests.support.kit import PARENT_CHAT, BotHarness
 
@@ -27,7 +27,7 @@ async def announced(bot: BotHarness) -> list[int]:
     async def hear(_app: object, chat_id: int) -> None:
         heard.append(chat_id)
 
-    bot.services.sessions_changed_hooks.append(hear)
+    bot.services.follow_sessions(hear)
     return heard
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 import pytest
 from telegram.error import BadRequest, NetworkError, TimedOut
@@ -84,3 +85,19 @@ async def test_a_refusal_from_telegram_is_an_answer_and_ends_an_outage() -> None
     with pytest.raises(BadRequest):
         await request._watched(refused())
     assert watch.reachable
+
+
+async def test_a_late_answer_to_a_request_sent_before_the_outage_does_not_end_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    watch = Reachability()
+    before = time.monotonic()
+    watch.failed(NetworkError("reset"))
+    watch.answered(sent_at=before)  # answered before Telegram went away; the answer came late
+    assert not watch.reachable
+    watch.answered(sent_at=time.monotonic())
+    assert watch.reachable
+    watch.failed(NetworkError("refused"), sent_at=before)  # sent before it came back
+    assert watch.reachable
+    assert [level for level, _ in outage_lines(caplog)] == ["WARNING", "INFO"]
