@@ -47,7 +47,7 @@ def sample(metrics: str, name: str) -> float:
 
 
 async def metrics_once(port: int, holds: Callable[[str], bool]) -> str:
-    """The metrics, once `holds` (the update is marked handled just after its reply)."""
+    """The metrics, once `holds`: what the test waits for, by scraping every 0.1 s."""
     for _ in range(100):
         metrics = (await http_get(port, "/metrics"))[1]
         if holds(metrics):
@@ -87,17 +87,25 @@ async def test_metrics_move_with_a_log_and_a_reminder_and_health_follows_the_dat
             ),
             TIMEOUT,
         )
-        after = await metrics_once(port, lambda m: sample(m, "pumpbot_inbox_depth") == 0)
+        moved = (
+            "pumpbot_logs_stored_total",
+            "pumpbot_reminders_sent_total",
+            "pumpbot_confirmation_latency_seconds_count",
+        )
+        # Counted just after Telegram's answer, and the update marked handled after its reply.
+        after = await metrics_once(
+            port,
+            lambda m: (
+                sample(m, "pumpbot_inbox_depth") == 0
+                and all(sample(m, name) >= 1 for name in moved)
+            ),
+        )
         status, health = await http_get(port, "/healthz")
         assert status == 200, health
         assert "database: answers" in health and "role: leader, scheduler running" in health
         assert len(stored_logs(sa.create_engine(database_url))) == 1
         # A fresh process counts from 0 (the reminder may have gone before the first scrape).
-        for name in (
-            "pumpbot_logs_stored_total",
-            "pumpbot_reminders_sent_total",
-            "pumpbot_confirmation_latency_seconds_count",
-        ):
+        for name in moved:
             assert sample(after, name) == 1, name
         assert sample(after, "pumpbot_updates_handled_total") >= 1
         assert sample(after, "pumpbot_leader") == 1
