@@ -128,8 +128,10 @@ class Reachability:
 
     async def _probe_until_back(self) -> None:
         delay = PROBE_FIRST
-        while not self.reachable and not self._released and self.probe is not None:
+        while True:
             await asyncio.sleep(delay)
+            if self.reachable or self._released or self.probe is None:
+                return  # another request got an answer meanwhile, or the bot stops
             with contextlib.suppress(TelegramError):  # the request told `failed` or `answered`
                 await self.probe()
             delay = min(PROBE_MAX, delay * 1.5)

@@ -10,6 +10,7 @@ import time
 import pytest
 from telegram.error import BadRequest, NetworkError, TimedOut
 
+import bot.reachability as reachability_module
 from bot.metrics import Metrics
 from bot.reachability import Reachability, WatchedRequest
 
@@ -101,3 +102,25 @@ async def test_a_late_answer_to_a_request_sent_before_the_outage_does_not_end_it
     watch.failed(NetworkError("refused"), sent_at=before)  # sent before it came back
     assert watch.reachable
     assert [level for level, _ in outage_lines(caplog)] == ["WARNING", "INFO"]
+
+
+async def test_with_nothing_else_asking_a_probe_finds_telegram_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """In webhook mode nothing polls: the probe (getMe, on a growing backoff) ends the outage."""
+    monkeypatch.setattr(reachability_module, "PROBE_FIRST", 0.01)
+    watch = Reachability()
+    probes: list[float] = []
+
+    async def get_me() -> None:
+        probes.append(time.monotonic())
+        if len(probes) < 3:
+            watch.failed(NetworkError("refused"), sent_at=probes[-1])
+            raise NetworkError("refused")
+        watch.answered(sent_at=probes[-1])
+
+    watch.probe = get_me
+    watch.failed(NetworkError("refused"))
+    await asyncio.wait_for(watch.wait(), 2)
+    assert watch.reachable and len(probes) == 3
+    assert probes[2] - probes[1] > probes[1] - probes[0]  # the backoff grows
