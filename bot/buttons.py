@@ -220,10 +220,11 @@ TIP_AWAY = Button("tip", "away", SMALL)
 TIP_NUDGES = Button("tip", "nudge", WORD)
 TIP_NUDGES_OFF_UNDER = Button("tip", "nudge", Word("off"), WORD)
 
-# Settings: a language, a unit, a time zone.
+# Settings: a language, a unit, a time zone, the hour the day starts.
 SET_LANGUAGE = Button("set", "lang", WORD)
 SET_UNIT = Button("set", "unit", WORD)
 SET_ZONE = Button("set", "tz", ZONE)
+SET_DAY_START = Button("set", "day", ClockTime())
 
 # The milk stash: a logged session's milk into a place (`fridge` or `freezer`, session id);
 # use, thaw, freeze, throw out or open one portion (portion id); the pick list and the stash.

@@ -13,12 +13,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot.domain.chats import ChatSettings
-from bot.domain.daybook import day_totals, local_day, local_day_range, today_range
+from bot.domain.daybook import calendar_day, day_totals, parent_day, parent_day_range, today_range
 from bot.domain.export import export_csv
 from bot.domain.imports import ImportFile, ImportRow, session_key
 from bot.domain.parsing import (
@@ -57,11 +56,12 @@ def is_shared(settings: ChatSettings) -> bool:
 
 
 def sessions_for_days(
-    repo: SessionRepo, tz: ZoneInfo, first_day: date, last_day: date
+    repo: SessionRepo, settings: ChatSettings, first_day: date, last_day: date
 ) -> list[PumpSession]:
-    """The sessions of those local days, plus the one before them (for the first overnight gap)."""
-    start = local_day_range(first_day, tz)[0]
-    end = local_day_range(last_day, tz)[1]
+    """The sessions of those parent days, plus the one before them (for the first overnight
+    gap)."""
+    start = parent_day_range(first_day, settings.tz, settings.day_start)[0]
+    end = parent_day_range(last_day, settings.tz, settings.day_start)[1]
     inside = list(repo.between(start, end))
     before = repo.latest(before=start)
     return ([before] if before is not None else []) + inside
@@ -74,7 +74,8 @@ def when_phrase(moment: datetime, settings: ChatSettings, now: datetime) -> str:
     """`today at 09:40`, `yesterday at 23:00` or `8 Mar 2026 at 23:00`, in the chat's zone."""
     tr, tz = settings.tr, settings.tz
     clock = format_clock(moment, tz, tr.locale)
-    days_back = (local_day(now, tz) - local_day(moment, tz)).days
+    # Words about the clock: "yesterday at 23:00" is the calendar's yesterday.
+    days_back = (calendar_day(now, tz) - calendar_day(moment, tz)).days
     if days_back == 0:
         return tr._("today at {time}", time=clock)
     if days_back == 1:
@@ -175,7 +176,9 @@ def confirmation_text(
         when=when_phrase(entry.started_at, settings, now),
     )
     lines = [headline, *session_details(entry, settings), ""]
-    lines.append(today_line(repo.between(*today_range(now, settings.tz)), settings))
+    lines.append(
+        today_line(repo.between(*today_range(now, settings.tz, settings.day_start)), settings)
+    )
     previous = repo.latest(before=entry.started_at)
     if previous is None:
         lines.append("🕘 " + tr._("This is the first session in the log."))
@@ -203,15 +206,18 @@ def saved_note(entry: PumpSession, settings: ChatSettings, now: datetime) -> str
 
 
 def today_text(db: Database, settings: ChatSettings, now: datetime) -> str:
-    """Today's sessions in the chat's local day, with per-side totals."""
+    """Today's sessions (the parent day so far), with per-side totals."""
     tr = settings.tr
-    today = local_day(now, settings.tz)
+    today = parent_day(now, settings.tz, settings.day_start)
     with db.session() as db_session:
         repo = SessionRepo(db_session, settings.id)
-        sessions = repo.between(*today_range(now, settings.tz))
+        sessions = repo.between(*today_range(now, settings.tz, settings.day_start))
         # The day before too: the longest gap may start before midnight.
         summary = day_summary(
-            sessions_for_days(repo, settings.tz, today, today), settings.tz, today
+            sessions_for_days(repo, settings, today, today),
+            settings.tz,
+            settings.day_start,
+            today,
         )
     if not sessions:
         return tr._(
@@ -223,7 +229,10 @@ def today_text(db: Database, settings: ChatSettings, now: datetime) -> str:
         "<b>Today, {day}</b>: {total} in {n} session.",
         "<b>Today, {day}</b>: {total} in {n} sessions.",
         totals.count,
-        day=format_day(now, settings.tz, tr.locale),
+        # The parent day's date: at 01:00 with a 04:00 start, still yesterday's.
+        day=format_day(
+            today_range(now, settings.tz, settings.day_start)[0], settings.tz, tr.locale
+        ),
         total=volume(totals.total_ml, settings),
     )
     sides = {
@@ -649,7 +658,7 @@ class LogBook:
                 when=when_phrase(entry.started_at, settings, now),
             )
             milk_text = undone_milk_text(milk, settings)
-            sessions = repo.between(*today_range(now, settings.tz))
+            sessions = repo.between(*today_range(now, settings.tz, settings.day_start))
             lines = [removed, *([milk_text] if milk_text else []), today_line(sessions, settings)]
             return Logged(entry, "\n".join(lines), milk_text)
 
@@ -708,7 +717,7 @@ def export_log(db: Database, settings: ChatSettings) -> tuple[int, bytes]:
         entries = list(SessionRepo(db_session, settings.id).all())
     if not entries:
         return 0, b""
-    return len(entries), export_csv(entries, settings.tz, settings.language)
+    return len(entries), export_csv(entries, settings.tz, settings.day_start, settings.language)
 
 
 def confirmation_for(

@@ -62,7 +62,12 @@ def take_due_nudge(db: Database, chat_id: int, now: datetime) -> DueNudge | None
         sessions = SessionRepo(session, chat_id).between(now - LOOKBACK, now + timedelta(minutes=1))
         plan = PlanRepo(session).preset_in_use(chat_id)
         kind = due_nudge(
-            sessions, now, settings.tz, state, on_building_plan=plan == Preset.BUILDING
+            sessions,
+            now,
+            settings.tz,
+            settings.day_start,
+            state,
+            on_building_plan=plan == Preset.BUILDING,
         )
         if kind is None:
             return None

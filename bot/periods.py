@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from multiprocessing import get_context
 
 from bot.domain.chats import ChatSettings
-from bot.domain.daybook import local_day
+from bot.domain.daybook import parent_day
 from bot.domain.guideline import BandDecision, BandView, band_decision
 from bot.domain.stats import DaySummary, period_summary, summaries
 from bot.logbook import sessions_for_days
@@ -30,7 +30,7 @@ WEEK, MONTH = 7, 30
 
 @dataclass(frozen=True)
 class Days:
-    """The last days of a chat's log, today included, each summed up."""
+    """The last parent days of a chat's log, today included, each summed up."""
 
     today: date
     days: list[DaySummary]
@@ -39,17 +39,17 @@ class Days:
 
 
 def last_days(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> Days:
-    tz = settings.tz
-    today = local_day(now, tz)
+    tz, day_start = settings.tz, settings.day_start
+    today = parent_day(now, tz, day_start)
     first = today - timedelta(days=n_days - 1)
     with db.session() as session:
-        sessions = sessions_for_days(SessionRepo(session, settings.id), tz, first, today)
-    days = summaries(sessions, tz, first, today)
+        sessions = sessions_for_days(SessionRepo(session, settings.id), settings, first, today)
+    days = summaries(sessions, tz, day_start, first, today)
     return Days(today, days, band_decision(settings.exclusive_pumping, days, today), sessions)
 
 
 def period_report(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> str:
-    """The /week or /month reply: the last `n_days` local days, today included."""
+    """The /week or /month reply: the last `n_days` parent days, today included."""
     last = last_days(db, settings, now, n_days)
     return period_text(
         period_summary(last.days, last.today),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.chats import ChatSettings
-from bot.domain.daybook import local_day, local_day_range
+from bot.domain.daybook import parent_day, parent_day_range
 from bot.domain.stats import period_summary
 from bot.periods import last_days, period_chart
 from bot.storage.db import Database
@@ -22,19 +22,19 @@ DEFAULT_PERIOD = 14
 
 
 def report_filename(now: datetime, settings: ChatSettings) -> str:
-    return f"pumpbot-report-{local_day(now, settings.tz).isoformat()}.pdf"
+    return f"pumpbot-report-{parent_day(now, settings.tz, settings.day_start).isoformat()}.pdf"
 
 
 def build_report(
     db: Database, settings: ChatSettings, now: datetime, n_days: int, *, plan: str | None
 ) -> bytes:
-    """The PDF of the last `n_days` local days, today included. `plan`: the reminder plan in
+    """The PDF of the last `n_days` parent days, today included. `plan`: the reminder plan in
     use, in words (None: no reminders)."""
     from bot.text.report_pdf import ReportContent, render_report  # fpdf2, on first use
 
     tr, tz = settings.tr, settings.tz
     last = last_days(db, settings, now, n_days)
-    start = local_day_range(last.days[0].day, tz)[0]
+    start = parent_day_range(last.days[0].day, tz, settings.day_start)[0]
     noted = [entry for entry in last.sessions if entry.note and entry.started_at >= start]
     chart = period_chart(last, settings)
     content = ReportContent(

@@ -470,7 +470,7 @@ def _message(
     """The reminder's text and buttons, for the reminder due at `due`."""
     sessions = SessionRepo(session, row.chat_id)
     last = sessions.latest()
-    start, end = today_range(now, settings.tz)
+    start, end = today_range(now, settings.tz, settings.day_start)
     facts = ReminderFacts(
         plan_id=row.id or 0,
         schedule=(plan or plan_of(row)).schedule,

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.buttons import REM_LOG, REM_SKIP, REM_SNOOZE
 from bot.domain.chats import ChatSettings
-from bot.domain.daybook import DayTotals, local_day
+from bot.domain.daybook import DayTotals, calendar_day
 from bot.storage.models import PumpSession, ReminderPlan
 from bot.text.formatting import (
     format_clock,
@@ -47,7 +47,7 @@ def duration(delta: timedelta, tr: Translator) -> str:
 def describe_when(moment: datetime, now: datetime, tz: ZoneInfo, tr: Translator) -> str:
     """`14:30`, `tomorrow at 06:00`, or a date and time further away; in the chat's zone."""
     clock = format_clock(moment, tz, tr.locale)
-    days = (local_day(moment, tz) - local_day(now, tz)).days
+    days = (calendar_day(moment, tz) - calendar_day(now, tz)).days
     if days == 0:
         return clock
     if days == 1:

@@ -1,11 +1,14 @@
-"""A chat's settings as the rest of the bot sees them: language, time zone, unit, pumping."""
+"""A chat's settings as the rest of the bot sees them: language, time zone, unit, pumping,
+and the hour its day starts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot.domain.daybook import MIDNIGHT
 from bot.storage.models import Chat, Unit
 from bot.text.i18n import Translator, translator
 
@@ -17,6 +20,7 @@ class ChatSettings:
     timezone: str
     unit: Unit
     exclusive_pumping: bool = False
+    day_start: time = MIDNIGHT  # bot.domain.daybook.parent_day
 
     @property
     def tz(self) -> ZoneInfo:
@@ -34,6 +38,7 @@ class ChatSettings:
             timezone=chat.timezone,
             unit=Unit(chat.unit),
             exclusive_pumping=bool(chat.exclusive_pumping),
+            day_start=time(*divmod(chat.day_start_min or 0, 60)),
         )
 
 

@@ -1,18 +1,19 @@
 """Gentle nudges: when a chat's logs call for a short, kind note, and which one to send.
 
-Each condition is a plain function of the chat's sessions, `now` (aware UTC) and the chat's
-time zone. `due_nudge` picks at most one, honouring the off switch and the weekly limit.
+Each condition is a plain function of the chat's sessions, `now` (aware UTC), the chat's
+time zone and the hour its day starts (`bot.domain.daybook.parent_day`). `due_nudge` picks
+at most one, honouring the off switch and the weekly limit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from statistics import median
 from zoneinfo import ZoneInfo
 
-from bot.domain.daybook import day_totals, local_day, local_day_range
+from bot.domain.daybook import day_totals, parent_day, parent_day_range
 from bot.domain.presets import Preset
 from bot.storage.models import NudgeState, PumpSession
 
@@ -24,7 +25,8 @@ DROP_RECENT_MIN = 3
 DROP_EARLIER_MIN = 6
 DROP_EARLIER_DAYS = 3
 NUDGE_INTERVAL = timedelta(days=7)
-# Enough history for every condition: four local days plus a margin for the time zone.
+# Enough history for every condition: four parent days plus a margin for the time zone and
+# a start of day up to 06:00.
 LOOKBACK = timedelta(days=5)
 
 
@@ -34,13 +36,15 @@ class NudgeKind(StrEnum):
     VOLUME_DROP = "volume_drop"
 
 
-def high_totals_running(sessions: Iterable[PumpSession], now: datetime, tz: ZoneInfo) -> bool:
-    """Over 1000 ml on each of three local days running, ending today or yesterday."""
+def high_totals_running(
+    sessions: Iterable[PumpSession], now: datetime, tz: ZoneInfo, day_start: time
+) -> bool:
+    """Over 1000 ml on each of three parent days running, ending today or yesterday."""
     items = list(sessions)
-    today = local_day(now, tz)
+    today = parent_day(now, tz, day_start)
 
     def total(days_ago: int) -> float:
-        start, end = local_day_range(today - timedelta(days=days_ago), tz)
+        start, end = parent_day_range(today - timedelta(days=days_ago), tz, day_start)
         return day_totals(s for s in items if start <= s.started_at < end).total_ml
 
     totals = [total(days_ago) for days_ago in range(HIGH_DAYS_RUNNING + 1)]
@@ -80,11 +84,16 @@ def sudden_drop(sessions: Iterable[PumpSession], now: datetime, tz: ZoneInfo) ->
 
 
 def conditions(
-    sessions: Sequence[PumpSession], now: datetime, tz: ZoneInfo, *, on_building_plan: bool
+    sessions: Sequence[PumpSession],
+    now: datetime,
+    tz: ZoneInfo,
+    day_start: time,
+    *,
+    on_building_plan: bool,
 ) -> list[NudgeKind]:
     """Every nudge whose condition holds, most important first."""
     checks = (
-        (NudgeKind.OVERPRODUCTION, lambda: high_totals_running(sessions, now, tz)),
+        (NudgeKind.OVERPRODUCTION, lambda: high_totals_running(sessions, now, tz, day_start)),
         (
             NudgeKind.FEW_SESSIONS,
             lambda: few_sessions_while_building(
@@ -133,6 +142,7 @@ def due_nudge(
     sessions: Sequence[PumpSession],
     now: datetime,
     tz: ZoneInfo,
+    day_start: time,
     state: NudgeState | None,
     *,
     on_building_plan: bool,
@@ -140,7 +150,7 @@ def due_nudge(
     """The one nudge to send now, if any."""
     if state is not None and not state.enabled:
         return None
-    for kind in conditions(sessions, now, tz, on_building_plan=on_building_plan):
+    for kind in conditions(sessions, now, tz, day_start, on_building_plan=on_building_plan):
         if may_send(state, kind, now):
             return kind
     return None

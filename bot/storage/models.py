@@ -56,6 +56,12 @@ class Chat(SQLModel, table=True):
         default=False,
         sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()),
     )
+    # When the parent's day starts, in minutes after local midnight (0, or 240 for 04:00):
+    # a night session before it counts to the day before (bot.domain.daybook.parent_day).
+    day_start_min: int = Field(
+        default=0,
+        sa_column=sa.Column(sa.Integer, nullable=False, server_default=sa.text("0")),
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
