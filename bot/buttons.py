@@ -208,6 +208,9 @@ STATS_KEEP = Button("stats", "keep")
 # /report: another length (days).
 REPORT_DAYS = Button("report", "days", SMALL)
 
+# /trend: another length (weeks).
+TREND_WEEKS = Button("trend", "weeks", SMALL)
+
 # Importing a CSV file: confirm, cancel, undo (the import's id).
 IMPORT_GO = Button("imp", "go", ROW_ID)
 IMPORT_CANCEL = Button("imp", "no", ROW_ID)

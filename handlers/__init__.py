@@ -27,6 +27,7 @@ from handlers import (
     stash,
     stats,
     tips,
+    trend,
     unknown,
 )
 
@@ -40,6 +41,7 @@ FEATURES: list[ModuleType] = [
     reminders,
     power,
     stats,
+    trend,
     history,
     data,
     stash,

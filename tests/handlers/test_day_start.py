@@ -1,5 +1,5 @@
 """The parent's own start of day, chosen in /settings: a night session before it counts to the
-day before in /today, /week, the report, the export and the nudges alike."""
+day before in /today, /week, /trend, the report, the export and the nudges alike."""
 
 from __future__ import annotations
 
@@ -66,6 +66,7 @@ async def test_a_four_oclock_start_moves_the_one_oclock_session_everywhere(
     evening_night_morning(bot)
     before = await bot.say("/today")
     assert "170\u00a0ml in 2 sessions" in before.text
+    assert "Last 7 days: 100\u00a0ml a day, over 1 logged day." in (await bot.say("/trend")).text
 
     await bot.say("/settings")
     await bot.press("4:00")
@@ -82,6 +83,8 @@ async def test_a_four_oclock_start_moves_the_one_oclock_session_everywhere(
     export = (await bot.say("/export")).files["document"].decode("utf-8-sig")
     days = [row["day"] for row in csv.DictReader(io.StringIO(export))]
     assert days == ["2026-03-09", "2026-03-09", "2026-03-10"]
+    trend = await bot.say("/trend")
+    assert "Last 7 days: 150\u00a0ml a day, over 1 logged day." in trend.text
 
 
 async def test_the_start_of_day_moves_the_reminders_today_line_too(bot: BotHarness) -> None:
