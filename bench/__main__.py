@@ -2,7 +2,7 @@
 
 python -m bench                      # everything (about 15 minutes)
 python -m bench --only fanout        # one scenario: fanout, instances, failover, restart,
-                                     # logging, history, contention, questions, stash
+                                     # logging, history, trend, contention, questions, stash
 python -m bench --chats 1000         # fan-out size (default 3000)
 python -m bench --only fanout --instances 3   # the fan-out with 3 instances (PostgreSQL)
 python -m bench --plans 100000       # plans in the restart scenario (default 1,000,000)
@@ -323,6 +323,16 @@ def timing_rows(name: str, timings: list[Timing], targets: dict[str, float]) -> 
     return rows
 
 
+TREND_TARGETS = {"/trend": 300.0}
+
+
+def trend_rows(args: argparse.Namespace) -> list[Row]:
+    from bench import trend
+
+    count, timings = asyncio.run(trend.run())
+    return timing_rows(f"trend ({count:,} sessions, a year)", timings, TREND_TARGETS)
+
+
 STASH_TARGETS = {"/stash": 200.0}
 
 
@@ -393,6 +403,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
     "restart": restart_rows,
     "logging": logging_rows,
     "history": history_rows,
+    "trend": trend_rows,
     "contention": contention_rows,
     "stash": stash_rows,
     "questions": questions_rows,

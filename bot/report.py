@@ -1,7 +1,8 @@
 """The /report document: a chat's last 7, 14 or 30 days as PDF bytes, and its file name.
 
 The same days, summaries and guideline-band decision as /week and the chart
-(`bot.periods.last_days`), the same chart, the period's notes, and the reminder plan as the
+(`bot.periods.last_days`), the same chart, the /trend chart and summary (over at least the
+report's weeks), the period's notes, and the reminder plan as the
 caller describes it (reminder texts live in `scheduler`, above this package). Blocking: a
 30-day report is a few hundred milliseconds of CPU, so handlers run it on a worker thread.
 """
@@ -13,9 +14,11 @@ from datetime import datetime
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import parent_day, parent_day_range
 from bot.domain.stats import period_summary
-from bot.periods import last_days, period_chart
+from bot.domain.trend import WEEK_DAYS, clamp_weeks
+from bot.periods import last_days, period_chart, supply_trend_of, trend_chart
 from bot.storage.db import Database
 from bot.text.reports import band_note
+from bot.text.trend import comparison_line, sides_and_rate_line
 
 PERIODS = (7, 14, 30)
 DEFAULT_PERIOD = 14
@@ -37,6 +40,10 @@ def build_report(
     start = parent_day_range(last.days[0].day, tz, settings.day_start)[0]
     noted = [entry for entry in last.sessions if entry.note and entry.started_at >= start]
     chart = period_chart(last, settings)
+    # The supply trend over at least the report's days (two weeks at the least, to compare).
+    trend = supply_trend_of(db, settings, now, clamp_weeks(-(-n_days // WEEK_DAYS)))
+    trend_lines = [comparison_line(trend, tr, settings.unit)]
+    trend_lines += [line for line in [sides_and_rate_line(trend, tr, settings.unit)] if line]
     content = ReportContent(
         days=last.days,
         period=period_summary(last.days, last.today),
@@ -45,6 +52,8 @@ def build_report(
         plan=plan,
         guideline=band_note(last.band, tr, settings.unit) or None,
         chart_png=chart,
+        trend_png=trend_chart(trend, settings) if trend.has_logs else None,
+        trend_lines=trend_lines,
         made_at=now,
     )
     return render_report(content, tr=tr, unit=settings.unit, tz=tz)

@@ -188,7 +188,9 @@ def render_trend_chart(trend: Trend, *, tr: Translator, unit: Unit) -> bytes:
         return nan if ml is None else ml_to_unit(ml, unit)
 
     def style(axes: Axes, title: str) -> None:
-        axes.set_title(title, color=TEXT, loc="left", fontsize=10)
+        # A plain text above the panel: `set_title` measures every tick label to place the
+        # title, a third of the drawing time with three panels.
+        axes.text(0, 1.05, title, transform=axes.transAxes, color=TEXT, fontsize=10)
         axes.set_xlim(0, n_days)
         axes.axvspan(n_days - 1, n_days, color="#eeeeee", zorder=0, linewidth=0)
         axes.grid(axis="y", color="#dddddd", zorder=0)
@@ -270,12 +272,14 @@ def render_trend_chart(trend: Trend, *, tr: Translator, unit: Unit) -> bytes:
     # A date under every 7th day, counted back from today, so today's week is labelled.
     ticks = list(range(n_days - 1, -1, -7))[::-1]
     labels = [format_skeleton("MMMd", trend.days[i].day, locale=locale) for i in ticks]
-    for axes in axes_list:
-        axes.set_xticks([i + 0.5 for i in ticks], labels if axes is axes_list[-1] else [])
-        axes.tick_params(axis="x", length=0)
+    for axes in axes_list[:-1]:
+        axes.set_xticks([])
+    axes_list[-1].set_xticks([i + 0.5 for i in ticks], labels)
+    axes_list[-1].tick_params(axis="x", length=0)
 
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 3})
+    # The fastest compression: a third bigger than level 3, and the send is not the slow part.
+    figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 

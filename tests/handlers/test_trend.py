@@ -90,3 +90,14 @@ async def test_a_forged_length_is_out_of_date(bot: BotHarness) -> None:
     calls = await bot.tap("trend:weeks:52", reply.message_id)
     assert [c.method for c in calls] == ["answerCallbackQuery"]
     assert "out of date" in calls[0].params["text"]
+
+
+async def test_the_report_carries_the_trend_and_its_summary(bot: BotHarness) -> None:
+    from tests.handlers.test_report import pdf_text
+
+    logged_days(bot, [700] * 7 + [720] * 7 + [690] * 7)
+    data = (await bot.say("/report 14")).files["document"]
+    text = pdf_text(data)
+    assert "Supply trend" in text
+    assert "Last 7 days: 690 ml a day, 4% under the 7 days before" in text
+    assert "Left 48%, right 52% of what was logged per side." in text
