@@ -22,7 +22,7 @@ def comparison_line(trend: Trend, tr: Translator, unit: Unit) -> str:
     """How the last 7 days compare with the 7 before, or why they cannot be compared yet."""
     comparison = trend.comparison
     if comparison.last_ml is None:
-        return tr._("Nothing logged in the last 7 days.")
+        return tr._("Nothing logged in the 7 days before today.")
     average = format_volume(comparison.last_ml, unit, tr.locale)
     change = comparison.change
     if change is None:
