@@ -208,6 +208,14 @@ STATS_KEEP = Button("stats", "keep")
 # /report: another length (days).
 REPORT_DAYS = Button("report", "days", SMALL)
 
+# The live session timer: start (from /timer's hint or a reminder), and on its message pause,
+# resume, stop and switch side (the timer's start, so an older timer's message is out of date).
+TIMER_START = Button("timer", "start")
+TIMER_PAUSE = Button("timer", "pause", TIMESTAMP)
+TIMER_RESUME = Button("timer", "resume", TIMESTAMP)
+TIMER_STOP = Button("timer", "stop", TIMESTAMP)
+TIMER_SIDE = Button("timer", "side", TIMESTAMP)
+
 # /trend: another length (weeks).
 TREND_WEEKS = Button("trend", "weeks", SMALL)
 

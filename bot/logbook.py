@@ -45,6 +45,7 @@ from bot.text.formatting import (
 from bot.text.i18n import N_, Translator
 from bot.text.reports import format_gap
 from bot.text.stash import undone_milk_text
+from bot.timers import TakenTimer, take_for_log
 
 NAME_MAX_CHARS = 128
 METHOD_NAMES = {Method.PUMP: N_("pump"), Method.HAND: N_("hand expression")}
@@ -469,6 +470,7 @@ class LogBook:
         self.settings = settings
         self.changed = False
         self.stash_changed = False
+        self.closed_timer: TakenTimer | None = None
         self.open = False
 
     async def __aenter__(self) -> LogBook:
@@ -481,6 +483,11 @@ class LogBook:
             await self.services.sessions_changed(self.application, self.settings.id)
         if self.stash_changed:
             await self.services.stash_changed(self.application, self.settings.id)
+        if self.closed_timer is not None:
+            taken, self.closed_timer = self.closed_timer, None
+            await self.services.timer_closed(
+                self.application, self.settings.id, taken.message_id, taken.minutes
+            )
 
     def _now(self) -> datetime:
         """The time of a change, which may be made only inside `async with` (to be announced)."""
@@ -496,7 +503,11 @@ class LogBook:
         logged_by_name: str | None = None,
         source_message_id: int | None = None,
     ) -> Logged:
-        """Store a parsed session (the chat row must exist); the text is its confirmation."""
+        """Store a parsed session (the chat row must exist); the text is its confirmation.
+
+        A session typed in a message (`source_message_id`) closes the chat's live timer, if
+        one runs or was just stopped: the entry takes its duration and, unless the message
+        said when, its start (`bot.timers.take_for_log`)."""
         settings = self.settings
         entry = new_entry(
             parsed,
@@ -508,6 +519,14 @@ class LogBook:
         now = self._now()
         entry.created_at = now  # the bot's clock, so "logged last" (undo) follows it
         with self.services.db.session() as db_session:
+            if source_message_id is not None:
+                taken = take_for_log(db_session, settings.id, now)
+                if taken is not None and taken.minutes is not None:
+                    if entry.duration_min is None:
+                        entry.duration_min = taken.minutes
+                    if not parsed.time_given:
+                        entry.started_at = taken.started_at
+                self.closed_timer = taken or self.closed_timer
             SessionRepo(db_session, settings.id).add(entry)
             self.changed = True
             return Logged(entry, confirmation_text(db_session, settings, entry, now))

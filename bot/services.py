@@ -21,6 +21,10 @@ SessionsChangedHook = Callable[["PumpApplication", int], Awaitable[None]]
 # Called after a chat's rows moved to a new id (a group became a supergroup): features re-arm
 # what they schedule from the database. Arguments: the application, the old and the new id.
 ChatMovedHook = Callable[["PumpApplication", int, int], Awaitable[None]]
+# Called after a typed log closed the chat's live session timer (`bot.timers.take_for_log`):
+# its message is shown done. Arguments: the application, the chat id, the timer message's id
+# (None: it had none) and the minutes it gave the log (None: none).
+TimerClosedHook = Callable[["PumpApplication", int, int | None, int | None], Awaitable[None]]
 
 
 @dataclass
@@ -36,6 +40,7 @@ class Services:
     # Called after a chat's milk stash changed (added, used, thawed, moved, thrown out): the
     # morning note is scheduled again. Same arguments as sessions_changed_hooks.
     stash_changed_hooks: list[SessionsChangedHook] = field(default_factory=list)
+    timer_closed_hooks: list[TimerClosedHook] = field(default_factory=list)
     # Every feature's menu commands, in menu order: /start and /help list them.
     menu: list[MenuCommand] = field(default_factory=list)
     # Whether this process sends reminders (bot/leadership.py), and its name in the database.
@@ -49,6 +54,16 @@ class Services:
     async def stash_changed(self, application: PumpApplication, chat_id: int) -> None:
         for hook in self.stash_changed_hooks:
             await hook(application, chat_id)
+
+    async def timer_closed(
+        self,
+        application: PumpApplication,
+        chat_id: int,
+        message_id: int | None,
+        minutes: int | None,
+    ) -> None:
+        for hook in self.timer_closed_hooks:
+            await hook(application, chat_id, message_id, minutes)
 
     async def chat_forgotten(self, application: PumpApplication, chat_id: int) -> None:
         for hook in self.chat_forgotten_hooks:

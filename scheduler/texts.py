@@ -11,7 +11,7 @@ from babel.dates import format_time
 from babel.lists import format_list
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.buttons import REM_LOG, REM_SKIP, REM_SNOOZE
+from bot.buttons import REM_LOG, REM_SKIP, REM_SNOOZE, TIMER_START
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import DayTotals, calendar_day
 from bot.storage.models import PumpSession, ReminderPlan
@@ -207,17 +207,16 @@ def reminder_text(facts: ReminderFacts, settings: ChatSettings) -> str:
 def reminder_keyboard(facts: ReminderFacts, settings: ChatSettings) -> InlineKeyboardMarkup:
     tr = settings.tr
     token = reminder_token(facts.due)
-    rows: list[list[InlineKeyboardButton]] = []
+    # A live timer for the session this reminder is about (scheduler/timers.py).
+    first = [InlineKeyboardButton("⏱ " + tr._("Start timer"), callback_data=TIMER_START.data())]
     if facts.last is not None:
         amount = format_volume(facts.last.total_ml, settings.unit, tr.locale)
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    tr._("✅ Log {amount}", amount=amount),
-                    callback_data=REM_LOG.data(facts.plan_id, token),
-                )
-            ]
+        log_now = InlineKeyboardButton(
+            tr._("✅ Log {amount}", amount=amount),
+            callback_data=REM_LOG.data(facts.plan_id, token),
         )
+        first.insert(0, log_now)
+    rows: list[list[InlineKeyboardButton]] = [first]
     rows.append(
         [
             InlineKeyboardButton(

@@ -310,3 +310,28 @@ class InboxUpdate(SQLModel, table=True):
     # times that happened: an update that keeps killing the process is given up.
     taken_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = 0
+
+
+class SessionTimer(SQLModel, table=True):
+    """A chat's live session timer (at most one): started, maybe paused, maybe stopped and
+    waiting for the amounts. The start is here, not in memory, so a restart re-arms the
+    once-a-minute edit of its message (scheduler/timers.py); the row goes when a typed log
+    takes its duration, or when a new timer starts."""
+
+    __tablename__ = "session_timers"
+
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger,
+            sa.ForeignKey("chats.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    paused_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # set while paused
+    paused_seconds: int = 0  # the pauses before the current one, together
+    side: str | None = Field(default=None, max_length=5)  # "left" or "right": the side now
+    message_id: int | None = Field(default=None, sa_type=sa.BigInteger)  # the message edited
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    stopped_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # Stop was tapped
