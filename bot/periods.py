@@ -19,7 +19,7 @@ from bot.domain.daybook import parent_day
 from bot.domain.guideline import BandDecision, BandView, band_decision
 from bot.domain.stats import DaySummary, period_summary, summaries
 from bot.domain.trend import Trend, reach_back, supply_trend
-from bot.logbook import sessions_for_days
+from bot.logviews import sessions_for_days
 from bot.storage.db import Database
 from bot.storage.models import PumpSession
 from bot.storage.repo import SessionRepo

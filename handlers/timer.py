@@ -4,8 +4,9 @@
 (scheduler/timers.py), with Pause (Resume), Stop and a switch of side. Stop asks for the
 amounts with the duration noted, and the next log typed in the chat takes it; a log typed while
 the timer runs closes it the same way (bot.logbook.LogBook.add). `/timer stop` stops it; a
-reminder's "Start timer" button starts one. Typed words ("start pumping", "begynner") are read
-by `bot.domain.timer.parse_timer_text`; `act_on_timer_command` is what the text handler calls.
+reminder's "Start timer" button starts one, and so do typed words ("start pumping",
+"begynner"), which the router (bot/domain/routing.py) reads with
+`bot.domain.timer.parse_timer_text` and hands to `on_timer_text`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot import buttons
 from bot.buttons import Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
+from bot.domain.routing import Decision, Kind
 from bot.domain.timer import TimerCommand, parse_timer_text
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import SessionTimer
@@ -123,10 +125,19 @@ async def on_button(update: Update, context: PumpContext) -> None:
     arm_timer(context.application, settings.id, row)
 
 
+async def on_timer_text(
+    update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
+) -> None:
+    """ "start pumping", "begynner", "stopp" typed in a private chat (bot.domain.routing)."""
+    assert decision.timer is not None
+    await act_on_timer_command(update, context, settings, decision.timer)
+
+
 def register(application: PumpApplication) -> None:
     application.add_handler(CommandHandler(["timer", "tidtaker"], timer_command))
     application.add_handler(CallbackQueryHandler(on_button, pattern=buttons.pattern("timer")))
     services = application.bot_data["services"]
+    services.acts_on(Kind.TIMER, on_timer_text)
     services.timer_closed_hooks.append(timer_closed)
     services.chat_forgotten_hooks.append(forget_timer)
     services.chat_moved_hooks.append(move_timer)

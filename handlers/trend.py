@@ -28,9 +28,9 @@ from handlers.common import (
     known_chat_settings,
     out_of_date,
     showing_action,
+    topic_button,
     user_translator,
 )
-from handlers.tips import topic_button
 
 MENU_COMMANDS = [
     MenuCommand("trend", N_("Your supply trend over the last weeks"), nb_name="utvikling"),

@@ -203,3 +203,13 @@ async def test_a_reminder_offers_to_start_a_timer(bot: BotHarness) -> None:
     timer = next(c for c in calls if c.method == "sendMessage")
     assert "Pumping: 0 min" in timer.text
     assert timer_job_time(bot) == bot.clock.now() + MINUTE
+
+
+async def test_typed_words_start_and_stop_the_timer(bot: BotHarness) -> None:
+    reply = await bot.say("start pumping")
+    assert "Pumping: 0 min" in reply.text
+    bot.clock.advance(minutes=15)
+    stopped = await bot.say("stopp", language_code="nb")
+    assert "Stopped: 15 min." in stopped.text
+    reply = await bot.say("begynner", language_code="nb")
+    assert "Pumping: 0 min" in reply.text  # a new timer; the chat speaks English
