@@ -9,7 +9,8 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.domain.daybook import MIDNIGHT
-from bot.storage.models import Chat, Unit
+from bot.domain.units import Unit
+from bot.storage.models import Chat
 from bot.text.i18n import Translator, translator
 
 

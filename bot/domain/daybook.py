@@ -37,9 +37,7 @@ def parent_day_range(day: date, tz: ZoneInfo, day_start: time) -> tuple[datetime
 
     In UTC because Python subtracts two datetimes of the same zone by wall clock, not real time.
     """
-    start = datetime.combine(day, day_start, tzinfo=tz)
-    end = datetime.combine(day + timedelta(days=1), day_start, tzinfo=tz)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    return wall_time(day, day_start, tz), wall_time(day + timedelta(days=1), day_start, tz)
 
 
 def today_range(now: datetime, tz: ZoneInfo, day_start: time) -> tuple[datetime, datetime]:
@@ -69,3 +67,9 @@ def day_totals(sessions: Iterable[PumpSession]) -> DayTotals:
         left_ml=sum(s.left_ml or 0 for s in items),
         right_ml=sum(s.right_ml or 0 for s in items),
     )
+
+
+def wall_time(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """`at` on local `day`, in UTC. fold=0: a time in the spring gap keeps the winter offset
+    (so it lands after the gap); a time that happens twice in autumn means the first one."""
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)

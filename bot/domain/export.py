@@ -39,7 +39,8 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.domain.daybook import parent_day
-from bot.storage.models import Method, PumpSession
+from bot.domain.units import Method
+from bot.storage.models import PumpSession
 
 COLUMNS = (
     "time",
