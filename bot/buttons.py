@@ -216,6 +216,17 @@ TIMER_RESUME = Button("timer", "resume", TIMESTAMP)
 TIMER_STOP = Button("timer", "stop", TIMESTAMP)
 TIMER_SIDE = Button("timer", "side", TIMESTAMP)
 
+# The step-down plan: the goal (`fewer` or `stop`), the target (sessions a day), start (from,
+# to), how the breasts feel, and pause, resume, change, end.
+STEP_GOAL = Button("step", "goal", Word("fewer|stop"), SMALL)
+STEP_TARGET = Button("step", "to", SMALL, SMALL)
+STEP_START = Button("step", "go", SMALL, SMALL)
+STEP_FEEL = Button("step", "feel", Word("ok|full|sore"))
+STEP_PAUSE = Button("step", "pause")
+STEP_RESUME = Button("step", "resume")
+STEP_CHANGE = Button("step", "change")
+STEP_END = Button("step", "end")
+
 # /trend: another length (weeks).
 TREND_WEEKS = Button("trend", "weeks", SMALL)
 

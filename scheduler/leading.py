@@ -34,6 +34,8 @@ from scheduler.power import (
     schedule_power_step,
     step_time,
 )
+from scheduler.stepdown import JOB_PREFIX as STEP_JOB_PREFIX
+from scheduler.stepdown import rearm_step, rebuild_step_jobs
 from scheduler.timers import JOB_PREFIX as TIMER_JOB_PREFIX
 from scheduler.timers import arm_timer, rebuild_timer_jobs
 
@@ -41,7 +43,7 @@ log = logging.getLogger(__name__)
 
 WATCH_JOB = "leadership:watch"
 WATCH_EVERY = timedelta(seconds=1)
-LEADER_JOBS = (JOB_PREFIX, "reminders:", "power:", TIMER_JOB_PREFIX)
+LEADER_JOBS = (JOB_PREFIX, "reminders:", "power:", TIMER_JOB_PREFIX, STEP_JOB_PREFIX)
 
 
 async def start(application: PumpApplication) -> None:
@@ -74,6 +76,7 @@ async def take_lead(application: PumpApplication) -> None:
         await rebuild_jobs(application)
         await rebuild_power_jobs(application)
         await rebuild_timer_jobs(application)
+        await rebuild_step_jobs(application)
     finally:
         application.bot_data["taking_lead"] = False
 
@@ -102,6 +105,7 @@ async def rearm_chats(application: PumpApplication, chat_ids: set[int]) -> None:
     plans, timers = await asyncio.to_thread(read_plans)
     for chat_id in chat_ids:
         arm_timer(application, chat_id, timers.get(chat_id))
+        await rearm_step(application, chat_id)
         row = plans.get(chat_id)
         due = row.next_due_at if row is not None and row.enabled else None
         schedule_reminder(application, chat_id, due)

@@ -327,3 +327,27 @@ class SessionTimer(SQLModel, table=True):
     message_id: int | None = Field(default=None, sa_type=sa.BigInteger)  # the message edited
     edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     stopped_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # Stop was tapped
+
+
+class StepDownPlan(SQLModel, table=True):
+    """A chat's step-down plan (at most one): from `start_sessions` a day to `target_sessions`
+    (0: stopping), one step every few days (bot.domain.stepdown). `step` counts from 0; the
+    step job (scheduler/stepdown.py) runs at `next_step_at`; a pause holds it."""
+
+    __tablename__ = "step_down_plans"
+
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger,
+            sa.ForeignKey("chats.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    start_sessions: int
+    target_sessions: int
+    step: int = 0
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    next_step_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # None: last step
+    paused_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    feeling: str | None = Field(default=None, max_length=8)  # the last answer, Feeling

@@ -29,6 +29,8 @@ from bot.text.reminders import PRESET_NAMES
 from locales.catalogues import ROOT, extract, read_catalogue
 
 SOURCES = Path(os.environ.get("PUMPBOT_SOURCES", ROOT.parent / "shared" / "sources"))
+# The project's own source notes (publisher, address, date read, the facts in our own words).
+NOTES = ROOT / "locales" / "sources"
 SOURCE_LINE = re.compile(r'^TRANSLATORS: source: (?P<file>[\w.-]+): "(?P<words>.+)"$')
 HEALTH_WORDS = re.compile(
     r"\bmilk|\bbab(?:y|ies)|breast|nipple|supply|let-down|mastitis|nappies|colostrum|"
@@ -39,6 +41,8 @@ MIN_WORDS = 8
 
 # Messages that name a health word but state no health fact, and why.
 NOT_HEALTH: dict[str, str] = {
+    "I move your reminders at each step and ask how your breasts feel. You can pause, change "
+    "or end the plan any time with /stepdown.": "what the step-down plan does",
     "Pumped milk per day, the last {n} day": "a chart title",
     "How much milk to leave when you are away": "a command's menu line",
     PRESET_NAMES[Preset.BUILDING]: "a plan's name; the /remind menu line gives its sources",
@@ -166,6 +170,8 @@ def test_each_source_line_quotes_a_passage_of_a_real_source() -> None:
         return " ".join(text.split()).casefold()
 
     texts = {path.name: flat(path.read_text(encoding="utf-8")) for path in SOURCES.iterdir()}
+    if NOTES.is_dir():
+        texts |= {path.name: flat(path.read_text(encoding="utf-8")) for path in NOTES.iterdir()}
     wrong = []
     for message in extract():
         for line in source_lines(list(message.auto_comments)):
