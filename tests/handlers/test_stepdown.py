@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.domain.stepdown import Step, has_warning_word, plan_steps, step_interval
-from bot.storage.repo import PlanRepo
+from bot.storage.repo import PlanRepo, StepDownRepo, TimerRepo
 from bot.terminal.fakeapi import ApiCall
 from scheduler.stepdown import step_job_name
 from tests.support.kit import PARENT_CHAT, BotHarness
@@ -150,3 +151,26 @@ async def test_trappened_in_bokmaal_and_a_typed_count(bot: BotHarness) -> None:
     assert "Trinn 1 av 4" in plain(step.text)
     reply = await bot.say("det er vondt", language_code="nb")
     assert "Jeg har satt trappeplanen din på pause" in reply.text
+
+
+async def test_the_plan_survives_a_restart_and_forget_takes_it(tmp_path: Path) -> None:
+    first = await BotHarness(tmp_path).start()
+    six_yesterday(first)
+    await first.say("/stepdown")
+    await first.press("Stop pumping")
+    await first.press("Start the plan")
+    await first.say("/timer")
+    await first.stop()
+
+    second = await BotHarness(tmp_path, first.clock).start()
+    try:
+        assert step_job_time(second) == first.clock.now() + timedelta(days=3)  # re-armed
+        await second.say("/forget")
+        await second.press("Delete everything")
+        assert step_job_time(second) is None
+        assert not [j for j in second.app.job_queue.jobs() if j.chat_id == PARENT_CHAT]
+        with second.services.db.session() as session:
+            assert StepDownRepo(session, PARENT_CHAT).get() is None
+            assert TimerRepo(session, PARENT_CHAT).get() is None
+    finally:
+        await second.stop()
