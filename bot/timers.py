@@ -14,10 +14,11 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
+from bot.domain.chats import ChatSettings
 from bot.domain.timer import edit_is_due, log_duration, next_edit, other_side, resumed
 from bot.storage.db import Database
 from bot.storage.models import SessionTimer
-from bot.storage.repo import TimerRepo
+from bot.storage.repo import ChatRepo, TimerRepo
 from bot.text.timer import times_of, token
 
 
@@ -75,18 +76,22 @@ def change_timer(
         return repo.save(row)
 
 
-def claim_edit(db: Database, chat_id: int, now: datetime) -> SessionTimer | None:
-    """The running timer whose message is due an edit now, marked as edited; None if there
-    is none (paused, stopped, gone, or edited less than a minute ago)."""
+def claim_edit(
+    db: Database, chat_id: int, now: datetime
+) -> tuple[SessionTimer, ChatSettings] | None:
+    """The running timer whose message is due an edit now, marked as edited, and the chat's
+    settings (one transaction: call it on a worker thread); None if there is none (paused,
+    stopped, gone, or edited less than a minute ago)."""
     with db.session() as session:
         repo = TimerRepo(session, chat_id)
         row = repo.get()
-        if row is None or row.message_id is None:
+        chat = ChatRepo(session).get(chat_id)
+        if row is None or row.message_id is None or chat is None:
             return None
         if not edit_is_due(times_of(row), row.edited_at, now):
             return None
         row.edited_at = now
-        return repo.save(row)
+        return repo.save(row), ChatSettings.of(chat)
 
 
 def edit_due(row: SessionTimer, now: datetime) -> datetime | None:

@@ -10,6 +10,7 @@ other message. The row holds the start, so a restart re-arms every running timer
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 
@@ -19,6 +20,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.buttons import TIMER_PAUSE, TIMER_RESUME, TIMER_SIDE, TIMER_STOP
 from bot.domain.chats import ChatSettings
 from bot.domain.timer import other_side
+from bot.ratelimit import SendHooks
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import SessionTimer
 from bot.storage.repo import ChatRepo, running_timers
@@ -30,6 +32,11 @@ from scheduler.delivery import arm_job, remove_job, services_of, tell_leader_unl
 log = logging.getLogger(__name__)
 
 JOB_PREFIX = "timer:"
+EDITING_AT_ONCE = 4
+
+
+def nothing() -> None:
+    """A timer edit records nothing around its request (a reminder records its hand-over)."""
 
 
 def timer_job_name(chat_id: int) -> str:
@@ -86,19 +93,28 @@ async def timer_job(context: PumpContext) -> None:
         await edit_timer(context.application, job.chat_id)
 
 
+def editing_slots(application: PumpApplication) -> asyncio.Semaphore:
+    """At most `EDITING_AT_ONCE` timer edits wait for a turn to send at a time: a thousand
+    timers due in one minute then queue here, not as a thousand tasks at the pacing grid."""
+    slots = application.bot_data.get("timer_slots")
+    if slots is None:
+        slots = application.bot_data["timer_slots"] = asyncio.Semaphore(EDITING_AT_ONCE)
+    return slots
+
+
 async def edit_timer(application: PumpApplication, chat_id: int) -> bool:
-    """Show the elapsed time on the timer's message if an edit is due; re-arm for the next
-    minute either way. True if it was edited."""
+    """Show the elapsed time on the timer's message if an edit is due, and arm the next one.
+    True if it was edited. The claim (and the chat's settings) is one transaction on a
+    worker thread; the edit yields its turn to parents' replies, as reminders do."""
     services = services_of(application)
     now = services.clock.now()
-    row = claim_edit(services.db, chat_id, now)
-    edited = False
-    if row is not None and row.message_id is not None:
-        settings = chat_settings_of(application, chat_id)
-        if settings is not None:
-            edited = await show(application, settings, row, now)
-    arm_timer(application, chat_id, current_timer(services.db, chat_id))
-    return edited
+    claimed = await asyncio.to_thread(claim_edit, services.db, chat_id, now)
+    if claimed is None:
+        return False
+    row, settings = claimed
+    arm_timer(application, chat_id, row)  # from the claimed row: no second read
+    async with editing_slots(application):
+        return await show(application, settings, row, services.clock.now(), yields=True)
 
 
 def chat_settings_of(application: PumpApplication, chat_id: int) -> ChatSettings | None:
@@ -108,18 +124,28 @@ def chat_settings_of(application: PumpApplication, chat_id: int) -> ChatSettings
 
 
 async def show(
-    application: PumpApplication, settings: ChatSettings, row: SessionTimer, now: datetime
+    application: PumpApplication,
+    settings: ChatSettings,
+    row: SessionTimer,
+    now: datetime,
+    *,
+    yields: bool = False,
 ) -> bool:
     """Edit the timer's message to show the row as it is now. False if Telegram refused (the
     message deleted, or too old to edit): the timer goes on, the next minute tries again."""
     if row.message_id is None:
         return False
+    bot = application.bot
+    # Through the rate limiter when there is one (the tests' bots have none).
+    pacing = SendHooks(nothing, nothing, max_retries=1, yields=yields)
+    extra = {"rate_limit_args": pacing} if bot.rate_limiter is not None else {}
     try:
-        await application.bot.edit_message_text(
+        await bot.edit_message_text(
             timer_text(row, settings, now),
             chat_id=settings.id,
             message_id=row.message_id,
             reply_markup=timer_keyboard(row, settings.tr),
+            **extra,
         )
     except BadRequest as error:
         if "not modified" in error.message.lower():
