@@ -112,9 +112,12 @@ async def edit_timer(application: PumpApplication, chat_id: int) -> bool:
     if claimed is None:
         return False
     row, settings = claimed
-    arm_timer(application, chat_id, row)  # from the claimed row: no second read
-    async with editing_slots(application):
-        return await show(application, settings, row, services.clock.now(), yields=True)
+    try:
+        async with editing_slots(application):
+            return await show(application, settings, row, services.clock.now(), yields=True)
+    finally:
+        # Once this run is over (a job still running is not run again), from the claimed row.
+        arm_timer(application, chat_id, row)
 
 
 def chat_settings_of(application: PumpApplication, chat_id: int) -> ChatSettings | None:
