@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 JOB_PREFIX = "timer:"
 EDITING_AT_ONCE = 4
+REARM_GAP = timedelta(seconds=5)
 
 
 def nothing() -> None:
@@ -62,14 +63,17 @@ def timer_keyboard(row: SessionTimer, tr: Translator) -> InlineKeyboardMarkup | 
 
 def arm_timer(application: PumpApplication, chat_id: int, row: SessionTimer | None) -> None:
     """The chat's timer job at its next edit; none when it is not running. A follower arms no
-    job: it tells the leader."""
+    job: it tells the leader. Never sooner than `REARM_GAP` from now: armed by the job itself
+    (an edit that waited long for its turn), a job due at once would find its own run still
+    going, and APScheduler would skip it, and with it the timer."""
     if not tell_leader_unless_leading(application, chat_id):
         return
     now = services_of(application).clock.now()
     due = edit_due(row, now) if row is not None else None
     remove_job(application, timer_job_name(chat_id))
     if due is not None:
-        arm_job(application, timer_job, timer_job_name(chat_id), chat_id, max(due, now))
+        when = max(due, now + REARM_GAP)
+        arm_job(application, timer_job, timer_job_name(chat_id), chat_id, when)
 
 
 async def rearm_timer(application: PumpApplication, chat_id: int) -> None:
