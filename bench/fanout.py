@@ -167,7 +167,8 @@ async def _run(
                 len(stats.accepted_at.get(chat, [])) >= TIMER_MINUTES for chat in timer_ids
             )
             quiet = time.monotonic() - last > QUIET_AFTER
-            if everyone(stats, chat_ids) and quiet and timers_done:
+            # Timers keep editing: with them, done once each was edited often enough.
+            if everyone(stats, chat_ids) and timers_done and (quiet or timer_ids):
                 break
             # After a kill, those on the wire may never come: done once the rest have.
             wire = on_the_wire_in(logs)

@@ -94,6 +94,17 @@ def claim_edit(
         return repo.save(row), ChatSettings.of(chat)
 
 
+def mark_edited(db: Database, chat_id: int, moment: datetime) -> datetime:
+    """The timer's edit leaves now: the next minute counts from here (not from the claim)."""
+    with db.session() as session:
+        repo = TimerRepo(session, chat_id)
+        row = repo.get()
+        if row is not None:
+            row.edited_at = moment
+            repo.save(row)
+    return moment
+
+
 def edit_due(row: SessionTimer, now: datetime) -> datetime | None:
     """When the row's message is next due an edit (None: not running)."""
     return next_edit(times_of(row), row.edited_at, now)

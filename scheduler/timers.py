@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -26,7 +27,7 @@ from bot.storage.models import SessionTimer
 from bot.storage.repo import ChatRepo, running_timers
 from bot.text.i18n import Translator
 from bot.text.timer import SIDE_NAMES, timer_logged_text, timer_text, token
-from bot.timers import claim_edit, current_timer, edit_due
+from bot.timers import claim_edit, current_timer, edit_due, mark_edited
 from scheduler.delivery import arm_job, remove_job, services_of, tell_leader_unless_leading
 
 log = logging.getLogger(__name__)
@@ -109,19 +110,28 @@ def editing_slots(application: PumpApplication) -> asyncio.Semaphore:
 async def edit_timer(application: PumpApplication, chat_id: int) -> bool:
     """Show the elapsed time on the timer's message if an edit is due, and arm the next one.
     True if it was edited. The claim (and the chat's settings) is one transaction on a
-    worker thread; the edit yields its turn to parents' replies, as reminders do."""
+    worker thread, made once the edit has a slot, so the wait for one does not count as the
+    minute; the edit yields its turn to parents' replies, as reminders do, and the moment it
+    leaves is what the next minute counts from (`bot.timers.mark_edited`)."""
     services = services_of(application)
-    now = services.clock.now()
-    claimed = await asyncio.to_thread(claim_edit, services.db, chat_id, now)
-    if claimed is None:
-        return False
-    row, settings = claimed
+    row: SessionTimer | None = None
     try:
         async with editing_slots(application):
-            return await show(application, settings, row, services.clock.now(), yields=True)
+            now = services.clock.now()
+            claimed = await asyncio.to_thread(claim_edit, services.db, chat_id, now)
+            if claimed is None:
+                return False
+            row, settings = claimed
+
+            def leaving() -> None:
+                assert row is not None
+                row.edited_at = mark_edited(services.db, chat_id, services.clock.now())
+
+            return await show(application, settings, row, now, before_request=leaving)
     finally:
         # Once this run is over (a job still running is not run again), from the claimed row.
-        arm_timer(application, chat_id, row)
+        if row is not None:
+            arm_timer(application, chat_id, row)
 
 
 def chat_settings_of(application: PumpApplication, chat_id: int) -> ChatSettings | None:
@@ -136,16 +146,22 @@ async def show(
     row: SessionTimer,
     now: datetime,
     *,
-    yields: bool = False,
+    before_request: Callable[[], None] | None = None,
 ) -> bool:
     """Edit the timer's message to show the row as it is now. False if Telegram refused (the
     message deleted, or too old to edit): the timer goes on, the next minute tries again."""
     if row.message_id is None:
         return False
     bot = application.bot
-    # Through the rate limiter when there is one (the tests' bots have none).
-    pacing = SendHooks(nothing, nothing, max_retries=1, yields=yields)
-    extra = {"rate_limit_args": pacing} if bot.rate_limiter is not None else {}
+    # Through the rate limiter when there is one (the tests' bots have none); a job's edit
+    # yields its turn to parents' replies, as reminders do.
+    extra = {}
+    if before_request is not None:
+        if bot.rate_limiter is not None:
+            pacing = SendHooks(before_request, nothing, max_retries=1, yields=True)
+            extra = {"rate_limit_args": pacing}
+        else:
+            await asyncio.to_thread(before_request)
     try:
         await bot.edit_message_text(
             timer_text(row, settings, now),
