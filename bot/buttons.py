@@ -247,6 +247,7 @@ SET_LANGUAGE = Button("set", "lang", WORD)
 SET_UNIT = Button("set", "unit", WORD)
 SET_ZONE = Button("set", "tz", ZONE)
 SET_DAY_START = Button("set", "day", ClockTime())
+SET_BABIES = Button("set", "babies", Number(1, 3))  # bot.domain.stats.MAX_BABIES
 
 # The milk stash: a logged session's milk into a place (`fridge` or `freezer`, session id);
 # use, thaw, freeze, throw out or open one portion (portion id); the pick list and the stash.

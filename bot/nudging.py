@@ -70,9 +70,11 @@ def take_due_nudge(session: Session, chat_id: int, now: datetime) -> DueNudge | 
         settings.day_start,
         state,
         on_building_plan=plan == Preset.BUILDING,
+        babies=settings.babies,
     )
     if kind is None:
         return None
     nudges.mark_sent(kind, now)
     last_day = sum(1 for s in sessions if now - timedelta(hours=24) < s.started_at <= now)
-    return DueNudge(kind, settings, read_more_topic(kind, plan), last_day)
+    read_more = read_more_topic(kind, plan, exclusive=settings.exclusive_pumping)
+    return DueNudge(kind, settings, read_more, last_day)

@@ -51,7 +51,7 @@ from bot.storage.models import StashPortion
 from bot.text.formatting import day_text, format_volume
 from bot.text.i18n import N_, Translator
 from bot.text.stash import ICONS, pick_text, portion_text, stash_text, unreadable_text
-from handlers.common import chat_settings, edit_tapped, out_of_date
+from handlers.common import ask_babies_once, chat_settings, edit_tapped, out_of_date
 from scheduler.stash_notes import forget_note, move_note, rebuild_note_jobs, schedule_note
 
 MENU_COMMANDS = [
@@ -192,6 +192,8 @@ async def show_stash(update: Update, context: PumpContext) -> None:
     now = services.clock.now()
     text, view = overview(services.db, settings, now)
     await message.reply_text(text, reply_markup=stash_keyboard(view, settings, now))
+    if not view.empty:  # the days-covered line showed: it counts one band per baby
+        await ask_babies_once(message, settings, context)
 
 
 async def on_stash_text(

@@ -22,6 +22,8 @@ class ChatSettings:
     unit: Unit
     exclusive_pumping: bool = False
     day_start: time = MIDNIGHT  # bot.domain.daybook.parent_day
+    babies: int = 1  # how many babies the milk is for
+    babies_asked: bool = False  # the chat answered (or was asked) how many babies
 
     @property
     def tz(self) -> ZoneInfo:
@@ -40,6 +42,8 @@ class ChatSettings:
             unit=Unit(chat.unit),
             exclusive_pumping=bool(chat.exclusive_pumping),
             day_start=time(*divmod(chat.day_start_min or 0, 60)),
+            babies=chat.babies or 1,
+            babies_asked=chat.babies is not None,
         )
 
 

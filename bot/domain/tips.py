@@ -42,8 +42,40 @@ CARE_RIGHT = N_(
     "You have a right to follow-up from health personnel who know breastfeeding, also when "
     "you pump."
 )
+# The help lines of the warning signs (`bot.domain.warnings`): each names the signs and the
+# people to contact, so a parent with one of them is never left with reassurance alone.
 # TRANSLATORS: source: pumping-guide-nb.txt: "Ta kontakt med lege dersom det skjer flere ganger"
-CARE_DOCTOR = N_("See a doctor if it happens several times, or if you have pain or discomfort.")
+# TRANSLATORS: source: mastitis.md: "Pus in the milk, or a painful swelling"
+# TRANSLATORS: source: mastitis.md: "With these signs, contact a doctor"
+CARE_DOCTOR = N_(
+    "Contact a doctor if blood comes several times or with pain or discomfort, or if you see "
+    "pus. Your health visitor or the maternity ward can help too."
+)
+# TRANSLATORS: source: mastitis.md: "With these signs, contact a doctor"
+# TRANSLATORS: source: mastitis.md: "Get help quickly if you feel very unwell"
+CARE_MASTITIS = N_(
+    "With a fever, a red, hot or hard area in the breast, or if you feel ill, contact a doctor, "
+    "your health visitor or the maternity ward; quickly if you feel very unwell or it gets "
+    "worse."
+)
+# TRANSLATORS: source: low_mood.md: "Talk to a doctor (GP) or the health visitor"
+# TRANSLATORS: source: low_mood.md: "If you think about harming yourself"
+CARE_LOW_MOOD = N_(
+    "Talk to a doctor or your health visitor soon; they can help. If you think about harming "
+    "yourself or feel in danger, call 113 now, or the out-of-hours doctor (legevakt) on "
+    "116 117."
+)
+# TRANSLATORS: source: low_mood.md: "Low mood that lasts longer"
+# TRANSLATORS: source: low_mood.md: "Talk to a doctor (GP) or the health visitor"
+CARE_FEELING_LOW = N_(
+    "If you feel low most days, or feel you can't cope any more, talk to a doctor or your "
+    "health visitor."
+)
+# TRANSLATORS: source: milk-supply-after-pumping-en.txt: "If you notice a significant drop"
+CARE_EXCLUSIVE_DROP = N_(
+    "Pumping exclusively, and much less despite regular pumping? Contact a lactation "
+    "consultant, your health visitor or a doctor."
+)
 
 TOPICS: tuple[Topic, ...] = (
     Topic(
@@ -351,14 +383,14 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: source: pumping-guide-nb.txt: "Tidspunktet for pumping spiller også"
         # TRANSLATORS: source: pumping-guide-nb.txt: "At du plutselig pumper ut mindre enn før"
         body=N_(
-            "Pumping to see how much milk you have is a bad idea, most of all if you fear you "
-            "have too little. What ends up in the bottle says little about how much milk you "
-            "make or how much your baby gets: a healthy baby who sucks well usually gets out "
+            "Pumping to check how much milk you have is not a good test, most of all if you "
+            "fear you have too little. What ends up in the bottle says little about how much "
+            "milk you make or your baby gets: a healthy baby who sucks well usually gets out "
             "more than a pump, and some who fully breastfeed pump only drops.\n\n"
-            "Worry releases adrenaline, which holds back let-down. Amounts also vary through "
-            "the day.\n\n"
-            "Suddenly pumping less than before does not mean you are losing your milk; more "
-            "likely your supply has settled at what your baby needs."
+            "Worry can release adrenaline, which can hold back let-down. Amounts also vary "
+            "through the day.\n\n"
+            "Suddenly pumping less than before does not mean you are losing your "
+            "milk; more likely your supply has settled at what your baby needs."
         ),
         keywords=N_(
             "keywords: *only drops, *just drops, *a few drops, *pump less, *pumping less, *pumped"
@@ -369,8 +401,8 @@ TOPICS: tuple[Topic, ...] = (
             "*less in the evening, *less at night, *half of what, *half as much, *normal amount, "
             "*is that normal, *is it normal, *output, *usually get"
         ),
-        related=("run_out", "let_down", "how_much"),
-        care=CARE_HEALTH_VISITOR,
+        related=("run_out", "let_down", "seek_help"),
+        care=CARE_EXCLUSIVE_DROP,
     ),
     Topic(
         id="hand_expression",
@@ -455,13 +487,13 @@ TOPICS: tuple[Topic, ...] = (
         ),
         keywords=N_(
             "keywords: *overproduction, *oversupply, *over supply, *too much milk, *making too "
-            "much, *produce too much, *mastitis, *engorged, *engorgement, *cut down, *cut back, "
+            "much, *produce too much, *engorged, *engorgement, *cut down, *cut back, "
             "*reduce pumping, *pump less often, *step down, *drop a session, *wean, *weaning, "
-            "*stop pumping, *leaking, *way too much, *tons of milk, *so much milk, *clogged, "
-            "*clogged duct, *blocked duct, *plugged duct, *hard breasts, *drop a pump, *drop the "
-            "night pump, *night pump, *stop pumping at night, *wean off"
+            "*stop pumping, *leaking, *way too much, *tons of milk, *so much milk, "
+            "*hard breasts, *drop a pump, *drop the night pump, *night pump, "
+            "*stop pumping at night, *wean off"
         ),
-        related=("how_much", "to_nursing", "donating"),
+        related=("how_much", "mastitis", "donating"),
         care=CARE_LACTATION,
     ),
     Topic(
@@ -497,21 +529,22 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: source: pumping-guide-nb.txt: "Det kan virke som om det kommer mye blod"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Dette er ikke farlig for barnet"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis du har brystbetennelse eller abscess"
+        # TRANSLATORS: source: mastitis.md: "Pus in the milk, or a painful swelling"
         body=N_(
             "Blood in pumped milk can be frightening. A common cause is a crack or sore on the "
-            "nipple. Now and then blood shows even with no cracks or pain; it probably comes "
-            "from a tiny blood vessel or growth in the milk ducts bursting.\n\n"
-            "A little blood looks like a lot when mixed with milk. It usually stops quite "
-            "quickly, and the milk looks normal again. It is not dangerous for your baby, "
-            "though a lot of blood can make some babies queasy and throw up.\n\n"
-            "Pus can show with mastitis or an abscess. It looks unappetising but is not "
-            "dangerous for your baby."
+            "nipple; now and then it comes without one, probably from a tiny blood vessel or "
+            "growth in a milk duct bursting.\n\n"
+            "A little blood looks like a lot in milk, and usually stops quickly. It is "
+            "not dangerous for your baby, though a lot can make some babies throw up.\n\n"
+            "Pus in the milk can come with mastitis or a breast abscess: not dangerous for your "
+            "baby, but a doctor should see you."
         ),
         keywords=N_(
             "keywords: *blood, *bloody, *pink, *red milk, *milk is red, *brown milk, *rusty, "
-            "*pus, *abscess, *crack, *bleeding, *pinkish, *strawberry milk, *red streaks"
+            "*pus, *abscess, *crack, *bleeding, *pinkish, *strawberry milk, *red streaks, *blood "
+            "again, *still blood, *keeps bleeding"
         ),
-        related=("flange_fit", "overproduction", "seek_help"),
+        related=("mastitis", "flange_fit", "seek_help"),
         care=CARE_DOCTOR,
     ),
     Topic(
@@ -584,35 +617,68 @@ TOPICS: tuple[Topic, ...] = (
         id="seek_help",
         icon="🤝",
         title=N_("When to get help"),
-        # TRANSLATORS: source: pumping-guide-nb.txt: "Husk at du har rett til veiledning og"
+        # TRANSLATORS: source: mastitis.md: "Signs of mastitis: an area of the breast"
+        # TRANSLATORS: source: mastitis.md: "With these signs, contact a doctor"
+        # TRANSLATORS: source: mastitis.md: "Pus in the milk, or a painful swelling"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Ta kontakt med lege dersom det skjer flere"
+        # TRANSLATORS: source: low_mood.md: "Low mood that lasts longer"
+        # TRANSLATORS: source: low_mood.md: "Talk to a doctor (GP) or the health visitor"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Har du et barn som ikke legger på seg"
         # TRANSLATORS: source: pumping-guide-nb.txt: "I slike situasjoner er det viktig å følge med"
-        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "If you notice a significant drop"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Det skal ikke gjøre vondt å pumpe seg."
-        # TRANSLATORS: source: pumping-guide-nb.txt: "Be om oppfølging av helsesykepleier"
-        # TRANSLATORS: source: pumping-guide-nb.txt: "Ta kontakt med lege dersom det skjer flere"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Husk at du har rett til veiledning og"
         body=N_(
-            "You have a right to guidance and follow-up from health personnel who know "
-            "breastfeeding, whether you nurse or pump. Contact your health visitor or a "
-            "lactation consultant if:\n"
-            "• your baby is not gaining weight as expected;\n"
-            "• you are unsure whether your baby gets enough (watch the nappies);\n"
-            "• your supply drops a lot although you pump regularly;\n"
-            "• pumping hurts;\n"
-            "• pumping has become too much for you.\n\n"
-            "See a doctor if blood in the milk comes back several times, or comes with pain or "
-            "discomfort.\n\n"
-            "You do not need to wait for a crisis to ask."
+            "Contact a doctor, your health visitor or the maternity ward if you have:\n"
+            "• a fever, or feel ill as with flu;\n"
+            "• a red, hot, hard or swollen area or a lump in the breast;\n"
+            "• pus in the milk, or blood that keeps coming or comes with pain;\n"
+            "• low mood that does not lift, or feel you can't cope.\n\n"
+            "Your health visitor or a lactation consultant can also help if your baby is not "
+            "gaining as expected, you are unsure whether your baby gets enough (watch the "
+            "nappies), or pumping hurts. You have a right to this help, crisis or not."
         ),
         keywords=N_(
             "keywords: *seek help, *get help, *ask for help, *who can help, *who do i ask, *who "
             "should i ask, *who can i talk to, *lactation consultant, *health visitor, *ibclc, "
-            "*midwife, doctor, *gp, *breast is red, *red breast, *fever, *lump, *feel ill, *not "
-            "gaining, *weight gain, *gaining weight, *nappies, *diapers, *wet nappies, *worried, "
-            "*who do i call, *who to call, *pumping problems, *hot breast, *red and hot, *hard "
-            "lump, *losing weight, *weight, *red and painful, *red and sore, *red and swollen"
+            "*midwife, doctor, *gp, *not gaining, *weight gain, *gaining weight, "
+            "*nappies, *diapers, *wet nappies, *worried, *who do i call, *who to call, *pumping "
+            "problems, *losing weight, *weight, *when to worry, *see a doctor, *call the doctor, "
+            "*maternity ward, *despite pumping regularly, *even though i pump"
         ),
-        related=("raising_supply", "hard_work", "how_much"),
+        related=("mastitis", "low_mood", "raising_supply"),
+        care=CARE_EXCLUSIVE_DROP,
+    ),
+    Topic(
+        id="mastitis",
+        icon="🔥",
+        title=N_("Mastitis and blocked ducts"),
+        # TRANSLATORS: source: mastitis.md: "A blocked (clogged) milk duct can feel"
+        # TRANSLATORS: source: mastitis.md: "Mastitis is an inflammation of the breast"
+        # TRANSLATORS: source: mastitis.md: "Signs of mastitis: an area of the breast"
+        # TRANSLATORS: source: mastitis.md: "Keep removing milk from the affected breast"
+        # TRANSLATORS: source: mastitis.md: "Rest as much as you can and drink enough."
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Man er mest utsatt for brystbetennelse"
+        body=N_(
+            "A blocked milk duct can feel like a tender, hard lump in the breast. If the milk "
+            "stays in, it can lead to mastitis, a breast inflammation most common in the first "
+            "weeks.\n\n"
+            "Signs: a red, hot, swollen or painful area of the breast, sometimes with a fever, "
+            "chills or feeling ill as with flu.\n"
+            "• Keep nursing or pumping from that breast as usual; stopping suddenly can make "
+            "it worse. Your milk stays safe for your baby.\n"
+            "• Rest, and drink enough."
+        ),
+        keywords=N_(
+            "keywords: *mastitis, *clogged, *clogged duct, *blocked duct, *plugged duct, "
+            "*blocked ducts, *clogged ducts, *milk duct, *fever, *feverish, *high temperature, "
+            "*chills, *breast is red, *red breast, *red patch, *red spot, *red area, *hot breast, "
+            "*red and hot, *lump, *hard lump, *lump in my breast, *hard spot, *red and painful, "
+            "*red and sore, *red and swollen, *breast infection, *flu, *flu like, *achy, "
+            "*feel ill, *feeling ill, *feel sick, *feel unwell, *shivering, *inflamed, "
+            "*inflammation"
+        ),
+        related=("seek_help", "overproduction", "blood_in_milk"),
+        care=CARE_MASTITIS,
     ),
     Topic(
         id="hard_work",
@@ -640,10 +706,38 @@ TOPICS: tuple[Topic, ...] = (
             "*give up, *giving up, *quit, *allowed to stop, *want to stop, *grief, *sad, *guilt, "
             "*guilty, *overwhelmed, *burnt out, *burned out, *cant do this, *exclusive pumping, "
             "*exclusively pumping, *failure, *tired of pumping, *so tired, *sick of pumping, "
-            "*hate pumping, *cry, *crying, *depressed, *killing me, *cant do it anymore, *can i "
-            "stop, *just stop, *exhausting"
+            "*hate pumping, *cry, *crying, *killing me, *can i stop, *just stop, *exhausting"
         ),
-        related=("seek_help", "why_pump", "raising_supply"),
+        related=("low_mood", "why_pump", "seek_help"),
+        care=CARE_FEELING_LOW,
+    ),
+    Topic(
+        id="low_mood",
+        icon="🫂",
+        title=N_("Feeling low"),
+        # TRANSLATORS: source: low_mood.md: "Many parents feel low, tearful or anxious"
+        # TRANSLATORS: source: low_mood.md: "Low mood that lasts longer"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Pumping over tid kan være hardt arbeid, både"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Be om oppfølging av helsesykepleier"
+        body=N_(
+            "Pumping while you feel low is hard. Many parents feel tearful "
+            "or anxious in the first days after birth, and that usually passes within about two "
+            "weeks.\n\n"
+            "If the low mood lasts longer, or you feel hopeless or unable to cope, it can be "
+            "depression after birth. It is common, it is not your fault, and it can be "
+            "treated.\n\n"
+            "Your health visitor can help you find a way to pump that works for you, or to "
+            "stop in a good way if you want to."
+        ),
+        keywords=N_(
+            "keywords: *depressed, *depression, *postnatal depression, *postpartum depression, "
+            "*ppd, *cant do it anymore, *cant do this anymore, *cant cope, *cant go on, "
+            "*hopeless, *feel low, *feeling low, *feel down, *so down, *anxious, *anxiety, "
+            "*dark thoughts, *hurt myself, *harm myself, *dont want to live, *baby blues, "
+            "*no joy, *empty inside, *numb, *cant stop crying, *worthless, *mental health"
+        ),
+        related=("hard_work", "seek_help", "why_pump"),
+        care=CARE_LOW_MOOD,
     ),
     Topic(
         id="donating",

@@ -54,6 +54,9 @@ class Chat(SQLModel, table=True):
         default=0,
         sa_column=sa.Column(sa.Integer, nullable=False, server_default=sa.text("0")),
     )
+    # How many babies the milk is for (1-3): the guideline band, the oversupply nudge and the
+    # stash's days covered scale with it. None: never asked (counted as one).
+    babies: int | None = Field(default=None, sa_column=sa.Column(sa.SmallInteger, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

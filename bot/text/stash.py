@@ -87,11 +87,11 @@ def covered_text(view: StashView, settings: ChatSettings, now: datetime) -> str 
     if not settings.exclusive_pumping or view.empty:
         return None
     tr = settings.tr
-    band = band_text(tr, settings.unit)
+    band = band_text(tr, settings.unit, settings.babies)
     good_ml = sum(
         p.amount_ml for shelf in view.shelves for p in shelf.portions if not is_past_use_by(p, now)
     )
-    days = days_covered(good_ml)
+    days = days_covered(good_ml, settings.babies)
     # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
     # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
     if days is None:
@@ -383,8 +383,9 @@ def morning_note_text(
     # TRANSLATORS: source: milk-storage-facts-en.md: "freshly pumped or expressed | up to 4"
     # TRANSLATORS: source: milk-storage-facts-en.md: "thawed, previously frozen | 1 to 2 hours"
     header = "🌅 " + tr.ngettext(
-        "Good morning! {total} of stored milk runs out within a day:",
-        "Good morning! {total} of stored milk in {n} portions runs out within a day:",
+        "Good morning! {total} of stored milk reaches its use-by time within a day:",
+        "Good morning! {total} of stored milk in {n} portions reaches its use-by time within "
+        "a day:",
         len(portions),
         total=total,
     )

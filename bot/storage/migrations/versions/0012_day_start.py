@@ -1,7 +1,7 @@
 """When a chat's day starts (`chats.day_start_min`): midnight (0) for every existing chat.
 
 Revision ID: 0012_day_start
-Revises: 0011_imports
+Revises: 0012_babies
 
 Plain ADD/DROP COLUMN, not batch mode, for the reason 0006 gives: a batch copy of `chats`
 would cascade and delete every logged session on SQLite.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_day_start"
-down_revision = "0011_imports"
+down_revision = "0012_babies"
 branch_labels = None
 depends_on = None
 
