@@ -235,8 +235,10 @@ IMPORT_GO = Button("imp", "go", ROW_ID)
 IMPORT_CANCEL = Button("imp", "no", ROW_ID)
 IMPORT_UNDO = Button("imp", "undo", ROW_ID)
 
-# Tips: a topic, the menu, a time away (hours), the nudge switch, and "off" under a nudge.
+# Tips: a topic, a group of topics, the menu, a time away (hours), the nudge switch, and "off"
+# under a nudge.
 TIP_TOPIC = Button("tip", "t", WORD)
+TIP_GROUP = Button("tip", "g", WORD)
 TIP_MENU = Button("tip", "menu")
 TIP_AWAY = Button("tip", "away", SMALL)
 TIP_NUDGES = Button("tip", "nudge", WORD)

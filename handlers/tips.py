@@ -17,20 +17,32 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import buttons
-from bot.buttons import TIP_AWAY, TIP_MENU, TIP_NUDGES, TIP_NUDGES_OFF_UNDER, TIP_TOPIC, Pressed
+from bot.buttons import (
+    TIP_AWAY,
+    TIP_GROUP,
+    TIP_MENU,
+    TIP_NUDGES,
+    TIP_NUDGES_OFF_UNDER,
+    TIP_TOPIC,
+    Pressed,
+)
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.nudges import HIGH_DAY_ML, NudgeKind, high_day_ml
-from bot.domain.questions import find_topic, normalise
+from bot.domain.questions import find_topic
 from bot.domain.routing import Decision, Kind
 from bot.domain.tips import (
     MAX_HOURS_AWAY,
-    TOPICS,
+    TOPIC_GROUPS,
     Topic,
+    TopicGroup,
     milk_for_time_away,
     parse_hours,
     topic,
+    topic_group,
+    topics_in,
 )
+from bot.domain.understanding import normalise
 from bot.domain.warnings import warning_sign_in, warning_topic
 from bot.nudging import DueNudge, forget_nudges, nudges_enabled, set_nudges, take_due_nudge
 from bot.services import PumpApplication, PumpContext, Services
@@ -56,8 +68,30 @@ SWITCH_WORDS = {"on": True, "pa": True, "off": False, "av": False}
 
 
 def menu_keyboard(tr: Translator) -> InlineKeyboardMarkup:
-    buttons = [topic_button(item, tr) for item in TOPICS]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    """The groups of topics, one a row: short enough to see at a glance on a phone."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    f"{group.icon} {tr._(group.title)}", callback_data=TIP_GROUP.data(group.id)
+                )
+            ]
+            for group in TOPIC_GROUPS
+            if topics_in(group)
+        ]
+    )
+
+
+def group_keyboard(group: TopicGroup, tr: Translator) -> InlineKeyboardMarkup:
+    """A group's topics, one a row (titles stay whole), then the way back to the groups."""
+    rows = [[topic_button(item, tr)] for item in topics_in(group)]
+    return InlineKeyboardMarkup([*rows, [back_button(tr)]])
+
+
+def group_text(group: TopicGroup, tr: Translator) -> str:
+    return f"<b>{group.icon} {html.escape(tr._(group.title))}</b>\n" + tr._(
+        "Pick a topic, or ask me in your own words."
+    )
 
 
 def back_button(tr: Translator) -> InlineKeyboardButton:
@@ -126,10 +160,25 @@ async def answer_question(
     await send_topic(message, decision.topic, settings, unsaved_note=decision.unlogged_number)
 
 
+async def answer_chatter(
+    update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
+) -> None:
+    """Thanks, hello, ok: a kind word back and what the bot can do, nothing stored."""
+    tr = settings.tr
+    await update.effective_message.reply_text(
+        tr._(
+            "💛 I'm here whenever you need me. Log a session like <code>120 ml</code>, or ask "
+            "me anything about pumping."
+        ),
+        reply_markup=menu_keyboard(tr),
+    )
+
+
 async def offer_menu(
     update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
 ) -> None:
-    """A question no tip fits well, or text that is neither a question nor a log: the menu."""
+    """A question no tip fits well, or text that is neither a question nor a log: the menu, or
+    when the model was unsure of a topic, its two likeliest topics and the way to all."""
     tr = settings.tr
     if decision.asked:
         text = tr._(
@@ -142,7 +191,14 @@ async def offer_menu(
             "one of these topics may help, or ask again in other words. To log a session, "
             "send it like <code>120 ml</code> or <code>L 60 R 70 20min</code>."
         )
-    await update.effective_message.reply_text(text, reply_markup=menu_keyboard(tr))
+    # Unsure of a topic: the two likeliest first, and the way to all of them.
+    likely = [item for item in map(topic, decision.likely) if item is not None]
+    keyboard = (
+        InlineKeyboardMarkup([*([topic_button(item, tr)] for item in likely), [back_button(tr)]])
+        if likely
+        else menu_keyboard(tr)
+    )
+    await update.effective_message.reply_text(text, reply_markup=keyboard)
 
 
 # -- /away -------------------------------------------------------------------------------------
@@ -363,6 +419,11 @@ async def on_tip_button(update: Update, context: PumpContext) -> None:
         case Pressed(buttons.TIP_MENU, ()):
             await query.answer()
             await edit_tapped(query, menu_text(tr), menu_keyboard(tr))
+        case Pressed(buttons.TIP_GROUP, (group_id,)) if (
+            group := topic_group(group_id)
+        ) is not None:
+            await query.answer()
+            await edit_tapped(query, group_text(group, tr), group_keyboard(group, tr))
         case Pressed(buttons.TIP_TOPIC, (topic_id,)) if (item := topic(topic_id)) is not None:
             await query.answer()
             await edit_tapped(query, topic_text(item, tr, settings.unit), answer_keyboard(item, tr))
@@ -393,5 +454,6 @@ def register(application: PumpApplication) -> None:
     services: Services = application.bot_data["services"]
     services.acts_on(Kind.QUESTION, answer_question)
     services.acts_on(Kind.MENU, offer_menu)
+    services.acts_on(Kind.CHATTER, answer_chatter)
     services.follow_sessions(send_due_nudge, prepare=take_due_nudge)
     services.chat_forgotten_hooks.append(forget_chat_nudges)

@@ -108,6 +108,7 @@ def guideline_note(
         )
         + " "
         # TRANSLATORS: source: pumping-guide-nb.txt: "Det er individuelle variasjoner"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "I slike situasjoner er det viktig å følge med"
         + tr._(
             "It's a general guide, not a target: babies differ, and your health visitor can tell "
             "you what your baby needs."
