@@ -20,6 +20,7 @@ accepted is measured.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import socket
 import tempfile
 import time
@@ -42,6 +43,8 @@ from tests.support.seeding import bring_forward, seed_plans
 
 FIRST_CHAT = 2_000_000
 FIRST_PARENT = 3_000_000
+FIRST_TIMER = 4_000_000
+TIMER_MINUTES = 2  # run until every timer's message was edited this many times after the start
 LEAD = timedelta(seconds=15)  # one instance: up and waiting well before the reminders fall due
 QUIET_AFTER = 5.0  # seconds without a message once every chat has one: late duplicates show
 PARENT_EVERY = 0.25  # seconds between two parents' logs (4 a second, each parent every 5 s)
@@ -65,6 +68,10 @@ class FanoutResult:
     takeover_seconds: float | None = None  # from the kill to the new leader's first reminder
     on_the_wire: int = 0
     messages: int = 0  # every message accepted
+    timers: int = 0
+    timer_edits: int = 0  # edits of the timers' messages accepted
+    timers_edited_on_time: int = 0  # timers edited at least TIMER_MINUTES times
+    shortest_edit_gap: float | None = None  # seconds between two edits of one message
 
     @property
     def per_thousand_429(self) -> float:
@@ -87,17 +94,24 @@ async def wait_until(condition: object, timeout: float) -> bool:
 
 
 async def run(
-    chats: int = 3000, instances: int = 1, parents: bool = False, kill_leader: bool = False
+    chats: int = 3000,
+    instances: int = 1,
+    parents: bool = False,
+    kill_leader: bool = False,
+    timers: int = 0,
 ) -> FanoutResult:
+    """`timers`: that many more chats each have a live session timer running, started so that
+    their messages' first edit falls due with the reminders (the edits share Telegram's limit
+    with them and with the parents' confirmations)."""
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            return await _run(Path(tmp), chats, instances, parents, kill_leader)
+            return await _run(Path(tmp), chats, instances, parents, kill_leader, timers)
         finally:
             drop_created_databases()
 
 
 async def _run(
-    workdir: Path, chats: int, instances: int, parents: bool, kill_leader: bool
+    workdir: Path, chats: int, instances: int, parents: bool, kill_leader: bool, timers: int = 0
 ) -> FanoutResult:
     shared = instances > 1 or kill_leader
     if shared:
@@ -109,6 +123,9 @@ async def _run(
     due = datetime.now(UTC).replace(microsecond=0) + LEAD
     seed_due = due + timedelta(hours=1) if shared else due  # brought forward once all are up
     seed_plans(database_url, chat_range, lambda _chat: seed_due)
+    timer_ids = [str(chat) for chat in range(FIRST_TIMER, FIRST_TIMER + timers)]
+    if timers:
+        seed_timers(database_url, range(FIRST_TIMER, FIRST_TIMER + timers), due)
     server = await FakeBotApiServer(limits=FloodLimits()).start()
     stats = server.stats
     env = bot_env(server.base_url, server.file_url, database_url, LOG_LEVEL="INFO")
@@ -142,11 +159,16 @@ async def _run(
             await wait_until(lambda: len(stats.accepted) >= chats // 3, chats / 10 + 60)
             await stop_process_async(processes[0], kill=True)
             killed_at = time.monotonic()
-        deadline = due_monotonic + chats / 15 + 90
+        deadline = due_monotonic + chats / 15 + 90 + (60 * TIMER_MINUTES if timers else 0)
         while time.monotonic() < deadline:
             await asyncio.sleep(0.2)
             last = stats.last_accept or 0.0
-            if everyone(stats, chat_ids) and time.monotonic() - last > QUIET_AFTER:
+            timers_done = all(
+                len(stats.accepted_at.get(chat, [])) >= TIMER_MINUTES for chat in timer_ids
+            )
+            quiet = time.monotonic() - last > QUIET_AFTER
+            # Timers keep editing: with them, done once each was edited often enough.
+            if everyone(stats, chat_ids) and timers_done and (quiet or timer_ids):
                 break
             # After a kill, those on the wire may never come: done once the rest have.
             wire = on_the_wire_in(logs)
@@ -183,7 +205,52 @@ async def _run(
         takeover_seconds=takeover,
         on_the_wire=on_the_wire_in(logs),
         messages=len(all_times),
+        timers=timers,
+        timer_edits=sum(len(stats.accepted_at.get(chat, [])) for chat in timer_ids),
+        timers_edited_on_time=sum(
+            1 for chat in timer_ids if len(stats.accepted_at.get(chat, [])) >= TIMER_MINUTES
+        ),
+        shortest_edit_gap=shortest_gap([stats.accepted_at.get(chat, []) for chat in timer_ids]),
     )
+
+
+def shortest_gap(times_per_chat: list[list[float]]) -> float | None:
+    gaps = [
+        later - earlier
+        for times in map(sorted, times_per_chat)
+        for earlier, later in itertools.pairwise(times)
+    ]
+    return min(gaps) if gaps else None
+
+
+def seed_timers(database_url: str, chat_ids: range, due: datetime) -> None:
+    """A chat and a running timer for each id, started 59 s before `due` (so its next edit is
+    due then), its message already sent (id 1)."""
+    import sqlalchemy as sa
+
+    from bot.storage.db import Database
+
+    started = (due - timedelta(seconds=59)).astimezone(UTC).replace(tzinfo=None)
+    db = Database(database_url)
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO chats (id, language, timezone, unit, exclusive_pumping, "
+                    "day_start_min, created_at, updated_at) VALUES (:id, 'en', 'Europe/Oslo', "
+                    "'ml', false, 0, :at, :at)"
+                ),
+                [{"id": chat, "at": started} for chat in chat_ids],
+            )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO session_timers (chat_id, started_at, paused_seconds, "
+                    "message_id, edited_at) VALUES (:id, :at, 0, 1, :at)"
+                ),
+                [{"id": chat, "at": started} for chat in chat_ids],
+            )
+    finally:
+        db.dispose()
 
 
 def everyone(stats: object, chat_ids: list[str]) -> bool:

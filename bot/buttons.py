@@ -208,6 +208,28 @@ STATS_KEEP = Button("stats", "keep")
 # /report: another length (days).
 REPORT_DAYS = Button("report", "days", SMALL)
 
+# The live session timer: start (from /timer's hint or a reminder), and on its message pause,
+# resume, stop and switch side (the timer's start, so an older timer's message is out of date).
+TIMER_START = Button("timer", "start")
+TIMER_PAUSE = Button("timer", "pause", TIMESTAMP)
+TIMER_RESUME = Button("timer", "resume", TIMESTAMP)
+TIMER_STOP = Button("timer", "stop", TIMESTAMP)
+TIMER_SIDE = Button("timer", "side", TIMESTAMP)
+
+# The step-down plan: the goal (`fewer` or `stop`), the target (sessions a day), start (from,
+# to), how the breasts feel, and pause, resume, change, end.
+STEP_GOAL = Button("step", "goal", Word("fewer|stop"), SMALL)
+STEP_TARGET = Button("step", "to", SMALL, SMALL)
+STEP_START = Button("step", "go", SMALL, SMALL)
+STEP_FEEL = Button("step", "feel", Word("ok|full|sore"))
+STEP_PAUSE = Button("step", "pause")
+STEP_RESUME = Button("step", "resume")
+STEP_CHANGE = Button("step", "change")
+STEP_END = Button("step", "end")
+
+# /trend: another length (weeks).
+TREND_WEEKS = Button("trend", "weeks", SMALL)
+
 # Importing a CSV file: confirm, cancel, undo (the import's id).
 IMPORT_GO = Button("imp", "go", ROW_ID)
 IMPORT_CANCEL = Button("imp", "no", ROW_ID)
@@ -222,10 +244,11 @@ TIP_AWAY = Button("tip", "away", SMALL)
 TIP_NUDGES = Button("tip", "nudge", WORD)
 TIP_NUDGES_OFF_UNDER = Button("tip", "nudge", Word("off"), WORD)
 
-# Settings: a language, a unit, a time zone.
+# Settings: a language, a unit, a time zone, the hour the day starts.
 SET_LANGUAGE = Button("set", "lang", WORD)
 SET_UNIT = Button("set", "unit", WORD)
 SET_ZONE = Button("set", "tz", ZONE)
+SET_DAY_START = Button("set", "day", ClockTime())
 SET_BABIES = Button("set", "babies", Number(1, 3))  # bot.domain.stats.MAX_BABIES
 
 # The milk stash: a logged session's milk into a place (`fridge` or `freezer`, session id);

@@ -34,6 +34,7 @@ from bot.storage.repo import ImportRepo, SessionRepo
 from bot.text.i18n import N_
 from bot.text.sessions import confirmation_text, removed_text
 from bot.text.stash import undone_milk_text
+from bot.timers import TakenTimer, take_for_log
 
 NAME_MAX_CHARS = 128
 METHOD_NAMES = {Method.PUMP: N_("pump"), Method.HAND: N_("hand expression")}
@@ -48,7 +49,7 @@ def confirmation_in(
     """An entry's confirmation, with today's sessions and the one before it read in the
     caller's transaction."""
     repo = SessionRepo(db_session, settings.id)
-    today = repo.between(*today_range(now, settings.tz))
+    today = repo.between(*today_range(now, settings.tz, settings.day_start))
     previous = repo.latest(before=entry.started_at)
     return confirmation_text(settings, entry, today, previous, now)
 
@@ -161,6 +162,7 @@ class LogBook:
         self.sessions_prepared: Prepared | None = None
         self.stash_prepared: Prepared | None = None
         self.stored = 0  # sessions added, counted in the metrics once announced (committed)
+        self.closed_timer: TakenTimer | None = None
 
     async def __aenter__(self) -> LogBook:
         self.open = True
@@ -182,6 +184,11 @@ class LogBook:
             await apply_followers(sessions, self.application, chat_id)
         if stash is not None:
             await apply_followers(stash, self.application, chat_id)
+        timer, self.closed_timer = self.closed_timer, None
+        if timer is not None:
+            await self.services.timer_closed(
+                self.application, chat_id, timer.message_id, timer.minutes
+            )
 
     @contextmanager
     def _transaction(self) -> Iterator[Session]:
@@ -226,7 +233,11 @@ class LogBook:
         logged_by_name: str | None = None,
         source_message_id: int | None = None,
     ) -> Logged:
-        """Store a parsed session (the chat row must exist); the text is its confirmation."""
+        """Store a parsed session (the chat row must exist); the text is its confirmation.
+
+        A session typed in a message (`source_message_id`) closes the chat's live timer, if
+        one runs or was just stopped: the entry takes its duration and, unless the message
+        said when, its start (`bot.timers.take_for_log`)."""
         settings = self.settings
         entry = new_entry(
             parsed,
@@ -238,6 +249,14 @@ class LogBook:
         now = self._now()
         entry.created_at = now  # the bot's clock, so "logged last" (undo) follows it
         with self._transaction() as db_session:
+            if source_message_id is not None:
+                taken = take_for_log(db_session, settings.id, now)
+                if taken is not None and taken.minutes is not None:
+                    if entry.duration_min is None:
+                        entry.duration_min = taken.minutes
+                    if not parsed.time_given:
+                        entry.started_at = taken.started_at
+                self.closed_timer = taken or self.closed_timer
             SessionRepo(db_session, settings.id).add(entry)
             self.stored += 1
             self._changed(db_session)
@@ -409,7 +428,7 @@ class LogBook:
             repo.delete(entry)
             self._changed(db_session, stash=bool(milk))
             milk_text = undone_milk_text(milk, settings)
-            today = repo.between(*today_range(now, settings.tz))
+            today = repo.between(*today_range(now, settings.tz, settings.day_start))
             text = removed_text(settings, entry, milk_text, today, now)
             return Logged(entry, text, milk_text)
 

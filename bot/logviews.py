@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from bot.domain.chats import ChatSettings
-from bot.domain.daybook import local_day, local_day_range, today_range
+from bot.domain.daybook import parent_day, parent_day_range, today_range
 from bot.domain.export import export_csv
 from bot.domain.parsing import ParsedLog
 from bot.domain.stats import day_summary
@@ -21,25 +20,29 @@ from bot.text import sessions as render
 
 
 def sessions_for_days(
-    repo: SessionRepo, tz: ZoneInfo, first_day: date, last_day: date
+    repo: SessionRepo, settings: ChatSettings, first_day: date, last_day: date
 ) -> list[PumpSession]:
-    """The sessions of those local days, plus the one before them (for the first overnight gap)."""
-    start = local_day_range(first_day, tz)[0]
-    end = local_day_range(last_day, tz)[1]
+    """The sessions of those parent days, plus the one before them (for the first overnight
+    gap)."""
+    start = parent_day_range(first_day, settings.tz, settings.day_start)[0]
+    end = parent_day_range(last_day, settings.tz, settings.day_start)[1]
     inside = list(repo.between(start, end))
     before = repo.latest(before=start)
     return ([before] if before is not None else []) + inside
 
 
 def today_text(db: Database, settings: ChatSettings, now: datetime) -> str:
-    """Today's sessions in the chat's local day, with per-side totals."""
-    today = local_day(now, settings.tz)
+    """Today's sessions (the parent day so far), with per-side totals."""
+    today = parent_day(now, settings.tz, settings.day_start)
     with db.session() as db_session:
         repo = SessionRepo(db_session, settings.id)
-        sessions = repo.between(*today_range(now, settings.tz))
-        # The day before too: the longest gap may start before midnight.
+        sessions = repo.between(*today_range(now, settings.tz, settings.day_start))
+        # The day before too: the longest gap may start before the day does.
         summary = day_summary(
-            sessions_for_days(repo, settings.tz, today, today), settings.tz, today
+            sessions_for_days(repo, settings, today, today),
+            settings.tz,
+            settings.day_start,
+            today,
         )
     return render.today_text(settings, now, sessions, summary)
 
@@ -101,7 +104,7 @@ def export_log(db: Database, settings: ChatSettings) -> tuple[int, bytes]:
         entries = list(SessionRepo(db_session, settings.id).all())
     if not entries:
         return 0, b""
-    return len(entries), export_csv(entries, settings.tz, settings.language)
+    return len(entries), export_csv(entries, settings.tz, settings.day_start, settings.language)
 
 
 def confirmation_for(

@@ -67,6 +67,7 @@ def take_due_nudge(session: Session, chat_id: int, now: datetime) -> DueNudge | 
         sessions,
         now,
         settings.tz,
+        settings.day_start,
         state,
         on_building_plan=plan == Preset.BUILDING,
         babies=settings.babies,

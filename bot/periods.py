@@ -1,5 +1,5 @@
-"""A chat's numbers over its last days: the /week and /month text, and the chart with its
-caption.
+"""A chat's numbers over its last days: the /week and /month text, the chart with its
+caption, and the /trend chart with its summary.
 
 Plain functions over the database and a chat's settings, no Telegram objects. Each reads the
 log once and may take tens of milliseconds (a chart a few hundred): handlers run them on a
@@ -15,22 +15,24 @@ from datetime import date, datetime, timedelta
 from multiprocessing import get_context
 
 from bot.domain.chats import ChatSettings
-from bot.domain.daybook import local_day
+from bot.domain.daybook import parent_day
 from bot.domain.guideline import BandDecision, BandView, band_decision
 from bot.domain.stats import DaySummary, period_summary, summaries
+from bot.domain.trend import Trend, reach_back, supply_trend
 from bot.logviews import sessions_for_days
 from bot.storage.db import Database
 from bot.storage.models import PumpSession
 from bot.storage.repo import SessionRepo
 from bot.text.formatting import format_volume
 from bot.text.reports import band_note, period_text
+from bot.text.trend import nothing_yet, trend_caption
 
 WEEK, MONTH = 7, 30
 
 
 @dataclass(frozen=True)
 class Days:
-    """The last days of a chat's log, today included, each summed up."""
+    """The last parent days of a chat's log, today included, each summed up."""
 
     today: date
     days: list[DaySummary]
@@ -39,18 +41,18 @@ class Days:
 
 
 def last_days(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> Days:
-    tz = settings.tz
-    today = local_day(now, tz)
+    tz, day_start = settings.tz, settings.day_start
+    today = parent_day(now, tz, day_start)
     first = today - timedelta(days=n_days - 1)
     with db.session() as session:
-        sessions = sessions_for_days(SessionRepo(session, settings.id), tz, first, today)
-    days = summaries(sessions, tz, first, today)
+        sessions = sessions_for_days(SessionRepo(session, settings.id), settings, first, today)
+    days = summaries(sessions, tz, day_start, first, today)
     band = band_decision(settings.exclusive_pumping, days, today, settings.babies)
     return Days(today, days, band, sessions)
 
 
 def period_report(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> str:
-    """The /week or /month reply: the last `n_days` local days, today included."""
+    """The /week or /month reply: the last `n_days` parent days, today included."""
     last = last_days(db, settings, now, n_days)
     return period_text(
         period_summary(last.days, last.today),
@@ -118,3 +120,43 @@ def chart(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> t
     if note:
         caption += "\n\n" + note
     return png, caption
+
+
+def supply_trend_of(db: Database, settings: ChatSettings, now: datetime, weeks: int) -> Trend:
+    """The chat's supply trend over the last `weeks` weeks (`bot.domain.trend`)."""
+    tz, day_start = settings.tz, settings.day_start
+    start = reach_back(now, tz, day_start, weeks)
+    with db.session() as session:
+        sessions = SessionRepo(session, settings.id).between(start, now + timedelta(seconds=1))
+    return supply_trend(
+        sessions, now, tz, day_start, weeks, exclusive_pumping=settings.exclusive_pumping
+    )
+
+
+def trend_chart(trend: Trend, settings: ChatSettings) -> bytes:
+    """The PNG of `bot.text.charts.render_trend_chart`, drawn in the chart process (call it
+    from a worker thread: it waits for the drawing)."""
+    from bot.text.charts import render_trend_in_language
+
+    return (
+        chart_renderer()
+        .submit(render_trend_in_language, trend, settings.tr.language, settings.unit)
+        .result()
+    )
+
+
+def trend_report(db: Database, settings: ChatSettings, now: datetime, weeks: int) -> TrendReply:
+    """The /trend reply: the chart and its caption, or only a text when nothing was logged."""
+    tr = settings.tr
+    trend = supply_trend_of(db, settings, now, weeks)
+    if not trend.has_logs:
+        return TrendReply(trend, None, nothing_yet(trend.weeks, tr))
+    caption = trend_caption(trend, tr, settings.unit, exclusive_pumping=settings.exclusive_pumping)
+    return TrendReply(trend, trend_chart(trend, settings), caption)
+
+
+@dataclass(frozen=True)
+class TrendReply:
+    trend: Trend
+    png: bytes | None  # None: nothing logged in those weeks, so no chart
+    text: str

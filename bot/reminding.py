@@ -30,6 +30,7 @@ from bot.domain.plan_text import PlanTextError, Problem, parse_plan_text
 from bot.domain.planning import OCCASIONAL_TIMES, PRESETS, Preset, pause_until_morning
 from bot.domain.timetext import UntilMorning, parse_pause
 from bot.logviews import same_as_last
+from bot.stepping import current_plan, status_of
 from bot.storage.db import Database
 from bot.storage.models import ReminderPlan
 from bot.storage.repo import PlanRepo
@@ -219,8 +220,12 @@ def plan_button(
 
 
 def reminders(db: Database, settings: ChatSettings, now: datetime) -> Reply:
-    """The plan and the next reminder, in the chat's local time."""
-    return Reply(plan_status(stored_plan(db, settings.id), now, settings.tz, settings.tr))
+    """The plan and the next reminder, in the chat's local time; a step-down plan too."""
+    text = plan_status(stored_plan(db, settings.id), now, settings.tz, settings.tr)
+    stepping = current_plan(db, settings.id)
+    if stepping is not None:
+        text += "\n\n🪜 " + status_of(stepping, settings)
+    return Reply(text)
 
 
 def pause_keyboard(plan_id: int, tr: Translator) -> InlineKeyboardMarkup:

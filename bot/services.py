@@ -46,6 +46,10 @@ TextPreparer = Callable[[Session, "PumpApplication", Any, Decision, Any], Any]
 # Called after a chat's rows moved to a new id (a group became a supergroup): features re-arm
 # what they schedule from the database. Arguments: the application, the old and the new id.
 ChatMovedHook = Callable[["PumpApplication", int, int], Awaitable[None]]
+# Called after a typed log closed the chat's live session timer (`bot.timers.take_for_log`):
+# its message is shown done. Arguments: the application, the chat id, the timer message's id
+# (None: it had none) and the minutes it gave the log (None: none).
+TimerClosedHook = Callable[["PumpApplication", int, int | None, int | None], Awaitable[None]]
 
 
 @dataclass
@@ -66,6 +70,8 @@ class Services:
     # (scheduled jobs, caches).
     chat_forgotten_hooks: list[ChatHook] = field(default_factory=list)
     chat_moved_hooks: list[ChatMovedHook] = field(default_factory=list)
+    # Called after a typed log closed the chat's live session timer (`TimerClosedHook`).
+    timer_closed_hooks: list[TimerClosedHook] = field(default_factory=list)
     # The one feature that acts on each kind of typed message, new and edited (`acts_on`).
     text_actions: dict[Kind, TextAction] = field(default_factory=dict)
     text_preparers: dict[Kind, TextPreparer] = field(default_factory=dict)
@@ -122,6 +128,16 @@ class Services:
         with self.db.session() as session:
             prepared = prepare_followers(self.stash_followers, session, chat_id, self.clock.now())
         await apply_followers(prepared, application, chat_id)
+
+    async def timer_closed(
+        self,
+        application: PumpApplication,
+        chat_id: int,
+        message_id: int | None,
+        minutes: int | None,
+    ) -> None:
+        for hook in self.timer_closed_hooks:
+            await hook(application, chat_id, message_id, minutes)
 
     async def chat_forgotten(self, application: PumpApplication, chat_id: int) -> None:
         for hook in self.chat_forgotten_hooks:

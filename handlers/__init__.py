@@ -26,8 +26,11 @@ from handlers import (
     start,
     stash,
     stats,
+    stepdown,
     text,
+    timer,
     tips,
+    trend,
     unknown,
 )
 
@@ -40,6 +43,9 @@ FEATURES: list[ModuleType] = [
     reminders,
     power,
     stats,
+    trend,
+    timer,
+    stepdown,
     history,
     data,
     stash,

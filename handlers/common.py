@@ -14,10 +14,11 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from bot.buttons import SET_BABIES
+from bot.buttons import SET_BABIES, TIP_TOPIC
 from bot.domain.chats import ChatSettings
 from bot.domain.commandnames import typed_command
 from bot.domain.stats import MAX_BABIES
+from bot.domain.tips import Topic
 from bot.sending import unchanged_is_fine
 from bot.services import PumpContext
 from bot.storage.repo import ChatRepo
@@ -134,6 +135,13 @@ async def refused_arguments(update: Update, context: PumpContext, hint: str) -> 
         return False
     await update.effective_message.reply_text(hint)
     return True
+
+
+def topic_button(item: Topic, tr: Translator) -> InlineKeyboardButton:
+    """A button that opens a tips topic (the tips menu, a nudge's "Read more", /trend's help)."""
+    return InlineKeyboardButton(
+        f"{item.icon} {tr._(item.title)}", callback_data=TIP_TOPIC.data(item.id)
+    )
 
 
 # -- how many babies the milk is for (asked in /settings and where the band first shows) ------

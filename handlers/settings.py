@@ -1,22 +1,25 @@
-"""/language, /timezone, /units and /settings: the chat's own settings, stored per chat."""
+"""/language, /timezone, /units and /settings: the chat's own settings, stored per chat, and
+the hour the chat's day starts (buttons under /settings)."""
 
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import datetime, time
 
+from babel.dates import format_time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import buttons
-from bot.buttons import SET_LANGUAGE, SET_UNIT, SET_ZONE, Pressed
+from bot.buttons import SET_DAY_START, SET_LANGUAGE, SET_UNIT, SET_ZONE, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings, find_timezone
+from bot.domain.daybook import DAY_STARTS, MIDNIGHT
 from bot.domain.units import Unit
 from bot.nudging import nudges_enabled
 from bot.services import PumpApplication, PumpContext
 from bot.text.formatting import format_clock
-from bot.text.i18n import LANGUAGE_NAMES, LANGUAGES, N_
+from bot.text.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator
 from handlers.common import (
     babies_keyboard,
     babies_noted,
@@ -49,6 +52,37 @@ def settings_summary(settings: ChatSettings, now: datetime) -> str:
         )
         + "\n"
         + tr.ngettext("Milk for: {n} baby", "Milk for: {n} babies", settings.babies)
+    )
+
+
+def day_start_name(day_start: time, tr: Translator) -> str:
+    """`midnight`, or the clock time (`04:00`, `4:00 AM`) as the chat's locale writes it."""
+    if day_start == MIDNIGHT:
+        return tr._("midnight")
+    return format_time(day_start, format="short", locale=tr.locale)
+
+
+def day_start_line(settings: ChatSettings) -> str:
+    return settings.tr._(
+        "Your day starts at: {start}", start=day_start_name(settings.day_start, settings.tr)
+    )
+
+
+def day_start_keyboard(settings: ChatSettings) -> InlineKeyboardMarkup:
+    """The hours a day may start at, the chosen one ticked."""
+    tr = settings.tr
+
+    def label(start: time) -> str:
+        name = day_start_name(start, tr)
+        return f"✓ {name}" if start == settings.day_start else name
+
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(label(start), callback_data=SET_DAY_START.data(start))
+                for start in DAY_STARTS
+            ]
+        ]
     )
 
 
@@ -85,6 +119,7 @@ async def show_settings(update: Update, context: PumpContext) -> None:
     text = "\n".join(
         [
             settings_summary(settings, context.services.clock.now()),
+            day_start_line(settings),
             tr._("Gentle nudges from your logs: on")
             if on
             else tr._("Gentle nudges from your logs: off"),
@@ -93,9 +128,19 @@ async def show_settings(update: Update, context: PumpContext) -> None:
                 "Change them with /language, /timezone, /units and /nudges, and how many "
                 "babies your milk is for with the buttons below."
             ),
+            tr._(
+                "A night session before the hour your day starts counts to the day before in "
+                "/today, /week, /trend and the report. Pick the hour below."
+            ),
         ]
     )
-    await update.effective_message.reply_text(text, reply_markup=babies_keyboard(settings))
+    keyboard = InlineKeyboardMarkup(
+        [
+            *babies_keyboard(settings).inline_keyboard,
+            *day_start_keyboard(settings).inline_keyboard,
+        ]
+    )
+    await update.effective_message.reply_text(text, reply_markup=keyboard)
 
 
 async def ask_language(update: Update, context: PumpContext) -> None:
@@ -172,6 +217,19 @@ async def on_setting_button(update: Update, context: PumpContext) -> None:
             text = tr._("Done! I'll show amounts in {unit}.", unit=tr._(UNIT_NAMES[settings.unit]))
         case Pressed(buttons.SET_ZONE, (typed,)) if zone := find_timezone(typed):
             text = await timezone_saved(context, chat_id, zone, now)
+        case Pressed(buttons.SET_DAY_START, (start,)) if start in DAY_STARTS:
+            settings = update_chat(context, chat_id, day_start_min=start.hour * 60 + start.minute)
+            tr = settings.tr
+            text = "\n".join(
+                [
+                    tr._("Done!"),
+                    day_start_line(settings),
+                    tr._(
+                        "Sessions before then count to the day before in /today, /week, "
+                        "/month, /trend, the report and the export."
+                    ),
+                ]
+            )
         case Pressed(buttons.SET_BABIES, (babies,)):
             settings = update_chat(context, chat_id, babies=babies)
             await query.answer()

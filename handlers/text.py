@@ -23,7 +23,7 @@ from bot.domain.chats import ChatSettings
 from bot.domain.routing import ChatState, Decision, Kind, route_edit, route_message
 from bot.domain.units import Unit
 from bot.services import PumpApplication, PumpContext, Services
-from bot.storage.repo import ChatRepo, SessionRepo
+from bot.storage.repo import ChatRepo, SessionRepo, StepDownRepo
 from bot.text.i18n import language_for
 from handlers.common import chat_settings, written_at
 
@@ -70,6 +70,7 @@ def route_in(
         written_at=written_at(message, now),
         private=private,
         replies_to_entry=replies_to_confirmation(session, message, application.bot.id),
+        stepping_down=private and StepDownRepo(session, message.chat_id).get() is not None,
     )
     decision = route_message(message.text or "", state)
     if decision.kind is Kind.IGNORE:

@@ -50,7 +50,7 @@ from bot.text.formatting import format_minutes, format_volume
 from bot.text.i18n import N_, Translator
 from bot.text.reports import band_text
 from bot.text.tips import away_text, topic_text
-from handlers.common import chat_settings, edit_tapped, out_of_date
+from handlers.common import chat_settings, edit_tapped, out_of_date, topic_button
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +65,6 @@ NUDGE_KINDS = {kind.value for kind in NudgeKind}
 SWITCH_WORDS = {"on": True, "pa": True, "off": False, "av": False}
 
 # -- keyboards -------------------------------------------------------------------------------
-
-
-def topic_button(item: Topic, tr: Translator) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        f"{item.icon} {tr._(item.title)}", callback_data=TIP_TOPIC.data(item.id)
-    )
 
 
 def menu_keyboard(tr: Translator) -> InlineKeyboardMarkup:

@@ -51,7 +51,7 @@ from telegram.error import (
 )
 from telegram.ext import Job, JobQueue
 
-from bot.buttons import REM_LOG, REM_SKIP, REM_SNOOZE
+from bot.buttons import REM_LOG, REM_SKIP, REM_SNOOZE, TIMER_START
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import day_totals, today_range
 from bot.domain.planning import Plan, decide
@@ -483,7 +483,7 @@ def _message(
     """The reminder's text and buttons, for the reminder due at `due`."""
     sessions = SessionRepo(session, row.chat_id)
     last = sessions.latest()
-    start, end = today_range(now, settings.tz)
+    start, end = today_range(now, settings.tz, settings.day_start)
     facts = ReminderFacts(
         plan_id=row.id or 0,
         schedule=(plan or plan_of(row)).schedule,
@@ -696,17 +696,15 @@ def _put_back(
 def reminder_keyboard(facts: ReminderFacts, settings: ChatSettings) -> InlineKeyboardMarkup:
     tr = settings.tr
     token = reminder_token(facts.due)
-    rows: list[list[InlineKeyboardButton]] = []
+    # A live timer for the session this reminder is about (scheduler/timers.py).
+    first = [InlineKeyboardButton("⏱ " + tr._("Start timer"), callback_data=TIMER_START.data())]
     if facts.last is not None:
-        amount = volume(facts.last.total_ml, settings)
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    tr._("✅ Log {amount}", amount=amount),
-                    callback_data=REM_LOG.data(facts.plan_id, token),
-                )
-            ]
+        log_now = InlineKeyboardButton(
+            tr._("✅ Log {amount}", amount=volume(facts.last.total_ml, settings)),
+            callback_data=REM_LOG.data(facts.plan_id, token),
         )
+        first.insert(0, log_now)
+    rows: list[list[InlineKeyboardButton]] = [first]
     rows.append(
         [
             InlineKeyboardButton(

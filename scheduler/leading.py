@@ -1,12 +1,12 @@
 """What the leader runs, and the watch that hands the lead on (bot/leadership.py elects it).
 
 The leader runs the scheduler: it settles the reminders a dead sender left between claim and
-answer (`scheduler.handover`), rebuilds every reminder job and power-pumping step from the
-database, and re-arms a chat's jobs whenever a follower announces that its plan changed. A
-follower answers parents and arms no job. Every instance runs the watch, once a second: a
-follower asks for the lead (and so takes over within a second or two of the leader's death); the
-leader checks that it still holds it, and steps down (drops its jobs) if its connection is gone.
-On SQLite the one process leads from the start and no watch runs.
+answer (`scheduler.handover`), rebuilds every reminder job, power-pumping step and live-timer
+edit from the database, and re-arms a chat's jobs whenever a follower announces that its plan
+(or timer) changed. A follower answers parents and arms no job. Every instance runs the watch,
+once a second: a follower asks for the lead (and so takes over within a second or two of the
+leader's death); the leader checks that it still holds it, and steps down (drops its jobs) if
+its connection is gone. On SQLite the one process leads from the start and no watch runs.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import logging
 from datetime import timedelta
 
 from bot.services import PumpApplication, PumpContext
-from bot.storage.models import ReminderPlan
-from bot.storage.repo import PlanRepo
+from bot.storage.models import ReminderPlan, SessionTimer
+from bot.storage.repo import PlanRepo, timers_of
 from scheduler.delivery import (
     JOB_KWARGS,
     JOB_PREFIX,
@@ -34,12 +34,16 @@ from scheduler.power import (
     schedule_power_step,
     step_time,
 )
+from scheduler.stepdown import JOB_PREFIX as STEP_JOB_PREFIX
+from scheduler.stepdown import rearm_step, rebuild_step_jobs
+from scheduler.timers import JOB_PREFIX as TIMER_JOB_PREFIX
+from scheduler.timers import arm_timer, rebuild_timer_jobs
 
 log = logging.getLogger(__name__)
 
 WATCH_JOB = "leadership:watch"
 WATCH_EVERY = timedelta(seconds=1)
-LEADER_JOBS = (JOB_PREFIX, "reminders:", "power:")
+LEADER_JOBS = (JOB_PREFIX, "reminders:", "power:", TIMER_JOB_PREFIX, STEP_JOB_PREFIX)
 
 
 async def start(application: PumpApplication) -> None:
@@ -71,6 +75,8 @@ async def take_lead(application: PumpApplication) -> None:
         await recover_handovers(application)
         await rebuild_jobs(application)
         await rebuild_power_jobs(application)
+        await rebuild_timer_jobs(application)
+        await rebuild_step_jobs(application)
     finally:
         application.bot_data["taking_lead"] = False
 
@@ -92,12 +98,14 @@ async def rearm_chats(application: PumpApplication, chat_ids: set[int]) -> None:
     whose turn to be sent had come."""
     services = services_of(application)
 
-    def read_plans() -> dict[int, ReminderPlan]:
+    def read_plans() -> tuple[dict[int, ReminderPlan], dict[int, SessionTimer]]:
         with services.db.session() as session:
-            return PlanRepo(session).many(chat_ids)
+            return PlanRepo(session).many(chat_ids), timers_of(session, chat_ids)
 
-    plans = await asyncio.to_thread(read_plans)
+    plans, timers = await asyncio.to_thread(read_plans)
     for chat_id in chat_ids:
+        arm_timer(application, chat_id, timers.get(chat_id))
+        await rearm_step(application, chat_id)
         row = plans.get(chat_id)
         due = row.next_due_at if row is not None and row.enabled else None
         schedule_reminder(application, chat_id, due)

@@ -1,11 +1,14 @@
-"""A chat's settings as the rest of the bot sees them: language, time zone, unit, pumping."""
+"""A chat's settings as the rest of the bot sees them: language, time zone, unit, pumping,
+and the hour its day starts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot.domain.daybook import MIDNIGHT
 from bot.domain.units import Unit
 from bot.storage.models import Chat
 from bot.text.i18n import Translator, translator
@@ -18,6 +21,7 @@ class ChatSettings:
     timezone: str
     unit: Unit
     exclusive_pumping: bool = False
+    day_start: time = MIDNIGHT  # bot.domain.daybook.parent_day
     babies: int = 1  # how many babies the milk is for
     babies_asked: bool = False  # the chat answered (or was asked) how many babies
 
@@ -37,6 +41,7 @@ class ChatSettings:
             timezone=chat.timezone,
             unit=Unit(chat.unit),
             exclusive_pumping=bool(chat.exclusive_pumping),
+            day_start=time(*divmod(chat.day_start_min or 0, 60)),
             babies=chat.babies or 1,
             babies_asked=chat.babies is not None,
         )

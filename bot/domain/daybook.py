@@ -1,4 +1,12 @@
-"""Local days: where a chat's day starts and ends in UTC, and what was pumped in it."""
+"""Parent days: which day a moment counts to, where that day starts and ends in UTC, and what
+was pumped in it.
+
+A parent's day starts at her own hour (`day_start`: midnight unless she chose 04:00, 05:00 or
+06:00 in /settings), so a night session at 01:00 can close the day before instead of opening
+the next. `parent_day` is the one rule that decides it; /today, /week, /month, /trend, the
+report, the export's day column and the nudges all cut days with it (or with
+`parent_day_range`, its other side).
+"""
 
 from __future__ import annotations
 
@@ -9,23 +17,38 @@ from zoneinfo import ZoneInfo
 
 from bot.storage.models import PumpSession
 
+MIDNIGHT = time(0)
+# The hours a day may start at (/settings offers them): night sessions before 04:00-06:00
+# belong to the evening before for many parents who pump.
+DAY_STARTS = (MIDNIGHT, time(4), time(5), time(6))
 
-def local_day_range(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """[start, end) of a local calendar day, in UTC; 23 or 25 hours long on DST days.
+
+def parent_day(moment: datetime, tz: ZoneInfo, day_start: time) -> date:
+    """The day `moment` counts to: its local date, or the date before when the local clock
+    shows an earlier time than `day_start`. By the wall clock, so 04:00 stays 04:00 across a
+    DST change (`parent_day_range` draws the same line)."""
+    local = moment.astimezone(tz)
+    day = local.date()
+    return day - timedelta(days=1) if local.time() < day_start else day
+
+
+def parent_day_range(day: date, tz: ZoneInfo, day_start: time) -> tuple[datetime, datetime]:
+    """[start, end) of a parent day, in UTC: 23 or 25 hours long when a DST change falls in it.
 
     In UTC because Python subtracts two datetimes of the same zone by wall clock, not real time.
     """
-    start = datetime.combine(day, time(0), tzinfo=tz)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    return wall_time(day, day_start, tz), wall_time(day + timedelta(days=1), day_start, tz)
 
 
-def local_day(moment: datetime, tz: ZoneInfo) -> date:
+def today_range(now: datetime, tz: ZoneInfo, day_start: time) -> tuple[datetime, datetime]:
+    """[start, end) of the parent day `now` is in."""
+    return parent_day_range(parent_day(now, tz, day_start), tz, day_start)
+
+
+def calendar_day(moment: datetime, tz: ZoneInfo) -> date:
+    """The date on the wall calendar, for words about a clock time ("yesterday at 23:00",
+    "tomorrow at 06:00"); not for counting what belongs to a day (that is `parent_day`)."""
     return moment.astimezone(tz).date()
-
-
-def today_range(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    return local_day_range(local_day(now, tz), tz)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,10 @@ keep working), one row per session, oldest first:
     method        pump or hand
     note          the note, as typed
     logged_by     the name of whoever logged it
+    day           the day it counts to in /today, /week and the report, ISO 8601: with the
+                  chat's day starting at 04:00, a session at 01:00 counts to the day before
+
+Files from before the `day` column read back the same way (the day follows from the time).
 
 Separators follow what a spreadsheet expects in the chat's language, so a double-click opens the
 file in columns: English chats get commas and a decimal point (`60.5`), Norwegian chats
@@ -31,9 +35,10 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
+from bot.domain.daybook import parent_day
 from bot.domain.units import Method
 from bot.storage.models import PumpSession
 
@@ -46,7 +51,9 @@ COLUMNS = (
     "method",
     "note",
     "logged_by",
+    "day",
 )
+COLUMNS_BEFORE_DAY = COLUMNS[:-1]  # files written before the chat's own start of day
 BOM = "\ufeff"
 
 
@@ -118,7 +125,9 @@ def csv_bytes(
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
-def export_csv(sessions: Iterable[PumpSession], tz: ZoneInfo, language: str = "en") -> bytes:
+def export_csv(
+    sessions: Iterable[PumpSession], tz: ZoneInfo, day_start: time, language: str = "en"
+) -> bytes:
     """The file's bytes: BOM, header, one row per session in the order given."""
 
     def rows(style: CsvStyle) -> Iterable[list[str]]:
@@ -132,6 +141,7 @@ def export_csv(sessions: Iterable[PumpSession], tz: ZoneInfo, language: str = "e
                 Method(entry.method).value,
                 csv_text(entry.note),
                 csv_text(entry.logged_by_name),
+                parent_day(entry.started_at, tz, day_start).isoformat(),
             ]
 
     return csv_bytes(COLUMNS, rows, language)
@@ -152,7 +162,7 @@ def read_export(data: bytes) -> list[ExportRow]:
     text = data.decode("utf-8-sig")
     style = SEMICOLONS if text.split("\n", 1)[0].startswith("time;") else COMMAS
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=style.delimiter)
-    if tuple(reader.fieldnames or ()) != COLUMNS:
+    if tuple(reader.fieldnames or ()) not in (COLUMNS, COLUMNS_BEFORE_DAY):
         raise ValueError(f"unexpected columns: {reader.fieldnames}")
     rows = []
     for record in reader:

@@ -35,6 +35,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.export import COLUMNS as EXPORT_COLUMNS
+from bot.domain.export import COLUMNS_BEFORE_DAY
 from bot.domain.parsing import DURATION_MAX_MIN, SESSION_MAX_ML, SIDE_MAX_ML
 from bot.domain.units import ML_PER_OZ, Method
 
@@ -210,7 +211,7 @@ def find(names: list[str], wanted: Iterable[str]) -> int | None:
 
 def layout_of(header: list[str]) -> Layout:
     names = [normalise(cell) for cell in header]
-    if tuple(names) == EXPORT_COLUMNS:
+    if tuple(names) in (EXPORT_COLUMNS, COLUMNS_BEFORE_DAY):  # the day follows from the time
         return Layout(
             FileKind.PUMPBOT, time=0, left=1, right=2, amount=3, duration=4, method=5, note=6, who=7
         )

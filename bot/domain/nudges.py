@@ -1,18 +1,19 @@
 """Gentle nudges: when a chat's logs call for a short, kind note, and which one to send.
 
-Each condition is a plain function of the chat's sessions, `now` (aware UTC) and the chat's
-time zone. `due_nudge` picks at most one, honouring the off switch and the weekly limit.
+Each condition is a plain function of the chat's sessions, `now` (aware UTC), the chat's
+time zone and the hour its day starts (`bot.domain.daybook.parent_day`). `due_nudge` picks
+at most one, honouring the off switch and the weekly limit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from statistics import median
 from zoneinfo import ZoneInfo
 
-from bot.domain.daybook import day_totals, local_day, local_day_range
+from bot.domain.daybook import day_totals, parent_day, parent_day_range
 from bot.domain.presets import Preset
 from bot.storage.models import NudgeState, PumpSession
 
@@ -40,14 +41,18 @@ def high_day_ml(babies: int = 1) -> float:
 
 
 def high_totals_running(
-    sessions: Iterable[PumpSession], now: datetime, tz: ZoneInfo, babies: int = 1
+    sessions: Iterable[PumpSession],
+    now: datetime,
+    tz: ZoneInfo,
+    day_start: time,
+    babies: int = 1,
 ) -> bool:
-    """Over 1000 ml a baby on each of three local days running, ending today or yesterday."""
+    """Over 1000 ml a baby on each of three parent days running, ending today or yesterday."""
     items = list(sessions)
-    today = local_day(now, tz)
+    today = parent_day(now, tz, day_start)
 
     def total(days_ago: int) -> float:
-        start, end = local_day_range(today - timedelta(days=days_ago), tz)
+        start, end = parent_day_range(today - timedelta(days=days_ago), tz, day_start)
         return day_totals(s for s in items if start <= s.started_at < end).total_ml
 
     totals = [total(days_ago) for days_ago in range(HIGH_DAYS_RUNNING + 1)]
@@ -91,13 +96,17 @@ def conditions(
     sessions: Sequence[PumpSession],
     now: datetime,
     tz: ZoneInfo,
+    day_start: time,
     *,
     on_building_plan: bool,
     babies: int = 1,
 ) -> list[NudgeKind]:
     """Every nudge whose condition holds, most important first."""
     checks = (
-        (NudgeKind.OVERPRODUCTION, lambda: high_totals_running(sessions, now, tz, babies)),
+        (
+            NudgeKind.OVERPRODUCTION,
+            lambda: high_totals_running(sessions, now, tz, day_start, babies),
+        ),
         (
             NudgeKind.FEW_SESSIONS,
             lambda: few_sessions_while_building(
@@ -151,6 +160,7 @@ def due_nudge(
     sessions: Sequence[PumpSession],
     now: datetime,
     tz: ZoneInfo,
+    day_start: time,
     state: NudgeState | None,
     *,
     on_building_plan: bool,
@@ -159,7 +169,9 @@ def due_nudge(
     """The one nudge to send now, if any."""
     if state is not None and not state.enabled:
         return None
-    for kind in conditions(sessions, now, tz, on_building_plan=on_building_plan, babies=babies):
+    for kind in conditions(
+        sessions, now, tz, day_start, on_building_plan=on_building_plan, babies=babies
+    ):
         if may_send(state, kind, now):
             return kind
     return None

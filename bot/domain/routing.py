@@ -7,6 +7,11 @@ feature gets a text is decided here, in this order, and nowhere else:
 1. **A new time for a confirmation**: the message replies to one of the bot's confirmations
    and says only when (`14:30`, `20 min ago`): that entry moves.
 2. **Milk for the stash** (`froze 120`, `kjøleskap 90`): a portion, never a session.
+   **A timer command** (`start pumping`, `begynner`, `stopp`: the whole message), in a
+   private chat: the live session timer starts or stops (`bot.domain.timer`).
+   **A warning word while stepping down** (`sore`, `a lump`, `vondt`, `rødt`), in a private
+   chat with a step-down plan: the plan pauses and the warning signs are shown
+   (`bot.domain.stepdown`), before any tip could answer it.
 3. **A log** (`L 60 R 70 20min`): every word is a log word and an amount, a time or a duration
    is given. Stored, or refused with the reason (`1200 ml` is too much). A question mark makes
    it a question instead (`120 ml?`).
@@ -36,6 +41,8 @@ from zoneinfo import ZoneInfo
 from bot.domain.parsing import LogProblem, ParsedLog, Problem, attempts_a_log, parse_time, read_log
 from bot.domain.questions import asks, has_number
 from bot.domain.stash import StashRequest, parse_stash_text
+from bot.domain.stepdown import has_warning_word
+from bot.domain.timer import TimerCommand, parse_timer_text
 from bot.domain.tips import TOPICS_BY_ID, Topic
 from bot.domain.understanding import CHATTER, LOG_ATTEMPT, understand
 from bot.domain.units import Unit
@@ -45,6 +52,8 @@ from bot.domain.warnings import warning_sign_in, warning_topic
 class Kind(StrEnum):
     FIX_TIME = "fix_time"  # a time, in reply to a confirmation: `moment` or `problem`
     STASH = "stash"  # milk into the stash: `stash`
+    TIMER = "timer"  # start or stop the live session timer: `timer`
+    STEPDOWN_WARNING = "stepdown_warning"  # a warning word while a step-down plan runs
     LOG = "log"  # a log: `log` to store, or `problem` to explain
     QUESTION = "question"  # a tip answers it: `topic`
     CHATTER = "chatter"  # thanks, hello, ok: a short kind word back
@@ -63,6 +72,7 @@ class ChatState:
     written_at: datetime  # aware: when the parent wrote it
     private: bool
     replies_to_entry: bool = False  # replies to one of the bot's log confirmations
+    stepping_down: bool = False  # the chat has a step-down plan
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,7 @@ class Decision:
     problem: LogProblem | None = None
     moment: datetime | None = None
     stash: StashRequest | None = None
+    timer: TimerCommand | None = None
     topic: Topic | None = None
     asked: bool = False  # a question mark or a question word
     # A number in a message that is no log: the answer says nothing was logged.
@@ -96,6 +107,10 @@ def route_message(text: str, chat: ChatState) -> Decision:
             return Decision(Kind.FIX_TIME, moment=moment)
     if chat.private and (stash := parse_stash_text(text, chat.unit)) is not None:
         return Decision(Kind.STASH, stash=stash)
+    if chat.private and (command := parse_timer_text(text)) is not None:
+        return Decision(Kind.TIMER, timer=command)
+    if chat.private and chat.stepping_down and has_warning_word(text):
+        return Decision(Kind.STEPDOWN_WARNING)
     # A note after `#` belongs to a log (`120 #is this low?`): only the part before it asks.
     body = text.split("#", 1)[0]
     asked, number = asks(body), has_number(body)

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.domain.daybook import local_day, wall_time
+from bot.domain.daybook import calendar_day, wall_time
 from bot.domain.parsing import SESSION_MAX_ML
 from bot.domain.stats import band_range_ml
 from bot.domain.units import Unit, unit_to_ml
@@ -241,7 +241,7 @@ def morning_before(moment: datetime, night_end: time, tz: ZoneInfo) -> datetime:
     """The last end of the night (local `night_end`) strictly before `moment`, in UTC: the
     morning whose note is the last chance to hear that the portion runs out."""
     for days_back in range(3):
-        candidate = wall_time(local_day(moment - timedelta(days=days_back), tz), night_end, tz)
+        candidate = wall_time(calendar_day(moment - timedelta(days=days_back), tz), night_end, tz)
         if candidate < moment:
             return candidate
     raise AssertionError("a night ends every day")

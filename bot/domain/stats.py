@@ -1,7 +1,8 @@
 """Daily stats: per local day the total, sessions, average, longest gap and left/right split.
 
-Plain functions over sessions; no Telegram, no database session. A day is the chat's local
-calendar day (`bot.domain.daybook`), so it may be 23 or 25 hours long. Gaps are
+Plain functions over sessions; no Telegram, no database session. A day is the parent's day
+(`bot.domain.daybook.parent_day`: from her start of day to the next), so it may be 23 or 25
+hours long. Gaps are
 measured start to start, the way pumping intervals are counted ("every three hours"), in
 real elapsed time, and each gap belongs to the day of the session that ends it: the night's
 gap from 23:00 to 04:00 is the next day's first gap.
@@ -11,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.domain.daybook import local_day
+from bot.domain.daybook import parent_day
 from bot.storage.models import PumpSession
 
 # What a baby fed only breast milk usually takes a day from about one to six months of age
@@ -73,9 +74,13 @@ def _utc(moment: datetime) -> datetime:
 
 
 def summaries(
-    sessions: Iterable[PumpSession], tz: ZoneInfo, first_day: date, last_day: date
+    sessions: Iterable[PumpSession],
+    tz: ZoneInfo,
+    day_start: time,
+    first_day: date,
+    last_day: date,
 ) -> list[DaySummary]:
-    """One summary per local day from `first_day` to `last_day` inclusive, days without logs too.
+    """One summary per parent day from `first_day` to `last_day` inclusive, days without logs too.
 
     `sessions` may include sessions outside those days: they count only as the start of a gap
     (pass the last session before `first_day` so the first day's overnight gap is known).
@@ -87,7 +92,7 @@ def summaries(
     gaps: dict[date, Gap] = {}
     previous: PumpSession | None = None
     for entry in ordered:
-        day = local_day(entry.started_at, tz)
+        day = parent_day(entry.started_at, tz, day_start)
         if first_day <= day <= last_day:
             by_day.setdefault(day, []).append(entry)
             if previous is not None:
@@ -114,9 +119,11 @@ def summaries(
     return result
 
 
-def day_summary(sessions: Iterable[PumpSession], tz: ZoneInfo, day: date) -> DaySummary:
-    """The summary of one local day (for /today: pass the day's sessions and the one before)."""
-    return summaries(sessions, tz, day, day)[0]
+def day_summary(
+    sessions: Iterable[PumpSession], tz: ZoneInfo, day_start: time, day: date
+) -> DaySummary:
+    """The summary of one parent day (for /today: pass the day's sessions and the one before)."""
+    return summaries(sessions, tz, day_start, day, day)[0]
 
 
 @dataclass(frozen=True)

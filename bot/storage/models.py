@@ -48,6 +48,12 @@ class Chat(SQLModel, table=True):
         default=False,
         sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()),
     )
+    # When the parent's day starts, in minutes after local midnight (0, or 240 for 04:00):
+    # a night session before it counts to the day before (bot.domain.daybook.parent_day).
+    day_start_min: int = Field(
+        default=0,
+        sa_column=sa.Column(sa.Integer, nullable=False, server_default=sa.text("0")),
+    )
     # How many babies the milk is for (1-3): the guideline band, the oversupply nudge and the
     # stash's days covered scale with it. None: never asked (counted as one).
     babies: int | None = Field(default=None, sa_column=sa.Column(sa.SmallInteger, nullable=True))
@@ -299,3 +305,52 @@ class InboxUpdate(SQLModel, table=True):
     # times that happened: an update that keeps killing the process is given up.
     taken_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = 0
+
+
+class SessionTimer(SQLModel, table=True):
+    """A chat's live session timer (at most one): started, maybe paused, maybe stopped and
+    waiting for the amounts. The start is here, not in memory, so a restart re-arms the
+    once-a-minute edit of its message (scheduler/timers.py); the row goes when a typed log
+    takes its duration, or when a new timer starts."""
+
+    __tablename__ = "session_timers"
+
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger,
+            sa.ForeignKey("chats.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    paused_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # set while paused
+    paused_seconds: int = 0  # the pauses before the current one, together
+    side: str | None = Field(default=None, max_length=5)  # "left" or "right": the side now
+    message_id: int | None = Field(default=None, sa_type=sa.BigInteger)  # the message edited
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    stopped_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # Stop was tapped
+
+
+class StepDownPlan(SQLModel, table=True):
+    """A chat's step-down plan (at most one): from `start_sessions` a day to `target_sessions`
+    (0: stopping), one step every few days (bot.domain.stepdown). `step` counts from 0; the
+    step job (scheduler/stepdown.py) runs at `next_step_at`; a pause holds it."""
+
+    __tablename__ = "step_down_plans"
+
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger,
+            sa.ForeignKey("chats.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    start_sessions: int
+    target_sessions: int
+    step: int = 0
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    next_step_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # None: last step
+    paused_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    feeling: str | None = Field(default=None, max_length=8)  # the last answer, Feeling

@@ -17,8 +17,10 @@ from bot.storage.models import (
     PumpSession,
     ReminderHandover,
     ReminderPlan,
+    SessionTimer,
     StashPortion,
     StashState,
+    StepDownPlan,
     utcnow,
 )
 
@@ -704,3 +706,73 @@ class StashStateRepo:
         self.session.flush()
         self.session.expire_all()
         return result.rowcount == 1
+
+
+class TimerRepo:
+    """A chat's live session timer (at most one row)."""
+
+    def __init__(self, session: Session, chat_id: int) -> None:
+        self.session = session
+        self.chat_id = chat_id
+
+    def get(self) -> SessionTimer | None:
+        return self.session.get(SessionTimer, self.chat_id)
+
+    def start(self, now: datetime, side: str | None = None) -> SessionTimer:
+        """A new timer from `now`, in place of any the chat had."""
+        self.delete()
+        row = SessionTimer(chat_id=self.chat_id, started_at=now, side=side)
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def save(self, row: SessionTimer) -> SessionTimer:
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def delete(self) -> None:
+        self.session.exec(delete(SessionTimer).where(col(SessionTimer.chat_id) == self.chat_id))
+        self.session.flush()
+
+
+def running_timers(session: Session) -> Sequence[SessionTimer]:
+    """Every timer still running (not paused, not stopped), for re-arming at start."""
+    query = select(SessionTimer).where(
+        col(SessionTimer.paused_at).is_(None), col(SessionTimer.stopped_at).is_(None)
+    )
+    return session.exec(query).all()
+
+
+def timers_of(session: Session, chat_ids: Iterable[int]) -> dict[int, SessionTimer]:
+    """The timers of these chats, by chat id (chats without one left out)."""
+    query = select(SessionTimer).where(col(SessionTimer.chat_id).in_(list(chat_ids)))
+    return {row.chat_id: row for row in session.exec(query)}
+
+
+class StepDownRepo:
+    """A chat's step-down plan (at most one row)."""
+
+    def __init__(self, session: Session, chat_id: int) -> None:
+        self.session = session
+        self.chat_id = chat_id
+
+    def get(self) -> StepDownPlan | None:
+        return self.session.get(StepDownPlan, self.chat_id)
+
+    def save(self, row: StepDownPlan) -> StepDownPlan:
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def delete(self) -> None:
+        self.session.exec(delete(StepDownPlan).where(col(StepDownPlan.chat_id) == self.chat_id))
+        self.session.flush()
+
+
+def step_down_plans_due(session: Session) -> Sequence[StepDownPlan]:
+    """Every plan with a next step and not paused, for arming the step jobs at start."""
+    query = select(StepDownPlan).where(
+        col(StepDownPlan.next_step_at).is_not(None), col(StepDownPlan.paused_at).is_(None)
+    )
+    return session.exec(query).all()

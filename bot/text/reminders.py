@@ -11,7 +11,7 @@ from babel.dates import format_time
 from babel.lists import format_list
 
 from bot.domain.chats import ChatSettings
-from bot.domain.daybook import DayTotals, local_day
+from bot.domain.daybook import DayTotals, calendar_day
 from bot.domain.planning import PlanKind, Preset, Schedule, is_night_reminder
 from bot.planbook import schedule_of
 from bot.storage.models import PumpSession, ReminderPlan
@@ -38,7 +38,7 @@ LATE_ENOUGH_TO_SAY = timedelta(minutes=10)
 def describe_when(moment: datetime, now: datetime, tz: ZoneInfo, tr: Translator) -> str:
     """`14:30`, `tomorrow at 06:00`, or a date and time further away; in the chat's zone."""
     clock = format_clock(moment, tz, tr.locale)
-    days = (local_day(moment, tz) - local_day(now, tz)).days
+    days = (calendar_day(moment, tz) - calendar_day(now, tz)).days
     if days == 0:
         return clock
     if days == 1:

@@ -24,6 +24,7 @@ from fpdf.enums import Align
 from bot.domain.stats import DaySummary, PeriodSummary
 from bot.domain.units import Unit
 from bot.storage.models import PumpSession
+from bot.text.charts import TREND_HEIGHT_IN, WIDTH_IN
 from bot.text.formatting import format_clock, format_number, format_volume, ml_to_unit
 from bot.text.i18n import Translator
 from bot.text.reports import UNIT_SYMBOLS, clock_gap, short_day, summary_lines
@@ -35,6 +36,7 @@ HEADER_FILL = (226, 234, 243)
 STRIPE_FILL = (245, 247, 250)
 RULE = (200, 205, 212)
 ROW_MM = 5.6
+TREND_ASPECT = TREND_HEIGHT_IN / WIDTH_IN
 
 
 @cache
@@ -57,6 +59,8 @@ class ReportContent:
     plan: str | None  # the reminder plan in use, described in words; None: no reminders
     guideline: str | None  # the guideline band's sentence, where it applies
     chart_png: bytes
+    trend_png: bytes | None  # the /trend chart; None when nothing was logged in its weeks
+    trend_lines: Sequence[str]  # its summary in words
     made_at: datetime
 
 
@@ -168,6 +172,19 @@ def render_report(content: ReportContent, *, tr: Translator, unit: Unit, tz: Zon
     if content.today in (d.day for d in days):
         paragraph(tr._("* today, still going when the report was made."), size=8, grey=True)
     pdf.ln(4)
+
+    # -- the supply trend ---------------------------------------------------------------------
+    if content.trend_png is not None:
+        trend_width = width * 0.85  # narrower than the page: the panels fit with the heading
+        trend_height = trend_width * TREND_ASPECT
+        if pdf.will_page_break(trend_height + 30):  # the heading and summary with the chart
+            pdf.add_page()
+        heading(tr._("Supply trend"))
+        for line in content.trend_lines:
+            paragraph(line)
+        pdf.ln(2)
+        pdf.image(io.BytesIO(content.trend_png), w=trend_width, x=Align.C)
+        pdf.ln(4)
 
     # -- notes ---------------------------------------------------------------------------------
     heading(tr._("Notes"))

@@ -10,6 +10,8 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from babel.dates import format_date
+
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import day_totals
 from bot.domain.parsing import (
@@ -25,7 +27,6 @@ from bot.domain.units import Method
 from bot.storage.models import PumpSession
 from bot.text.formatting import (
     format_clock,
-    format_day,
     format_duration,
     format_minutes,
     format_plain_number,
@@ -179,7 +180,7 @@ def saved_note(entry: PumpSession, settings: ChatSettings, now: datetime) -> str
 def today_text(
     settings: ChatSettings, now: datetime, sessions: Sequence[PumpSession], summary: DaySummary
 ) -> str:
-    """Today's sessions in the chat's local day, with per-side totals."""
+    """Today's sessions (the parent day so far), with per-side totals."""
     tr = settings.tr
     if not sessions:
         return tr._(
@@ -191,7 +192,8 @@ def today_text(
         "<b>Today, {day}</b>: {total} in {n} session.",
         "<b>Today, {day}</b>: {total} in {n} sessions.",
         totals.count,
-        day=format_day(now, settings.tz, tr.locale),
+        # The parent day's date: at 01:00 with a 04:00 start, still yesterday's.
+        day=format_date(summary.day, format="medium", locale=tr.locale),
         total=volume(totals.total_ml, settings),
     )
     sides = {

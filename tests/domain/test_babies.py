@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.daybook import MIDNIGHT
 from bot.domain.guideline import band_decision
 from bot.domain.nudges import NudgeKind, due_nudge, high_day_ml, high_totals_running
 from bot.domain.stash import days_covered
@@ -74,13 +75,13 @@ def test_the_stats_note_for_twins_counts_two_bands_and_says_each() -> None:
 def test_the_oversupply_nudge_threshold_is_1000_ml_a_baby() -> None:
     assert high_day_ml(1) == 1000 and high_day_ml(2) == 2000
     twins_day = days_at(1500)
-    assert high_totals_running(twins_day, NOW, OSLO)
-    assert not high_totals_running(twins_day, NOW, OSLO, babies=2)
-    assert due_nudge(twins_day, NOW, OSLO, None, on_building_plan=False) == (
+    assert high_totals_running(twins_day, NOW, OSLO, MIDNIGHT)
+    assert not high_totals_running(twins_day, NOW, OSLO, MIDNIGHT, babies=2)
+    assert due_nudge(twins_day, NOW, OSLO, MIDNIGHT, None, on_building_plan=False) == (
         NudgeKind.OVERPRODUCTION
     )
-    assert due_nudge(twins_day, NOW, OSLO, None, on_building_plan=False, babies=2) is None
-    assert high_totals_running(days_at(2100), NOW, OSLO, babies=2)
+    assert due_nudge(twins_day, NOW, OSLO, MIDNIGHT, None, on_building_plan=False, babies=2) is None
+    assert high_totals_running(days_at(2100), NOW, OSLO, MIDNIGHT, babies=2)
 
 
 def test_days_covered_divide_by_the_babies() -> None:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain.daybook import MIDNIGHT
 from bot.domain.export import COLUMNS, ExportRow, export_csv, read_export
 from bot.domain.units import Method
 from bot.storage.models import PumpSession
@@ -98,8 +99,19 @@ async def test_the_file_is_plain_csv_with_local_times_and_offsets(bot: BotHarnes
         "pump",
         "'=1+1",
         "Kari",
+        "2026-03-29",
     ]
-    assert rows[2] == ["2026-03-29T03:30:00+02:00", "", "", "90.5", "", "pump", "", ""]
+    assert rows[2] == [
+        "2026-03-29T03:30:00+02:00",
+        "",
+        "",
+        "90.5",
+        "",
+        "pump",
+        "",
+        "",
+        "2026-03-29",
+    ]
     assert text.endswith("\r\n")
 
 
@@ -111,9 +123,27 @@ async def test_a_norwegian_chat_gets_semicolons_and_decimal_commas(bot: BotHarne
     text = reply.files["document"].decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     assert rows[0] == list(COLUMNS)
-    assert rows[2] == ["2026-03-29T03:30:00+02:00", "", "", "90,5", "", "pump", "", ""]
+    assert rows[2] == [
+        "2026-03-29T03:30:00+02:00",
+        "",
+        "",
+        "90,5",
+        "",
+        "pump",
+        "",
+        "",
+        "2026-03-29",
+    ]
     parsed = read_export(reply.files["document"])
     assert parsed == [ExportRow.of(entry) for entry in stored_sessions(bot, PARENT_CHAT)]
+
+
+def test_a_file_from_before_the_day_column_reads_back_the_same() -> None:
+    moment = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+    sessions = [PumpSession(chat_id=1, started_at=moment, total_ml=100, left_ml=40)]
+    data = export_csv(sessions, ZoneInfo("Europe/Oslo"), MIDNIGHT).decode("utf-8-sig")
+    older = "\r\n".join(line.rsplit(",", 1)[0] for line in data.split("\r\n") if line)
+    assert read_export(older.encode()) == read_export(data.encode()) == [ExportRow.of(sessions[0])]
 
 
 async def test_export_with_nothing_logged_sends_no_file(bot: BotHarness) -> None:
@@ -154,5 +184,5 @@ def test_any_notes_and_volumes_round_trip(
         )
         for note, left, right, moment in entries
     ]
-    data = export_csv(sessions, ZoneInfo("Europe/Oslo"), language)
+    data = export_csv(sessions, ZoneInfo("Europe/Oslo"), MIDNIGHT, language)
     assert read_export(data) == [ExportRow.of(s) for s in sessions]

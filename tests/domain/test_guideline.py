@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.daybook import MIDNIGHT
 from bot.domain.guideline import MIN_SESSIONS_A_DAY, BandView, band_decision
 from bot.domain.stats import summaries
 from bot.domain.units import Unit
@@ -25,7 +26,7 @@ def days_of(sessions_per_day: dict[date, tuple[int, float]]) -> list:
             PumpSession(chat_id=1, started_at=first + timedelta(hours=2 * i), total_ml=ml)
             for i in range(count)
         ]
-    return summaries(sessions, OSLO, TODAY - timedelta(days=6), TODAY)
+    return summaries(sessions, OSLO, MIDNIGHT, TODAY - timedelta(days=6), TODAY)
 
 
 def test_no_answer_to_exclusive_means_no_band_whatever_the_log() -> None:

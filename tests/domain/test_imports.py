@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.daybook import MIDNIGHT
 from bot.domain.export import ExportRow, export_csv
 from bot.domain.imports import (
     MAX_FILE_BYTES,
@@ -54,7 +55,7 @@ def sessions() -> list[PumpSession]:
 @pytest.mark.parametrize("language", ["en", "nb"])
 def test_pumpbot_export_reads_back_exactly_in_both_styles(language: str) -> None:
     original = sessions()
-    data = export_csv(original, OSLO, language)
+    data = export_csv(original, OSLO, MIDNIGHT, language)
     parsed = read_import(data, ZoneInfo("America/New_York"), NOW)  # offsets in the file win
     assert parsed.kind is FileKind.PUMPBOT
     assert parsed.bad == []

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
+from bot.domain.daybook import MIDNIGHT
 from bot.domain.nudges import (
     NudgeKind,
     conditions,
@@ -65,16 +66,16 @@ def spaced(now: datetime, hours: float) -> list[PumpSession]:
 
 
 def test_over_1000_ml_three_days_running() -> None:
-    assert high_totals_running(high_days(NOW, 3, 1100), NOW, OSLO)
-    assert not high_totals_running(high_days(NOW, 2, 1100), NOW, OSLO)
-    assert not high_totals_running(high_days(NOW, 3, 1000), NOW, OSLO)  # "over" 1000
-    assert not high_totals_running(high_days(NOW, 3, 900), NOW, OSLO)
+    assert high_totals_running(high_days(NOW, 3, 1100), NOW, OSLO, MIDNIGHT)
+    assert not high_totals_running(high_days(NOW, 2, 1100), NOW, OSLO, MIDNIGHT)
+    assert not high_totals_running(high_days(NOW, 3, 1000), NOW, OSLO, MIDNIGHT)  # "over" 1000
+    assert not high_totals_running(high_days(NOW, 3, 900), NOW, OSLO, MIDNIGHT)
 
 
 def test_three_high_days_ending_yesterday_count_too() -> None:
     yesterday = NOW - timedelta(days=1)
-    assert high_totals_running(high_days(yesterday, 3, 1200), NOW, OSLO)
-    assert not high_totals_running(high_days(NOW - timedelta(days=2), 3, 1200), NOW, OSLO)
+    assert high_totals_running(high_days(yesterday, 3, 1200), NOW, OSLO, MIDNIGHT)
+    assert not high_totals_running(high_days(NOW - timedelta(days=2), 3, 1200), NOW, OSLO, MIDNIGHT)
 
 
 def test_days_are_local_days() -> None:
@@ -86,8 +87,8 @@ def test_days_are_local_days() -> None:
         for hour, minute in ((0, 30), (12, 0))
     ]
     items = sessions(moments, 550)
-    assert high_totals_running(items, NOW, OSLO)
-    assert not high_totals_running(items, NOW, ZoneInfo("UTC"))
+    assert high_totals_running(items, NOW, OSLO, MIDNIGHT)
+    assert not high_totals_running(items, NOW, ZoneInfo("UTC"), MIDNIGHT)
 
 
 def test_fewer_than_six_sessions_on_the_building_plan() -> None:
@@ -112,17 +113,23 @@ def test_a_sudden_drop_in_pumped_volume() -> None:
 
 def test_at_most_one_nudge_and_never_when_off_or_sent_this_week() -> None:
     both = high_days(NOW, 3, 1100) + spaced(NOW - timedelta(days=3), 24 / 5)
-    assert conditions(both, NOW, OSLO, on_building_plan=True) == [
+    assert conditions(both, NOW, OSLO, MIDNIGHT, on_building_plan=True) == [
         NudgeKind.OVERPRODUCTION,
         NudgeKind.FEW_SESSIONS,
     ]
-    assert due_nudge(both, NOW, OSLO, None, on_building_plan=True) == NudgeKind.OVERPRODUCTION
+    assert (
+        due_nudge(both, NOW, OSLO, MIDNIGHT, None, on_building_plan=True)
+        == NudgeKind.OVERPRODUCTION
+    )
     sent = NudgeState(chat_id=PARENT_CHAT, overproduction_sent_at=NOW - timedelta(days=6))
-    assert due_nudge(both, NOW, OSLO, sent, on_building_plan=False) is None
+    assert due_nudge(both, NOW, OSLO, MIDNIGHT, sent, on_building_plan=False) is None
     sent.overproduction_sent_at = NOW - timedelta(days=7)
-    assert due_nudge(both, NOW, OSLO, sent, on_building_plan=False) == NudgeKind.OVERPRODUCTION
+    assert (
+        due_nudge(both, NOW, OSLO, MIDNIGHT, sent, on_building_plan=False)
+        == NudgeKind.OVERPRODUCTION
+    )
     off = NudgeState(chat_id=PARENT_CHAT, enabled=False)
-    assert due_nudge(both, NOW, OSLO, off, on_building_plan=True) is None
+    assert due_nudge(both, NOW, OSLO, MIDNIGHT, off, on_building_plan=True) is None
 
 
 # -- in the chat ---------------------------------------------------------------------------------

@@ -109,3 +109,18 @@ async def test_a_typed_log_is_parsed_once_on_its_way_through_the_bot(
     reply = await bot.say("L 60 R 70 20min")
     assert "130" in reply.text  # logged and confirmed
     assert readings == ["L 60 R 70 20min"]
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("start pumping", "start"),
+        ("Begynner", "start"),
+        ("starter pumping", "start"),
+        ("stopp", "stop"),
+    ],
+)
+def test_timer_words_start_or_stop_the_timer_in_a_private_chat(text: str, command: str) -> None:
+    decision = route_message(text, chat("nb" if text[0] in "Bs" else "en"))
+    assert decision.kind is Kind.TIMER and decision.timer == command
+    assert route_message(text, chat(private=False)).kind is not Kind.TIMER

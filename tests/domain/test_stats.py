@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain.daybook import MIDNIGHT
 from bot.domain.guideline import band_decision
 from bot.domain.stats import (
     BandPosition,
@@ -40,7 +41,7 @@ def test_a_session_after_local_midnight_counts_for_the_new_day() -> None:
         session(utc(2026, 3, 10, 23, 15), 80),  # 00:15 on 11 March in Oslo
         session(utc(2026, 3, 11, 2, 15), 120),  # 03:15 on 11 March
     ]
-    tenth, eleventh = summaries(sessions, OSLO, date(2026, 3, 10), date(2026, 3, 11))
+    tenth, eleventh = summaries(sessions, OSLO, MIDNIGHT, date(2026, 3, 10), date(2026, 3, 11))
     assert (tenth.count, tenth.total_ml) == (1, 100)
     assert (eleventh.count, eleventh.total_ml) == (2, 200)
     # The night's gaps belong to the day they end in: 23:45 -> 00:15 -> 03:15.
@@ -55,7 +56,7 @@ def test_the_first_gap_of_a_day_is_measured_from_the_evening_before() -> None:
         session(utc(2026, 3, 10, 4, 30), 150),  # 05:30 on 10 March
         session(utc(2026, 3, 10, 7, 30), 100),
     ]
-    (tenth,) = summaries(sessions, OSLO, date(2026, 3, 10), date(2026, 3, 10))
+    (tenth,) = summaries(sessions, OSLO, MIDNIGHT, date(2026, 3, 10), date(2026, 3, 10))
     assert tenth.count == 2 and tenth.total_ml == 250  # the evening before is not counted
     assert tenth.longest_gap is not None
     assert tenth.longest_gap.length == timedelta(hours=7, minutes=30)
@@ -70,7 +71,9 @@ def test_spring_forward_day_is_23_hours_and_gaps_are_real_time() -> None:
         session(utc(2026, 3, 29, 21, 45), 120),  # 23:45 CEST on 29 March
         session(utc(2026, 3, 29, 22, 15), 130),  # 00:15 CEST on 30 March
     ]
-    before, dst_day, after = summaries(sessions, OSLO, date(2026, 3, 28), date(2026, 3, 30))
+    before, dst_day, after = summaries(
+        sessions, OSLO, MIDNIGHT, date(2026, 3, 28), date(2026, 3, 30)
+    )
     assert (before.count, dst_day.count, after.count) == (0, 3, 1)
     assert dst_day.total_ml == 330
     assert after.total_ml == 130
@@ -93,7 +96,7 @@ def test_fall_back_day_is_25_hours_and_the_repeated_hour_counts_once_each() -> N
         session(utc(2026, 10, 25, 22, 59), 70),  # 23:59 CET, the last minute of the day
         session(utc(2026, 10, 25, 23, 0), 60),  # 00:00 CET on 26 October
     ]
-    (day,) = summaries(sessions, OSLO, date(2026, 10, 25), date(2026, 10, 25))
+    (day,) = summaries(sessions, OSLO, MIDNIGHT, date(2026, 10, 25), date(2026, 10, 25))
     assert day.count == 4
     assert day.total_ml == 340
     # The same wall-clock time twice is an hour apart in real time, not zero.
@@ -107,7 +110,7 @@ def test_gaps_use_real_time_even_when_sessions_carry_the_local_zone() -> None:
     a = session(datetime(2026, 3, 29, 1, 30, tzinfo=OSLO), 100)
     b = session(datetime(2026, 3, 29, 3, 30, tzinfo=OSLO), 100)
     assert b.started_at - a.started_at == timedelta(hours=2)  # Python's wall-clock answer
-    day = day_summary([a, b], OSLO, date(2026, 3, 29))
+    day = day_summary([a, b], OSLO, MIDNIGHT, date(2026, 3, 29))
     assert day.longest_gap is not None
     assert day.longest_gap.length == timedelta(hours=1)
 
@@ -117,6 +120,7 @@ def test_left_right_split_and_what_was_logged_without_a_side() -> None:
     day = day_summary(
         [session(moment, 130, 60, 70), session(moment + timedelta(hours=3), 90)],
         OSLO,
+        MIDNIGHT,
         date(2026, 3, 10),
     )
     assert (day.left_ml, day.right_ml, day.unsided_ml) == (60, 70, 90)
@@ -135,7 +139,7 @@ def test_the_daily_average_leaves_out_today_and_days_without_logs() -> None:
         session(utc(2026, 3, 9, 8), 800),
         session(utc(2026, 3, 10, 8), 100),  # today, still going
     ]
-    days = summaries(sessions, OSLO, date(2026, 3, 4), date(2026, 3, 10))
+    days = summaries(sessions, OSLO, MIDNIGHT, date(2026, 3, 4), date(2026, 3, 10))
     period = period_summary(days, today=date(2026, 3, 10))
     assert period.total_ml == 1600 and period.count == 3
     assert period.full_days_with_logs == 2
@@ -160,7 +164,9 @@ def test_the_band_is_information_in_both_languages() -> None:
 
 def test_the_guideline_appears_only_when_the_decision_says_so() -> None:
     moments = [utc(2026, 3, day, hour) for day in (7, 8, 9) for hour in (5, 8, 11, 14, 17)]
-    days = summaries([session(m, 140) for m in moments], OSLO, date(2026, 3, 4), date(2026, 3, 10))
+    days = summaries(
+        [session(m, 140) for m in moments], OSLO, MIDNIGHT, date(2026, 3, 4), date(2026, 3, 10)
+    )
     period = period_summary(days, today=date(2026, 3, 10))
     tr = translator("en")
 
@@ -188,7 +194,7 @@ def test_every_session_counts_once_on_its_local_day(
     tz = ZoneInfo(zone)
     sessions = [session(moment, total) for moment, total in entries]
     first, last = date(2026, 3, 20), date(2026, 4, 5)
-    days = summaries(sessions, tz, first, last)
+    days = summaries(sessions, tz, MIDNIGHT, first, last)
     assert [d.day for d in days] == [first + timedelta(days=i) for i in range(17)]
     inside = [s for s in sessions if first <= s.started_at.astimezone(tz).date() <= last]
     assert sum(d.count for d in days) == len(inside)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from bot.domain.daybook import MIDNIGHT
 from bot.domain.export import export_csv
 from bot.storage.models import StashPortion
 from bot.storage.repo import SessionRepo, StashRepo
@@ -291,7 +292,7 @@ async def test_export_adds_a_stash_file_and_leaves_the_sessions_file_as_it_was(
         for name, data in zip(call.file_names.values(), call.files.values(), strict=True)
     }
     log_name, stash_name = "pumpbot-2026-03-10.csv", "pumpbot-stash-2026-03-10.csv"
-    assert files[log_name] == export_csv(sessions, ZoneInfo("Europe/Oslo"), "en")
+    assert files[log_name] == export_csv(sessions, ZoneInfo("Europe/Oslo"), MIDNIGHT, "en")
     rows = list(csv.DictReader(io.StringIO(files[stash_name].decode("utf-8-sig"))))
     assert [(r["place"], r["amount_ml"], r["state"]) for r in rows] == [
         ("freezer", "120", "stored"),

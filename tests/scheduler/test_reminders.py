@@ -191,7 +191,7 @@ async def test_an_interval_plan_counts_from_the_last_logged_session(bot: BotHarn
     assert "Last session: 3 h ago, at 11:00 AM" in text
     assert "Today so far: 2 sessions, 240 ml" in text
     labels = [plain(b["text"]) for b in sent[0].buttons]
-    assert labels == ["✅ Log 120 ml", "💤 15 min", "💤 30 min", "Skip"]
+    assert labels == ["✅ Log 120 ml", "⏱ Start timer", "💤 15 min", "💤 30 min", "Skip"]
     assert job_time(bot) == oslo(2026, 3, 10, 17, 0)  # unanswered: again an interval later
 
 
@@ -652,4 +652,8 @@ async def test_a_reminder_in_bokmaal(bot: BotHarness) -> None:
     assert "Nå er det på tide å pumpe" in text
     assert "Forrige økt: for 3 t siden, kl. 10:00" in text
     assert "I dag så langt: 1 økt, 150 ml" in text
-    assert [plain(b["text"]) for b in sent[0].buttons][:2] == ["✅ Logg 150 ml", "💤 15 min"]
+    assert [plain(b["text"]) for b in sent[0].buttons][:3] == [
+        "✅ Logg 150 ml",
+        "⏱ Start tidtaker",
+        "💤 15 min",
+    ]

@@ -47,6 +47,8 @@ MIN_WORDS = 8
 
 # Messages that name a health word but state no health fact, and why.
 NOT_HEALTH: dict[str, str] = {
+    "I move your reminders at each step and ask how your breasts feel. You can pause, change "
+    "or end the plan any time with /stepdown.": "what the step-down plan does",
     "Pumped milk per day, the last {n} day": "a chart title",
     "How much milk to leave when you are away": "a command's menu line",
     PRESET_NAMES[Preset.BUILDING]: "a plan's name; the /remind menu line gives its sources",
