@@ -235,3 +235,6 @@ STASH_TOSS = Button("stash", "toss", ROW_ID)
 STASH_SHOW = Button("stash", "show", ROW_ID)
 STASH_PICK = Button("stash", "pick")
 STASH_LIST = Button("stash", "list")
+
+# Bottle feeds: undo one (the feed's id).
+FEED_UNDO = Button("feed", "undo", ROW_ID)

@@ -15,6 +15,7 @@ from bot.commands import MenuCommand
 from handlers import (
     data,
     errors,
+    feeds,
     groups,
     history,
     imports,
@@ -43,6 +44,7 @@ FEATURES: list[ModuleType] = [
     history,
     data,
     stash,
+    feeds,
     report,
     imports,
     tips,

@@ -371,7 +371,7 @@ USE_WORDS = {"use", "used", "bruk", "brukte", "brukt"}
 # The shared vocabulary's words for millilitres and ounces.
 ML_WORDS = {word for word, ml in VOLUME_WORDS.items() if ml == 1}
 OZ_WORDS = OUNCE_WORDS
-_AMOUNT = re.compile(r"^(\d{1,5}(?:[.,]\d{1,2})?)(ml|oz)?$")
+AMOUNT = re.compile(r"^(\d{1,5}(?:[.,]\d{1,2})?)(ml|oz)?$")
 
 
 def _fold(text: str) -> str:
@@ -380,7 +380,9 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def _words(text: str) -> list[str]:
+def typed_words(text: str) -> list[str]:
+    """The words of a typed message as the stash and feed readers compare them: folded
+    (`_fold`), with trailing punctuation trimmed."""
     return [w.strip(".,!:;") or w for w in _fold(text).split()]
 
 
@@ -394,7 +396,7 @@ def _read(
     for word in words:
         if word in PLACE_WORDS:
             places.add(PLACE_WORDS[word])
-        elif (match := _AMOUNT.match(word)) is not None:
+        elif (match := AMOUNT.match(word)) is not None:
             amounts.append(float(match.group(1).replace(",", ".")))
             if match.group(2):
                 explicit_unit = Unit.OZ if match.group(2) == "oz" else Unit.ML
@@ -416,7 +418,7 @@ def parse_stash_text(text: str, unit: Unit) -> StashRequest | None:
 
     Strict like the log parser: one place word, one amount, and only small filler words.
     """
-    words = _words(text)
+    words = typed_words(text)
     if not words or len(words) > 8:
         return None
     read = _read(words, unit, need_place=True)
@@ -428,7 +430,7 @@ def parse_stash_text(text: str, unit: Unit) -> StashRequest | None:
 def parse_stash_args(text: str, unit: Unit) -> StashRequest | None:
     """What follows /stash (/lager): `add 120 freezer`, `legg til 90 kjøleskap`, `120 freezer`,
     `use`, `use 90`, `bruk 60 fryser`. None when it cannot be read."""
-    words = _words(text)
+    words = typed_words(text)
     if not words:
         return None
     if words[0] in USE_WORDS:

@@ -304,3 +304,75 @@ class InboxUpdate(SQLModel, table=True):
     # times that happened: an update that keeps killing the process is given up.
     taken_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = 0
+
+
+class Feed(SQLModel, table=True):
+    """A bottle given to the baby, and how much of it came from the stash (`bot.feedbook`).
+
+    `chat_id` is the chat whose stash the milk came from. A feed is never a pumping session:
+    it has its own table, its own write path and its own place in the export. The milk it took
+    is in `feed_takes`, so an undo puts exactly that milk back.
+    """
+
+    __tablename__ = "feeds"
+    __table_args__ = (
+        sa.Index("ix_feeds_chat_fed", "chat_id", "fed_at"),
+        sa.UniqueConstraint(
+            "chat_id", "source_chat_id", "source_message_id", name="uq_feeds_source"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger, sa.ForeignKey("chats.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    fed_at: datetime = Field(sa_type=UTCDateTime)
+    amount_ml: float
+    from_stash_ml: float = 0.0
+    fed_by_name: str | None = Field(default=None, max_length=128)
+    # The chat and message that asked for it (a family group's, or the parent's own): the same
+    # message delivered again never takes milk twice. Not a foreign key: the chat that typed it
+    # may be a group the bot has since left.
+    source_chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    source_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    # The import (`imports.id`) that added it, if any.
+    import_id: int | None = Field(default=None, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class FeedTake(SQLModel, table=True):
+    """The milk one feed took from one stash portion, and what the portion was before.
+
+    A whole portion is marked used; part of one is split: `used_portion_id` is the used part's
+    own row, and `portion_id` keeps the rest with `use_by` shortened (milk left from a feed).
+    `use_by_before` is what the undo restores.
+    """
+
+    __tablename__ = "feed_takes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger, sa.ForeignKey("chats.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    feed_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    portion_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("stash_portions.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    used_portion_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("stash_portions.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
+    amount_ml: float
+    use_by_before: datetime = Field(sa_type=UTCDateTime)

@@ -11,6 +11,8 @@ from sqlmodel import Session, SQLModel, col, delete, func, select, update
 
 from bot.storage.models import (
     Chat,
+    Feed,
+    FeedTake,
     ImportBatch,
     NudgeState,
     PumpSession,
@@ -556,6 +558,67 @@ class StashRepo:
         portion = self.session.get(StashPortion, portion_id)
         return portion if portion is not None and portion.chat_id == self.chat_id else None
 
+    def lock(self) -> None:
+        """Hold the chat's stash until the transaction ends: a change that reads the portions
+        and then takes some calls this first, so two changes at the same moment (two family
+        members' feeds, two instances) take turns and never take the same milk twice.
+
+        A write to the chat's row does it on both back ends: PostgreSQL locks that row until
+        commit; SQLite takes its one write lock (the first write opens the transaction, and
+        the reads after it see every change committed before)."""
+        self.session.execute(
+            sa.update(Chat).where(col(Chat.id) == self.chat_id).values(updated_at=Chat.updated_at)
+        )
+
+    def take(self, portion: StashPortion, **values: object) -> bool:
+        """Change a stored portion only if it is still stored with the amount it was read
+        with (compare and set); False if another change came first. The object is refreshed."""
+        result = self.session.execute(
+            sa.update(StashPortion)
+            .where(
+                col(StashPortion.id) == portion.id,
+                col(StashPortion.chat_id) == self.chat_id,
+                col(StashPortion.state) == self.STORED,
+                col(StashPortion.amount_ml) == portion.amount_ml,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.flush()
+        self.session.refresh(portion)
+        return result.rowcount == 1
+
+    def restore(self, portion: StashPortion, *, amount_ml: float, use_by: datetime) -> None:
+        """Put a portion back in the stash as it was before a feed took it."""
+        portion.state, portion.closed_at = self.STORED, None
+        portion.amount_ml, portion.use_by = amount_ml, use_by
+        self.save(portion)
+
+    def ready(self, now: datetime) -> Sequence[StashPortion]:
+        """Stored portions in the fridge (fresh or thawed) still within their time, soonest
+        use-by first: the milk a feed may take."""
+        query = (
+            select(StashPortion)
+            .where(
+                StashPortion.chat_id == self.chat_id,
+                StashPortion.state == self.STORED,
+                StashPortion.place == "fridge",
+                col(StashPortion.use_by) > now,
+            )
+            .order_by(col(StashPortion.use_by), col(StashPortion.pumped_at), col(StashPortion.id))
+        )
+        return self.session.exec(query).all()
+
+    def frozen_ml(self, now: datetime) -> float:
+        """How much frozen milk within its time the stash holds (one number, no rows)."""
+        query = sa.select(sa.func.coalesce(sa.func.sum(StashPortion.amount_ml), 0.0)).where(
+            col(StashPortion.chat_id) == self.chat_id,
+            col(StashPortion.state) == self.STORED,
+            col(StashPortion.place) == "freezer",
+            col(StashPortion.use_by) > now,
+        )
+        return float(self.session.execute(query).scalar_one())
+
     def stored(self) -> Sequence[StashPortion]:
         """Every portion still in the fridge or freezer, oldest first."""
         query = (
@@ -606,6 +669,90 @@ class StashRepo:
             select(StashPortion)
             .where(StashPortion.chat_id == self.chat_id)
             .order_by(col(StashPortion.pumped_at), col(StashPortion.id))
+        )
+        return self.session.exec(query).all()
+
+
+class FeedRepo:
+    """Bottle feeds of one chat (the chat whose stash they took from), and the milk each took.
+    Lookups by id are scoped to the chat (ids come from buttons)."""
+
+    def __init__(self, session: Session, chat_id: int) -> None:
+        self.session = session
+        self.chat_id = chat_id
+
+    def add(self, feed: Feed, takes: Iterable[FeedTake] = ()) -> Feed:
+        if feed.chat_id != self.chat_id:
+            raise ValueError("feed belongs to another chat")
+        self.session.add(feed)
+        self.session.flush()
+        for take in takes:
+            take.feed_id, take.chat_id = feed.id or 0, self.chat_id
+            self.session.add(take)
+        self.session.flush()
+        return feed
+
+    def get(self, feed_id: int) -> Feed | None:
+        feed = self.session.get(Feed, feed_id)
+        return feed if feed is not None and feed.chat_id == self.chat_id else None
+
+    def by_source(self, source_chat_id: int, message_id: int) -> Feed | None:
+        query = select(Feed).where(
+            Feed.chat_id == self.chat_id,
+            Feed.source_chat_id == source_chat_id,
+            Feed.source_message_id == message_id,
+        )
+        return self.session.exec(query).first()
+
+    def takes(self, feed_id: int) -> Sequence[FeedTake]:
+        query = (
+            select(FeedTake)
+            .where(FeedTake.chat_id == self.chat_id, FeedTake.feed_id == feed_id)
+            .order_by(col(FeedTake.id))
+        )
+        return self.session.exec(query).all()
+
+    def delete(self, feed: Feed) -> bool:
+        """Delete the feed and its takes; False if another change deleted it first."""
+        self.session.execute(
+            sa.delete(FeedTake).where(
+                col(FeedTake.chat_id) == self.chat_id, col(FeedTake.feed_id) == feed.id
+            )
+        )
+        result = self.session.execute(
+            sa.delete(Feed).where(col(Feed.chat_id) == self.chat_id, col(Feed.id) == feed.id)
+        )
+        self.session.flush()
+        return result.rowcount == 1
+
+    def amounts_since(self, start: datetime) -> list[tuple[datetime, float]]:
+        """(time, amount) of the feeds at or after `start`, oldest first: two columns."""
+        query = (
+            sa.select(Feed.fed_at, Feed.amount_ml)
+            .where(col(Feed.chat_id) == self.chat_id, col(Feed.fed_at) >= start)
+            .order_by(col(Feed.fed_at))
+        )
+        return [(fed_at, amount) for fed_at, amount in self.session.execute(query)]
+
+    def first_fed_at(self) -> datetime | None:
+        query = sa.select(sa.func.min(Feed.fed_at)).where(col(Feed.chat_id) == self.chat_id)
+        return self.session.execute(query).scalar_one()
+
+    def between(self, start: datetime, end: datetime) -> Sequence[Feed]:
+        """Feeds with start <= fed_at < end, oldest first."""
+        query = (
+            select(Feed)
+            .where(Feed.chat_id == self.chat_id, Feed.fed_at >= start, Feed.fed_at < end)
+            .order_by(col(Feed.fed_at), col(Feed.id))
+        )
+        return self.session.exec(query).all()
+
+    def all(self) -> Sequence[Feed]:
+        """Every feed of the chat, oldest first (for /export)."""
+        query = (
+            select(Feed)
+            .where(Feed.chat_id == self.chat_id)
+            .order_by(col(Feed.fed_at), col(Feed.id))
         )
         return self.session.exec(query).all()
 

@@ -1,0 +1,169 @@
+"""Bottle feeds through the bot: /feed takes ready milk (fridge and thawed, soonest use-by
+first, never frozen), splits a portion and keeps the rest as milk left over from a feed, says
+when the stash is not enough, undoes exactly, handles a message once, and never logs a pumping
+session. Both languages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.storage.models import Feed
+from bot.storage.repo import FeedRepo, SessionRepo
+from tests.handlers.test_stash import ml, plain, portions, snapshot, stored
+from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
+
+
+def feeds(bot: BotHarness, chat_id: int = PARENT_CHAT) -> list[Feed]:
+    with bot.services.db.session() as session:
+        return list(FeedRepo(session, chat_id).all())
+
+
+async def stock(bot: BotHarness) -> None:
+    """Tue 10 Mar 2026, 10:00 in Oslo: 120 and 100 ml frozen; an hour later 60 ml in the
+    fridge; at 12:00 the 120 ml is thawed; at 13:00 80 ml more in the fridge."""
+    await bot.say("froze 120")
+    await bot.say("froze 100")
+    bot.clock.advance(hours=1)
+    await bot.say("fridge 60")
+    bot.clock.advance(hours=1)
+    await bot.say("/stash")
+    await bot.press(f"Thaw the oldest: {ml(120)}")
+    bot.clock.advance(hours=1)
+    await bot.say("fridge 80")
+    bot.clock.advance(hours=1)  # 14:00 in Oslo
+
+
+async def test_a_feed_takes_thawed_milk_first_splits_it_and_keeps_the_rest_two_hours(
+    bot: BotHarness,
+) -> None:
+    await stock(bot)
+    reply = await bot.say("/feed 90")
+    text = plain(reply.text)
+    assert "Logged a feed of 90 ml, all from the stash" in text
+    assert "90 ml of the portion pumped Tue, Mar 10" in text
+    assert "The 30 ml left in it counts as milk left over from a feed" in text
+    assert "use it within 2 hours, by today at 4:00 PM" in text
+    assert sorted(stored(bot)) == [
+        ("freezer", 100.0),
+        ("fridge", 30.0),
+        ("fridge", 60.0),
+        ("fridge", 80.0),
+    ]
+    assert [b["text"] for b in reply.buttons] == ["↩️ Undo"]
+    # The next feed: the 30 ml left over (it runs out first), the 60 ml, then part of the 80.
+    text = plain((await bot.say("/feed 100")).text)
+    assert "• 💧 30 ml of thawed milk, pumped Tue, Mar 10" in text
+    assert "• 🥛 60 ml, pumped Tue, Mar 10" in text
+    assert "10 ml of the portion pumped Tue, Mar 10. The 70 ml left in it" in text
+    assert sorted(stored(bot)) == [("freezer", 100.0), ("fridge", 70.0)]
+    # Never a pumping session.
+    with bot.services.db.session() as session:
+        assert SessionRepo(session, PARENT_CHAT).count() == 0
+    assert [(f.amount_ml, f.from_stash_ml) for f in feeds(bot)] == [(90.0, 90.0), (100.0, 100.0)]
+
+
+async def test_frozen_milk_is_never_taken_and_the_reply_says_what_came_from_outside(
+    bot: BotHarness,
+) -> None:
+    await bot.say("froze 150")
+    await bot.say("fridge 60")
+    text = plain((await bot.say("/feed 100")).text)
+    assert "Logged a feed of 100 ml: 60 ml from the stash, 40 ml from outside it" in text
+    assert "There's 150 ml in the freezer. Thaw the oldest portion" in text
+    assert stored(bot) == [("freezer", 150.0)]
+    text = plain((await bot.say("/feed 70")).text)
+    assert "There was no milk ready in the fridge, so none of it came from the stash" in text
+    assert [(f.amount_ml, f.from_stash_ml) for f in feeds(bot)] == [(100.0, 60.0), (70.0, 0.0)]
+
+
+async def test_milk_past_its_time_is_never_fed(bot: BotHarness) -> None:
+    await bot.say("fridge 60")
+    bot.clock.advance(days=4, hours=1)
+    await bot.say("fridge 50")
+    text = plain((await bot.say("/feed 90")).text)
+    assert "50 ml from the stash, 40 ml from outside it" in text
+    assert stored(bot) == [("fridge", 60.0)]  # the old one stays, for /stash to show and toss
+
+
+async def test_undo_puts_every_portion_back_exactly(bot: BotHarness) -> None:
+    await stock(bot)
+    before = snapshot(bot)
+    await bot.say("/feed 90")
+    bot.clock.advance(minutes=30)
+    await bot.say("/feed 100")
+    bot.clock.advance(minutes=30)
+    calls = await bot.press("↩️ Undo")
+    assert "The feed of 100 ml is undone, and the 100 ml it took is back in the stash" in (
+        plain(calls[-1].text)
+    )
+    calls = await bot.press("↩️ Undo")  # the first feed's, now the newest Undo left
+    assert "The feed of 90 ml is undone" in plain(calls[-1].text)
+    assert snapshot(bot) == before, "every portion as it was: amount, place, use-by, state"
+    assert feeds(bot) == []
+
+
+async def test_undo_twice_changes_nothing_the_second_time(bot: BotHarness) -> None:
+    await bot.say("fridge 60")
+    reply = await bot.say("/feed 60")
+    data = reply.buttons[0]["callback_data"]
+    await bot.tap(data, reply.message_id)
+    before = snapshot(bot)
+    calls = await bot.tap(data, reply.message_id)
+    answer = next(c for c in calls if c.method == "answerCallbackQuery")
+    assert "no longer logged" in str(answer.params.get("text"))
+    assert snapshot(bot) == before and stored(bot) == [("fridge", 60.0)]
+
+
+async def test_when_the_rest_of_a_split_portion_is_gone_undo_brings_back_the_part_taken(
+    bot: BotHarness,
+) -> None:
+    await bot.say("fridge 100")
+    first = await bot.say("/feed 70")
+    await bot.say("/stash use")  # the 30 ml left: used
+    await bot.tap(first.buttons[0]["callback_data"], first.message_id)
+    assert stored(bot) == [("fridge", 70.0)]
+    restored = next(p for p in portions(bot) if p.state == "stored")
+    assert restored.use_by == restored.pumped_at + timedelta(days=4), "its own use-by again"
+
+
+async def test_the_same_message_delivered_twice_is_one_feed(bot: BotHarness) -> None:
+    await bot.say("fridge 60")
+    reply = await bot.say("/feed 30")
+    message_id = bot.last_user_message_id
+    user = bot.telegram.user(501, "en", "Parent")
+    update = bot.telegram.message_update(PARENT_CHAT, "/feed 30", user)
+    update["message"]["message_id"] = message_id
+    calls = await bot.feed(update)
+    assert "already handled that message" in plain(calls[-1].text)
+    assert len(feeds(bot)) == 1 and stored(bot) == [("fridge", 30.0)]
+    assert reply.buttons
+
+
+async def test_feed_refusals_and_prompt(bot: BotHarness) -> None:
+    await bot.say("fridge 60")
+    before = snapshot(bot)
+    assert "How much did your baby have?" in plain((await bot.say("/feed")).text)
+    assert "How much did your baby have?" in plain((await bot.say("/feed lots")).text)
+    assert "A feed can be from 1 ml up to 500 ml. Nothing changed." in plain(
+        (await bot.say("/feed 900")).text
+    )
+    assert snapshot(bot) == before and feeds(bot) == []
+
+
+async def test_a_family_group_feeds_from_its_stash(bot: BotHarness) -> None:
+    await bot.say("/stash add 120 fridge", chat_id=GROUP_CHAT, user_id=11, first_name="Kari")
+    await bot.say("/feed 90", chat_id=GROUP_CHAT, user_id=12, first_name="Ola")
+    assert stored(bot, GROUP_CHAT) == [("fridge", 30.0)]
+    assert [f.fed_by_name for f in feeds(bot, GROUP_CHAT)] == ["Ola"]
+
+
+async def test_norwegian_feed(bot: BotHarness) -> None:
+    chat = 602
+    await bot.say("kjøleskap 100", chat_id=chat, language_code="nb")
+    text = plain((await bot.say("/mat 90", chat_id=chat, language_code="nb")).text)
+    assert "Logget et måltid på 90 ml, alt fra lageret" in text
+    assert "De 10 ml som er igjen i den, regnes som rester etter et måltid" in text
+    reply = await bot.say("/mat 500", chat_id=chat, language_code="nb")
+    assert "10 ml fra lageret, 490 ml fra utenfor lageret" in plain(reply.text)
+    calls = await bot.press("↩️ Angre", chat_id=chat, language_code="nb")
+    assert "Måltidet på 500 ml er angret" in plain(calls[-1].text)
