@@ -28,6 +28,7 @@ from bot.domain.stash import (
     DEFAULT_NIGHT_END,
     DEFAULT_NIGHT_START,
     in_night,
+    next_note_morning,
     note_due,
     noted_on,
 )
@@ -96,7 +97,8 @@ async def schedule_note(application: PumpApplication, chat_id: int) -> datetime 
             state = StashStateRepo(session, chat_id).get()
             _start, end = _chat_night(session, chat_id)
             sent_for = state.note_sent_for if state is not None else None
-            due = note_due(StashRepo(session, chat_id).stored(), sent_for, now, end, tz)
+            use_bys = StashRepo(session, chat_id).stored_use_bys()
+            due = next_note_morning(use_bys, sent_for, now, end, tz)
     remove_job(application, note_job_name(chat_id))
     if due is not None:
         arm_job(application, note_job, note_job_name(chat_id), chat_id, max(due, now))

@@ -261,11 +261,19 @@ def note_due(
     Each stored portion is noted on the last morning before its use-by time, so the note lists
     what runs out before the next one; a morning already noted (`sent_for`) is not noted again.
     """
-    mornings = [
-        morning_before(p.use_by, night_end, tz)
-        for p in portions
-        if p.state == PortionState.STORED and p.use_by > now
-    ]
+    use_bys = (p.use_by for p in portions if p.state == PortionState.STORED)
+    return next_note_morning(use_bys, sent_for, now, night_end, tz)
+
+
+def next_note_morning(
+    use_bys: Iterable[datetime],
+    sent_for: datetime | None,
+    now: datetime,
+    night_end: time,
+    tz: ZoneInfo,
+) -> datetime | None:
+    """`note_due` from the stored portions' use-by times alone (what a large stash needs read)."""
+    mornings = [morning_before(u, night_end, tz) for u in use_bys if u > now]
     return min((m for m in mornings if sent_for is None or m > sent_for), default=None)
 
 

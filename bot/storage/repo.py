@@ -628,6 +628,13 @@ class StashRepo:
         )
         return self.session.exec(query).all()
 
+    def stored_use_bys(self) -> list[datetime]:
+        """The use-by times of the stored portions: one column, for the morning note."""
+        query = sa.select(StashPortion.use_by).where(
+            col(StashPortion.chat_id) == self.chat_id, col(StashPortion.state) == self.STORED
+        )
+        return list(self.session.execute(query).scalars())
+
     def from_session(self, session_id: int) -> StashPortion | None:
         """The first portion stored from this logged session, whatever became of it."""
         query = (
