@@ -12,12 +12,20 @@ still as it was read (a conditional update), so no milk is ever taken twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlmodel import Session
 
-from bot.domain.feeds import FeedPlan, feed_amount_ok, leftover_use_by, plan_feed
+from bot.domain.feeds import (
+    FEED_DAYS,
+    DailyFeeds,
+    FeedPlan,
+    daily_feeds,
+    feed_amount_ok,
+    leftover_use_by,
+    plan_feed,
+)
 from bot.domain.stash import PortionState
 from bot.services import PumpApplication, Services
 from bot.storage.db import Database
@@ -204,10 +212,9 @@ def apply_undo(db: Database, stash_chat_id: int, feed_id: int) -> FeedOutcome:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def feed_amounts(
-    db: Database, chat_id: int, since: datetime
-) -> tuple[list[tuple[datetime, float]], datetime | None]:
-    """(time, amount) of the chat's feeds since `since`, and when its first feed was."""
-    with db.session() as session:
-        feeds = FeedRepo(session, chat_id)
-        return feeds.amounts_since(since), feeds.first_fed_at()
+def recent_feeds(session: Session, chat_id: int, now: datetime) -> DailyFeeds | None:
+    """What the baby drank a day from the bottle over the last days (`daily_feeds`), inside
+    the caller's transaction; None with less than a day of feeds."""
+    feeds = FeedRepo(session, chat_id)
+    since = now - timedelta(days=FEED_DAYS)
+    return daily_feeds(feeds.amounts_since(since), feeds.first_fed_at(), now)

@@ -43,14 +43,14 @@ from bot.stashbook import (
     StashChange,
     StashResult,
     change_stash,
-    current_stash,
     get_portion,
     overview,
+    stash_page,
 )
 from bot.storage.models import StashPortion, Unit
 from bot.text.formatting import format_volume
 from bot.text.i18n import N_, Translator
-from bot.text.stash import ICONS, day_text, pick_text, portion_text, stash_text, unreadable_text
+from bot.text.stash import ICONS, day_text, pick_text, portion_text, unreadable_text
 from handlers.common import chat_settings, edit_tapped, out_of_date
 from scheduler.stash_notes import forget_note, move_note, rebuild_note_jobs, schedule_note
 
@@ -248,9 +248,8 @@ async def show_after(
 ) -> None:
     """The change, then the stash as it is now, in place of the tapped message."""
     now = context.services.clock.now()
-    view = current_stash(context.services.db, settings.id)
-    text = result.text + "\n\n" + stash_text(view, settings, now, with_intro=False)
-    await edit_tapped(query, text, stash_keyboard(view, settings, now))
+    page, view = stash_page(context.services.db, settings, now)
+    await edit_tapped(query, result.text + "\n\n" + page, stash_keyboard(view, settings, now))
 
 
 async def refuse(query: CallbackQuery, message: Message, text: str) -> None:
@@ -288,13 +287,12 @@ async def on_button(update: Update, context: PumpContext) -> None:
         await query.answer()
         await message.reply_text(result.text)
     elif button in (STASH_LIST, STASH_PICK):
-        view = current_stash(services.db, settings.id)
+        page, view = stash_page(services.db, settings, now)
         await query.answer()
         if button is STASH_PICK and not view.empty:
             await edit_tapped(query, pick_text(settings), pick_keyboard(view, settings, now))
         else:
-            text = stash_text(view, settings, now, with_intro=False)
-            await edit_tapped(query, text, stash_keyboard(view, settings, now))
+            await edit_tapped(query, page, stash_keyboard(view, settings, now))
     elif button is STASH_SHOW:
         portion = get_portion(services.db, settings.id, values[0])
         if portion is None or portion.state != PortionState.STORED:

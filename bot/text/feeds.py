@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.chats import ChatSettings
-from bot.domain.feeds import FEED_MAX_ML, DailyFeeds, Take, ThawPlan
+from bot.domain.feeds import FEED_MAX_ML, Take, ThawPlan
 from bot.feedbook import FeedOutcome, Outcome
 from bot.storage.models import StashPortion
 from bot.text.formatting import format_volume
@@ -117,29 +117,6 @@ def feed_prompt(settings: ChatSettings) -> str:
     )
 
 
-# -- how long the stash lasts ----------------------------------------------------------------
-
-
-def days_left_text(days: int, daily: DailyFeeds, settings: ChatSettings) -> str:
-    """Under /stash: the days the stash covers at the bottles of the last days."""
-    tr = settings.tr
-    rate = volume(daily.ml_a_day, settings)
-    if days < 1:
-        return "📅 " + tr._(
-            "That is less than a day's milk at the {rate} a day your baby has had from the "
-            "bottle lately (a rule of thumb).",
-            rate=rate,
-        )
-    return "📅 " + tr.ngettext(
-        "That is about {n} day's milk at the {rate} a day your baby has had from the bottle "
-        "lately (a rule of thumb).",
-        "That is about {n} days' milk at the {rate} a day your baby has had from the bottle "
-        "lately (a rule of thumb).",
-        days,
-        rate=rate,
-    )
-
-
 # -- thawing for a day away ------------------------------------------------------------------
 
 
@@ -154,12 +131,15 @@ def portion_label(portion: StashPortion, settings: ChatSettings, now: datetime) 
 def thaw_text(plan: ThawPlan, settings: ChatSettings, now: datetime) -> str:
     """Under /away: which stored milk covers tomorrow's time away, and what to thaw tonight."""
     tr = settings.tr
+    if not plan.in_fridge and not plan.to_thaw:
+        return ""  # nothing stored that helps: the amount to leave says it all
     lines: list[str] = []
     if plan.in_fridge:
         # TRANSLATORS: source: milk-storage-facts-en.md: "freshly pumped or expressed | up to 4"
         # TRANSLATORS: source: milk-storage-facts-en.md: "thawed, previously frozen | 1 to 2 hours"
         good = tr._(
-            "In the fridge and still good then: {amount}.", amount=volume(plan.fridge_ml, settings)
+            "In the fridge and still good tomorrow: {amount}.",
+            amount=volume(plan.fridge_ml, settings),
         )
         lines.append(f"🥛 {good}")
     if plan.to_thaw:
@@ -178,6 +158,4 @@ def thaw_text(plan: ThawPlan, settings: ChatSettings, now: datetime) -> str:
                 short=volume(plan.short_ml, settings),
             )
         )
-    if not lines:
-        return ""
     return "\n".join(["🍼 " + tr._("<b>From your stash</b>"), *lines])

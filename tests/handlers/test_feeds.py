@@ -167,3 +167,55 @@ async def test_norwegian_feed(bot: BotHarness) -> None:
     assert "10 ml fra lageret, 490 ml fra utenfor lageret" in plain(reply.text)
     calls = await bot.press("↩️ Angre", chat_id=chat, language_code="nb")
     assert "Måltidet på 500 ml er angret" in plain(calls[-1].text)
+
+
+async def test_stash_shows_the_days_it_covers_at_the_last_days_real_feeds(
+    bot: BotHarness,
+) -> None:
+    for _ in range(10):
+        await bot.say("froze 120")
+    await bot.say("fridge 100")
+    await bot.say("fridge 100")
+    first = plain((await bot.say("/stash")).text)
+    assert "📅" not in first  # no feeds yet, and not an exclusive pumper: no guess
+    for _ in range(12):  # 400 ml a day for three days
+        await bot.say("/feed 100")
+        bot.clock.advance(hours=6)
+    text = plain((await bot.say("/stash")).text)
+    assert (
+        "That is about 3 days' milk at the 400 ml a day your baby has had from the bottle "
+        "lately (a rule of thumb)." in text
+    )
+
+
+async def test_an_exclusive_pumper_sees_the_band_until_feeds_are_logged(bot: BotHarness) -> None:
+    await bot.say("/exclusive")
+    await bot.press("Yes, I pump exclusively")
+    await bot.say("froze 800")
+    assert "at 750–800 ml a day (a rough guide)" in plain((await bot.say("/stash")).text)
+    for _ in range(4):
+        await bot.say("/feed 150")
+        bot.clock.advance(hours=6)
+    text = plain((await bot.say("/stash")).text)
+    assert "at the 600 ml a day your baby has had from the bottle lately" in text
+    assert "750–800" not in text
+
+
+async def test_away_says_which_frozen_portions_to_thaw_tonight(bot: BotHarness) -> None:
+    await bot.say("froze 90")
+    bot.clock.advance(hours=1)
+    await bot.say("froze 120")
+    await bot.say("fridge 60")
+    text = plain((await bot.say("/away 8h")).text)
+    assert "leave about 300 ml" in text
+    assert "In the fridge and still good tomorrow: 60 ml." in text
+    assert "Thaw these tonight in the fridge, the oldest first" in text
+    lines = text.splitlines()
+    thaw = [line for line in lines if line.startswith("• 🧊")]
+    assert thaw == ["• 🧊 90 ml, pumped Tue, Mar 10", "• 🧊 120 ml, pumped Tue, Mar 10"]
+    assert "Your stash is 30 ml short of that." in text
+
+
+async def test_away_without_a_stash_says_only_how_much_to_leave(bot: BotHarness) -> None:
+    text = plain((await bot.say("/away 8h")).text)
+    assert "leave about 300 ml" in text and "From your stash" not in text
