@@ -100,6 +100,7 @@ def apply_change(
 ) -> StashResult:
     """The write itself, in one transaction (no announcement: call `change_stash`)."""
     with db.session() as session:
+        StashRepo(session, settings.id).lock()  # one change at a time, with feeds too
         state = StashStateRepo(session, settings.id)
         message_id = change.source_message_id
         if message_id is not None and state.handled_message(message_id):
