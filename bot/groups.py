@@ -7,17 +7,16 @@ Telegram upgrades a group to a supergroup.
   its jobs; python-telegram-bot's chat_data) goes to the new id. Called for the service
   messages Telegram sends (`migrate_to_chat_id` in the old group, `migrate_from_chat_id` in the
   new one; whichever comes first moves it, the other finds nothing left) and for a
-  `ChatMigrated` error on a send (`send_to_chat` for what jobs send).
+  `ChatMigrated` error on a send (`bot.sending.send_to_chat`).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from telegram import Bot, Chat, Message, User
+from telegram import Bot, Chat, User
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import ChatMigrated, TelegramError
+from telegram.error import TelegramError
 
 from bot.services import PumpApplication, Services
 from bot.storage.repo import ChatRepo
@@ -62,18 +61,6 @@ async def move_chat(application: PumpApplication, old_id: int, new_id: int) -> b
     rows = ", ".join(f"{table} {count}" for table, count in sorted(moved.items()) if count)
     log.info("Chat %s became supergroup %s; rows moved: %s", old_id, new_id, rows or "none")
     return True
-
-
-async def send_to_chat(
-    application: PumpApplication, chat_id: int, text: str, **kwargs: Any
-) -> Message:
-    """Send a message the bot starts by itself (a job's); if the group has become a
-    supergroup, move the chat and send it there."""
-    try:
-        return await application.bot.send_message(chat_id, text, **kwargs)
-    except ChatMigrated as error:
-        await move_chat(application, chat_id, error.new_chat_id)
-        return await application.bot.send_message(error.new_chat_id, text, **kwargs)
 
 
 def _drop_jobs_left_behind(application: PumpApplication, old_id: int) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlmodel import Session
+
 from bot.domain.chats import ChatSettings
 from bot.domain.nudges import LOOKBACK, NudgeKind, due_nudge, read_more_topic
 from bot.domain.presets import Preset
@@ -44,28 +46,26 @@ def forget_nudges(db: Database, chat_id: int) -> None:
         NudgeRepo(session, chat_id).delete()
 
 
-def take_due_nudge(db: Database, chat_id: int, now: datetime) -> DueNudge | None:
+def take_due_nudge(session: Session, chat_id: int, now: datetime) -> DueNudge | None:
     """The nudge the chat is due after its sessions changed, already marked as sent; None for
     an unknown chat, nudges switched off, or nothing due (`bot.domain.nudges.due_nudge`).
 
     Marked before the caller sends it: a failed send must not turn into a retry on every log.
+    The nudge follower's `prepare`: it runs in the change's own transaction.
     """
-    with db.session() as session:
-        chat = ChatRepo(session).get(chat_id)
-        if chat is None:
-            return None
-        nudges = NudgeRepo(session, chat_id)
-        state = nudges.get()
-        if state is not None and not state.enabled:
-            return None
-        settings = ChatSettings.of(chat)
-        sessions = SessionRepo(session, chat_id).between(now - LOOKBACK, now + timedelta(minutes=1))
-        plan = PlanRepo(session).preset_in_use(chat_id)
-        kind = due_nudge(
-            sessions, now, settings.tz, state, on_building_plan=plan == Preset.BUILDING
-        )
-        if kind is None:
-            return None
-        nudges.mark_sent(kind, now)
+    chat = ChatRepo(session).get(chat_id)
+    if chat is None:
+        return None
+    nudges = NudgeRepo(session, chat_id)
+    state = nudges.get()
+    if state is not None and not state.enabled:
+        return None
+    settings = ChatSettings.of(chat)
+    sessions = SessionRepo(session, chat_id).between(now - LOOKBACK, now + timedelta(minutes=1))
+    plan = PlanRepo(session).preset_in_use(chat_id)
+    kind = due_nudge(sessions, now, settings.tz, state, on_building_plan=plan == Preset.BUILDING)
+    if kind is None:
+        return None
+    nudges.mark_sent(kind, now)
     last_day = sum(1 for s in sessions if now - timedelta(hours=24) < s.started_at <= now)
     return DueNudge(kind, settings, read_more_topic(kind, plan), last_day)

@@ -18,7 +18,7 @@ from bot.domain.chats import ChatSettings
 from bot.domain.daybook import local_day
 from bot.domain.guideline import BandDecision, BandView, band_decision
 from bot.domain.stats import DaySummary, period_summary, summaries
-from bot.logbook import sessions_for_days
+from bot.logviews import sessions_for_days
 from bot.storage.db import Database
 from bot.storage.models import PumpSession
 from bot.storage.repo import SessionRepo

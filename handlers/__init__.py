@@ -1,8 +1,8 @@
 """Telegram handlers, one module per feature. `FEATURES` is the registration order.
 
 Each feature module has `register(application)` and `MENU_COMMANDS`, and may have
-`async on_startup(application)`. Order matters: commands and buttons first; a feature that
-reads free text must come after every feature whose text it would otherwise swallow.
+`async on_startup(application)`. Order matters only for commands and buttons; typed text goes
+through `handlers.text` and the router, whatever the order.
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ from handlers import (
     start,
     stash,
     stats,
+    text,
     tips,
     unknown,
 )
 
-# stash reads typed stash messages (`froze 120`), tips free-text questions, and logging any
-# other private text as a log, so logging stays last and those two before it: stored milk and
-# questions are never logged.
+# Typed text has one handler (`text`): the router in bot/domain/routing.py decides what it is
+# and the feature registered for that kind acts on it, so this order does not decide that.
 FEATURES: list[ModuleType] = [
     groups,
     start,
@@ -49,6 +49,7 @@ FEATURES: list[ModuleType] = [
     imports,
     tips,
     logging,
+    text,
     unknown,  # last: only commands no other feature took
 ]
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from datetime import datetime
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 
 from bot.domain.chats import ChatSettings
+from bot.sending import unchanged_is_fine
 from bot.services import PumpContext
 from bot.storage.repo import ChatRepo
 from bot.text.i18n import N_, Translator, language_for, translator
@@ -36,6 +38,11 @@ def chat_settings(update: Update, context: PumpContext) -> ChatSettings:
             chat.id, language=language, timezone=services.config.default_timezone
         )
         return ChatSettings.of(row)
+
+
+def written_at(message: Message, now: datetime) -> datetime:
+    """When the parent wrote the message: its date, unless the clocks disagree."""
+    return min(message.date, now) if message.date else now
 
 
 def known_chat_settings(update: Update, context: PumpContext) -> ChatSettings | None:
@@ -70,17 +77,6 @@ OUT_OF_DATE = N_("That button is out of date.")
 async def out_of_date(query: CallbackQuery, tr: Translator) -> None:
     """The answer to a tap whose data means nothing (any more): forged, or from an older bot."""
     await query.answer(tr._(OUT_OF_DATE))
-
-
-@contextlib.contextmanager
-def unchanged_is_fine() -> Iterator[None]:
-    """Around an edit: Telegram refuses one that would change nothing ("message is not
-    modified"), which a second tap on the same button asks for. That is no error."""
-    try:
-        yield
-    except BadRequest as error:
-        if "not modified" not in error.message.lower():
-            raise
 
 
 async def edit_tapped(

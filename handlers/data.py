@@ -22,7 +22,7 @@ from bot.domain.guideline import MIN_FULL_DAYS, MIN_SESSIONS_A_DAY
 from bot.domain.stash_export import stash_filename
 from bot.forget import forget_chat
 from bot.groups import may_delete_shared_log
-from bot.logbook import export_log, session_count
+from bot.logviews import export_log, session_count
 from bot.services import PumpApplication, PumpContext
 from bot.stashbook import export_stash
 from bot.text.i18n import N_, Translator

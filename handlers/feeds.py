@@ -1,9 +1,9 @@
-"""/feed (/mat), typed feeds (`fed 90`, once the text router sends them here) and the Undo
-under a feed.
+"""/feed (/mat), typed feeds (`fed 90`, `ga 90 ml`: the text router's `Kind.FEED`) and the
+Undo under a feed.
 
 Every feed goes through `bot.feedbook`; this module reads the update, calls it and shows the
-result. `log_feed` is the one way a message becomes a feed: the command calls it, and the text
-router calls it with what `bot.domain.feeds.parse_feed_text` read.
+result. `log_feed` is the one way a message becomes a feed: the command and the typed feed
+both call it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from bot.buttons import FEED_UNDO
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.feeds import FeedRequest, parse_feed_args
+from bot.domain.routing import Decision, Kind
 from bot.feedbook import FeedOrder, give_feed, undo_feed
 from bot.services import PumpApplication, PumpContext
 from bot.text.feeds import fed_text, feed_prompt, undone_text
@@ -68,6 +69,26 @@ async def feed_command(update: Update, context: PumpContext) -> None:
     await log_feed(update, context, settings, request)
 
 
+async def on_feed_text(
+    update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
+) -> None:
+    """`fed 90`, `ga 90 ml`, `flaske 90`: a bottle, in a private chat or a family group."""
+    assert decision.feed is not None
+    await log_feed(update, context, settings, decision.feed)
+
+
+async def on_edited_feed_text(
+    update: Update, context: PumpContext, settings: ChatSettings, _decision: Decision
+) -> None:
+    """An edited `fed 90`: the feed stays as it was; Undo under it, then send it again."""
+    await update.effective_message.reply_text(
+        settings.tr._(
+            "I don't change a feed from an edited message. Tap Undo under it, then send the "
+            "right amount again."
+        )
+    )
+
+
 async def on_button(update: Update, context: PumpContext) -> None:
     """Undo under a feed: the feed goes, and its milk is back in the stash as it was."""
     query = update.callback_query
@@ -88,3 +109,6 @@ def register(application: PumpApplication) -> None:
     new_messages = filters.UpdateType.MESSAGE
     application.add_handler(CommandHandler(["feed", "mat"], feed_command, new_messages))
     application.add_handler(CallbackQueryHandler(on_button, pattern=buttons.pattern("feed")))
+    services = application.bot_data["services"]
+    services.acts_on(Kind.FEED, on_feed_text)
+    services.acts_on(Kind.FEED, on_edited_feed_text, edits=True)

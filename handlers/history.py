@@ -13,8 +13,10 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import buttons
 from bot.buttons import STATS_DELETE, STATS_ENTRY, STATS_FIX, STATS_PAGE
 from bot.commands import MenuCommand
+from bot.confirming import send_fix_prompt
 from bot.domain.chats import ChatSettings
-from bot.logbook import LogBook, get_entry, history_page
+from bot.logbook import LogBook
+from bot.logviews import get_entry, history_page
 from bot.services import PumpApplication, PumpContext
 from bot.storage.db import Database
 from bot.storage.models import PumpSession
@@ -27,7 +29,6 @@ from handlers.common import (
     out_of_date,
     user_translator,
 )
-from handlers.logging import send_fix_prompt
 
 MENU_COMMANDS = [
     MenuCommand("history", N_("Your log: delete or fix an entry"), nb_name="historikk"),

@@ -27,7 +27,8 @@ from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.imports import ImportFile, ImportRefused, Refusal, check_document, read_import
 from bot.groups import may_delete_shared_log
-from bot.logbook import LogBook, cancel_import, get_import, start_import
+from bot.importing import cancel_import, get_import, start_import
+from bot.logbook import LogBook
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import ImportBatch, ImportStatus
 from bot.text.i18n import N_, Translator

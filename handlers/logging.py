@@ -8,48 +8,49 @@ result. `store_and_confirm` is the one way to log a new session and show its con
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 from datetime import datetime, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from sqlmodel import Session
+from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.error import ChatMigrated, Forbidden, TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import buttons
 from bot.buttons import LOG_DONE, LOG_FIX, LOG_SHIFT, LOG_UNDO, Pressed
 from bot.commands import MenuCommand
+from bot.confirming import (
+    SHIFTS,
+    confirm,
+    mark_removed,
+    show_confirmation,
+    store_and_confirm,
+)
 from bot.domain.chats import ChatSettings
-from bot.domain.parsing import LogProblem, ParsedLog, parse_log, parse_time
-from bot.groups import move_chat
+from bot.domain.parsing import LogProblem, ParsedLog, parse_log
+from bot.domain.routing import Decision, Kind
 from bot.inbox import settle
-from bot.logbook import (
-    LogBook,
-    Logged,
-    MoveRefused,
+from bot.logbook import LogBook, LogWork, MoveRefused, says
+from bot.logviews import (
     confirmation_for,
-    edit_refusal_text,
     entry_for_confirmation,
     entry_for_source,
-    examples_text,
     get_entry,
     last_text,
-    problem_text,
-    refusal_text,
-    saved_note,
-    says,
-    set_confirmation,
     today_text,
-    when_phrase,
 )
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import PumpSession
-from bot.text.formatting import format_minutes
-from bot.text.i18n import N_, Translator
-from handlers.common import chat_settings, out_of_date, unchanged_is_fine
-from handlers.stash import store_buttons
+from bot.text.formatting import when_text
+from bot.text.i18n import N_
+from bot.text.sessions import (
+    edit_refusal_text,
+    examples_text,
+    problem_text,
+    refusal_text,
+)
+from handlers.common import chat_settings, out_of_date, written_at
 
 log = logging.getLogger(__name__)
 
@@ -62,60 +63,9 @@ MENU_COMMANDS = [
 
 LOG_COMMANDS = ("log", "logg")
 LOG_COMMAND = re.compile(r"^/(?:log|logg)(?:@\w+)?(?=\s|$)", re.IGNORECASE)
-SHIFTS = (-15, -30, -60, 15)
-
-
-# -- keyboards -----------------------------------------------------------------------------
-
-
-def confirmation_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup:
-    """Undo and Fix time, and the two that put the session's milk in the stash."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("↩️ " + tr._("Undo"), callback_data=LOG_UNDO.data(entry_id)),
-                InlineKeyboardButton(
-                    "🕘 " + tr._("Fix time"), callback_data=LOG_FIX.data(entry_id)
-                ),
-            ],
-            store_buttons(entry_id, tr),
-        ]
-    )
-
-
-def shift_label(minutes: int, tr: Translator) -> str:
-    return ("+" if minutes > 0 else "−") + format_minutes(abs(minutes), tr)
-
-
-def fix_time_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup:
-    shifts = [
-        InlineKeyboardButton(shift_label(m, tr), callback_data=LOG_SHIFT.data(entry_id, m))
-        for m in SHIFTS
-    ]
-    return InlineKeyboardMarkup(
-        [
-            shifts,
-            [
-                InlineKeyboardButton("↩️ " + tr._("Undo"), callback_data=LOG_UNDO.data(entry_id)),
-                InlineKeyboardButton("✔️ " + tr._("Done"), callback_data=LOG_DONE.data(entry_id)),
-            ],
-        ]
-    )
-
-
-def fix_time_hint(tr: Translator) -> str:
-    return tr._(
-        "✏️ Tap a change, or reply to this message with the right time, "
-        "like <code>14:30</code> or <code>20 min ago</code>."
-    )
 
 
 # -- showing and storing -------------------------------------------------------------------
-
-
-def written_at(message: Message, now: datetime) -> datetime:
-    """When the parent wrote the message: its date, unless the clocks disagree."""
-    return min(message.date, now) if message.date else now
 
 
 def parse_message(
@@ -124,144 +74,79 @@ def parse_message(
     return parse_log(text, settings.language, settings.unit, written_at(message, now), settings.tz)
 
 
-async def store_and_confirm(
-    context: PumpContext,
+def prepare_log(
+    session: Session,
+    application: PumpApplication,
     settings: ChatSettings,
-    parsed: ParsedLog,
-    *,
-    user: User | None = None,
-    source: Message | None = None,
-) -> PumpSession:
-    """Store a session, then confirm it (as a reply to `source`, if given) with Undo and Fix
-    time buttons. The entry is written before the confirmation is sent, and kept whether or
-    not the confirmation gets through (see `send_confirmation`)."""
-    async with LogBook(context.application, settings) as book:
-        logged = book.add(
-            parsed,
-            logged_by_id=user.id if user else None,
-            logged_by_name=user.full_name if user else None,
-            source_message_id=source.message_id if source else None,
-        )
-        entry = logged.entry
-        assert entry.id is not None
-        sent = await send_confirmation(context, settings, logged, source)
-        if sent is not None:
-            set_confirmation(context.services.db, sent.chat_id, entry.id, sent.message_id)
-            entry.confirmation_message_id = sent.message_id
-    return entry
-
-
-async def send_confirmation(
-    context: PumpContext, settings: ChatSettings, logged: Logged, source: Message | None
-) -> Message | None:
-    """Send the confirmation of a stored entry; None if it did not get through.
-
-    The entry is kept whatever happens, so a failure must not end in the error handler's
-    "please try again" (the parent would log it twice). A failed send is tried once more, as a
-    plain message (the parent may have deleted the one it replied to); if that fails too, a
-    short note says the entry was saved. A blocked bot reaches nobody: nothing more is tried.
-    """
-    entry = logged.entry
-    assert entry.id is not None
-    keyboard = confirmation_keyboard(entry.id, settings.tr)
-    chat_id = settings.id
-    try:
-        if source is not None:
-            return await source.reply_text(logged.text, reply_markup=keyboard)
-        return await context.bot.send_message(chat_id, logged.text, reply_markup=keyboard)
-    except Forbidden:
-        return None
-    except ChatMigrated as error:
-        # The group became a supergroup: the entry moves with the rest, and is confirmed there.
-        await move_chat(context.application, chat_id, error.new_chat_id)
-        chat_id = error.new_chat_id
-    except TelegramError as error:
-        log.warning("Confirmation for chat %s failed (%s); trying again", chat_id, error)
-    try:
-        return await context.bot.send_message(chat_id, logged.text, reply_markup=keyboard)
-    except TelegramError as error:
-        log.warning("Confirmation for chat %s failed again (%s)", chat_id, error)
-    note = saved_note(entry, settings, context.services.clock.now())
-    try:
-        await context.bot.send_message(chat_id, note)
-    except TelegramError as error:
-        log.error("Chat %s was not told that entry %s was saved (%s)", settings.id, entry.id, error)
-    return None
-
-
-async def show_confirmation(
-    context: PumpContext, settings: ChatSettings, logged: Logged, *, fixing: bool = False
-) -> None:
-    """Update the entry's confirmation in place; send a new one if it cannot be edited."""
-    entry = logged.entry
-    assert entry.id is not None
-    tr = settings.tr
-    text = logged.text + ("\n\n" + fix_time_hint(tr) if fixing else "")
-    keyboard = (fix_time_keyboard if fixing else confirmation_keyboard)(entry.id, tr)
-    if entry.confirmation_message_id is not None:
-        try:
-            with unchanged_is_fine():
-                await context.bot.edit_message_text(
-                    text,
-                    chat_id=settings.id,
-                    message_id=entry.confirmation_message_id,
-                    reply_markup=keyboard,
-                )
-            return
-        except TelegramError:
-            pass  # too old or deleted: a fresh confirmation below
-    sent = await context.bot.send_message(settings.id, text, reply_markup=keyboard)
-    set_confirmation(context.services.db, settings.id, entry.id, sent.message_id)
-
-
-async def send_fix_prompt(context: PumpContext, settings: ChatSettings, entry_id: int) -> bool:
-    """A fresh confirmation of an older entry, with the time-fixing buttons (from /history).
-
-    It becomes the entry's confirmation, so its buttons and a reply with a time act on it.
-    """
-    services = context.services
-    logged = confirmation_for(services.db, settings, entry_id, services.clock.now())
-    if logged is None:
-        return False
-    tr = settings.tr
-    sent = await context.bot.send_message(
-        settings.id,
-        logged.text + "\n\n" + fix_time_hint(tr),
-        reply_markup=fix_time_keyboard(entry_id, tr),
+    decision: Decision,
+    message: Message,
+) -> LogWork | None:
+    """A typed log's database work, in the update's unit of work: `LogBook.log_message`
+    (the redelivery check and the insert, with what reminders and nudges need)."""
+    if decision.log is None:
+        return None  # refused: nothing to read or write
+    user = message.from_user
+    return LogBook(application, settings, session=session).log_message(
+        decision.log,
+        source_message_id=message.message_id,
+        logged_by_id=user.id if user else None,
+        logged_by_name=user.full_name if user else None,
     )
-    set_confirmation(services.db, settings.id, entry_id, sent.message_id)
-    return True
-
-
-async def mark_removed(context: PumpContext, settings: ChatSettings, removed: Logged) -> None:
-    """Turn a removed entry's confirmation into the removal note, without buttons."""
-    message_id = removed.entry.confirmation_message_id
-    if message_id is None:
-        return
-    # If the confirmation is gone or too old, the reply already says what was removed.
-    with contextlib.suppress(TelegramError):
-        await context.bot.edit_message_text(
-            removed.text, chat_id=settings.id, message_id=message_id
-        )
 
 
 async def log_text(
     update: Update, context: PumpContext, settings: ChatSettings, text: str, *, command: bool
 ) -> None:
-    """Log what a new message says, or say why not."""
+    """Log what a /log command says, or say why not: one unit of work, as a typed log."""
     message = update.effective_message
     parsed = parse_message(text, message, settings, context.services.clock.now())
     if isinstance(parsed, LogProblem):
-        await message.reply_text(refusal_text(parsed, settings, command=command))
+        decision = Decision(Kind.LOG, problem=parsed)
+        await on_log_text(update, context, settings, decision, None, command=command)
         return
-    stored = entry_for_source(context.services.db, settings.id, message.message_id)
-    if stored is not None:
+    decision = Decision(Kind.LOG, log=parsed)
+    work = await context.services.db.work(
+        lambda session: prepare_log(session, context.application, settings, decision, message)
+    )
+    await on_log_text(update, context, settings, decision, work, command=command)
+
+
+async def on_log_text(
+    update: Update,
+    context: PumpContext,
+    settings: ChatSettings,
+    decision: Decision,
+    work: LogWork | None,
+    *,
+    command: bool = False,
+) -> None:
+    """A log stored by `prepare_log`: confirmed; or refused with the reason."""
+    message = update.effective_message
+    if decision.log is None or work is None:
+        assert decision.problem is not None
+        await message.reply_text(refusal_text(decision.problem, settings, command=command))
+        return
+    if work.stored is not None:
         # Handled before (a redelivery, or the inbox replaying an update a crash cut short):
         # nothing new is stored, and only a confirmation that never went out is sent now.
-        if stored.confirmation_message_id is None or not says(stored, parsed):
-            await revise_from(update, context, settings, parsed)
+        if work.stored.confirmation_message_id is None or not says(work.stored, decision.log):
+            await revise_from(update, context, settings, decision.log)
         return
-    await store_and_confirm(context, settings, parsed, user=update.effective_user, source=message)
+    assert work.book is not None and work.logged is not None
+    try:
+        await confirm(context, settings, work.logged, message)
+    finally:
+        await work.book.announce()
+
+
+async def refuse_log(
+    update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
+) -> None:
+    """An attempt at a log the parser cannot read: the reason, with examples."""
+    assert decision.problem is not None
+    await update.effective_message.reply_text(
+        refusal_text(decision.problem, settings, command=False)
+    )
 
 
 async def revise_from(
@@ -293,68 +178,83 @@ async def log_command(update: Update, context: PumpContext) -> None:
     await log_text(update, context, settings, text, command=True)
 
 
-async def on_text(update: Update, context: PumpContext) -> None:
-    """A plain message: a new time for a confirmation it replies to, or (in a private
-    chat) a session to log."""
+async def on_time_reply(
+    update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
+) -> None:
+    """`14:30` in reply to a confirmation: that session moves."""
     message = update.effective_message
     reply_to = message.reply_to_message
-    if reply_to is not None and reply_to.from_user and reply_to.from_user.id == context.bot.id:
-        settings = chat_settings(update, context)
-        entry = entry_for_confirmation(context.services.db, settings.id, reply_to.message_id)
-        if entry is not None and await fix_time_by_reply(update, context, settings, entry):
-            return
-    if update.effective_chat.type != ChatType.PRIVATE:
-        return  # in groups, family chatter is not a log: /log is
-    await log_text(update, context, chat_settings(update, context), message.text, command=False)
+    entry = entry_for_confirmation(context.services.db, settings.id, reply_to.message_id)
+    if entry is not None:
+        await fix_time_by_reply(update, context, settings, entry, decision)
 
 
 async def fix_time_by_reply(
-    update: Update, context: PumpContext, settings: ChatSettings, entry: PumpSession
-) -> bool:
-    """`14:30` in reply to a confirmation moves that session; False if the text is no time."""
+    update: Update,
+    context: PumpContext,
+    settings: ChatSettings,
+    entry: PumpSession,
+    decision: Decision,
+) -> None:
+    """Move the entry to the time the reply gave, or say why not."""
     message = update.effective_message
     now = context.services.clock.now()
-    moment = parse_time(message.text or "", written_at(message, now), settings.tz)
-    if moment is None or entry.id is None:
-        return False
-    if isinstance(moment, LogProblem):
-        await message.reply_text(edit_refusal_text(moment, settings))
-        return True
+    moment = decision.moment
+    if moment is None:
+        assert decision.problem is not None
+        await message.reply_text(edit_refusal_text(decision.problem, settings))
+        return
+    assert entry.id is not None
     async with LogBook(context.application, settings) as book:
         try:
             logged = book.move(entry.id, moment)
         except MoveRefused as refused:
             await message.reply_text(edit_refusal_text(refused.problem, settings))
-            return True
+            return
         if logged is None:
-            return False
+            return
         await show_confirmation(context, settings, logged)
         await message.reply_text(time_changed(settings, moment, now))
-    return True
 
 
 def time_changed(settings: ChatSettings, moment: datetime, now: datetime) -> str:
-    return settings.tr._("Time changed to {when}.", when=when_phrase(moment, settings, now))
+    return settings.tr._("Time changed to {when}.", when=when_text(moment, settings, now))
 
 
 async def on_edited(update: Update, context: PumpContext) -> None:
-    """An edited message: the entry it logged now says what the message says."""
+    """An edited `/log 120`: the entry it logged now says what the message says."""
     message = update.edited_message
     if message is None or not message.text:
         return
-    text = message.text
-    is_command = bool(LOG_COMMAND.match(text))
-    if text.startswith("/") and not is_command:
-        return
-    text = LOG_COMMAND.sub("", text, count=1).strip()
-    services = context.services
+    text = LOG_COMMAND.sub("", message.text, count=1).strip()
     settings = chat_settings(update, context)
-    entry = entry_for_source(services.db, settings.id, message.message_id)
-    parsed = parse_message(text, message, settings, services.clock.now())
+    parsed = parse_message(text, message, settings, context.services.clock.now())
+    await edit_entry(update, context, settings, parsed, command=True)
+
+
+async def on_edited_log(
+    update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
+) -> None:
+    """An edited plain message: the entry it logged now says what the message says."""
+    reading = decision.log or decision.problem
+    assert reading is not None
+    await edit_entry(update, context, settings, reading, command=False)
+
+
+async def edit_entry(
+    update: Update,
+    context: PumpContext,
+    settings: ChatSettings,
+    parsed: ParsedLog | LogProblem,
+    *,
+    command: bool,
+) -> None:
+    message = update.effective_message
+    entry = entry_for_source(context.services.db, settings.id, message.message_id)
     if entry is None:
         # Maybe the first version could not be read; the edit can be logged now.
         private = update.effective_chat.type == ChatType.PRIVATE
-        if isinstance(parsed, ParsedLog) and (private or is_command):
+        if isinstance(parsed, ParsedLog) and (private or command):
             user = message.from_user
             await store_and_confirm(context, settings, parsed, user=user, source=message)
         return
@@ -452,17 +352,8 @@ def register(application: PumpApplication) -> None:
     application.add_handler(CommandHandler(["today", "idag"], today_command, new_messages))
     application.add_handler(CommandHandler(["last", "siste"], last_command, new_messages))
     application.add_handler(CallbackQueryHandler(on_button, pattern=buttons.pattern("log")))
-    application.add_handler(
-        MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, on_edited)
-    )
-    # Last of all text handlers: it takes any private text as a log (or a reply with a new
-    # time), so every feature that reads free text (tips' questions, ...) must come before.
-    application.add_handler(
-        MessageHandler(
-            new_messages
-            & filters.TEXT
-            & ~filters.COMMAND
-            & (filters.ChatType.PRIVATE | filters.REPLY),
-            on_text,
-        )
-    )
+    services = application.bot_data["services"]
+    services.acts_on(Kind.LOG, on_log_text, prepare=prepare_log)
+    services.acts_on(Kind.UNREADABLE, refuse_log)
+    services.acts_on(Kind.FIX_TIME, on_time_reply)
+    services.acts_on(Kind.LOG, on_edited_log, edits=True)

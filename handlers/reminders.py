@@ -3,7 +3,7 @@
 Thin: each handler reads the update, calls one function of `scheduler.requests` (which stores
 the change and words the reply), re-arms the chat's job when the plan changed, and sends the
 reply. Button data carries a plan id, which is only ever looked up within the chat that pressed
-it. "Log now" logs like any typed session (`handlers.logging.store_and_confirm`).
+it. "Log now" logs like any typed session (`bot.confirming.store_and_confirm`).
 """
 
 from __future__ import annotations
@@ -15,14 +15,20 @@ import scheduler.leading
 from bot import buttons
 from bot.buttons import REM_LOG, REM_OFF, REM_ONCE_A_DAY, REM_PRESET
 from bot.commands import MenuCommand
+from bot.confirming import store_and_confirm
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import ParsedLog
 from bot.services import PumpApplication, PumpContext
 from bot.text.i18n import N_
 from handlers.common import chat_settings, edit_tapped, out_of_date
-from handlers.logging import store_and_confirm
 from scheduler import requests
-from scheduler.delivery import forget_chat, move_reminder_job, reschedule_chat
+from scheduler.delivery import (
+    arm_after_change,
+    due_after_change,
+    forget_chat,
+    move_reminder_job,
+    reschedule_chat,
+)
 from scheduler.requests import Reply
 
 MENU_COMMANDS = [
@@ -135,6 +141,6 @@ def register(application: PumpApplication) -> None:
     services = application.bot_data["services"]
     # A logged, edited or deleted session resets interval plans; /forget drops the job; a
     # group upgraded to a supergroup takes its job along.
-    services.sessions_changed_hooks.append(reschedule_chat)
+    services.follow_sessions(arm_after_change, prepare=due_after_change)
     services.chat_forgotten_hooks.append(forget_chat)
     services.chat_moved_hooks.append(move_reminder_job)

@@ -11,7 +11,7 @@ import re
 from datetime import datetime
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import buttons
 from bot.buttons import (
@@ -26,6 +26,7 @@ from bot.buttons import (
 )
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
+from bot.domain.routing import Decision, Kind
 from bot.domain.stash import (
     Action,
     Place,
@@ -34,7 +35,6 @@ from bot.domain.stash import (
     StashView,
     freeze_problem,
     parse_stash_args,
-    parse_stash_text,
     thaw_problem,
 )
 from bot.services import PumpApplication, PumpContext
@@ -47,10 +47,10 @@ from bot.stashbook import (
     overview,
     stash_page,
 )
-from bot.storage.models import StashPortion, Unit
-from bot.text.formatting import format_volume
+from bot.storage.models import StashPortion
+from bot.text.formatting import day_text, format_volume
 from bot.text.i18n import N_, Translator
-from bot.text.stash import ICONS, day_text, pick_text, portion_text, unreadable_text
+from bot.text.stash import ICONS, pick_text, portion_text, unreadable_text
 from handlers.common import chat_settings, edit_tapped, out_of_date
 from scheduler.stash_notes import forget_note, move_note, rebuild_note_jobs, schedule_note
 
@@ -147,18 +147,6 @@ def portion_keyboard(
     return InlineKeyboardMarkup([first, [toss], [back_button(tr, STASH_PICK)]])
 
 
-def store_buttons(session_id: int, tr: Translator) -> list[InlineKeyboardButton]:
-    """The two buttons under a log confirmation that put that session's milk in the stash."""
-    return [
-        InlineKeyboardButton(
-            "🧊 " + tr._("Freezer"), callback_data=STASH_PUT.data(Place.FREEZER.value, session_id)
-        ),
-        InlineKeyboardButton(
-            "🥛 " + tr._("Fridge"), callback_data=STASH_PUT.data(Place.FRIDGE.value, session_id)
-        ),
-    ]
-
-
 # -- commands and typed messages -------------------------------------------------------------
 
 
@@ -206,32 +194,19 @@ async def show_stash(update: Update, context: PumpContext) -> None:
     await message.reply_text(text, reply_markup=stash_keyboard(view, settings, now))
 
 
-class StashTextFilter(filters.MessageFilter):
-    """Free text that puts milk in the stash (`froze 120`, `kjøleskap 90`)."""
-
-    __slots__ = ()
-
-    def filter(self, message: Message) -> bool:
-        return bool(message.text) and parse_stash_text(message.text, Unit.ML) is not None
-
-
-STASH_TEXT = StashTextFilter(name="stash.STASH_TEXT")
-
-
-async def on_stash_text(update: Update, context: PumpContext) -> None:
+async def on_stash_text(
+    update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
+) -> None:
     """`froze 120` in a private chat: a new portion, never a logged session."""
-    settings = chat_settings(update, context)
-    message = update.effective_message
-    request = parse_stash_text(message.text or "", settings.unit)
-    if request is None:
-        return
-    result = await change_stash(context.application, settings, change_for(request, update))
-    await message.reply_text(result.text)
+    assert decision.stash is not None
+    result = await change_stash(context.application, settings, change_for(decision.stash, update))
+    await update.effective_message.reply_text(result.text)
 
 
-async def on_edited_stash_text(update: Update, context: PumpContext) -> None:
+async def on_edited_stash_text(
+    update: Update, context: PumpContext, settings: ChatSettings, _decision: Decision
+) -> None:
     """An edited `froze 120`: not a log either; the stash itself is changed with /stash."""
-    settings = chat_settings(update, context)
     await update.effective_message.reply_text(
         settings.tr._(
             "I don't change stored milk from an edited message. /stash shows your portions, "
@@ -324,24 +299,9 @@ def register(application: PumpApplication) -> None:
     new_messages = filters.UpdateType.MESSAGE
     application.add_handler(CommandHandler(["stash", "lager"], show_stash, new_messages))
     application.add_handler(CallbackQueryHandler(on_button, pattern=buttons.pattern("stash")))
-    # Before tips and logging (FEATURES order): `froze 120` is stored milk, never a session.
-    application.add_handler(
-        MessageHandler(
-            new_messages & filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & STASH_TEXT,
-            on_stash_text,
-        )
-    )
-    application.add_handler(
-        MessageHandler(
-            filters.UpdateType.EDITED_MESSAGE
-            & filters.TEXT
-            & ~filters.COMMAND
-            & filters.ChatType.PRIVATE
-            & STASH_TEXT,
-            on_edited_stash_text,
-        )
-    )
     services = application.bot_data["services"]
-    services.stash_changed_hooks.append(schedule_note)
+    services.acts_on(Kind.STASH, on_stash_text)
+    services.acts_on(Kind.STASH, on_edited_stash_text, edits=True)
+    services.follow_stash(schedule_note)
     services.chat_forgotten_hooks.append(forget_note)
     services.chat_moved_hooks.append(move_note)

@@ -1,10 +1,9 @@
 """/tips, free-text questions and worries, /away and gentle nudges: kind guidance from the
 catalogues.
 
-The question handler reads free text, so this feature must be registered before the logging
-feature's catch-all text handler. `bot.domain.questions.read_message` decides: a log goes on
-to logging; a question or worry is answered here, and so is private text with no number that
-no topic fits (never the log-format error); only text with a number that is neither goes on.
+Typed questions and worries reach this feature through the one text router
+(`bot.domain.routing`): a tip that fits is answered (`Kind.QUESTION`); a question no tip fits,
+or text that is neither a question nor a log, gets the topic menu (`Kind.MENU`).
 """
 
 from __future__ import annotations
@@ -14,22 +13,16 @@ import logging
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import buttons
 from bot.buttons import TIP_AWAY, TIP_MENU, TIP_NUDGES, TIP_NUDGES_OFF_UNDER, TIP_TOPIC, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.nudges import HIGH_DAY_ML, NudgeKind
-from bot.domain.questions import (
-    Route,
-    answers_in_group,
-    find_topic,
-    normalise,
-    read_message,
-)
+from bot.domain.questions import find_topic, normalise
+from bot.domain.routing import Decision, Kind
 from bot.domain.tips import (
     MAX_HOURS_AWAY,
     TOPICS,
@@ -40,7 +33,7 @@ from bot.domain.tips import (
     shown_total_ml,
     topic,
 )
-from bot.nudging import forget_nudges, nudges_enabled, set_nudges, take_due_nudge
+from bot.nudging import DueNudge, forget_nudges, nudges_enabled, set_nudges, take_due_nudge
 from bot.services import PumpApplication, PumpContext, Services
 from bot.stashbook import thaw_for_away
 from bot.text.feeds import thaw_text
@@ -129,39 +122,21 @@ async def send_topic(
     await message.reply_text(text, reply_markup=answer_keyboard(item, tr))
 
 
-class QuestionFilter(filters.MessageFilter):
-    """Free text for the tips rather than for logging (`bot.domain.questions.read_message`).
-
-    The route does not depend on the chat's language (both languages' keywords are tried);
-    only which topic comes first does, and the handler reads that with the chat's settings."""
-
-    __slots__ = ()
-
-    def filter(self, message: Message) -> bool:
-        if not message.text:
-            return False
-        reading = read_message(message.text, "en")
-        if message.chat.type == ChatType.PRIVATE:
-            return reading.route in (Route.TOPIC, Route.NO_TOPIC)
-        return answers_in_group(reading)
-
-
-QUESTION = QuestionFilter(name="tips.QUESTION")
-
-
-async def answer_question(update: Update, context: PumpContext) -> None:
-    """Answer a question or worry with the best topic; without one, offer the menu."""
-    settings = chat_settings(update, context)
-    tr = settings.tr
+async def answer_question(
+    update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
+) -> None:
+    """A question or worry a tip answers."""
+    assert decision.topic is not None
     message = update.effective_message
-    reading = read_message(message.text or "", settings.language)
-    if reading.topic is not None:
-        unsaved = reading.number and not reading.asked
-        await send_topic(message, reading.topic, settings, unsaved_note=unsaved)
-        return
-    if update.effective_chat.type != ChatType.PRIVATE:
-        return  # in a family group, chatter between grown-ups is not for the bot
-    if reading.asked:
+    await send_topic(message, decision.topic, settings, unsaved_note=decision.unlogged_number)
+
+
+async def offer_menu(
+    update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
+) -> None:
+    """A question no tip fits well, or text that is neither a question nor a log: the menu."""
+    tr = settings.tr
+    if decision.asked:
         text = tr._(
             "I don't have a tip on exactly that, but one of these topics may help. "
             "You can also ask again in other words."
@@ -172,7 +147,7 @@ async def answer_question(update: Update, context: PumpContext) -> None:
             "one of these topics may help, or ask again in other words. To log a session, "
             "send it like <code>120 ml</code> or <code>L 60 R 70 20min</code>."
         )
-    await message.reply_text(text, reply_markup=menu_keyboard(tr))
+    await update.effective_message.reply_text(text, reply_markup=menu_keyboard(tr))
 
 
 # -- /away -------------------------------------------------------------------------------------
@@ -345,10 +320,8 @@ def without_switch(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row for row in rows if not any(map(is_switch, row))])
 
 
-async def check_nudges(application: Any, chat_id: int) -> None:
-    """After the chat's sessions changed: send at most one nudge that is due."""
-    services: Services = application.bot_data["services"]
-    due = take_due_nudge(services.db, chat_id, services.clock.now())
+async def send_due_nudge(application: Any, chat_id: int, due: DueNudge | None) -> None:
+    """After the chat's sessions changed: the nudge `take_due_nudge` found due, if any."""
     if due is None:
         return
     try:
@@ -410,13 +383,8 @@ def register(application: PumpApplication) -> None:
     application.add_handler(CommandHandler(["away", "borte"], away))
     application.add_handler(CommandHandler(["nudges", "hint", "hints"], nudges_command))
     application.add_handler(CallbackQueryHandler(on_tip_button, pattern=buttons.pattern("tip")))
-    # Before logging's catch-all text handler (FEATURES order): questions never become logs.
-    application.add_handler(
-        MessageHandler(
-            filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & QUESTION,
-            answer_question,
-        )
-    )
     services: Services = application.bot_data["services"]
-    services.sessions_changed_hooks.append(check_nudges)
+    services.acts_on(Kind.QUESTION, answer_question)
+    services.acts_on(Kind.MENU, offer_menu)
+    services.follow_sessions(send_due_nudge, prepare=take_due_nudge)
     services.chat_forgotten_hooks.append(forget_chat_nudges)

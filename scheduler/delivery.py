@@ -189,21 +189,30 @@ def schedule_reminder(application: PumpApplication, chat_id: int, due: datetime 
 
 
 async def reschedule_chat(application: PumpApplication, chat_id: int) -> datetime | None:
-    """Recompute the chat's next due time from the database and re-arm its job.
-
-    Appended to `services.sessions_changed_hooks`: a logged session resets interval plans.
-    """
+    """Recompute the chat's next due time from the database and re-arm its job."""
     services = services_of(application)
-    now = services.clock.now()
     with services.db.session() as session:
-        row = PlanRepo(session).get(chat_id)
-        chat = ChatRepo(session).get(chat_id)
-        if row is None or chat is None or not row.enabled:
-            due = None
-        else:
-            due = refresh_due(session, row, now, ChatSettings.of(chat).tz)
+        due = due_after_change(session, chat_id, services.clock.now())
     schedule_reminder(application, chat_id, due)
     return due
+
+
+def due_after_change(session: Session, chat_id: int, now: datetime) -> datetime | None:
+    """The chat's next due time, stored, after its sessions or plan changed (a logged session
+    resets interval plans). The reminder follower's `prepare`: it runs in the change's own
+    transaction (`Services.follow_sessions`)."""
+    row = PlanRepo(session).get(chat_id)
+    chat = ChatRepo(session).get(chat_id)
+    if row is None or chat is None or not row.enabled:
+        return None
+    return refresh_due(session, row, now, ChatSettings.of(chat).tz)
+
+
+async def arm_after_change(
+    application: PumpApplication, chat_id: int, due: datetime | None
+) -> None:
+    """The reminder follower's `apply`: the job at the due time `due_after_change` stored."""
+    schedule_reminder(application, chat_id, due)
 
 
 async def forget_chat(application: PumpApplication, chat_id: int) -> None:

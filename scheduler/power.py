@@ -17,7 +17,7 @@ from telegram.error import TelegramError
 
 from bot.buttons import PWR_CANCEL
 from bot.domain.chats import ChatSettings
-from bot.groups import send_to_chat
+from bot.sending import send_to_chat
 from bot.services import PumpContext
 from bot.storage.db import Database
 from bot.storage.repo import ChatRepo, PlanRepo

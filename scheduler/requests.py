@@ -26,7 +26,7 @@ from bot.buttons import (
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import ParsedLog
 from bot.domain.timetext import UntilMorning, parse_pause
-from bot.logbook import same_as_last
+from bot.logviews import same_as_last
 from bot.storage.db import Database
 from bot.storage.models import ReminderPlan
 from bot.storage.repo import PlanRepo

@@ -454,16 +454,28 @@ def parse_log(
     A clock time means the latest past moment the chat's wall clock showed it (later than
     now today means yesterday); with no time, the session ended now.
     """
+    return read_log(text, lang, unit, now, tz) or LogProblem(Problem.UNREADABLE)
+
+
+def read_log(
+    text: str, lang: str, unit: Unit, now: datetime, tz: ZoneInfo
+) -> ParsedLog | LogProblem | None:
+    """`parse_log`, but None for a message that is no log at all: not every word before any
+    `#` note is a log word, or it says no amount, time or duration. A message that reads as a
+    log only with the other language's numbers (`60,5` in an English chat) is refused, as
+    `parse_log` would."""
     body, note = _split_note(text)
     reading = _read(body, unit, lang)
-    if reading is None:
-        return LogProblem(Problem.UNREADABLE)
+    if reading is None or not _says_something(reading):
+        others = (other for other in THOUSANDS_SEPARATOR if other != lang)
+        if any(_says_something(_read(body, unit, other)) for other in others):
+            return LogProblem(Problem.UNREADABLE)
+        return None
     ambiguity = _ambiguity(reading)
     if ambiguity is not None:
         return ambiguity
     if not reading.has_amount:
-        found_something = reading.has_time or reading.duration_min is not None
-        return LogProblem(Problem.MISSING_AMOUNT if found_something else Problem.UNREADABLE)
+        return LogProblem(Problem.MISSING_AMOUNT)
     left, right, total = reading.left_ml, reading.right_ml, reading.total_ml
     if left is not None or right is not None:
         sides = (left or 0) + (right or 0)
@@ -531,7 +543,11 @@ def reads_as_log(text: str, lang: str) -> bool:
     """Whether every word before any `#` note is a log word and the message says an amount,
     a time or a duration: a log to store, or one to refuse with its reason (`20 min` has no
     amount, `1200 ml` is too much). Anything else is no log at all, whatever the numbers."""
-    reading = _read(_split_note(text)[0], Unit.ML, lang)
+    return _says_something(_read(_split_note(text)[0], Unit.ML, lang))
+
+
+def _says_something(reading: _Reading | None) -> bool:
+    """An amount, a time or a duration: what makes log words a log."""
     return reading is not None and (
         reading.has_amount or reading.has_time or reading.duration_min is not None
     )

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlmodel import Session
 
+T = TypeVar("T")
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -62,6 +64,16 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    async def work(self, unit: Callable[[Session], T]) -> T:
+        """One unit of work off the event loop: `unit` runs on a worker thread with one session,
+        committed when it returns. A handler's reads and writes for one update go in one such
+        call, so the loop never waits on the database and an update costs one transaction."""
+        return await asyncio.to_thread(self._work, unit)
+
+    def _work(self, unit: Callable[[Session], T]) -> T:
+        with self.session() as session:
+            return unit(session)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -12,8 +12,8 @@ from bot.domain.chats import ChatSettings
 from bot.domain.feeds import FEED_MAX_ML, Take, ThawPlan
 from bot.feedbook import FeedOutcome, Outcome
 from bot.storage.models import StashPortion
-from bot.text.formatting import format_volume
-from bot.text.stash import day_text, repeat_text, volume, when_text
+from bot.text.formatting import day_text, format_volume, volume, when_text
+from bot.text.stash import repeat_text
 
 
 def take_line(

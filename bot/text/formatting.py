@@ -6,9 +6,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.numbers import format_decimal
 
+from bot.domain.chats import ChatSettings
 from bot.domain.units import ml_to_unit
 from bot.storage.models import Unit
 from bot.text.i18n import Translator
@@ -52,3 +53,33 @@ def format_minutes(minutes: int, tr: Translator) -> str:
     if hours:
         return tr._("{hours} h", hours=hours)
     return tr._("{minutes} min", minutes=rest)
+
+
+# -- in a chat's settings -------------------------------------------------------------
+
+
+def volume(ml: float, settings: ChatSettings) -> str:
+    return format_volume(ml, settings.unit, settings.tr.locale)
+
+
+def day_text(moment: datetime, settings: ChatSettings, now: datetime) -> str:
+    """`Mon, Mar 9` this year, `Mar 9, 2027` in another."""
+    tz, locale = settings.tz, settings.tr.locale
+    day = moment.astimezone(tz).date()
+    if day.year == now.astimezone(tz).year:
+        return format_skeleton("MMMEd", day, locale=locale)
+    return format_skeleton("yMMMd", day, locale=locale)
+
+
+def when_text(moment: datetime, settings: ChatSettings, now: datetime) -> str:
+    """`today at 10:40`, `tomorrow at 10:40`, `yesterday at 10:40` or `Fri, Mar 13 at 10:40`."""
+    tr, tz = settings.tr, settings.tz
+    clock = format_clock(moment, tz, tr.locale)
+    days_ahead = (moment.astimezone(tz).date() - now.astimezone(tz).date()).days
+    if days_ahead == 0:
+        return tr._("today at {time}", time=clock)
+    if days_ahead == 1:
+        return tr._("tomorrow at {time}", time=clock)
+    if days_ahead == -1:
+        return tr._("yesterday at {time}", time=clock)
+    return tr._("{day} at {time}", day=day_text(moment, settings, now), time=clock)

@@ -26,43 +26,16 @@ from bot.domain.stash import (
     is_past_use_by,
 )
 from bot.storage.models import StashPortion
-from bot.text.formatting import format_clock, format_volume
+from bot.text.formatting import day_text, format_volume, volume, when_text
 from bot.text.reports import band_text
 
 ICONS = {Place.FRIDGE: "🥛", Place.FREEZER: "🧊"}
-
-
-def volume(ml: float, settings: ChatSettings) -> str:
-    return format_volume(ml, settings.unit, settings.tr.locale)
-
-
-def day_text(moment: datetime, settings: ChatSettings, now: datetime) -> str:
-    """`Mon, Mar 9` this year, `Mar 9, 2027` in another."""
-    tz, locale = settings.tz, settings.tr.locale
-    day = moment.astimezone(tz).date()
-    if day.year == now.astimezone(tz).year:
-        return format_skeleton("MMMEd", day, locale=locale)
-    return format_skeleton("yMMMd", day, locale=locale)
 
 
 def full_day(moment: datetime, settings: ChatSettings) -> str:
     """`Sep 10, 2026`: the day frozen milk is best used by."""
     day = moment.astimezone(settings.tz).date()
     return format_skeleton("yMMMd", day, locale=settings.tr.locale)
-
-
-def when_text(moment: datetime, settings: ChatSettings, now: datetime) -> str:
-    """`today at 10:40`, `tomorrow at 10:40`, `yesterday at 10:40` or `Fri, Mar 13 at 10:40`."""
-    tr, tz = settings.tr, settings.tz
-    clock = format_clock(moment, tz, tr.locale)
-    days_ahead = (moment.astimezone(tz).date() - now.astimezone(tz).date()).days
-    if days_ahead == 0:
-        return tr._("today at {time}", time=clock)
-    if days_ahead == 1:
-        return tr._("tomorrow at {time}", time=clock)
-    if days_ahead == -1:
-        return tr._("yesterday at {time}", time=clock)
-    return tr._("{day} at {time}", day=day_text(moment, settings, now), time=clock)
 
 
 def use_by_text(portion: StashPortion, settings: ChatSettings, now: datetime) -> str:

@@ -27,7 +27,7 @@ async def announced(bot: BotHarness) -> list[int]:
     async def hear(_app: object, chat_id: int) -> None:
         heard.append(chat_id)
 
-    bot.services.sessions_changed_hooks.append(hear)
+    bot.services.follow_sessions(hear)
     return heard
 
 

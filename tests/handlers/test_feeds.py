@@ -219,3 +219,28 @@ async def test_away_says_which_frozen_portions_to_thaw_tonight(bot: BotHarness) 
 async def test_away_without_a_stash_says_only_how_much_to_leave(bot: BotHarness) -> None:
     text = plain((await bot.say("/away 8h")).text)
     assert "leave about 300 ml" in text and "From your stash" not in text
+
+
+async def test_typed_feeds_in_a_chat_and_a_family_group_are_feeds_never_sessions(
+    bot: BotHarness,
+) -> None:
+    await bot.say("fridge 200")
+    for text in ("fed 30", "gave 30 ml", "ga 30 ml", "flaske 30"):
+        reply = plain((await bot.say(text)).text)
+        assert "Logged a feed of 30 ml, all from the stash" in reply, text
+    assert stored(bot) == [("fridge", 80.0)]
+    await bot.say("/stash add 100 fridge", chat_id=GROUP_CHAT, user_id=11, first_name="Kari")
+    reply = await bot.say("fed 40", chat_id=GROUP_CHAT, user_id=12, first_name="Ola")
+    assert "Logged a feed of 40 ml" in plain(reply.text)
+    assert stored(bot, GROUP_CHAT) == [("fridge", 60.0)]
+    with bot.services.db.session() as session:
+        assert SessionRepo(session, PARENT_CHAT).count() == 0
+        assert SessionRepo(session, GROUP_CHAT).count() == 0
+
+
+async def test_an_edited_feed_stays_as_it_was(bot: BotHarness) -> None:
+    await bot.say("fridge 100")
+    await bot.say("fed 30")
+    calls = await bot.edit(bot.last_user_message_id, "fed 60")
+    assert "I don't change a feed from an edited message" in plain(calls[-1].text)
+    assert stored(bot) == [("fridge", 70.0)] and len(feeds(bot)) == 1

@@ -43,7 +43,7 @@ async def test_tapping_an_entry_shows_it_and_delete_removes_it(bot: BotHarness) 
     async def on_change(_app: Any, chat_id: int) -> None:
         changed.append(chat_id)
 
-    bot.services.sessions_changed_hooks.append(on_change)
+    bot.services.follow_sessions(on_change)
     await bot.say("/history")
     calls = await bot.press("119\u00a0ml")
     detail = next(c for c in calls if c.method == "editMessageText")

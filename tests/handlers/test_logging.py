@@ -12,15 +12,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from bot.confirming import store_and_confirm
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import MAX_AGE, SESSION_MAX_ML, SIDE_MAX_ML, ParsedLog, parse_log
-from bot.logbook import example_logs, examples_text
 from bot.services import PumpContext
 from bot.storage.models import PumpSession, Unit
 from bot.storage.repo import SessionRepo
 from bot.terminal.fakeapi import ApiCall
 from bot.text.i18n import translator
-from handlers.logging import store_and_confirm
+from bot.text.sessions import example_logs, examples_text
 from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -66,7 +66,7 @@ def changes(bot: BotHarness) -> list[int]:
     async def hook(application: object, chat_id: int) -> None:
         seen.append(chat_id)
 
-    bot.services.sessions_changed_hooks.append(hook)
+    bot.services.follow_sessions(hook)
     return seen
 
 

@@ -23,9 +23,9 @@ from bot.terminal.fakeapi import ApiCall, Fault
 from scheduler.delivery import (
     Outcome,
     deliver_due,
+    due_after_change,
     forget_chat,
     job_name,
-    reschedule_chat,
     send_due_reminders,
 )
 from scheduler.plans import plan_kind_of
@@ -389,7 +389,7 @@ async def test_log_now_is_confirmed_like_any_log_and_undo_takes_it_back(bot: Bot
     async def hear(_app: object, chat_id: int) -> None:
         announced.append(chat_id)
 
-    bot.services.sessions_changed_hooks.append(hear)
+    bot.services.follow_sessions(hear)
     user = bot.telegram.user(PARENT_ID) | {"last_name": "Tester"}
     log_now = reminder.buttons[0]["callback_data"]
     calls = await bot.feed(
@@ -614,7 +614,7 @@ async def test_each_chat_has_its_own_job(bot: BotHarness) -> None:
 
 
 async def test_the_hooks_are_registered_under_their_names(bot: BotHarness) -> None:
-    assert reschedule_chat in bot.services.sessions_changed_hooks
+    assert any(f.prepare is due_after_change for f in bot.services.session_followers)
     assert forget_chat in bot.services.chat_forgotten_hooks
 
 

@@ -1,0 +1,205 @@
+"""Confirming a logged session: the confirmation with its buttons (Undo, Fix time, and the
+two that put the milk in the stash), sent with the house's send policy (`bot.sending`), kept
+up to date, and turned into the removal note. Typed logs, /log, a reminder's "log now" and
+/history all confirm through here."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, User
+from telegram.error import TelegramError
+
+from bot.buttons import LOG_DONE, LOG_FIX, LOG_SHIFT, LOG_UNDO, STASH_PUT
+from bot.domain.chats import ChatSettings
+from bot.domain.parsing import ParsedLog
+from bot.domain.stash import Place
+from bot.logbook import LogBook, Logged, set_confirmation
+from bot.logviews import confirmation_for
+from bot.sending import deliver, send_to_chat, unchanged_is_fine
+from bot.services import PumpContext
+from bot.storage.models import PumpSession
+from bot.text.formatting import format_minutes
+from bot.text.i18n import Translator
+from bot.text.sessions import saved_note
+
+log = logging.getLogger(__name__)
+
+SHIFTS = (-15, -30, -60, 15)
+
+
+def confirmation_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    """Undo and Fix time, and the two that put the session's milk in the stash."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("↩️ " + tr._("Undo"), callback_data=LOG_UNDO.data(entry_id)),
+                InlineKeyboardButton(
+                    "🕘 " + tr._("Fix time"), callback_data=LOG_FIX.data(entry_id)
+                ),
+            ],
+            store_buttons(entry_id, tr),
+        ]
+    )
+
+
+def shift_label(minutes: int, tr: Translator) -> str:
+    return ("+" if minutes > 0 else "−") + format_minutes(abs(minutes), tr)
+
+
+def fix_time_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    shifts = [
+        InlineKeyboardButton(shift_label(m, tr), callback_data=LOG_SHIFT.data(entry_id, m))
+        for m in SHIFTS
+    ]
+    return InlineKeyboardMarkup(
+        [
+            shifts,
+            [
+                InlineKeyboardButton("↩️ " + tr._("Undo"), callback_data=LOG_UNDO.data(entry_id)),
+                InlineKeyboardButton("✔️ " + tr._("Done"), callback_data=LOG_DONE.data(entry_id)),
+            ],
+        ]
+    )
+
+
+def fix_time_hint(tr: Translator) -> str:
+    return tr._(
+        "✏️ Tap a change, or reply to this message with the right time, "
+        "like <code>14:30</code> or <code>20 min ago</code>."
+    )
+
+
+def store_buttons(session_id: int, tr: Translator) -> list[InlineKeyboardButton]:
+    """The two buttons under a log confirmation that put that session's milk in the stash."""
+    return [
+        InlineKeyboardButton(
+            "🧊 " + tr._("Freezer"), callback_data=STASH_PUT.data(Place.FREEZER.value, session_id)
+        ),
+        InlineKeyboardButton(
+            "🥛 " + tr._("Fridge"), callback_data=STASH_PUT.data(Place.FRIDGE.value, session_id)
+        ),
+    ]
+
+
+# -- showing and storing -------------------------------------------------------------------
+
+
+async def store_and_confirm(
+    context: PumpContext,
+    settings: ChatSettings,
+    parsed: ParsedLog,
+    *,
+    user: User | None = None,
+    source: Message | None = None,
+) -> PumpSession:
+    """Store a session, then confirm it (as a reply to `source`, if given) with Undo and Fix
+    time buttons. The entry is written before the confirmation is sent, and kept whether or
+    not the confirmation gets through (see `send_confirmation`)."""
+    async with LogBook(context.application, settings) as book:
+        logged = book.add(
+            parsed,
+            logged_by_id=user.id if user else None,
+            logged_by_name=user.full_name if user else None,
+            source_message_id=source.message_id if source else None,
+        )
+        await confirm(context, settings, logged, source)
+    return logged.entry
+
+
+async def confirm(
+    context: PumpContext, settings: ChatSettings, logged: Logged, source: Message | None
+) -> None:
+    """Send a stored entry's confirmation and keep its message id (on a worker thread)."""
+    entry = logged.entry
+    assert entry.id is not None
+    sent = await send_confirmation(context, settings, logged, source)
+    if sent is not None:
+        db = context.services.db
+        await asyncio.to_thread(set_confirmation, db, sent.chat_id, entry.id, sent.message_id)
+        entry.confirmation_message_id = sent.message_id
+
+
+async def send_confirmation(
+    context: PumpContext, settings: ChatSettings, logged: Logged, source: Message | None
+) -> Message | None:
+    """Send the confirmation of a stored entry; None if it did not get through.
+
+    The entry is kept whatever happens, so a failure must not end in the error handler's
+    "please try again" (the parent would log it twice). A failed send is tried once more, as a
+    plain message (the parent may have deleted the one it replied to); if that fails too, a
+    short note says the entry was saved. A blocked bot reaches nobody: nothing more is tried.
+    """
+    entry = logged.entry
+    assert entry.id is not None
+    keyboard = confirmation_keyboard(entry.id, settings.tr)
+    chat_id = settings.id
+    sent = await deliver(
+        context.application, chat_id, logged.text, source=source, reply_markup=keyboard
+    )
+    if sent is not None:
+        return sent
+    note = saved_note(entry, settings, context.services.clock.now())
+    try:
+        await send_to_chat(context.application, chat_id, note)
+    except TelegramError as error:
+        log.error("Chat %s was not told that entry %s was saved (%s)", settings.id, entry.id, error)
+    return None
+
+
+async def show_confirmation(
+    context: PumpContext, settings: ChatSettings, logged: Logged, *, fixing: bool = False
+) -> None:
+    """Update the entry's confirmation in place; send a new one if it cannot be edited."""
+    entry = logged.entry
+    assert entry.id is not None
+    tr = settings.tr
+    text = logged.text + ("\n\n" + fix_time_hint(tr) if fixing else "")
+    keyboard = (fix_time_keyboard if fixing else confirmation_keyboard)(entry.id, tr)
+    if entry.confirmation_message_id is not None:
+        try:
+            with unchanged_is_fine():
+                await context.bot.edit_message_text(
+                    text,
+                    chat_id=settings.id,
+                    message_id=entry.confirmation_message_id,
+                    reply_markup=keyboard,
+                )
+            return
+        except TelegramError:
+            pass  # too old or deleted: a fresh confirmation below
+    sent = await context.bot.send_message(settings.id, text, reply_markup=keyboard)
+    set_confirmation(context.services.db, settings.id, entry.id, sent.message_id)
+
+
+async def send_fix_prompt(context: PumpContext, settings: ChatSettings, entry_id: int) -> bool:
+    """A fresh confirmation of an older entry, with the time-fixing buttons (from /history).
+
+    It becomes the entry's confirmation, so its buttons and a reply with a time act on it.
+    """
+    services = context.services
+    logged = confirmation_for(services.db, settings, entry_id, services.clock.now())
+    if logged is None:
+        return False
+    tr = settings.tr
+    sent = await context.bot.send_message(
+        settings.id,
+        logged.text + "\n\n" + fix_time_hint(tr),
+        reply_markup=fix_time_keyboard(entry_id, tr),
+    )
+    set_confirmation(services.db, settings.id, entry_id, sent.message_id)
+    return True
+
+
+async def mark_removed(context: PumpContext, settings: ChatSettings, removed: Logged) -> None:
+    """Turn a removed entry's confirmation into the removal note, without buttons."""
+    message_id = removed.entry.confirmation_message_id
+    if message_id is None:
+        return
+    # If the confirmation is gone or too old, the reply already says what was removed.
+    with contextlib.suppress(TelegramError):
+        await context.bot.edit_message_text(
+            removed.text, chat_id=settings.id, message_id=message_id
+        )

@@ -1,0 +1,132 @@
+"""The one router for typed text: what a message is, decided once, by one pure function.
+
+`route_message(text, chat)` reads a message (new or edited) and returns one `Decision`; the one
+text handler (`handlers/text.py`) hands it to the feature that registered for its kind. Which
+feature gets a text is decided here, in this order, and nowhere else:
+
+1. **A new time for a confirmation**: the message replies to one of the bot's confirmations
+   and says only when (`14:30`, `20 min ago`): that entry moves.
+2. **Milk for the stash** (`froze 120`, `kjøleskap 90`): a portion, never a session.
+   **A bottle feed** (`fed 90`, `ga 90 ml`): milk taken from the stash, never a session; in a
+   family group too, where anyone may give the bottle.
+3. **A log** (`L 60 R 70 20min`): every word is a log word and an amount, a time or a duration
+   is given. Stored, or refused with the reason (`1200 ml` is too much). A question mark makes
+   it a question instead (`120 ml?`).
+4. **A question or worry** a tip answers (`bot.domain.questions`), or, when none fits well
+   enough, the topic menu.
+5. **An attempt at a log** the parser cannot read (`pumped 120 mls lft`): the log examples.
+   Never for a message that asks something: a question with a number is still a question.
+6. Anything else: in a private chat the menu and a line on how to log; in a group nothing
+   (grown-ups talk there, the bot answers only what clearly asks it something).
+
+The text is parsed once for each reading: the log parser's result travels in the decision, so
+the handler stores exactly what was routed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.domain.feeds import FeedRequest, parse_feed_text
+from bot.domain.parsing import LogProblem, ParsedLog, Problem, attempts_a_log, parse_time, read_log
+from bot.domain.questions import asks, best_match, has_number
+from bot.domain.stash import StashRequest, parse_stash_text
+from bot.domain.tips import Topic
+from bot.domain.units import Unit
+
+
+class Kind(StrEnum):
+    FIX_TIME = "fix_time"  # a time, in reply to a confirmation: `moment` or `problem`
+    STASH = "stash"  # milk into the stash: `stash`
+    FEED = "feed"  # a bottle given, taken from the stash: `feed`
+    LOG = "log"  # a log: `log` to store, or `problem` to explain
+    QUESTION = "question"  # a tip answers it: `topic`
+    MENU = "menu"  # a question, worry or unclear text no tip fits well: the topic menu
+    UNREADABLE = "unreadable"  # an attempt at a log the parser cannot read: the examples
+    IGNORE = "ignore"  # nothing for the bot (group chatter)
+
+
+@dataclass(frozen=True)
+class ChatState:
+    """What the router needs to know about the chat and the message, besides its text."""
+
+    language: str
+    unit: Unit
+    tz: ZoneInfo
+    written_at: datetime  # aware: when the parent wrote it
+    private: bool
+    replies_to_entry: bool = False  # replies to one of the bot's log confirmations
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: Kind
+    log: ParsedLog | None = None
+    problem: LogProblem | None = None
+    moment: datetime | None = None
+    stash: StashRequest | None = None
+    feed: FeedRequest | None = None
+    topic: Topic | None = None
+    asked: bool = False  # a question mark or a question word
+    # A number in a message that is no log: the answer says nothing was logged.
+    unlogged_number: bool = False
+
+
+IGNORE = Decision(Kind.IGNORE)
+
+
+def route_message(text: str, chat: ChatState) -> Decision:
+    """The one decision for a typed message (see the module docstring for the order)."""
+    if chat.replies_to_entry:
+        moment = parse_time(text, chat.written_at, chat.tz)
+        if isinstance(moment, LogProblem):
+            return Decision(Kind.FIX_TIME, problem=moment)
+        if moment is not None:
+            return Decision(Kind.FIX_TIME, moment=moment)
+    if chat.private and (stash := parse_stash_text(text, chat.unit)) is not None:
+        return Decision(Kind.STASH, stash=stash)
+    if (feed := parse_feed_text(text, chat.unit)) is not None:
+        return Decision(Kind.FEED, feed=feed)
+    # A note after `#` belongs to a log (`120 #is this low?`): only the part before it asks.
+    body = text.split("#", 1)[0]
+    asked, number = asks(body), has_number(body)
+    if not asked:
+        reading = read_log(text, chat.language, chat.unit, chat.written_at, chat.tz)
+        if isinstance(reading, ParsedLog):
+            return Decision(Kind.LOG, log=reading) if chat.private else IGNORE
+        if isinstance(reading, LogProblem):
+            return Decision(Kind.LOG, problem=reading) if chat.private else IGNORE
+    match = best_match(body, chat.language)
+    if match is not None:
+        if chat.private or answers_in_group(asked, match.strong, number):
+            return Decision(
+                Kind.QUESTION, topic=match.topic, asked=asked, unlogged_number=number and not asked
+            )
+        return IGNORE
+    if not chat.private:
+        return IGNORE
+    if asked or not attempts_a_log(body):
+        return Decision(Kind.MENU, asked=asked)
+    return Decision(Kind.UNREADABLE, problem=LogProblem(Problem.UNREADABLE))
+
+
+def answers_in_group(asked: bool, strong: bool, number: bool) -> bool:
+    """In a family group the bot answers only what clearly asks it something: a question
+    with a topic, or a strong topic phrase with no number ("blod i melken")."""
+    return asked or (strong and not number)
+
+
+def route_edit(text: str, chat: ChatState) -> Decision:
+    """An edited message can only change what it logged: stash text and feeds are said to stay
+    as they were, a log (or its problem) revises the entry, anything else changes nothing."""
+    if chat.private and (stash := parse_stash_text(text, chat.unit)) is not None:
+        return Decision(Kind.STASH, stash=stash)
+    if (feed := parse_feed_text(text, chat.unit)) is not None:
+        return Decision(Kind.FEED, feed=feed)
+    reading = read_log(text, chat.language, chat.unit, chat.written_at, chat.tz)
+    if isinstance(reading, ParsedLog):
+        return Decision(Kind.LOG, log=reading)
+    return Decision(Kind.LOG, problem=reading or LogProblem(Problem.UNREADABLE))
