@@ -238,3 +238,9 @@ STASH_LIST = Button("stash", "list")
 
 # Bottle feeds: undo one (the feed's id).
 FEED_UNDO = Button("feed", "undo", ROW_ID)
+
+# A family group's link to the parent's stash: unlink from the group, or from her private chat
+# (the group's id: groups have negative ids).
+GROUP_ID = Number(-INT64_MAX, -1)
+LINK_OFF = Button("link", "off")
+LINK_DROP = Button("link", "drop", GROUP_ID)

@@ -15,6 +15,7 @@ from bot.commands import MenuCommand
 from handlers import (
     data,
     errors,
+    family,
     feeds,
     groups,
     history,
@@ -45,6 +46,7 @@ FEATURES: list[ModuleType] = [
     data,
     stash,
     feeds,
+    family,
     report,
     imports,
     tips,

@@ -17,6 +17,7 @@ from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.feeds import FeedRequest, parse_feed_args
 from bot.domain.routing import Decision, Kind
+from bot.family import stash_settings
 from bot.feedbook import FeedOrder, give_feed, undo_feed
 from bot.services import PumpApplication, PumpContext
 from bot.text.feeds import fed_text, feed_prompt, undone_text
@@ -34,9 +35,10 @@ def undo_keyboard(feed_id: int, tr: Translator) -> InlineKeyboardMarkup:
     )
 
 
-def stash_chat_of(settings: ChatSettings) -> int:
-    """The chat whose stash this chat's feeds take from: its own."""
-    return settings.id
+def stash_chat_of(context: PumpContext, settings: ChatSettings) -> int:
+    """The chat whose stash this chat's feeds take from: its own, or in a linked family
+    group, the parent's (`bot.family`)."""
+    return stash_settings(context.services.db, settings).id
 
 
 async def log_feed(
@@ -51,7 +53,7 @@ async def log_feed(
         source_chat_id=settings.id,
         source_message_id=message.message_id,
     )
-    outcome = await give_feed(context.application, stash_chat_of(settings), order)
+    outcome = await give_feed(context.application, stash_chat_of(context, settings), order)
     now = context.services.clock.now()
     keyboard = (
         undo_keyboard(outcome.feed.id, settings.tr) if outcome.feed and outcome.feed.id else None
@@ -97,7 +99,9 @@ async def on_button(update: Update, context: PumpContext) -> None:
     if pressed is None or pressed.button is not FEED_UNDO or not isinstance(query.message, Message):
         await out_of_date(query, settings.tr)
         return
-    outcome = await undo_feed(context.application, stash_chat_of(settings), pressed.values[0])
+    outcome = await undo_feed(
+        context.application, stash_chat_of(context, settings), pressed.values[0]
+    )
     if not outcome.changed:
         await query.answer(undone_text(outcome, settings), show_alert=True)
         return

@@ -37,6 +37,7 @@ from bot.domain.stash import (
     parse_stash_args,
     thaw_problem,
 )
+from bot.family import stash_settings
 from bot.services import PumpApplication, PumpContext
 from bot.stashbook import (
     Change,
@@ -154,9 +155,12 @@ def user_name(update: Update) -> str | None:
     return update.effective_user.full_name if update.effective_user else None
 
 
-def change_for(request: StashRequest, update: Update) -> StashChange:
-    """The change a typed message asks for, keyed by the message (handled once)."""
-    message_id = update.effective_message.message_id
+def change_for(request: StashRequest, update: Update, stash_chat_id: int) -> StashChange:
+    """The change a typed message asks for, keyed by the message (handled once). A linked
+    family group's message changes the parent's stash, whose handled-message mark counts her
+    own chat's message ids: that one is not keyed."""
+    message = update.effective_message
+    message_id = message.message_id if message.chat_id == stash_chat_id else None
     if request.action == Action.ADD:
         return StashChange(
             Change.ADD,
@@ -176,17 +180,19 @@ def change_for(request: StashRequest, update: Update) -> StashChange:
 
 
 async def show_stash(update: Update, context: PumpContext) -> None:
-    """`/stash` shows the stash; `/stash add 120 freezer`, `/stash use 60` change it."""
-    settings = chat_settings(update, context)
-    message = update.effective_message
+    """`/stash` shows the stash; `/stash add 120 freezer`, `/stash use 60` change it. In a
+    linked family group, the parent's stash."""
     services = context.services
+    settings = stash_settings(services.db, chat_settings(update, context))
+    message = update.effective_message
     typed = STASH_COMMAND.sub("", message.text or "", count=1).strip()
     if typed:
         request = parse_stash_args(typed, settings.unit)
         if request is None:
             await message.reply_text(unreadable_text(settings))
             return
-        result = await change_stash(context.application, settings, change_for(request, update))
+        change = change_for(request, update, settings.id)
+        result = await change_stash(context.application, settings, change)
         await message.reply_text(result.text)
         return
     now = services.clock.now()
@@ -199,7 +205,8 @@ async def on_stash_text(
 ) -> None:
     """`froze 120` in a private chat: a new portion, never a logged session."""
     assert decision.stash is not None
-    result = await change_stash(context.application, settings, change_for(decision.stash, update))
+    change = change_for(decision.stash, update, settings.id)
+    result = await change_stash(context.application, settings, change)
     await update.effective_message.reply_text(result.text)
 
 
@@ -239,8 +246,8 @@ async def refuse(query: CallbackQuery, message: Message, text: str) -> None:
 async def on_button(update: Update, context: PumpContext) -> None:
     """Every `stash:` button: store a session's milk, use, thaw, freeze, throw out, pick."""
     query = update.callback_query
-    settings = chat_settings(update, context)
     services = context.services
+    settings = stash_settings(services.db, chat_settings(update, context))
     pressed = buttons.parse(query.data)
     message = query.message
     if pressed is None or not isinstance(message, Message):

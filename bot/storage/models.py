@@ -376,3 +376,52 @@ class FeedTake(SQLModel, table=True):
     )
     amount_ml: float
     use_by_before: datetime = Field(sa_type=UTCDateTime)
+
+
+class ChatLink(SQLModel, table=True):
+    """A family group linked to the parent who pumps (`bot.family`): the group's feeds and
+    /stash use her stash. Her pumping log stays in her private chat; `shares_log` is her
+    choice to let the group see it too. Deleting the row (unlinking) loses nothing."""
+
+    __tablename__ = "chat_links"
+
+    group_chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger,
+            sa.ForeignKey("chats.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    parent_chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger,
+            sa.ForeignKey("chats.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    group_title: str | None = Field(default=None, max_length=128)
+    shares_log: bool = Field(
+        default=False,
+        sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()),
+    )
+    linked_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class LinkCode(SQLModel, table=True):
+    """The one-time code a parent sends in her family group to link it (one per parent; a new
+    /link replaces it). Deleted when used or when it expires unused."""
+
+    __tablename__ = "link_codes"
+
+    parent_chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger,
+            sa.ForeignKey("chats.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    code: str = Field(sa_column=sa.Column(sa.String(16), nullable=False, unique=True))
+    expires_at: datetime = Field(sa_type=UTCDateTime)

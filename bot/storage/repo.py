@@ -11,9 +11,11 @@ from sqlmodel import Session, SQLModel, col, delete, func, select, update
 
 from bot.storage.models import (
     Chat,
+    ChatLink,
     Feed,
     FeedTake,
     ImportBatch,
+    LinkCode,
     NudgeState,
     PumpSession,
     ReminderHandover,
@@ -762,6 +764,76 @@ class FeedRepo:
             .order_by(col(Feed.fed_at), col(Feed.id))
         )
         return self.session.exec(query).all()
+
+
+class LinkRepo:
+    """Family groups linked to the parent who pumps, and the one-time codes that link them."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def put_code(self, parent_chat_id: int, code: str, expires_at: datetime) -> None:
+        """The parent's code, replacing any earlier one of hers."""
+        self.session.execute(
+            sa.delete(LinkCode).where(col(LinkCode.parent_chat_id) == parent_chat_id)
+        )
+        self.session.add(LinkCode(parent_chat_id=parent_chat_id, code=code, expires_at=expires_at))
+        self.session.flush()
+
+    def code_in_use(self, code: str) -> bool:
+        query = select(LinkCode.parent_chat_id).where(LinkCode.code == code)
+        return self.session.exec(query).first() is not None
+
+    def take_code(self, code: str, now: datetime) -> int | None:
+        """The parent a code links to, deleting the code (used once; of two groups sending it
+        at once, one gets it); None when there is no such code or it has expired."""
+        found = self.session.exec(select(LinkCode).where(LinkCode.code == code)).first()
+        if found is None:
+            return None
+        result = self.session.execute(
+            sa.delete(LinkCode).where(
+                col(LinkCode.code) == code, col(LinkCode.parent_chat_id) == found.parent_chat_id
+            )
+        )
+        self.session.flush()
+        if result.rowcount != 1 or found.expires_at <= now:
+            return None
+        return found.parent_chat_id
+
+    def parent_of(self, group_chat_id: int) -> ChatLink | None:
+        return self.session.get(ChatLink, group_chat_id)
+
+    def groups_of(self, parent_chat_id: int) -> Sequence[ChatLink]:
+        query = (
+            select(ChatLink)
+            .where(ChatLink.parent_chat_id == parent_chat_id)
+            .order_by(col(ChatLink.linked_at))
+        )
+        return self.session.exec(query).all()
+
+    def link(self, link: ChatLink) -> ChatLink:
+        """Link the group (to this parent only: a group has one stash)."""
+        self.session.execute(
+            sa.delete(ChatLink).where(col(ChatLink.group_chat_id) == link.group_chat_id)
+        )
+        self.session.add(link)
+        self.session.flush()
+        return link
+
+    def unlink(self, group_chat_id: int, parent_chat_id: int | None = None) -> ChatLink | None:
+        """Remove the group's link (only if it is to `parent_chat_id`, when given); the link
+        that was removed, or None."""
+        link = self.parent_of(group_chat_id)
+        if link is None or (parent_chat_id is not None and link.parent_chat_id != parent_chat_id):
+            return None
+        self.session.delete(link)
+        self.session.flush()
+        return link
+
+    def save(self, link: ChatLink) -> ChatLink:
+        self.session.add(link)
+        self.session.flush()
+        return link
 
 
 def stash_running_out(session: Session, before: datetime) -> StashRunningOut:
