@@ -106,6 +106,18 @@ def groups_of(db: Database, parent_chat_id: int) -> Sequence[ChatLink]:
         return LinkRepo(session).groups_of(parent_chat_id)
 
 
+def log_settings(db: Database, settings: ChatSettings) -> ChatSettings:
+    """The settings the read-only log views (/today, /last, /week, /month) act with: in a
+    linked group whose parent chose to share her log, her log in the group's language, unit
+    and zone; otherwise the chat's own log."""
+    if settings.id >= 0:
+        return settings
+    link = link_of(db, settings.id)
+    if link is None or not link.shares_log:
+        return settings
+    return dataclasses.replace(settings, id=link.parent_chat_id)
+
+
 def stash_settings(db: Database, settings: ChatSettings) -> ChatSettings:
     """The settings the stash and feeds act with: in a linked group, the parent's stash (her
     chat id) in the group's own language, unit and zone; otherwise the chat's own."""

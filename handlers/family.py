@@ -15,7 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import buttons
-from bot.buttons import LINK_DROP, LINK_OFF
+from bot.buttons import LINK_DROP, LINK_LOG, LINK_OFF
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.family import typed_code
@@ -26,6 +26,7 @@ from bot.family import (
     link_of,
     new_code,
     parent_settings,
+    share_log,
     unlink_group,
 )
 from bot.groups import may_delete_shared_log
@@ -40,10 +41,11 @@ from bot.text.family import (
     linked_text,
     not_allowed_text,
     parent_told_text,
+    shared_log_text,
     unlinked_text,
 )
 from bot.text.i18n import N_, Translator
-from handlers.common import chat_settings, edit_tapped, out_of_date
+from handlers.common import chat_settings, edit_tapped, out_of_date, unchanged_is_fine
 
 log = logging.getLogger(__name__)
 
@@ -58,19 +60,27 @@ def unlink_here_keyboard(tr: Translator) -> InlineKeyboardMarkup:
     )
 
 
-def unlink_groups_keyboard(
-    links: list[ChatLink], settings: ChatSettings
-) -> InlineKeyboardMarkup | None:
+def family_keyboard(links: list[ChatLink], settings: ChatSettings) -> InlineKeyboardMarkup | None:
+    """In the parent's private chat, for each linked group: unlink it; show her pumping log
+    there, or stop showing it."""
     tr = settings.tr
-    rows = [
-        [
-            InlineKeyboardButton(
-                "🔓 " + tr._("Unlink {group}", group=group_name(link, settings)),
-                callback_data=LINK_DROP.data(link.group_chat_id),
+    rows = []
+    for link in links:
+        group, group_id = group_name(link, settings), link.group_chat_id
+        if link.shares_log:
+            share = InlineKeyboardButton(
+                "🙈 " + tr._("Hide my log from {group}", group=group),
+                callback_data=LINK_LOG.data(group_id, 0),
             )
-        ]
-        for link in links
-    ]
+        else:
+            share = InlineKeyboardButton(
+                "👁 " + tr._("Show my log in {group}", group=group),
+                callback_data=LINK_LOG.data(group_id, 1),
+            )
+        drop = InlineKeyboardButton(
+            "🔓 " + tr._("Unlink {group}", group=group), callback_data=LINK_DROP.data(group_id)
+        )
+        rows += [[drop], [share]]
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -90,7 +100,7 @@ async def link_command(update: Update, context: PumpContext) -> None:
         links = list(groups_of(services.db, settings.id))
         await message.reply_text(
             code_text(code, expires, links, settings, now),
-            reply_markup=unlink_groups_keyboard(links, settings),
+            reply_markup=family_keyboard(links, settings),
         )
         return
     code = typed_code(typed)
@@ -119,7 +129,7 @@ async def tell_parent(context: PumpContext, link: ChatLink) -> None:
         await context.bot.send_message(
             link.parent_chat_id,
             parent_told_text(link, parent),
-            reply_markup=unlink_groups_keyboard([link], parent),
+            reply_markup=family_keyboard([link], parent),
         )
     except TelegramError as error:  # she may have blocked the bot: the link stands
         log.info("Could not tell chat %s about its new link: %s", link.parent_chat_id, error)
@@ -135,6 +145,17 @@ async def on_button(update: Update, context: PumpContext) -> None:
         await out_of_date(query, settings.tr)
         return
     db = context.services.db
+    if pressed.button is LINK_LOG:
+        group_id, shares = pressed.values
+        link = share_log(db, group_id, settings.id, bool(shares)) if shares in (0, 1) else None
+        if link is None:
+            await query.answer(unlinked_text(None, settings), show_alert=True)
+            return
+        await query.answer(shared_log_text(link, settings), show_alert=True)
+        links = list(groups_of(db, settings.id))
+        with unchanged_is_fine():
+            await query.edit_message_reply_markup(family_keyboard(links, settings))
+        return
     if pressed.button is LINK_DROP:
         removed = unlink_group(db, pressed.values[0], parent_chat_id=settings.id)
     elif pressed.button is LINK_OFF:

@@ -102,3 +102,15 @@ def code_in_private_text(settings: ChatSettings) -> str:
     return settings.tr._(
         "Send that code in your family group, not here: there it links the group to your stash."
     )
+
+
+def shared_log_text(link: ChatLink, settings: ChatSettings) -> str:
+    """Her choice to show her pumping log in the linked group, or not."""
+    group = group_name(link, settings)
+    if link.shares_log:
+        return settings.tr._(
+            "Your pumping log now shows in {group} (/today, /last, /week, /month there). "
+            "You can hide it again below.",
+            group=group,
+        )
+    return settings.tr._("Your pumping log no longer shows in {group}.", group=group)

@@ -125,3 +125,18 @@ async def test_norwegian_link(bot: BotHarness) -> None:
         (await bot.say(f"/koble {code.group(1)}", chat_id=-600, language_code="nb")).text
     )
     assert "Denne gruppen deler nå lageret til Parent" in linked
+
+
+async def test_her_log_shows_in_the_group_only_when_she_turns_it_on(bot: BotHarness) -> None:
+    await bot.say("137 ml")
+    await link(bot)
+    assert "137" not in plain((await bot.say("/today", chat_id=GROUP_CHAT, user_id=GRANDMA)).text)
+    await bot.say("/link")
+    calls = await bot.press("Show my log in Family")
+    answer = next(c for c in calls if c.method == "answerCallbackQuery")
+    assert "Your pumping log now shows in Family" in str(answer.params.get("text"))
+    assert "137" in plain((await bot.say("/today", chat_id=GROUP_CHAT, user_id=GRANDMA)).text)
+    assert "137" in plain((await bot.say("/week", chat_id=GROUP_CHAT, user_id=GRANDMA)).text)
+    await bot.press("Hide my log from Family")
+    assert "137" not in plain((await bot.say("/today", chat_id=GROUP_CHAT, user_id=GRANDMA)).text)
+    assert session_count(bot) == 1 and session_count(bot, GROUP_CHAT) == 0
