@@ -17,6 +17,8 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
+from bot.domain.chats import ChatSettings
+from bot.domain.feed_export import feeds_csv
 from bot.domain.feeds import (
     FEED_DAYS,
     DailyFeeds,
@@ -218,3 +220,13 @@ def recent_feeds(session: Session, chat_id: int, now: datetime) -> DailyFeeds | 
     feeds = FeedRepo(session, chat_id)
     since = now - timedelta(days=FEED_DAYS)
     return daily_feeds(feeds.amounts_since(since), feeds.first_fed_at(), now)
+
+
+def export_feeds(db: Database, settings: ChatSettings) -> tuple[int, bytes]:
+    """Every feed of the chat's stash as CSV (`bot.domain.feed_export`), and how many; (0, b"")
+    when there are none. Run it on a worker thread, like the log's."""
+    with db.session() as session:
+        feeds = list(FeedRepo(session, settings.id).all())
+    if not feeds:
+        return 0, b""
+    return len(feeds), feeds_csv(feeds, settings.tz, settings.language)

@@ -5,7 +5,11 @@ session. Both languages."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
+
+import sqlalchemy as sa
 
 from bot.storage.models import Feed
 from bot.storage.repo import FeedRepo, SessionRepo
@@ -244,3 +248,38 @@ async def test_an_edited_feed_stays_as_it_was(bot: BotHarness) -> None:
     calls = await bot.edit(bot.last_user_message_id, "fed 60")
     assert "I don't change a feed from an edited message" in plain(calls[-1].text)
     assert stored(bot) == [("fridge", 70.0)] and len(feeds(bot)) == 1
+
+
+async def test_export_adds_a_feeds_file(bot: BotHarness) -> None:
+    await bot.say("fridge 60")
+    await bot.say("/feed 90", first_name="Ola")
+    await bot.say("/export")
+    documents = bot.sent_to(PARENT_CHAT, "sendDocument")
+    files = {
+        name: data
+        for call in documents
+        for name, data in zip(call.file_names.values(), call.files.values(), strict=True)
+    }
+    rows = list(
+        csv.DictReader(io.StringIO(files["pumpbot-feeds-2026-03-10.csv"].decode("utf-8-sig")))
+    )
+    assert rows == [
+        {
+            "fed": "2026-03-10T10:00:00+01:00",
+            "amount_ml": "90",
+            "from_stash_ml": "60",
+            "fed_by": "Ola",
+        }
+    ]
+    assert "Your bottle feeds: 1 feed" in str(documents[-1].params.get("caption"))
+
+
+async def test_forget_deletes_every_feed_and_what_it_took(bot: BotHarness) -> None:
+    await bot.say("fridge 100")
+    await bot.say("/feed 60")
+    await bot.say("/forget")
+    await bot.press("Delete everything")
+    with bot.services.db.engine.connect() as connection:
+        for table in ("feeds", "feed_takes", "stash_portions"):
+            count = connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
+            assert count == 0, table
