@@ -12,8 +12,9 @@ still as it was read (a conditional update), so no milk is ever taken twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -24,6 +25,7 @@ from bot.domain.feeds import (
     DailyFeeds,
     FeedPlan,
     daily_feeds,
+    fed_by_day,
     feed_amount_ok,
     leftover_use_by,
     plan_feed,
@@ -220,6 +222,16 @@ def recent_feeds(session: Session, chat_id: int, now: datetime) -> DailyFeeds | 
     feeds = FeedRepo(session, chat_id)
     since = now - timedelta(days=FEED_DAYS)
     return daily_feeds(feeds.amounts_since(since), feeds.first_fed_at(), now)
+
+
+def fed_in(
+    db: Database, chat_id: int, start: datetime, end: datetime, tz: ZoneInfo
+) -> dict[date, float]:
+    """Millilitres fed from the bottle on each local day between `start` and `end`; empty
+    when no feed was logged then."""
+    with db.session() as session:
+        feeds = FeedRepo(session, chat_id).between(start, end)
+        return fed_by_day(((feed.fed_at, feed.amount_ml) for feed in feeds), tz)
 
 
 def export_feeds(db: Database, settings: ChatSettings) -> tuple[int, bytes]:

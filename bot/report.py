@@ -1,9 +1,10 @@
 """The /report document: a chat's last 7, 14 or 30 days as PDF bytes, and its file name.
 
 The same days, summaries and guideline-band decision as /week and the chart
-(`bot.periods.last_days`), the same chart, the period's notes, and the reminder plan as the
-caller describes it (reminder texts live in `scheduler`, above this package). Blocking: a
-30-day report is a few hundred milliseconds of CPU, so handlers run it on a worker thread.
+(`bot.periods.last_days`), the same chart, the bottles fed each day beside the milk pumped
+(when feeds were logged), the period's notes, and the reminder plan as the caller describes it
+(reminder texts live in `scheduler`, above this package). Blocking: a 30-day report is a few
+hundred milliseconds of CPU, so handlers run it on a worker thread.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import local_day, local_day_range
 from bot.domain.stats import period_summary
+from bot.feedbook import fed_in
 from bot.periods import last_days, period_chart
 from bot.storage.db import Database
 from bot.text.reports import band_note
@@ -37,6 +39,8 @@ def build_report(
     start = local_day_range(last.days[0].day, tz)[0]
     noted = [entry for entry in last.sessions if entry.note and entry.started_at >= start]
     chart = period_chart(last, settings)
+    end = local_day_range(last.days[-1].day, tz)[1]
+    fed = fed_in(db, settings.id, start, end, tz)
     content = ReportContent(
         days=last.days,
         period=period_summary(last.days, last.today),
@@ -46,5 +50,6 @@ def build_report(
         guideline=band_note(last.band, tr, settings.unit) or None,
         chart_png=chart,
         made_at=now,
+        fed_ml=fed or None,
     )
     return render_report(content, tr=tr, unit=settings.unit, tz=tz)

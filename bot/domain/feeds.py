@@ -25,7 +25,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.domain.stash import (
     AMOUNT,
@@ -252,6 +253,15 @@ def daily_feeds(
         return None
     days = span / timedelta(days=1)
     return DailyFeeds(total / days, days)
+
+
+def fed_by_day(feeds: Iterable[tuple[datetime, float]], tz: ZoneInfo) -> dict[date, float]:
+    """The millilitres given from the bottle on each local day (for the report)."""
+    days: dict[date, float] = {}
+    for fed_at, amount in feeds:
+        day = fed_at.astimezone(tz).date()
+        days[day] = days.get(day, 0.0) + amount
+    return days
 
 
 def good_ml(portions: Iterable[StashPortion], now: datetime) -> float:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from bot.storage.models import Feed
 from bot.storage.repo import FeedRepo, SessionRepo
+from tests.handlers.test_report import a_week_of_logs, pdf_text
 from tests.handlers.test_stash import ml, plain, portions, snapshot, stored
 from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
 
@@ -283,3 +284,15 @@ async def test_forget_deletes_every_feed_and_what_it_took(bot: BotHarness) -> No
         for table in ("feeds", "feed_takes", "stash_portions"):
             count = connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
             assert count == 0, table
+
+
+async def test_the_report_shows_the_bottles_beside_the_milk_pumped(bot: BotHarness) -> None:
+    a_week_of_logs(bot)
+    await bot.say("fridge 200")
+    await bot.say("/feed 90")
+    await bot.say("/feed 60")
+    text = pdf_text((await bot.say("/report 7")).files["document"])
+    assert "Bottles (ml)" in text
+    assert "Tue, Mar 10, 2026* 260 2 130 11:00 46/54 150" in text
+    assert "Mon, Mar 9, 2026 520 4 130 11:00 46/54 –" in text
+    assert "Bottles: what the baby was given from the bottle that day" in text

@@ -109,6 +109,9 @@ NOT_HEALTH: dict[str, str] = {
     "lately (a rule of thumb).": "the bot's arithmetic on the family's own logged feeds",
     "That is about {n} day's milk at the {rate} a day your baby has had from the bottle "
     "lately (a rule of thumb).": "the bot's arithmetic on the family's own logged feeds",
+    "Bottles: what the baby was given from the bottle that day, as logged.": (
+        "the report's column note"
+    ),
     "I don't change stored milk from an edited message. /stash shows your portions, with "
     "buttons to use one or throw it out.": "how the stash is changed",
 }
