@@ -11,6 +11,7 @@ still as it was read (a conditional update), so no milk is ever taken twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -30,6 +31,7 @@ from bot.domain.feeds import (
     leftover_use_by,
     plan_feed,
 )
+from bot.domain.imports import ImportFeed
 from bot.domain.stash import PortionState
 from bot.services import PumpApplication, Services
 from bot.storage.db import Database
@@ -179,6 +181,39 @@ def _feed(session: Session, chat_id: int, order: FeedOrder, now: datetime) -> Fe
         takes,
     )
     return FeedOutcome(Outcome.FED, feed, plan, tuple(leftovers))
+
+
+def add_imported_feeds(
+    session: Session,
+    chat_id: int,
+    import_id: int,
+    feeds: Sequence[ImportFeed],
+    fed_by_name: str | None,
+    now: datetime,
+) -> None:
+    """An import's bottle feeds, in the import's transaction: history, so they take no milk
+    from the stash (`from_stash_ml` 0) and an undo of the import removes them in one delete.
+    They count towards the days the stash covers like any feed."""
+    FeedRepo(session, chat_id).add_many(
+        [
+            {
+                "chat_id": chat_id,
+                "fed_at": feed.fed_at,
+                "amount_ml": round(feed.amount_ml, 1),
+                "from_stash_ml": 0.0,
+                "fed_by_name": fed_by_name,
+                "import_id": import_id,
+                "created_at": now,
+            }
+            for feed in feeds
+        ]
+    )
+
+
+def remove_imported_feeds(session: Session, chat_id: int, import_id: int) -> int:
+    """Remove the feeds an import added, in the import's undo transaction; how many. They took
+    no milk, so the stash stays as it is."""
+    return FeedRepo(session, chat_id).delete_import(import_id)
 
 
 def apply_undo(db: Database, stash_chat_id: int, feed_id: int) -> FeedOutcome:

@@ -756,6 +756,34 @@ class FeedRepo:
         )
         return self.session.exec(query).all()
 
+    def times_and_amounts(self, start: datetime, end: datetime) -> list[tuple[datetime, float]]:
+        """(time, amount) of the feeds with start <= fed_at <= end: for an import to tell
+        which of its bottles are already logged."""
+        query = sa.select(Feed.fed_at, Feed.amount_ml).where(
+            col(Feed.chat_id) == self.chat_id,
+            col(Feed.fed_at) >= start,
+            col(Feed.fed_at) <= end,
+        )
+        return [(fed_at, amount) for fed_at, amount in self.session.execute(query)]
+
+    def add_many(self, values: list[dict[str, object]]) -> None:
+        """Insert many feeds of this chat in one statement (an import's, which take no milk)."""
+        if any(value["chat_id"] != self.chat_id for value in values):
+            raise ValueError("feed belongs to another chat")
+        if values:
+            self.session.execute(sa.insert(Feed), values)
+            self.session.flush()
+
+    def delete_import(self, import_id: int) -> int:
+        """Delete the feeds one import added (they took no milk); how many there were."""
+        result = self.session.execute(
+            sa.delete(Feed).where(
+                col(Feed.chat_id) == self.chat_id, col(Feed.import_id) == import_id
+            )
+        )
+        self.session.flush()
+        return int(result.rowcount)
+
     def all(self) -> Sequence[Feed]:
         """Every feed of the chat, oldest first (for /export)."""
         query = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -296,3 +297,35 @@ async def test_the_report_shows_the_bottles_beside_the_milk_pumped(bot: BotHarne
     assert "Tue, Mar 10, 2026* 260 2 130 11:00 46/54 150" in text
     assert "Mon, Mar 9, 2026 520 4 130 11:00 46/54 –" in text
     assert "Bottles: what the baby was given from the bottle that day" in text
+
+
+BABY_BUDDY_FEEDINGS = Path(__file__).parent.parent / "data" / "babybuddy-feedings.csv"
+
+
+async def test_baby_buddys_feeding_export_imports_its_bottles_of_breast_milk_as_feeds(
+    bot: BotHarness,
+) -> None:
+    preview = plain(
+        (await bot.send_file(BABY_BUDDY_FEEDINGS.read_bytes(), file_name="feedings.csv")).text
+    )
+    assert "It is a feeding export from Baby Buddy" in preview
+    assert "In it: 4 bottles from Mar 8, 2026 to Mar 9, 2026, 420 ml in all." in preview
+    assert "2 other feeds (at the breast, formula or solid food) are left out." in preview
+    assert "line 7: there is no amount" in preview
+    calls = await bot.press("Import 4 feeds")
+    assert "Imported 4 bottles from Mar 8, 2026 to Mar 9, 2026" in plain(calls[-1].text)
+    assert [(f.amount_ml, f.from_stash_ml) for f in feeds(bot)] == [
+        (90.0, 0.0),
+        (110.0, 0.0),
+        (100.0, 0.0),
+        (120.0, 0.0),
+    ]
+    with bot.services.db.session() as session:
+        assert SessionRepo(session, PARENT_CHAT).count() == 0
+    await bot.say("fridge 500")
+    assert "about 2 days' milk at the 219 ml a day" in plain((await bot.say("/stash")).text)
+    again = plain((await bot.send_file(BABY_BUDDY_FEEDINGS.read_bytes(), file_name="f.csv")).text)
+    assert "Every bottle in it is already logged" in again
+    calls = await bot.press("Undo this import")
+    assert "I removed the 4 bottle feeds it added" in plain(calls[-1].text)
+    assert feeds(bot) == [] and stored(bot) == [("fridge", 500.0)]

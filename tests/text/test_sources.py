@@ -109,6 +109,16 @@ NOT_HEALTH: dict[str, str] = {
     "lately (a rule of thumb).": "the bot's arithmetic on the family's own logged feeds",
     "That is about {n} day's milk at the {rate} a day your baby has had from the bottle "
     "lately (a rule of thumb).": "the bot's arithmetic on the family's own logged feeds",
+    "It is a feeding export from Baby Buddy. I read its bottles of breast milk as bottle "
+    "feeds; feeds at the breast, formula and solid food are left out.": (
+        "what an import reads; Baby Buddy is another app"
+    ),
+    "{n} other feed (at the breast, formula or solid food) is left out.": "what an import skips",
+    "There's no bottle of breast milk in it I can read, so nothing was imported.": (
+        "an import's result"
+    ),
+    "Tap Import to add {n} bottle feed. Imported feeds count towards the days your stash "
+    "covers, but take no milk from it.": "what an import does",
     "Bottles: what the baby was given from the bottle that day, as logged.": (
         "the report's column note"
     ),
