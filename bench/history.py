@@ -104,7 +104,7 @@ async def run() -> tuple[int, list[Timing]]:
                 await bot.say(text)
 
             def render(n_days: int) -> None:
-                from bot.storage.models import Unit
+                from bot.domain.units import Unit
                 from bot.text.charts import render_daily_chart
                 from bot.text.i18n import translator
 

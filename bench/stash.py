@@ -24,7 +24,8 @@ import sqlalchemy as sa
 from bench.history import Timing, timed
 from bot.clock import FakeClock
 from bot.domain.stash import Place, use_by
-from bot.storage.models import Chat, StashPortion, Unit
+from bot.domain.units import Unit
+from bot.storage.models import Chat, StashPortion
 from bot.storage.repo import ChatRepo, StashRepo
 from scheduler.stash_notes import note_job_name, rebuild_note_jobs
 from tests.support.kit import PARENT_CHAT, BotHarness

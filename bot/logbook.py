@@ -24,12 +24,13 @@ from bot.domain.parsing import (
     ParsedLog,
     Problem,
 )
+from bot.domain.units import Method
 from bot.feedbook import add_imported_feeds, remove_imported_feeds
 from bot.importing import ImportOutcome, sort_out
 from bot.services import Prepared, PumpApplication, Services, apply_followers, prepare_followers
 from bot.stashbook import remove_undone_milk
 from bot.storage.db import Database
-from bot.storage.models import ImportStatus, Method, PumpSession
+from bot.storage.models import ImportStatus, PumpSession
 from bot.storage.repo import ImportRepo, SessionRepo
 from bot.text.i18n import N_
 from bot.text.sessions import confirmation_text, removed_text
@@ -101,21 +102,19 @@ def new_entry(
     return entry
 
 
+# What a message says about a session: the fields an edit replaces and a redelivery compares.
+SAID_FIELDS = ("started_at", "total_ml", "left_ml", "right_ml", "duration_min", "method", "note")
+
+
 def apply_parsed(entry: PumpSession, parsed: ParsedLog) -> None:
     """Make an entry say what the (edited) message says; who logged it and where stay."""
-    entry.started_at = parsed.started_at
-    entry.total_ml = parsed.total_ml
-    entry.left_ml = parsed.left_ml
-    entry.right_ml = parsed.right_ml
-    entry.duration_min = parsed.duration_min
-    entry.method = parsed.method
-    entry.note = parsed.note
+    for name in SAID_FIELDS:
+        setattr(entry, name, getattr(parsed, name))
 
 
 def says(entry: PumpSession, parsed: ParsedLog) -> bool:
     """Whether the entry already holds what the message says."""
-    fields = ("started_at", "total_ml", "left_ml", "right_ml", "duration_min", "method", "note")
-    return all(getattr(entry, name) == getattr(parsed, name) for name in fields)
+    return all(getattr(entry, name) == getattr(parsed, name) for name in SAID_FIELDS)
 
 
 @dataclass(frozen=True)

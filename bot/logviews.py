@@ -12,9 +12,10 @@ from bot.domain.daybook import local_day, local_day_range, today_range
 from bot.domain.export import export_csv
 from bot.domain.parsing import ParsedLog
 from bot.domain.stats import day_summary
+from bot.domain.units import Method
 from bot.logbook import Logged, confirmation_in
 from bot.storage.db import Database
-from bot.storage.models import Method, PumpSession
+from bot.storage.models import PumpSession
 from bot.storage.repo import SessionRepo
 from bot.text import sessions as render
 

@@ -57,6 +57,9 @@ class Services:
     # Follow a chat's milk stash (added, used, thawed, moved, thrown out; announced only by
     # `bot.stashbook`): the morning note is scheduled again.
     stash_followers: list[Follower] = field(default_factory=list)
+    # Follow a chat's settings and reminder plan (a new time zone, a new plan, a pause, a
+    # snooze): the reminder re-arms. Announced by `chat_changed` after the write.
+    chat_followers: list[Follower] = field(default_factory=list)
     # Called after /forget deleted a chat's rows: features drop what they hold in memory
     # (scheduled jobs, caches).
     chat_forgotten_hooks: list[ChatHook] = field(default_factory=list)
@@ -92,6 +95,9 @@ class Services:
     def follow_sessions(self, apply: Callable[..., Awaitable[None]], prepare: Any = None) -> None:
         self.session_followers.append(Follower(apply, prepare))
 
+    def follow_chat(self, apply: Callable[..., Awaitable[None]], prepare: Any = None) -> None:
+        self.chat_followers.append(Follower(apply, prepare))
+
     def follow_stash(self, apply: Callable[..., Awaitable[None]], prepare: Any = None) -> None:
         self.stash_followers.append(Follower(apply, prepare))
 
@@ -99,6 +105,12 @@ class Services:
         """Announce a change written elsewhere: the followers prepare in one transaction."""
         with self.db.session() as session:
             prepared = prepare_followers(self.session_followers, session, chat_id, self.clock.now())
+        await apply_followers(prepared, application, chat_id)
+
+    async def chat_changed(self, application: PumpApplication, chat_id: int) -> None:
+        """Announce a change to the chat's settings or reminder plan."""
+        with self.db.session() as session:
+            prepared = prepare_followers(self.chat_followers, session, chat_id, self.clock.now())
         await apply_followers(prepared, application, chat_id)
 
     async def stash_changed(self, application: PumpApplication, chat_id: int) -> None:

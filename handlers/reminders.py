@@ -1,6 +1,6 @@
 """/remind, /reminders, /pause, /resume and the reminder buttons (log now, snooze, skip).
 
-Thin: each handler reads the update, calls one function of `scheduler.requests` (which stores
+Thin: each handler reads the update, calls one function of `bot.reminding` (which stores
 the change and words the reply), re-arms the chat's job when the plan changed, and sends the
 reply. Button data carries a plan id, which is only ever looked up within the chat that pressed
 it. "Log now" logs like any typed session (`bot.confirming.store_and_confirm`).
@@ -12,24 +12,22 @@ from telegram import CallbackQuery, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 import scheduler.leading
-from bot import buttons
+from bot import buttons, reminding
 from bot.buttons import REM_LOG, REM_OFF, REM_ONCE_A_DAY, REM_PRESET
 from bot.commands import MenuCommand
 from bot.confirming import store_and_confirm
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import ParsedLog
+from bot.reminding import Reply
 from bot.services import PumpApplication, PumpContext
 from bot.text.i18n import N_
 from handlers.common import chat_settings, edit_tapped, out_of_date
-from scheduler import requests
 from scheduler.delivery import (
     arm_after_change,
     due_after_change,
     forget_chat,
     move_reminder_job,
-    reschedule_chat,
 )
-from scheduler.requests import Reply
 
 MENU_COMMANDS = [
     MenuCommand("remind", N_("Set pumping reminders"), nb_name="paminn"),
@@ -42,7 +40,7 @@ MENU_COMMANDS = [
 async def send(update: Update, context: PumpContext, reply: Reply) -> None:
     """Re-arm the chat's job if the plan changed, then send the reply."""
     if reply.rearm:
-        await reschedule_chat(context.application, update.effective_chat.id)
+        await context.services.chat_changed(context.application, update.effective_chat.id)
     await update.effective_message.reply_text(reply.text, reply_markup=reply.keyboard)
 
 
@@ -54,7 +52,7 @@ async def show_on_tapped(
         await out_of_date(query, settings.tr)
         return
     if reply.rearm:
-        await reschedule_chat(context.application, settings.id)
+        await context.services.chat_changed(context.application, settings.id)
     await query.answer(reply.notice)
     if reply.text:
         await edit_tapped(query, reply.text, reply.keyboard)
@@ -67,27 +65,27 @@ def typed(context: PumpContext) -> str:
 async def remind(update: Update, context: PumpContext) -> None:
     """`/remind` shows the presets; `/remind every 3h`, `/remind kl 7 og kl 19`, `/remind off`."""
     settings, services = chat_settings(update, context), context.services
-    reply = requests.remind(services.db, settings, typed(context), services.clock.now())
+    reply = reminding.remind(services.db, settings, typed(context), services.clock.now())
     await send(update, context, reply)
 
 
 async def show_reminders(update: Update, context: PumpContext) -> None:
     """The plan and the next reminder, in the chat's local time."""
     settings, services = chat_settings(update, context), context.services
-    await send(update, context, requests.reminders(services.db, settings, services.clock.now()))
+    await send(update, context, reminding.reminders(services.db, settings, services.clock.now()))
 
 
 async def pause(update: Update, context: PumpContext) -> None:
     """`/pause` offers buttons; `/pause 3` pauses for 3 hours; `/pause tomorrow` until morning."""
     settings, services = chat_settings(update, context), context.services
-    reply = requests.pause(services.db, settings, typed(context), services.clock.now())
+    reply = reminding.pause(services.db, settings, typed(context), services.clock.now())
     await send(update, context, reply)
 
 
 async def resume(update: Update, context: PumpContext) -> None:
     """End a pause."""
     settings, services = chat_settings(update, context), context.services
-    await send(update, context, requests.resume(services.db, settings, services.clock.now()))
+    await send(update, context, reminding.resume(services.db, settings, services.clock.now()))
 
 
 async def on_button(update: Update, context: PumpContext) -> None:
@@ -102,10 +100,10 @@ async def on_button(update: Update, context: PumpContext) -> None:
         await log_now(update, context, settings, *pressed.values)
     elif pressed.button in (REM_PRESET, REM_ONCE_A_DAY, REM_OFF):
         await show_on_tapped(
-            query, context, settings, requests.plan_button(db, settings, pressed, now)
+            query, context, settings, reminding.plan_button(db, settings, pressed, now)
         )
     else:
-        reply = requests.reminder_button(db, settings, pressed, now)
+        reply = reminding.reminder_button(db, settings, pressed, now)
         await show_on_tapped(query, context, settings, reply)
 
 
@@ -115,14 +113,14 @@ async def log_now(
     """The reminder's "Log": logged and confirmed like any typed session (with Undo and Fix
     time); the reminder then says what was logged and when the next one comes."""
     query, services = update.callback_query, context.services
-    wanted = requests.log_now(services.db, settings, plan_id, due, services.clock.now())
+    wanted = reminding.log_now(services.db, settings, plan_id, due, services.clock.now())
     if not isinstance(wanted, ParsedLog):
         await show_on_tapped(query, context, settings, wanted)
         return
     await query.answer()
     # Stored, confirmed and announced (which re-arms the reminder) before the reminder changes.
     await store_and_confirm(context, settings, wanted, user=update.effective_user)
-    text = requests.logged_now_text(services.db, settings, wanted.total_ml, services.clock.now())
+    text = reminding.logged_now_text(services.db, settings, wanted.total_ml, services.clock.now())
     await edit_tapped(query, text)
 
 
@@ -141,6 +139,9 @@ def register(application: PumpApplication) -> None:
     services = application.bot_data["services"]
     # A logged, edited or deleted session resets interval plans; /forget drops the job; a
     # group upgraded to a supergroup takes its job along.
+    # One way to re-arm a chat's reminder: whatever changed (its sessions, its plan, its time
+    # zone), the change is announced and this follower recomputes the due time and arms it.
     services.follow_sessions(arm_after_change, prepare=due_after_change)
+    services.follow_chat(arm_after_change, prepare=due_after_change)
     services.chat_forgotten_hooks.append(forget_chat)
     services.chat_moved_hooks.append(move_reminder_job)

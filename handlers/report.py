@@ -25,6 +25,7 @@ from bot.services import PumpApplication, PumpContext
 from bot.storage.db import Database
 from bot.storage.repo import PlanRepo
 from bot.text.i18n import N_, Translator
+from bot.text.reminders import describe_plan
 from handlers.common import (
     chat_settings,
     known_chat_settings,
@@ -32,7 +33,6 @@ from handlers.common import (
     showing_action,
     user_translator,
 )
-from scheduler.texts import describe_plan
 
 MENU_COMMANDS = [
     MenuCommand("report", N_("A PDF of your log for your health visitor"), nb_name="rapport"),

@@ -12,13 +12,12 @@ from bot import buttons
 from bot.buttons import SET_LANGUAGE, SET_UNIT, SET_ZONE, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings, find_timezone
+from bot.domain.units import Unit
 from bot.nudging import nudges_enabled
 from bot.services import PumpApplication, PumpContext
-from bot.storage.models import Unit
 from bot.text.formatting import format_clock
 from bot.text.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from handlers.common import chat_settings, edit_tapped, out_of_date, update_chat
-from scheduler.delivery import reschedule_chat
 
 MENU_COMMANDS = [
     MenuCommand("settings", N_("Your settings"), nb_name="innstillinger"),
@@ -134,7 +133,7 @@ async def set_timezone(update: Update, context: PumpContext) -> None:
 async def timezone_saved(context: PumpContext, chat_id: int, zone: str, now: datetime) -> str:
     settings = update_chat(context, chat_id, timezone=zone)
     # Fixed times and quiet hours are local: the next reminder moves with the zone.
-    await reschedule_chat(context.application, chat_id)
+    await context.services.chat_changed(context.application, chat_id)
     tr = settings.tr
     return tr._(
         "Time zone set to {zone}. Your time now is {time}.",

@@ -3,7 +3,7 @@ that sends what is due.
 
 The database is the source of truth: each plan row holds the one reminder the chat is owed
 (`next_due_at`). A chat's job (`reminder:<chat_id>`) only wakes `deliver_due`, which reads the
-row, decides with `scheduler.planning.decide` and sends. Tests call `deliver_due` directly with a
+row, decides with `bot.domain.planning.decide` and sends. Tests call `deliver_due` directly with a
 FakeClock and read what the fake Bot API received.
 
 Never twice, and why a reminder is marked sent before it is sent: Telegram cannot tell us
@@ -40,7 +40,7 @@ from typing import Any
 
 import httpx
 from sqlmodel import Session
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import (
     ChatMigrated,
     Forbidden,
@@ -51,16 +51,23 @@ from telegram.error import (
 )
 from telegram.ext import Job, JobQueue
 
+from bot.buttons import REM_LOG, REM_SKIP, REM_SNOOZE
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import day_totals, today_range
+from bot.domain.planning import Plan, decide
 from bot.groups import move_chat
+from bot.planbook import plan_of, refresh_due
 from bot.ratelimit import SendHooks
 from bot.services import PumpApplication, PumpContext, Services, is_stopping
 from bot.storage.models import ReminderPlan
 from bot.storage.repo import ChatRepo, HandoverRepo, PlanRepo, SessionRepo
-from scheduler.planning import Plan, decide
-from scheduler.plans import plan_of, refresh_due
-from scheduler.texts import ReminderFacts, reminder_keyboard, reminder_text
+from bot.text.formatting import volume
+from bot.text.reminders import (
+    SNOOZE_MINUTES,
+    ReminderFacts,
+    reminder_text,
+    reminder_token,
+)
 
 log = logging.getLogger(__name__)
 
@@ -188,15 +195,6 @@ def schedule_reminder(application: PumpApplication, chat_id: int, due: datetime 
         arm_job(application, reminder_job, job_name(chat_id), chat_id, due)
 
 
-async def reschedule_chat(application: PumpApplication, chat_id: int) -> datetime | None:
-    """Recompute the chat's next due time from the database and re-arm its job."""
-    services = services_of(application)
-    with services.db.session() as session:
-        due = due_after_change(session, chat_id, services.clock.now())
-    schedule_reminder(application, chat_id, due)
-    return due
-
-
 def due_after_change(session: Session, chat_id: int, now: datetime) -> datetime | None:
     """The chat's next due time, stored, after its sessions or plan changed (a logged session
     resets interval plans). The reminder follower's `prepare`: it runs in the change's own
@@ -223,7 +221,7 @@ async def forget_chat(application: PumpApplication, chat_id: int) -> None:
 async def move_reminder_job(application: PumpApplication, old_id: int, new_id: int) -> None:
     """Appended to `services.chat_moved_hooks`: the plan moved, so does its job."""
     remove_job(application, job_name(old_id))
-    await reschedule_chat(application, new_id)
+    await services_of(application).chat_changed(application, new_id)
 
 
 async def rebuild_jobs(application: PumpApplication) -> int:
@@ -662,3 +660,30 @@ def _put_back(
         wait.total_seconds(),
     )
     return Outcome.RETRY
+
+
+def reminder_keyboard(facts: ReminderFacts, settings: ChatSettings) -> InlineKeyboardMarkup:
+    tr = settings.tr
+    token = reminder_token(facts.due)
+    rows: list[list[InlineKeyboardButton]] = []
+    if facts.last is not None:
+        amount = volume(facts.last.total_ml, settings)
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    tr._("✅ Log {amount}", amount=amount),
+                    callback_data=REM_LOG.data(facts.plan_id, token),
+                )
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                tr._("💤 {minutes} min", minutes=minutes),
+                callback_data=REM_SNOOZE.data(facts.plan_id, minutes, token),
+            )
+            for minutes in SNOOZE_MINUTES
+        ]
+        + [InlineKeyboardButton(tr._("Skip"), callback_data=REM_SKIP.data(facts.plan_id, token))]
+    )
+    return InlineKeyboardMarkup(rows)

@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 
 from bot.buttons import PWR_CANCEL
 from bot.domain.chats import ChatSettings
+from bot.planbook import refresh_due
 from bot.sending import send_to_chat
 from bot.services import PumpContext
 from bot.storage.db import Database
@@ -31,7 +32,6 @@ from scheduler.delivery import (
     services_of,
     tell_leader_unless_leading,
 )
-from scheduler.plans import refresh_due
 
 log = logging.getLogger(__name__)
 

@@ -32,6 +32,7 @@ from bot.domain.stash import (
     note_due,
     noted_on,
 )
+from bot.planbook import night_of
 from bot.services import PumpApplication, PumpContext
 from bot.storage.models import StashPortion
 from bot.storage.repo import (
@@ -44,7 +45,6 @@ from bot.storage.repo import (
 )
 from bot.text.stash import morning_note_text, use_button_label
 from scheduler.delivery import arm_job, arm_repeating, remove_job, services_of
-from scheduler.plans import night_of
 
 log = logging.getLogger(__name__)
 

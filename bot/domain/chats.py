@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.storage.models import Chat, Unit
+from bot.domain.units import Unit
+from bot.storage.models import Chat
 from bot.text.i18n import Translator, translator
 
 

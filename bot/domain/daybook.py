@@ -44,3 +44,9 @@ def day_totals(sessions: Iterable[PumpSession]) -> DayTotals:
         left_ml=sum(s.left_ml or 0 for s in items),
         right_ml=sum(s.right_ml or 0 for s in items),
     )
+
+
+def wall_time(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """`at` on local `day`, in UTC. fold=0: a time in the spring gap keeps the winter offset
+    (so it lands after the gap); a time that happens twice in autumn means the first one."""
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)

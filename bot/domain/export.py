@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.storage.models import Method, PumpSession
+from bot.domain.units import Method
+from bot.storage.models import PumpSession
 
 COLUMNS = (
     "time",

@@ -37,8 +37,8 @@ from bot.domain.stash import (
     is_past_use_by,
     typed_words,
 )
-from bot.domain.units import unit_to_ml
-from bot.storage.models import StashPortion, Unit
+from bot.domain.units import Unit, unit_to_ml
+from bot.storage.models import StashPortion
 
 # CDC: milk left over from a feed is used within 2 hours after the feed ends.
 LEFTOVER_FOR = timedelta(hours=2)

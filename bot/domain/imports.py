@@ -42,8 +42,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.export import COLUMNS as EXPORT_COLUMNS
 from bot.domain.feeds import FEED_MAX_ML
 from bot.domain.parsing import DURATION_MAX_MIN, SESSION_MAX_ML, SIDE_MAX_ML
-from bot.domain.units import ML_PER_OZ
-from bot.storage.models import Method
+from bot.domain.units import ML_PER_OZ, Method
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000

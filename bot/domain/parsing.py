@@ -24,7 +24,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.timetext import Clock, latest_past, read_clock
-from bot.domain.units import unit_to_ml
+from bot.domain.units import Method, Unit, unit_to_ml
 from bot.domain.vocabulary import (
     AGO_WORDS,
     AT_WORDS,
@@ -44,7 +44,6 @@ from bot.domain.vocabulary import (
     VOLUME_WORDS,
     YESTERDAY_WORDS,
 )
-from bot.storage.models import Method, Unit
 
 SIDE_MAX_ML = 500
 SESSION_MAX_ML = 1000

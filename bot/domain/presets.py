@@ -1,6 +1,6 @@
 """The reminder plans a parent picks from (/remind): a name each, stored with the plan.
 
-Here rather than in `scheduler.planning`, which times them, because the domain reads them too
+Here rather than in `bot.domain.planning`, which times them, because the domain reads them too
 (a nudge about few sessions means something else on the building plan)."""
 
 from __future__ import annotations

@@ -26,11 +26,12 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.daybook import local_day, wall_time
 from bot.domain.parsing import SESSION_MAX_ML
 from bot.domain.stats import GUIDELINE_HIGH_ML, GUIDELINE_LOW_ML
-from bot.domain.units import unit_to_ml
+from bot.domain.units import Unit, unit_to_ml
 from bot.domain.vocabulary import OUNCE_WORDS, VOLUME_WORDS
-from bot.storage.models import StashPortion, Unit
+from bot.storage.models import StashPortion
 
 FRIDGE_FOR = timedelta(days=4)
 THAWED_FOR = timedelta(hours=24)
@@ -234,16 +235,11 @@ def take_amount(
 # -- the morning note ------------------------------------------------------------------------
 
 
-def wall_time(day: datetime, at: time, tz: ZoneInfo) -> datetime:
-    """`at` on the local day of `day`, in UTC (a time in the spring gap lands after it)."""
-    return datetime.combine(day.astimezone(tz).date(), at, tzinfo=tz).astimezone(UTC)
-
-
 def morning_before(moment: datetime, night_end: time, tz: ZoneInfo) -> datetime:
     """The last end of the night (local `night_end`) strictly before `moment`, in UTC: the
     morning whose note is the last chance to hear that the portion runs out."""
     for days_back in range(3):
-        candidate = wall_time(moment - timedelta(days=days_back), night_end, tz)
+        candidate = wall_time(local_day(moment - timedelta(days=days_back), tz), night_end, tz)
         if candidate < moment:
             return candidate
     raise AssertionError("a night ends every day")

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.domain.timetext import parse_duration
-from bot.domain.units import ml_to_unit, unit_to_ml
-from bot.storage.models import Unit
+from bot.domain.units import Unit, ml_to_unit, unit_to_ml
 from bot.text.i18n import N_
 
 

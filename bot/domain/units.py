@@ -1,8 +1,24 @@
-"""Millilitres and ounces: amounts are stored in millilitres and shown in the chat's unit."""
+"""Millilitres and ounces (amounts are stored in millilitres and shown in the chat's unit),
+and the ways milk is expressed."""
 
 from __future__ import annotations
 
-from bot.storage.models import Unit
+from enum import StrEnum
+
+
+class Unit(StrEnum):
+    """How a chat shows amounts; amounts are stored in millilitres."""
+
+    ML = "ml"
+    OZ = "oz"
+
+
+class Method(StrEnum):
+    """How a session's milk was expressed."""
+
+    PUMP = "pump"
+    HAND = "hand"
+
 
 ML_PER_OZ = 29.5735
 

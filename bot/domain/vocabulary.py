@@ -2,7 +2,7 @@
 Nynorsk forms people mix in).
 
 One set per meaning, used by every reader: logging (`bot.domain.parsing`), time away
-(`bot.domain.tips`), typed reminder plans (`scheduler.plan_text`) and /pause
+(`bot.domain.tips`), typed reminder plans (`bot.domain.plan_text`) and /pause
 (`bot.domain.timetext`). A word added here works everywhere that meaning is read, and
 `tests/domain/test_vocabulary.py` checks that it does. Words are lower case; readers lower-case
 what was typed.

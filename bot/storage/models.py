@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from bot.domain.units import Method, Unit
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores aware datetimes as naive UTC and hands them back aware, on every back end."""
@@ -29,16 +31,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-class Unit(StrEnum):
-    ML = "ml"
-    OZ = "oz"
-
-
-class Method(StrEnum):
-    PUMP = "pump"
-    HAND = "hand"
 
 
 class Chat(SQLModel, table=True):
@@ -171,7 +163,7 @@ class ReminderPlan(SQLModel, table=True):
     # Why reminders are off when the bot switched them off itself ("blocked": the user blocked it).
     off_reason: str | None = Field(default=None, max_length=16)
     preset: str = Field(default="custom", max_length=16)  # bot.domain.presets.Preset
-    kind: str = Field(default="interval", max_length=8)  # scheduler.planning.PlanKind
+    kind: str = Field(default="interval", max_length=8)  # bot.domain.planning.PlanKind
     interval_min: int | None = None
     night_interval_min: int | None = None
     times: str | None = Field(default=None, max_length=100)  # "06:00 09:00 12:00", local

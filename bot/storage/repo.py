@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, delete, func, select, update
 
+from bot.domain.units import Unit
 from bot.storage.models import (
     Chat,
     ChatLink,
@@ -22,7 +23,6 @@ from bot.storage.models import (
     ReminderPlan,
     StashPortion,
     StashState,
-    Unit,
     utcnow,
 )
 

@@ -17,8 +17,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bot.domain.stats import GUIDELINE_HIGH_ML, GUIDELINE_LOW_ML
-from bot.domain.units import ml_to_unit
-from bot.storage.models import Unit
+from bot.domain.units import Unit, ml_to_unit
 from bot.text.formatting import format_number
 from bot.text.i18n import Translator, translator
 from bot.text.reports import UNIT_SYMBOLS, band_text

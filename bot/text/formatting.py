@@ -10,8 +10,7 @@ from babel.dates import format_date, format_datetime, format_skeleton, format_ti
 from babel.numbers import format_decimal
 
 from bot.domain.chats import ChatSettings
-from bot.domain.units import ml_to_unit
-from bot.storage.models import Unit
+from bot.domain.units import Unit, ml_to_unit
 from bot.text.i18n import Translator
 
 

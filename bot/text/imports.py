@@ -20,7 +20,7 @@ from bot.domain.imports import (
     Refusal,
 )
 from bot.domain.parsing import DURATION_MAX_MIN, SESSION_MAX_ML, SIDE_MAX_ML
-from bot.storage.models import Unit
+from bot.domain.units import Unit
 from bot.text.formatting import format_day, format_minutes, format_number, format_volume
 from bot.text.i18n import N_, Translator
 

@@ -22,7 +22,8 @@ from fpdf import FPDF
 from fpdf.enums import Align
 
 from bot.domain.stats import DaySummary, PeriodSummary
-from bot.storage.models import PumpSession, Unit
+from bot.domain.units import Unit
+from bot.storage.models import PumpSession
 from bot.text.formatting import format_clock, format_number, format_volume, ml_to_unit
 from bot.text.i18n import Translator
 from bot.text.reports import UNIT_SYMBOLS, clock_gap, short_day, summary_lines

@@ -25,7 +25,8 @@ from bot.domain.stats import (
     band_distance_ml,
     band_position,
 )
-from bot.storage.models import Method, PumpSession, Unit
+from bot.domain.units import Method, Unit
+from bot.storage.models import PumpSession
 from bot.text.formatting import (
     format_clock,
     format_minutes,

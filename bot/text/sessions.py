@@ -21,7 +21,8 @@ from bot.domain.parsing import (
     Problem,
 )
 from bot.domain.stats import DaySummary
-from bot.storage.models import Method, PumpSession
+from bot.domain.units import Method
+from bot.storage.models import PumpSession
 from bot.text.formatting import (
     format_clock,
     format_day,

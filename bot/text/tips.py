@@ -13,7 +13,7 @@ from bot.domain.tips import (
     Topic,
     shown_total_ml,
 )
-from bot.storage.models import Unit
+from bot.domain.units import Unit
 from bot.text.formatting import format_minutes, format_volume
 from bot.text.i18n import Translator
 

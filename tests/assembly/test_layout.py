@@ -130,3 +130,52 @@ def test_domain_and_text_stay_pure() -> None:
             if module.startswith("bot.domain") and domain_renders:
                 wrong.add((module, name))
     assert wrong == set()
+
+
+IMPURE = ("telegram", "sqlmodel", "sqlalchemy", "alembic", "handlers", "scheduler", "matplotlib")
+IMPURE_BOT = ("bot.services", "bot.storage.db", "bot.storage.repo", "bot.app")
+# Pure by nature but not domain or text: settings read once, the wall clock, the command line's
+# own texts, the callback data's format, and the catalogues' extractor.
+PURE_ELSEWHERE = {
+    "bot",
+    "bot.__main__",
+    "bot.buttons",
+    "bot.clock",
+    "bot.commands",
+    "bot.config",
+    "bot.domain",
+    "bot.storage",
+    "bot.storage.models",
+    "bot.text",
+    "bot.logs",
+    "bot.terminal",
+    "handlers",
+    "scheduler",
+}
+
+
+def imported_names(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_every_pure_module_lives_in_domain_or_text() -> None:
+    """A module that needs no Telegram, database or application services takes values and
+    returns values: its place is `bot/domain` (rules) or `bot/text` (wording), where the test
+    above keeps it pure. Jobs stay in `scheduler/`, handlers in `handlers/`."""
+    stray = set()
+    for module, path in modules().items():
+        if module.startswith(("bot.domain.", "bot.text.")) or module in PURE_ELSEWHERE:
+            continue
+        names = imported_names(path)
+        impure = any(n.split(".")[0] in IMPURE for n in names) or any(
+            n.startswith(IMPURE_BOT) for n in names
+        )
+        if not impure:
+            stray.add(module)
+    assert stray == set()

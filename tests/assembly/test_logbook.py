@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import ParsedLog
+from bot.domain.units import Unit
 from bot.logbook import LogBook
-from bot.storage.models import Unit
 from bot.storage.repo import SessionRepo
 from tests.support.kit import PARENT_CHAT, BotHarness
 

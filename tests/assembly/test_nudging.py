@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.domain.nudges import NudgeKind
+from bot.domain.planning import Preset
 from bot.nudging import DueNudge, nudges_enabled, set_nudges, take_due_nudge
 from bot.storage.db import Database
 from bot.storage.models import PumpSession
 from bot.storage.repo import ChatRepo, NudgeRepo, PlanRepo, SessionRepo
-from scheduler.planning import Preset
 from tests.support.backends import database_url_for
 
 CHAT = 42

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.export import COLUMNS, ExportRow, export_csv, read_export
-from bot.storage.models import Method, PumpSession
+from bot.domain.units import Method
+from bot.storage.models import PumpSession
 from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
 from tests.support.seed import add_session, stored_sessions
 

@@ -17,7 +17,8 @@ from bot.domain.feeds import (
     plan_feed,
     thaw_plan,
 )
-from bot.storage.models import StashPortion, Unit
+from bot.domain.units import Unit
+from bot.storage.models import StashPortion
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 

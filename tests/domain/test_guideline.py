@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.guideline import MIN_SESSIONS_A_DAY, BandView, band_decision
 from bot.domain.stats import summaries
-from bot.storage.models import PumpSession, Unit
+from bot.domain.units import Unit
+from bot.storage.models import PumpSession
 from bot.text.i18n import translator
 from bot.text.reports import band_note
 

@@ -21,7 +21,8 @@ from bot.domain.imports import (
     check_document,
     read_import,
 )
-from bot.storage.models import Method, PumpSession
+from bot.domain.units import Method
+from bot.storage.models import PumpSession
 
 OSLO = ZoneInfo("Europe/Oslo")
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)

@@ -22,7 +22,7 @@ from bot.domain.parsing import (
     parse_log,
     parse_time,
 )
-from bot.storage.models import Method, Unit
+from bot.domain.units import Method, Unit
 
 OSLO = ZoneInfo("Europe/Oslo")
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)  # 10:00 in Oslo, a Tuesday

@@ -31,7 +31,8 @@ from bot.domain.stash import (
     thaw_problem,
     use_by,
 )
-from bot.storage.models import StashPortion, Unit
+from bot.domain.units import Unit
+from bot.storage.models import StashPortion
 
 OSLO = ZoneInfo("Europe/Oslo")
 SIX = time(6, 0)

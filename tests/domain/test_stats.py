@@ -16,7 +16,8 @@ from bot.domain.stats import (
     period_summary,
     summaries,
 )
-from bot.storage.models import PumpSession, Unit
+from bot.domain.units import Unit
+from bot.storage.models import PumpSession
 from bot.text.i18n import translator
 from bot.text.reports import guideline_note, period_text, summary_lines
 

@@ -19,7 +19,7 @@ from bot.domain.timetext import (
     read_clock,
     wall_moments,
 )
-from bot.storage.models import Unit
+from bot.domain.units import Unit
 
 OSLO = ZoneInfo("Europe/Oslo")
 # 28 March 2027: Oslo's clocks go from 02:00 to 03:00 (01:00 UTC).

@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.parsing import ParsedLog, parse_log, parse_time
+from bot.domain.plan_text import parse_plan_text
 from bot.domain.stash import Place, parse_stash_text
 from bot.domain.timetext import parse_duration, parse_pause
 from bot.domain.tips import parse_hours
+from bot.domain.units import Unit
 from bot.domain.vocabulary import (
     DAY_WORDS,
     HOUR_WORDS,
@@ -21,8 +23,6 @@ from bot.domain.vocabulary import (
     OUNCE_WORDS,
     VOLUME_WORDS,
 )
-from bot.storage.models import Unit
-from scheduler.plan_text import parse_plan_text
 
 OSLO = ZoneInfo("Europe/Oslo")
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)

@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 
 from bot import buttons
 from bot.domain.parsing import ParsedLog, parse_log
-from bot.storage.models import Unit
+from bot.domain.units import Unit
 from bot.storage.repo import FeedRepo, PlanRepo, SessionRepo, StashRepo
 from bot.terminal.fakeapi import BOT_USER, ApiCall
 from tests.support.buttons import example_parts

@@ -13,7 +13,8 @@ import pytest
 
 import handlers.imports
 from bot.domain.export import ExportRow
-from bot.storage.models import ImportBatch, ImportStatus, Method
+from bot.domain.units import Method
+from bot.storage.models import ImportBatch, ImportStatus
 from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
 from tests.support.seed import add_session, stored_sessions
 

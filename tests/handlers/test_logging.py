@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from bot.confirming import store_and_confirm
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import MAX_AGE, SESSION_MAX_ML, SIDE_MAX_ML, ParsedLog, parse_log
+from bot.domain.units import Unit
 from bot.services import PumpContext
-from bot.storage.models import PumpSession, Unit
+from bot.storage.models import PumpSession
 from bot.storage.repo import SessionRepo
 from bot.terminal.fakeapi import ApiCall
 from bot.text.i18n import translator

@@ -23,7 +23,7 @@ from bot.domain.tips import (
     milk_for_time_away,
     parse_hours,
 )
-from bot.storage.models import Unit
+from bot.domain.units import Unit
 from bot.storage.repo import SessionRepo
 from bot.text.i18n import LANGUAGES, translator
 from bot.text.tips import away_text, topic_text, topic_words

@@ -17,6 +17,7 @@ from telegram.ext import Job
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import ParsedLog
 from bot.logbook import LogBook
+from bot.planbook import plan_kind_of
 from bot.storage.models import ReminderPlan
 from bot.storage.repo import ChatRepo, PlanRepo, SessionRepo
 from bot.terminal.fakeapi import ApiCall, Fault
@@ -28,7 +29,6 @@ from scheduler.delivery import (
     job_name,
     send_due_reminders,
 )
-from scheduler.plans import plan_kind_of
 from tests.support.kit import GROUP_CHAT, PARENT_CHAT, PARENT_ID, BotHarness
 
 OSLO = ZoneInfo("Europe/Oslo")

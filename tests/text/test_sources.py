@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 
 from bot.commands import DESCRIPTION, SHORT_DESCRIPTION
+from bot.domain.planning import Preset
 from bot.domain.tips import TOPICS
+from bot.text.reminders import PRESET_NAMES
 from locales.catalogues import ROOT, extract, read_catalogue
-from scheduler.planning import Preset
-from scheduler.texts import PRESET_NAMES
 
 SOURCES = Path(os.environ.get("PUMPBOT_SOURCES", ROOT.parent / "shared" / "sources"))
 SOURCE_LINE = re.compile(r'^TRANSLATORS: source: (?P<file>[\w.-]+): "(?P<words>.+)"$')

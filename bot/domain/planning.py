@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.daybook import wall_time
 from bot.domain.presets import Preset
 
 
@@ -115,12 +116,6 @@ class Plan:
     counted_from: datetime | None = None
     snoozed_until: datetime | None = None
     paused_until: datetime | None = None
-
-
-def wall_time(day: date, at: time, tz: ZoneInfo) -> datetime:
-    """`at` on local `day`, in UTC. fold=0: a time in the spring gap keeps the winter offset
-    (so it lands after the gap); a time that happens twice in autumn means the first one."""
-    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 
 
 def next_local_time(times: Iterable[time], after: datetime, tz: ZoneInfo) -> datetime:

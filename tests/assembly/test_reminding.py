@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot import buttons
+from bot import buttons, reminding
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import ParsedLog
-from bot.storage.models import Unit
+from bot.domain.units import Unit
 from bot.storage.repo import PlanRepo
-from scheduler import requests
 from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
 from tests.support.seed import add_session
 
@@ -20,12 +19,12 @@ NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 async def test_a_typed_plan_is_stored_and_asks_for_the_job_to_move(bot: BotHarness) -> None:
     await bot.say("/start")
     db = bot.services.db
-    reply = requests.remind(db, SETTINGS, "every 3h", NOW)
+    reply = reminding.remind(db, SETTINGS, "every 3h", NOW)
     assert reply.rearm and reply.text.startswith("Reminders on.")
     with db.session() as session:
         plan = PlanRepo(session).get(PARENT_CHAT)
     assert plan is not None and plan.enabled and plan.interval_min == 180
-    refused = requests.remind(db, SETTINGS, "every now and then", NOW)
+    refused = reminding.remind(db, SETTINGS, "every now and then", NOW)
     assert not refused.rearm and "nothing was changed" in refused.text
 
 
@@ -40,8 +39,8 @@ async def test_buttons_on_another_chats_plan_are_out_of_date(bot: BotHarness) ->
         buttons.Pressed(buttons.REM_SNOOZE, (theirs.id, 15, token)),
         buttons.Pressed(buttons.REM_PAUSE, (theirs.id, "morning")),
     ):
-        assert requests.reminder_button(db, SETTINGS, pressed, NOW) is None
-    assert requests.log_now(db, SETTINGS, theirs.id, token, NOW) is None
+        assert reminding.reminder_button(db, SETTINGS, pressed, NOW) is None
+    assert reminding.log_now(db, SETTINGS, theirs.id, token, NOW) is None
 
 
 async def test_log_now_repeats_the_latest_session_once(bot: BotHarness) -> None:
@@ -51,9 +50,9 @@ async def test_log_now_repeats_the_latest_session_once(bot: BotHarness) -> None:
     assert plan is not None and plan.id is not None
     add_session(bot, datetime(2026, 3, 10, 5, 0, tzinfo=UTC), 130, chat_id=PARENT_CHAT, left_ml=60)
     due = int(datetime(2026, 3, 10, 8, 0, tzinfo=UTC).timestamp())
-    wanted = requests.log_now(bot.services.db, SETTINGS, plan.id, due, NOW)
+    wanted = reminding.log_now(bot.services.db, SETTINGS, plan.id, due, NOW)
     assert wanted == ParsedLog(started_at=NOW, total_ml=130, left_ml=60)
     add_session(bot, datetime(2026, 3, 10, 8, 30, tzinfo=UTC), 90, chat_id=PARENT_CHAT)
-    already = requests.log_now(bot.services.db, SETTINGS, plan.id, due, NOW)
-    assert isinstance(already, requests.Reply)
+    already = reminding.log_now(bot.services.db, SETTINGS, plan.id, due, NOW)
+    assert isinstance(already, reminding.Reply)
     assert already.notice == "You've already logged a session since this reminder."

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
 from babel.lists import format_list
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.buttons import REM_LOG, REM_SKIP, REM_SNOOZE
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import DayTotals, local_day
+from bot.domain.planning import PlanKind, Preset, Schedule, is_night_reminder
+from bot.planbook import schedule_of
 from bot.storage.models import PumpSession, ReminderPlan
 from bot.text.formatting import (
     format_clock,
@@ -23,8 +23,6 @@ from bot.text.formatting import (
     format_volume,
 )
 from bot.text.i18n import N_, Translator
-from scheduler.planning import PlanKind, Preset, Schedule, is_night_reminder
-from scheduler.plans import schedule_of
 
 PRESET_NAMES = {
     Preset.BUILDING: N_("Building supply while your baby can't nurse"),
@@ -202,30 +200,3 @@ def reminder_text(facts: ReminderFacts, settings: ChatSettings) -> str:
     else:
         lines.append(tr._("When you're done, type what you pumped, like <code>L 60 R 70</code>."))
     return "\n".join(lines)
-
-
-def reminder_keyboard(facts: ReminderFacts, settings: ChatSettings) -> InlineKeyboardMarkup:
-    tr = settings.tr
-    token = reminder_token(facts.due)
-    rows: list[list[InlineKeyboardButton]] = []
-    if facts.last is not None:
-        amount = format_volume(facts.last.total_ml, settings.unit, tr.locale)
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    tr._("✅ Log {amount}", amount=amount),
-                    callback_data=REM_LOG.data(facts.plan_id, token),
-                )
-            ]
-        )
-    rows.append(
-        [
-            InlineKeyboardButton(
-                tr._("💤 {minutes} min", minutes=minutes),
-                callback_data=REM_SNOOZE.data(facts.plan_id, minutes, token),
-            )
-            for minutes in SNOOZE_MINUTES
-        ]
-        + [InlineKeyboardButton(tr._("Skip"), callback_data=REM_SKIP.data(facts.plan_id, token))]
-    )
-    return InlineKeyboardMarkup(rows)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import time, timedelta
 from enum import StrEnum
 
+from bot.domain.planning import NightWindow
 from bot.domain.timetext import Clock, parse_duration, read_clock
 from bot.domain.vocabulary import (
     AND_WORDS,
@@ -26,7 +27,6 @@ from bot.domain.vocabulary import (
     ORDINALS,
     alternation,
 )
-from scheduler.planning import NightWindow
 
 MIN_INTERVAL = timedelta(hours=1)
 MAX_INTERVAL = timedelta(hours=24)

@@ -6,8 +6,8 @@ from datetime import time, timedelta
 
 import pytest
 
-from scheduler.plan_text import PlanTextError, Problem, parse_plan_text
-from scheduler.planning import NightWindow
+from bot.domain.plan_text import PlanTextError, Problem, parse_plan_text
+from bot.domain.planning import NightWindow
 
 
 @pytest.mark.parametrize(

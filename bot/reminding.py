@@ -1,5 +1,5 @@
 """What /remind, /reminders, /pause, /resume and the buttons on a reminder do, as plain
-functions that tests call directly: each stores its change through `scheduler.plans` (the plan
+functions that tests call directly: each stores its change through `bot.planbook` (the plan
 and its next due time in one transaction) and returns the reply, or None for a button that is
 out of date (another chat's plan, a forged id, reminders turned off since).
 
@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import buttons
+from bot import planbook as plans
 from bot.buttons import (
     REM_OFF,
     REM_ONCE_A_DAY,
@@ -25,6 +26,8 @@ from bot.buttons import (
 )
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import ParsedLog
+from bot.domain.plan_text import PlanTextError, Problem, parse_plan_text
+from bot.domain.planning import OCCASIONAL_TIMES, PRESETS, Preset, pause_until_morning
 from bot.domain.timetext import UntilMorning, parse_pause
 from bot.logviews import same_as_last
 from bot.storage.db import Database
@@ -32,10 +35,7 @@ from bot.storage.models import ReminderPlan
 from bot.storage.repo import PlanRepo
 from bot.text.formatting import format_volume
 from bot.text.i18n import N_, Translator
-from scheduler import plans
-from scheduler.plan_text import PlanTextError, Problem, parse_plan_text
-from scheduler.planning import OCCASIONAL_TIMES, PRESETS, Preset, pause_until_morning
-from scheduler.texts import (
+from bot.text.reminders import (
     PRESET_NAMES,
     SNOOZE_MINUTES,
     describe_schedule,

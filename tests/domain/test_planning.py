@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scheduler.planning import (
+from bot.domain.planning import (
     DEFAULT_NIGHT,
     PRESETS,
     NightWindow,

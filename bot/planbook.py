@@ -14,10 +14,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.storage.models import ReminderPlan
-from bot.storage.repo import PlanRepo, SessionRepo
-from scheduler.plan_text import PlanRequest, PlanTextError, Problem
-from scheduler.planning import (
+from bot.domain.plan_text import PlanRequest, PlanTextError, Problem
+from bot.domain.planning import (
     DEFAULT_NIGHT,
     PRESETS,
     NightWindow,
@@ -29,6 +27,8 @@ from scheduler.planning import (
     fixed_times,
     next_due_at,
 )
+from bot.storage.models import ReminderPlan
+from bot.storage.repo import PlanRepo, SessionRepo
 
 
 def _clock_text(moment: time) -> str:
