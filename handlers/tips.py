@@ -33,6 +33,7 @@ from bot.domain.tips import (
     shown_total_ml,
     topic,
 )
+from bot.family import stash_settings
 from bot.nudging import DueNudge, forget_nudges, nudges_enabled, set_nudges, take_due_nudge
 from bot.services import PumpApplication, PumpContext, Services
 from bot.stashbook import thaw_for_away
@@ -195,10 +196,12 @@ async def away(update: Update, context: PumpContext) -> None:
 
 
 def away_reply(milk: AwayMilk, settings: ChatSettings, context: PumpContext) -> str:
-    """How much milk to leave, and, when the chat has a stash, which of it to thaw tonight."""
+    """How much milk to leave, and, when the chat has a stash (in a linked family group, the
+    parent's), which of it to thaw tonight."""
     services = context.services
     now = services.clock.now()
-    plan = thaw_for_away(services.db, settings, shown_total_ml(milk), now)
+    stash = stash_settings(services.db, settings)
+    plan = thaw_for_away(services.db, stash, shown_total_ml(milk), now)
     from_stash = thaw_text(plan, settings, now)
     text = away_text(milk, settings.tr)
     return f"{text}\n\n{from_stash}" if from_stash else text

@@ -140,3 +140,10 @@ async def test_her_log_shows_in_the_group_only_when_she_turns_it_on(bot: BotHarn
     await bot.press("Hide my log from Family")
     assert "137" not in plain((await bot.say("/today", chat_id=GROUP_CHAT, user_id=GRANDMA)).text)
     assert session_count(bot) == 1 and session_count(bot, GROUP_CHAT) == 0
+
+
+async def test_away_in_the_linked_group_plans_from_her_stash(bot: BotHarness) -> None:
+    await bot.say("froze 300")
+    await link(bot)
+    text = plain((await bot.say("/away 8h", chat_id=GROUP_CHAT, user_id=GRANDMA)).text)
+    assert "• 🧊 300 ml, pumped Tue, Mar 10" in text
