@@ -1,7 +1,9 @@
 """Bottle feeds' one write path: `give_feed` logs a feed and takes its milk from the stash,
 `undo_feed` puts exactly that milk back, and both announce the stash's change
-(`services.stash_changed`, which reschedules the morning note). The /feed command, typed feeds
-and imports call these, never the repositories.
+(`services.stash_changed`, which reschedules the morning note). The /feed command and typed
+feeds call these; an import's feeds (history, which takes no milk) are added and removed in the
+import's own transaction by `add_imported_feeds` and `remove_imported_feeds`. Nothing else
+writes feeds.
 
 Which milk a feed takes is `bot.domain.feeds.plan_feed`'s call. Each write is one
 transaction that first locks the stash (`StashRepo.lock`), so two feeds at the same moment
@@ -116,8 +118,7 @@ def apply_feed(db: Database, stash_chat_id: int, order: FeedOrder, now: datetime
 def _feed(session: Session, chat_id: int, order: FeedOrder, now: datetime) -> FeedOutcome:
     stash, feeds = StashRepo(session, chat_id), FeedRepo(session, chat_id)
     stash.lock()
-    source = order.source_chat_id, order.source_message_id
-    if source[0] is not None and source[1] is not None and feeds.by_source(*source):
+    if handled_before(feeds, order):
         return FeedOutcome(Outcome.REPEAT)
     plan = plan_feed(stash.ready(now), order.amount_ml, now, stash.frozen_ml(now))
     takes: list[FeedTake] = []
@@ -214,6 +215,14 @@ def remove_imported_feeds(session: Session, chat_id: int, import_id: int) -> int
     """Remove the feeds an import added, in the import's undo transaction; how many. They took
     no milk, so the stash stays as it is."""
     return FeedRepo(session, chat_id).delete_import(import_id)
+
+
+def handled_before(feeds: FeedRepo, order: FeedOrder) -> bool:
+    """Whether the message asking for this feed already made one (delivered again)."""
+    chat_id, message_id = order.source_chat_id, order.source_message_id
+    if chat_id is None or message_id is None:
+        return False
+    return feeds.by_source(chat_id, message_id) is not None
 
 
 def apply_undo(db: Database, stash_chat_id: int, feed_id: int) -> FeedOutcome:
