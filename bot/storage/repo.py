@@ -536,6 +536,15 @@ class HandoverRepo:
         )
 
 
+def left_over_from_a_feed() -> sa.ColumnElement[bool]:
+    """A portion a feed used in part: the rest is milk left over from a feed (2 hours), whose
+    time the feed's reply already said. The morning note ("runs out within a day") leaves it
+    out: its morning has passed by the time it is left over, so a note would come at once."""
+    return sa.exists().where(
+        col(FeedTake.portion_id) == col(StashPortion.id), col(FeedTake.used_portion_id).is_not(None)
+    )
+
+
 class StashRepo:
     """Milk stash portions of one chat. Every query is scoped to `chat_id`, so a portion id
     from another chat (forged button data) is simply not found."""
@@ -630,12 +639,24 @@ class StashRepo:
         )
         return self.session.exec(query).all()
 
-    def stored_use_bys(self) -> list[datetime]:
-        """The use-by times of the stored portions: one column, for the morning note."""
+    def noted_use_bys(self) -> list[datetime]:
+        """The use-by times of the stored portions the morning note is about (not milk left
+        over from a feed): one column, for arming the note."""
         query = sa.select(StashPortion.use_by).where(
-            col(StashPortion.chat_id) == self.chat_id, col(StashPortion.state) == self.STORED
+            col(StashPortion.chat_id) == self.chat_id,
+            col(StashPortion.state) == self.STORED,
+            ~left_over_from_a_feed(),
         )
         return list(self.session.execute(query).scalars())
+
+    def noted(self) -> Sequence[StashPortion]:
+        """The stored portions the morning note is about: all but milk left over from a feed."""
+        query = select(StashPortion).where(
+            StashPortion.chat_id == self.chat_id,
+            StashPortion.state == self.STORED,
+            ~left_over_from_a_feed(),
+        )
+        return self.session.exec(query).all()
 
     def from_session(self, session_id: int) -> StashPortion | None:
         """The first portion stored from this logged session, whatever became of it."""
@@ -876,7 +897,9 @@ def stash_running_out(session: Session, before: datetime) -> StashRunningOut:
     )
     portions = session.exec(
         select(StashPortion).where(
-            col(StashPortion.state) == StashRepo.STORED, col(StashPortion.chat_id).in_(chats)
+            col(StashPortion.state) == StashRepo.STORED,
+            col(StashPortion.chat_id).in_(chats),
+            ~left_over_from_a_feed(),
         )
     ).all()
     zone_rows = session.execute(sa.select(Chat.id, Chat.timezone).where(col(Chat.id).in_(chats)))

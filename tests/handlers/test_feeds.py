@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from bot.storage.models import Feed
 from bot.storage.repo import FeedRepo, SessionRepo
+from scheduler.stash_notes import send_note
 from tests.handlers.test_report import a_week_of_logs, pdf_text
 from tests.handlers.test_stash import ml, plain, portions, snapshot, stored
 from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
@@ -329,3 +330,16 @@ async def test_baby_buddys_feeding_export_imports_its_bottles_of_breast_milk_as_
     calls = await bot.press("Undo this import")
     assert "I removed the 4 bottle feeds it added" in plain(calls[-1].text)
     assert feeds(bot) == [] and stored(bot) == [("fridge", 500.0)]
+
+
+async def test_milk_left_over_from_a_feed_brings_no_morning_note(bot: BotHarness) -> None:
+    await bot.say("fridge 100")
+    await bot.say("fridge 60")
+    bot.clock.advance(hours=4)  # 14:00: this morning's note time has passed
+    await bot.say("/feed 70")  # the 30 ml left keeps 2 hours, as the reply says
+    assert await send_note(bot.app, PARENT_CHAT) is False
+    assert not [c for c in bot.sent_to(PARENT_CHAT) if "Good morning" in c.text]
+    bot.clock.advance(days=3, hours=16, minutes=30)  # Sat 14 Mar, 06:30: the 60 ml's last morning
+    assert await send_note(bot.app, PARENT_CHAT) is True
+    note = plain(bot.sent_to(PARENT_CHAT)[-1].text)
+    assert "60 ml in the fridge, use by today at 10:00 AM" in note and "30 ml" not in note
