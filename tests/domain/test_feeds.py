@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain.feeds import (
     FeedRequest,
@@ -144,3 +146,37 @@ def test_thaw_tonight_what_the_fridge_will_not_cover_tomorrow_oldest_frozen_firs
     assert plan.short_ml == 0
     short = thaw_plan([fridge_good], 240, tomorrow_evening, NOW)
     assert short.to_thaw == () and short.short_ml == 180
+
+
+PORTIONS = st.lists(
+    st.tuples(
+        st.integers(1, 300),  # ml
+        st.sampled_from(["fridge", "freezer"]),
+        st.integers(-48, 200),  # hours to its use-by (negative: past it)
+        st.booleans(),  # thawed
+    ),
+    max_size=12,
+)
+
+
+@given(PORTIONS, st.integers(1, 500))
+@settings(max_examples=300, deadline=None)
+def test_a_feed_never_takes_frozen_or_old_milk_nor_more_than_a_portion_holds(
+    stash: list[tuple[int, str, int, bool]], amount: int
+) -> None:
+    portions = [
+        portion(n + 1, ml, place=place, use_by_in=hours, thawed=thawed and place == "fridge")
+        for n, (ml, place, hours, thawed) in enumerate(stash)
+    ]
+    plan = plan_feed(portions, amount, NOW)
+    ready = [p for p in portions if p.place == "fridge" and p.use_by > NOW]
+    taken = [take.portion for take in plan.takes]
+    assert all(p in ready for p in taken), "only fridge milk within its time"
+    assert len({p.id for p in taken}) == len(taken), "each portion once"
+    assert all(0 < take.amount_ml <= take.portion.amount_ml for take in plan.takes)
+    assert [p.use_by for p in taken] == sorted(p.use_by for p in taken), "soonest use-by first"
+    ready_ml = sum(p.amount_ml for p in ready)
+    assert plan.from_stash_ml == pytest.approx(min(amount, ready_ml), abs=1)
+    assert plan.outside_ml == pytest.approx(max(0, amount - ready_ml), abs=1)
+    # Only the last portion taken may be split, and only when the feed ends inside it.
+    assert all(take.whole for take in plan.takes[:-1])
