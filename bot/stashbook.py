@@ -2,11 +2,14 @@
 portions, and announces every change (`services.stash_changed`, which reschedules the morning
 note). Buttons, typed messages and the log confirmation all call it, never the repository.
 The one other change, milk leaving with an undone session (`remove_undone_milk`), is made in
-the log book's transaction, which announces it the same way.
+the log book's transaction, which announces it the same way. Bottle feeds take milk through
+their own write path (`bot.feedbook`).
 
 Each change is checked by `bot.domain.stash` before anything is written, inside one
-transaction: a refused change (using more than there is, thawing twice, a portion of another
-chat named by forged button data, an amount out of range) writes nothing and says why.
+transaction that first locks the stash (`StashRepo.lock`, as feeds do: a tap and a feed at the
+same moment take turns): a refused change (using more than there is, thawing twice, a
+portion of another chat named by forged button data, an amount out of range) writes nothing
+and says why.
 """
 
 from __future__ import annotations
