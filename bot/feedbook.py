@@ -13,6 +13,7 @@ still as it was read (a conditional update), so no milk is ever taken twice.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -86,7 +87,9 @@ async def give_feed(
 ) -> FeedOutcome:
     """Log a feed against the stash of `stash_chat_id` and announce the change."""
     services: Services = application.bot_data["services"]
-    outcome = apply_feed(services.db, stash_chat_id, order, services.clock.now())
+    now = services.clock.now()
+    # Off the event loop: waiting for the stash's lock must not hold up other chats.
+    outcome = await asyncio.to_thread(apply_feed, services.db, stash_chat_id, order, now)
     if outcome.changed and outcome.plan is not None and outcome.plan.takes:
         await services.stash_changed(application, stash_chat_id)
     return outcome
@@ -95,7 +98,7 @@ async def give_feed(
 async def undo_feed(application: PumpApplication, stash_chat_id: int, feed_id: int) -> FeedOutcome:
     """Remove a feed and put its milk back exactly; announce the change."""
     services: Services = application.bot_data["services"]
-    outcome = apply_undo(services.db, stash_chat_id, feed_id)
+    outcome = await asyncio.to_thread(apply_undo, services.db, stash_chat_id, feed_id)
     if outcome.changed and outcome.restored_ml:
         await services.stash_changed(application, stash_chat_id)
     return outcome
