@@ -367,27 +367,80 @@ def feed_rows(args: argparse.Namespace) -> list[Row]:
 QUESTIONS_TARGET = 0.90
 
 
+def share_text(part: int, whole: int) -> str:
+    return f"{part / whole if whole else 0.0:.1%} ({part}/{whole})"
+
+
+def cross_validation_rows(language: str) -> list[Row]:
+    from bench import questions
+    from bot.domain.understanding import THRESHOLD
+
+    cv = questions.cross_validate(language)
+    name = f"questions: {language} grouped {questions.FOLDS}-fold CV ({len(cv)} phrasings)"
+    right, answered, total = cv.right(), cv.answered(), len(cv)
+    rows = [
+        Row(
+            name,
+            f"right (a menu is not right), threshold {THRESHOLD}",
+            share_text(right, total),
+            f">= {QUESTIONS_TARGET:.0%}",
+            total > 0 and right / total >= QUESTIONS_TARGET,
+        ),
+        Row(name, "accuracy of the best label (no threshold)", share_text(cv.right(0.0), total)),
+        Row(name, "answered (not the menu)", share_text(answered, total)),
+        Row(name, "wrong among answered", share_text(answered - right, answered)),
+        Row(name, "right or among the menu's two likeliest", share_text(cv.in_top_two(), total)),
+    ]
+    for threshold in (0.2, 0.4):
+        part, said = cv.right(threshold), cv.answered(threshold)
+        rows.append(
+            Row(
+                name,
+                f"at threshold {threshold}: answered, wrong among answered",
+                f"{share_text(said, total)}, {share_text(said - part, said)}",
+            )
+        )
+    for label, (part, whole) in cv.per_label().items():
+        rows.append(Row(name, f"right: {label}", share_text(part, whole)))
+    return rows
+
+
+def fresh_rows(language: str) -> list[Row]:
+    from bench import questions
+
+    read = questions.fresh(language)
+    if not len(read):
+        return []
+    name = f"questions: {language} fresh messages ({len(read)}, written after training)"
+    right, answered = read.right(), read.answered()
+    return [
+        Row(name, "right (a menu is not right)", share_text(right, len(read))),
+        Row(name, "wrong among answered", share_text(answered - right, answered)),
+    ]
+
+
 def questions_rows(args: argparse.Namespace) -> list[Row]:
     from bench import questions
 
+    rows = [
+        row
+        for language in ("en", "nb")
+        for row in (*cross_validation_rows(language), *fresh_rows(language))
+    ]
     figures = asyncio.run(questions.run())
     counts = figures.counts()
-    name = f"questions ({len(figures.outcomes)} labelled messages)"
-    rows = []
+    name = f"questions: labelled set ({len(figures.outcomes)} messages, never trained on)"
     for language in ("en", "nb"):
-        for split in (None, "tune", "holdout"):
-            right, total = figures.share(language, split)
-            share = right / total if total else 0.0
-            label = f"{language}: right topic" + (f", {split} part" if split else "")
-            rows.append(
-                Row(
-                    name,
-                    label,
-                    f"{share:.1%} ({right}/{total})",
-                    f">= {QUESTIONS_TARGET:.0%}" if split is None else "",
-                    share >= QUESTIONS_TARGET if split is None else None,
-                )
+        right, total = figures.share(language)
+        rows.append(
+            Row(
+                name,
+                f"{language}: right topic",
+                share_text(right, total),
+                f">= {QUESTIONS_TARGET:.0%}",
+                total > 0 and right / total >= QUESTIONS_TARGET,
             )
+        )
     errors, stored = figures.worries_with_log_error, figures.questions_stored
     logged, logs = figures.logs
     kinds = ", ".join(f"{key} {n}" for key, n in sorted(counts.items()))

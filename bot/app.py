@@ -7,6 +7,7 @@ reverse (tests/assembly/test_layout.py checks it).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import LinkPreviewOptions
@@ -18,6 +19,7 @@ import handlers
 from bot.clock import Clock, SystemClock
 from bot.commands import publish_descriptions, publish_menus
 from bot.config import Config
+from bot.domain.understanding import warm_up
 from bot.inbox import ChatOrderedProcessor, DurableUpdateQueue, handle_left_over, schedule_upkeep
 from bot.leadership import leadership_for, libpq_url, new_instance_id
 from bot.ratelimit import PacedRateLimiter, SharedGrid
@@ -89,6 +91,9 @@ async def start_up(application: PumpApplication) -> None:
     own start-up."""
     services: Services = application.bot_data["services"]
     services.db.upgrade()
+    # Train the free-text models now, off the event loop, not on the first parent's message.
+    seconds = await asyncio.to_thread(warm_up)
+    log.info("understanding models trained in %.1f s", seconds)
     await publish_menus(application.bot, services.menu, services.config.default_language)
     await publish_descriptions(application.bot, services.config.default_language)
     for startup in handlers.startup_hooks():

@@ -213,8 +213,10 @@ IMPORT_GO = Button("imp", "go", ROW_ID)
 IMPORT_CANCEL = Button("imp", "no", ROW_ID)
 IMPORT_UNDO = Button("imp", "undo", ROW_ID)
 
-# Tips: a topic, the menu, a time away (hours), the nudge switch, and "off" under a nudge.
+# Tips: a topic, a group of topics, the menu, a time away (hours), the nudge switch, and "off"
+# under a nudge.
 TIP_TOPIC = Button("tip", "t", WORD)
+TIP_GROUP = Button("tip", "g", WORD)
 TIP_MENU = Button("tip", "menu")
 TIP_AWAY = Button("tip", "away", SMALL)
 TIP_NUDGES = Button("tip", "nudge", WORD)
@@ -224,6 +226,7 @@ TIP_NUDGES_OFF_UNDER = Button("tip", "nudge", Word("off"), WORD)
 SET_LANGUAGE = Button("set", "lang", WORD)
 SET_UNIT = Button("set", "unit", WORD)
 SET_ZONE = Button("set", "tz", ZONE)
+SET_BABIES = Button("set", "babies", Number(1, 3))  # bot.domain.stats.MAX_BABIES
 
 # The milk stash: a logged session's milk into a place (`fridge` or `freezer`, session id);
 # use, thaw, freeze, throw out or open one portion (portion id); the pick list and the stash.

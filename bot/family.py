@@ -120,8 +120,21 @@ def log_settings(db: Database, settings: ChatSettings) -> ChatSettings:
 
 def stash_settings(db: Database, settings: ChatSettings) -> ChatSettings:
     """The settings the stash and feeds act with: in a linked group, the parent's stash (her
-    chat id) in the group's own language, unit and zone; otherwise the chat's own."""
+    chat id) and her pumping facts (whether she pumps exclusively, for how many babies: they
+    decide the days-covered guide), in the group's own language, unit and zone; otherwise the
+    chat's own."""
     if settings.id >= 0:
         return settings
-    link = link_of(db, settings.id)
-    return settings if link is None else dataclasses.replace(settings, id=link.parent_chat_id)
+    with db.session() as session:
+        link = LinkRepo(session).parent_of(settings.id)
+        parent = ChatRepo(session).get(link.parent_chat_id) if link is not None else None
+    if parent is None:
+        return settings
+    own = ChatSettings.of(parent)
+    return dataclasses.replace(
+        settings,
+        id=own.id,
+        exclusive_pumping=own.exclusive_pumping,
+        babies=own.babies,
+        babies_asked=own.babies_asked,
+    )

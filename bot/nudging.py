@@ -63,9 +63,17 @@ def take_due_nudge(session: Session, chat_id: int, now: datetime) -> DueNudge | 
     settings = ChatSettings.of(chat)
     sessions = SessionRepo(session, chat_id).between(now - LOOKBACK, now + timedelta(minutes=1))
     plan = PlanRepo(session).preset_in_use(chat_id)
-    kind = due_nudge(sessions, now, settings.tz, state, on_building_plan=plan == Preset.BUILDING)
+    kind = due_nudge(
+        sessions,
+        now,
+        settings.tz,
+        state,
+        on_building_plan=plan == Preset.BUILDING,
+        babies=settings.babies,
+    )
     if kind is None:
         return None
     nudges.mark_sent(kind, now)
     last_day = sum(1 for s in sessions if now - timedelta(hours=24) < s.started_at <= now)
-    return DueNudge(kind, settings, read_more_topic(kind, plan), last_day)
+    read_more = read_more_topic(kind, plan, exclusive=settings.exclusive_pumping)
+    return DueNudge(kind, settings, read_more, last_day)

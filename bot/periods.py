@@ -45,7 +45,8 @@ def last_days(db: Database, settings: ChatSettings, now: datetime, n_days: int) 
     with db.session() as session:
         sessions = sessions_for_days(SessionRepo(session, settings.id), tz, first, today)
     days = summaries(sessions, tz, first, today)
-    return Days(today, days, band_decision(settings.exclusive_pumping, days, today), sessions)
+    band = band_decision(settings.exclusive_pumping, days, today, settings.babies)
+    return Days(today, days, band, sessions)
 
 
 def period_report(db: Database, settings: ChatSettings, now: datetime, n_days: int) -> str:
@@ -93,6 +94,7 @@ def period_chart(last: Days, settings: ChatSettings) -> bytes:
         settings.unit,
         last.today,
         last.band.view == BandView.COMPARE,
+        last.band.babies,
     )
     return job.result()
 

@@ -106,8 +106,7 @@ def preset_menu(settings: ChatSettings, enabled: bool) -> tuple[str, InlineKeybo
             tr._(
                 "🍼 <b>Building supply while your baby can't nurse</b>, for example a baby born "
                 "early or ill: {schedule} While you cannot nurse, express every 2–3 hours, at "
-                "least 6–8 times in 24 hours. So nights are never silent: about 9 reminders a "
-                "day.",
+                "least 6–8 times in 24 hours, so reminders come at night too: about 9 a day.",
                 schedule=building,
             ),
             tr._("🌙 <b>Established supply</b>: {schedule}", schedule=established),

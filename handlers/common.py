@@ -1,5 +1,6 @@
-"""What most handlers share: the chat's settings (in the user's language), and the answers
-to buttons that are out of date or would change nothing."""
+"""What most handlers share: the chat's settings (in the user's language), the answers to
+buttons that are out of date or would change nothing, and the one-time question of how many
+babies the milk is for (asked by the features that first show the guideline band)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import datetime
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
+from bot.buttons import SET_BABIES
 from bot.domain.chats import ChatSettings
+from bot.domain.stats import MAX_BABIES
 from bot.sending import unchanged_is_fine
 from bot.services import PumpContext
 from bot.storage.repo import ChatRepo
@@ -114,3 +117,51 @@ async def showing_action(
         repeater.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await repeater
+
+
+# -- how many babies the milk is for (asked in /settings and where the band first shows) ------
+
+
+def babies_keyboard(settings: ChatSettings) -> InlineKeyboardMarkup:
+    """1, 2 or 3 in one row, the chat's answer ticked once it has given one."""
+    tr = settings.tr
+    buttons_row = [
+        InlineKeyboardButton(
+            ("✓ " if settings.babies_asked and settings.babies == n else "")
+            + tr.ngettext("{n} baby", "{n} babies", n),
+            callback_data=SET_BABIES.data(n),
+        )
+        for n in range(1, MAX_BABIES + 1)
+    ]
+    return InlineKeyboardMarkup([buttons_row])
+
+
+def babies_question(settings: ChatSettings) -> str:
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
+    return settings.tr._(
+        "How many babies is your milk for? I count the daily guideline band, the note on "
+        "making a lot of milk and the days your stash covers once per baby. Until you tap, I "
+        "count one."
+    )
+
+
+def babies_noted(settings: ChatSettings) -> str:
+    # TRANSLATORS: source: pumping-guide-nb.txt: "Det er individuelle variasjoner"
+    return settings.tr.ngettext(
+        "Noted: your milk is for {n} baby.",
+        "Noted: your milk is for {n} babies. The guideline band, the note on making a lot of "
+        "milk and the days your stash covers now count {n} babies (a rule of thumb: each "
+        "baby's need differs).",
+        settings.babies,
+    )
+
+
+async def ask_babies_once(message: Message, settings: ChatSettings, context: PumpContext) -> None:
+    """Where the guideline band first shows (the chat pumps exclusively): ask, once, how many
+    babies the milk is for. One is counted (and stored, so the question never comes back)
+    until she taps another number."""
+    if settings.babies_asked or not settings.exclusive_pumping:
+        return
+    update_chat(context, settings.id, babies=settings.babies)
+    await message.reply_text(babies_question(settings), reply_markup=babies_keyboard(settings))

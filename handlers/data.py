@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import buttons
@@ -30,6 +30,7 @@ from bot.stashbook import export_stash
 from bot.text.i18n import N_, Translator
 from bot.text.reports import band_text
 from handlers.common import (
+    ask_babies_once,
     chat_settings,
     edit_tapped,
     known_chat_settings,
@@ -124,7 +125,7 @@ def exclusive_keyboard(settings: ChatSettings) -> InlineKeyboardMarkup:
 
 
 def guideline_band(settings: ChatSettings) -> str:
-    return band_text(settings.tr, settings.unit)
+    return band_text(settings.tr, settings.unit, settings.babies)
 
 
 async def ask_exclusive(update: Update, context: PumpContext) -> None:
@@ -172,6 +173,8 @@ async def on_exclusive_button(update: Update, context: PumpContext) -> None:
     settings = update_chat(context, settings.id, exclusive_pumping=value == 1)
     await query.answer()
     await edit_tapped(query, exclusive_noted(settings), exclusive_keyboard(settings))
+    if isinstance(query.message, Message):
+        await ask_babies_once(query.message, settings, context)
 
 
 # -- forget --------------------------------------------------------------------------------------

@@ -46,16 +46,16 @@ def note_text(tr: Translator) -> str:
             # TRANSLATORS: source: pumping-guide-nb.txt: "De fleste opplever at babyen i perioder"
             # TRANSLATORS: source: pumping-guide-nb.txt: "Det finnes ulike fremgangsmåter"
             tr._(
-                "<b>Power pumping</b> is meant for a baby who sucks weakly or is reluctant to "
-                "nurse, together with help from health personnel who know breastfeeding to find "
-                "out why. For an hour you pump often, the way a baby sometimes nurses more often "
-                "than usual, on top of your usual pumping or nursing: pump 20 minutes, rest 10, "
-                "pump 10, rest 10, pump 10. I'll tell you at each change."
+                "<b>Power pumping</b> is worth considering if your baby sucks weakly or is "
+                "reluctant to nurse, together with help from health personnel who know "
+                "breastfeeding to find out why. For an hour you pump often, the way a baby "
+                "sometimes nurses more often than usual, on top of your usual pumping or nursing: "
+                "pump 20 minutes, rest 10, pump 10, rest 10, pump 10. I'll tell you at each change."
             ),
             # TRANSLATORS: source: pumping-guide-nb.txt: "Du bør ikke powerpumpe hvis du allerede"
             # TRANSLATORS: source: pumping-guide-nb.txt: "Overproduksjon øker risikoen for"
             tr._(
-                "⚠️ Don't do it if you already have enough milk: it can lead to making too much, "
+                "⚠️ If you already have enough milk, skip it: it can lead to making too much, "
                 "which raises the risk of mastitis."
             ),
             # TRANSLATORS: source: pumping-guide-nb.txt: "Du kan prøve dette 1-2 ganger om dagen"

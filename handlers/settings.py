@@ -17,7 +17,14 @@ from bot.nudging import nudges_enabled
 from bot.services import PumpApplication, PumpContext
 from bot.text.formatting import format_clock
 from bot.text.i18n import LANGUAGE_NAMES, LANGUAGES, N_
-from handlers.common import chat_settings, edit_tapped, out_of_date, update_chat
+from handlers.common import (
+    babies_keyboard,
+    babies_noted,
+    chat_settings,
+    edit_tapped,
+    out_of_date,
+    update_chat,
+)
 
 MENU_COMMANDS = [
     MenuCommand("settings", N_("Your settings"), nb_name="innstillinger"),
@@ -32,12 +39,16 @@ UNIT_NAMES = {Unit.ML: N_("Millilitres (ml)"), Unit.OZ: N_("Ounces (oz)")}
 
 def settings_summary(settings: ChatSettings, now: datetime) -> str:
     tr = settings.tr
-    return tr._(
-        "Language: {language}\nTime zone: {zone} (your time now: {time})\nUnit: {unit}",
-        language=LANGUAGE_NAMES[settings.language],
-        zone=settings.timezone,
-        time=format_clock(now, settings.tz, tr.locale),
-        unit=tr._(UNIT_NAMES[settings.unit]),
+    return (
+        tr._(
+            "Language: {language}\nTime zone: {zone} (your time now: {time})\nUnit: {unit}",
+            language=LANGUAGE_NAMES[settings.language],
+            zone=settings.timezone,
+            time=format_clock(now, settings.tz, tr.locale),
+            unit=tr._(UNIT_NAMES[settings.unit]),
+        )
+        + "\n"
+        + tr.ngettext("Milk for: {n} baby", "Milk for: {n} babies", settings.babies)
     )
 
 
@@ -78,10 +89,13 @@ async def show_settings(update: Update, context: PumpContext) -> None:
             if on
             else tr._("Gentle nudges from your logs: off"),
             "",
-            tr._("Change them with /language, /timezone, /units and /nudges."),
+            tr._(
+                "Change them with /language, /timezone, /units and /nudges, and how many "
+                "babies your milk is for with the buttons below."
+            ),
         ]
     )
-    await update.effective_message.reply_text(text)
+    await update.effective_message.reply_text(text, reply_markup=babies_keyboard(settings))
 
 
 async def ask_language(update: Update, context: PumpContext) -> None:
@@ -158,6 +172,11 @@ async def on_setting_button(update: Update, context: PumpContext) -> None:
             text = tr._("Done! I'll show amounts in {unit}.", unit=tr._(UNIT_NAMES[settings.unit]))
         case Pressed(buttons.SET_ZONE, (typed,)) if zone := find_timezone(typed):
             text = await timezone_saved(context, chat_id, zone, now)
+        case Pressed(buttons.SET_BABIES, (babies,)):
+            settings = update_chat(context, chat_id, babies=babies)
+            await query.answer()
+            await edit_tapped(query, babies_noted(settings), babies_keyboard(settings))
+            return
         case _:
             await out_of_date(query, chat_settings(update, context).tr)
             return

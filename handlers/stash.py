@@ -52,7 +52,7 @@ from bot.storage.models import StashPortion
 from bot.text.formatting import day_text, format_volume
 from bot.text.i18n import N_, Translator
 from bot.text.stash import ICONS, pick_text, portion_text, unreadable_text
-from handlers.common import chat_settings, edit_tapped, out_of_date
+from handlers.common import ask_babies_once, chat_settings, edit_tapped, out_of_date
 from scheduler.stash_notes import forget_note, move_note, rebuild_note_jobs, schedule_note
 
 MENU_COMMANDS = [
@@ -198,6 +198,10 @@ async def show_stash(update: Update, context: PumpContext) -> None:
     now = services.clock.now()
     text, view = overview(services.db, settings, now)
     await message.reply_text(text, reply_markup=stash_keyboard(view, settings, now))
+    # The days-covered line showed: it counts one band per baby. Asked in her own chat only
+    # (a linked family group shows her stash, and her answer is hers to give).
+    if not view.empty and settings.id == message.chat_id:
+        await ask_babies_once(message, settings, context)
 
 
 async def on_stash_text(

@@ -21,6 +21,7 @@ from bot.periods import MONTH, WEEK, chart, period_report
 from bot.services import PumpApplication, PumpContext
 from bot.text.i18n import N_, Translator
 from handlers.common import (
+    ask_babies_once,
     chat_settings,
     known_chat_settings,
     out_of_date,
@@ -70,6 +71,7 @@ async def show_period(update: Update, context: PumpContext, n_days: int) -> None
         period_report, services.db, settings, services.clock.now(), n_days
     )
     await update.effective_message.reply_text(text, reply_markup=chart_button(settings.tr, n_days))
+    await ask_babies_once(update.effective_message, settings, context)
 
 
 async def show_chart(update: Update, context: PumpContext) -> None:
@@ -87,6 +89,7 @@ async def show_chart(update: Update, context: PumpContext) -> None:
             reply_markup=switch_button(settings.tr, n_days),
             filename="chart.png",
         )
+    await ask_babies_once(update.effective_message, settings, context)
 
 
 async def on_chart_button(update: Update, context: PumpContext) -> None:

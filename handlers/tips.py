@@ -17,22 +17,35 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot import buttons
-from bot.buttons import TIP_AWAY, TIP_MENU, TIP_NUDGES, TIP_NUDGES_OFF_UNDER, TIP_TOPIC, Pressed
+from bot.buttons import (
+    TIP_AWAY,
+    TIP_GROUP,
+    TIP_MENU,
+    TIP_NUDGES,
+    TIP_NUDGES_OFF_UNDER,
+    TIP_TOPIC,
+    Pressed,
+)
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
-from bot.domain.nudges import HIGH_DAY_ML, NudgeKind
-from bot.domain.questions import find_topic, normalise
+from bot.domain.nudges import HIGH_DAY_ML, NudgeKind, high_day_ml
+from bot.domain.questions import find_topic
 from bot.domain.routing import Decision, Kind
 from bot.domain.tips import (
     MAX_HOURS_AWAY,
-    TOPICS,
+    TOPIC_GROUPS,
     AwayMilk,
     Topic,
+    TopicGroup,
     milk_for_time_away,
     parse_hours,
     shown_total_ml,
     topic,
+    topic_group,
+    topics_in,
 )
+from bot.domain.understanding import normalise
+from bot.domain.warnings import warning_sign_in, warning_topic
 from bot.family import stash_settings
 from bot.nudging import DueNudge, forget_nudges, nudges_enabled, set_nudges, take_due_nudge
 from bot.services import PumpApplication, PumpContext, Services
@@ -66,8 +79,30 @@ def topic_button(item: Topic, tr: Translator) -> InlineKeyboardButton:
 
 
 def menu_keyboard(tr: Translator) -> InlineKeyboardMarkup:
-    buttons = [topic_button(item, tr) for item in TOPICS]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    """The groups of topics, one a row: short enough to see at a glance on a phone."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    f"{group.icon} {tr._(group.title)}", callback_data=TIP_GROUP.data(group.id)
+                )
+            ]
+            for group in TOPIC_GROUPS
+            if topics_in(group)
+        ]
+    )
+
+
+def group_keyboard(group: TopicGroup, tr: Translator) -> InlineKeyboardMarkup:
+    """A group's topics, one a row (titles stay whole), then the way back to the groups."""
+    rows = [[topic_button(item, tr)] for item in topics_in(group)]
+    return InlineKeyboardMarkup([*rows, [back_button(tr)]])
+
+
+def group_text(group: TopicGroup, tr: Translator) -> str:
+    return f"<b>{group.icon} {html.escape(tr._(group.title))}</b>\n" + tr._(
+        "Pick a topic, or ask me in your own words."
+    )
 
 
 def back_button(tr: Translator) -> InlineKeyboardButton:
@@ -98,7 +133,11 @@ async def show_tips(update: Update, context: PumpContext) -> None:
     settings = chat_settings(update, context)
     tr = settings.tr
     asked = " ".join(context.args or [])
-    found = find_topic(asked, settings.language) if asked else None
+    # A warning sign always gets the tip with its help line, whatever else the words match.
+    sign = warning_sign_in(asked)
+    found = topic(warning_topic(sign)) if sign else None
+    if found is None and asked:
+        found = find_topic(asked, settings.language)
     if found is not None:
         await send_topic(update.effective_message, found, settings)
         return
@@ -135,7 +174,8 @@ async def answer_question(
 async def offer_menu(
     update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
 ) -> None:
-    """A question no tip fits well, or text that is neither a question nor a log: the menu."""
+    """A question no tip fits well, or text that is neither a question nor a log: the menu, or
+    when the model was unsure of a topic, its two likeliest topics and the way to all."""
     tr = settings.tr
     if decision.asked:
         text = tr._(
@@ -148,7 +188,14 @@ async def offer_menu(
             "one of these topics may help, or ask again in other words. To log a session, "
             "send it like <code>120 ml</code> or <code>L 60 R 70 20min</code>."
         )
-    await update.effective_message.reply_text(text, reply_markup=menu_keyboard(tr))
+    # Unsure of a topic: the two likeliest first, and the way to all of them.
+    likely = [item for item in map(topic, decision.likely) if item is not None]
+    keyboard = (
+        InlineKeyboardMarkup([*([topic_button(item, tr)] for item in likely), [back_button(tr)]])
+        if likely
+        else menu_keyboard(tr)
+    )
+    await update.effective_message.reply_text(text, reply_markup=keyboard)
 
 
 # -- /away -------------------------------------------------------------------------------------
@@ -220,7 +267,7 @@ def nudges_status(enabled: bool, settings: ChatSettings) -> str:
             "something worth knowing: more than {limit} a day three days running, few logged "
             "sessions on the plan for a baby who can't nurse yet, or a sudden drop in what you "
             "pump. Each kind comes at most once a week.",
-            limit=format_volume(HIGH_DAY_ML, settings.unit, tr.locale),
+            limit=format_volume(high_day_ml(settings.babies), settings.unit, tr.locale),
         )
     return tr._("🔕 Gentle nudges are off. I won't send notes based on your logs.")
 
@@ -256,14 +303,22 @@ def nudge_text(kind: NudgeKind, settings: ChatSettings, sessions_last_day: int) 
         # TRANSLATORS: source: pumping-guide-nb.txt: "Etter dette trenger en fullammet baby"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Overproduksjon øker risikoen for"
         # TRANSLATORS: source: pumping-guide-nb.txt: "For noen kan det være vanskelig å finne"
-        note = tr._(
+        note = tr.ngettext(
             "💛 A gentle note: you have pumped more than {limit} a day three days running. "
             "That is a lot of milk: a baby fed only breast milk usually needs {band} a day, "
             "some up to {limit}. Making much more than your baby needs raises the risk of "
             "mastitis, so it can be wise to step down gradually. Your health visitor or a "
             "lactation consultant can help you plan it.",
-            limit=format_volume(HIGH_DAY_ML, settings.unit, tr.locale),
-            band=band_text(tr, settings.unit),
+            "💛 A gentle note: you have pumped more than {limit} a day three days running. "
+            "That is a lot of milk: {n} babies fed only breast milk usually need {band} a day "
+            "together ({each} each, some up to {most}). Making much more than your babies need "
+            "raises the risk of mastitis, so it can be wise to step down gradually. Your "
+            "health visitor or a lactation consultant can help you plan it.",
+            settings.babies,
+            limit=format_volume(high_day_ml(settings.babies), settings.unit, tr.locale),
+            band=band_text(tr, settings.unit, settings.babies),
+            each=band_text(tr, settings.unit),
+            most=format_volume(HIGH_DAY_ML, settings.unit, tr.locale),
         )
     elif kind == NudgeKind.FEW_SESSIONS:
         # About the log and the guidance, never a verdict on her milk: she may have pumped
@@ -283,16 +338,31 @@ def nudge_text(kind: NudgeKind, settings: ChatSettings, sessions_last_day: int) 
                 "at least 6–8 times in 24 hours. Do what you can; rest counts too."
             )
         )
+    elif settings.exclusive_pumping:
+        # She said pumped milk is all her baby gets: a drop despite regular pumping is a
+        # reason to get help (the English source), never something to be talked out of.
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "If you notice a significant drop"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Tidspunktet for pumping spiller også"
+        note = tr._(
+            "💛 A note: your last sessions gave clearly less than the days before. Since you "
+            "pump exclusively: if your amounts stay much lower although you pump regularly, "
+            "contact a lactation consultant, your health visitor or a doctor; they can help "
+            "find out why. Amounts also vary with the time of day, so one short day can "
+            "happen."
+        )
     else:
         # TRANSLATORS: source: pumping-guide-nb.txt: "At du plutselig pumper ut mindre enn før"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Tidspunktet for pumping spiller også"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Å engste seg for hvor mye som eventuelt"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Du må i stedet stole på babyen"
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "If you notice a significant drop"
         note = tr._(
             "💛 A gentle note: your last sessions gave less than the days before. A drop like "
             "this does not mean you are losing your milk; more likely your supply has settled "
-            "at what your baby needs. Pumped amounts also change with the time of day and with "
-            "worry. Your baby's nappies and growth tell you more than the bottle."
+            "at what your baby needs. Pumped amounts can also change with the time of day and "
+            "with worry. Your baby's nappies and growth tell you more than the bottle. If your "
+            "baby gets only pumped milk and the amounts stay much lower although you pump "
+            "regularly, contact a lactation consultant or your health visitor."
         )
     return note + "\n\n" + tr._("You can turn these nudges off with /nudges off.")
 
@@ -358,6 +428,11 @@ async def on_tip_button(update: Update, context: PumpContext) -> None:
         case Pressed(buttons.TIP_MENU, ()):
             await query.answer()
             await edit_tapped(query, menu_text(tr), menu_keyboard(tr))
+        case Pressed(buttons.TIP_GROUP, (group_id,)) if (
+            group := topic_group(group_id)
+        ) is not None:
+            await query.answer()
+            await edit_tapped(query, group_text(group, tr), group_keyboard(group, tr))
         case Pressed(buttons.TIP_TOPIC, (topic_id,)) if (item := topic(topic_id)) is not None:
             await query.answer()
             await edit_tapped(query, topic_text(item, tr, settings.unit), answer_keyboard(item, tr))

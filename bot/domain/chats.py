@@ -18,6 +18,8 @@ class ChatSettings:
     timezone: str
     unit: Unit
     exclusive_pumping: bool = False
+    babies: int = 1  # how many babies the milk is for
+    babies_asked: bool = False  # the chat answered (or was asked) how many babies
 
     @property
     def tz(self) -> ZoneInfo:
@@ -35,6 +37,8 @@ class ChatSettings:
             timezone=chat.timezone,
             unit=Unit(chat.unit),
             exclusive_pumping=bool(chat.exclusive_pumping),
+            babies=chat.babies or 1,
+            babies_asked=chat.babies is not None,
         )
 
 

@@ -42,6 +42,7 @@ class BandDecision:
     view: BandView
     complete_days: int  # finished days with at least MIN_SESSIONS_A_DAY logged sessions
     daily_average_ml: float | None = None  # over those days; set only to COMPARE
+    babies: int = 1  # how many babies the milk is for: the band is one per baby
 
 
 def is_complete_day(day: DaySummary, today: date) -> bool:
@@ -49,12 +50,15 @@ def is_complete_day(day: DaySummary, today: date) -> bool:
     return day.day < today and day.count >= MIN_SESSIONS_A_DAY
 
 
-def band_decision(exclusive: bool, days: Sequence[DaySummary], today: date) -> BandDecision:
-    """Whether the period's stats show the band, wait for more days, or compare."""
+def band_decision(
+    exclusive: bool, days: Sequence[DaySummary], today: date, babies: int = 1
+) -> BandDecision:
+    """Whether the period's stats show the band (for `babies` babies), wait for more days, or
+    compare."""
     complete = [day for day in days if is_complete_day(day, today)]
     if not exclusive:
-        return BandDecision(BandView.HIDDEN, len(complete))
+        return BandDecision(BandView.HIDDEN, len(complete), babies=babies)
     if len(complete) < MIN_FULL_DAYS:
-        return BandDecision(BandView.WAITING, len(complete))
+        return BandDecision(BandView.WAITING, len(complete), babies=babies)
     average = sum(day.total_ml for day in complete) / len(complete)
-    return BandDecision(BandView.COMPARE, len(complete), average)
+    return BandDecision(BandView.COMPARE, len(complete), average, babies)

@@ -16,7 +16,7 @@ from bot.domain.daybook import day_totals, local_day, local_day_range
 from bot.domain.presets import Preset
 from bot.storage.models import NudgeState, PumpSession
 
-HIGH_DAY_ML = 1000  # about what the hungriest fully fed babies drink in a day
+HIGH_DAY_ML = 1000  # about what the hungriest fully fed babies drink in a day, per baby
 HIGH_DAYS_RUNNING = 3
 BUILDING_MIN_SESSIONS = 6  # the low end of "6-8 times in 24 hours"
 DROP_SHARE = 0.6  # recent sessions at 60 % or less of the earlier ones is a drop
@@ -34,8 +34,15 @@ class NudgeKind(StrEnum):
     VOLUME_DROP = "volume_drop"
 
 
-def high_totals_running(sessions: Iterable[PumpSession], now: datetime, tz: ZoneInfo) -> bool:
-    """Over 1000 ml on each of three local days running, ending today or yesterday."""
+def high_day_ml(babies: int = 1) -> float:
+    """The daily amount over which the oversupply nudge speaks: 1000 ml for each baby."""
+    return HIGH_DAY_ML * babies
+
+
+def high_totals_running(
+    sessions: Iterable[PumpSession], now: datetime, tz: ZoneInfo, babies: int = 1
+) -> bool:
+    """Over 1000 ml a baby on each of three local days running, ending today or yesterday."""
     items = list(sessions)
     today = local_day(now, tz)
 
@@ -45,7 +52,8 @@ def high_totals_running(sessions: Iterable[PumpSession], now: datetime, tz: Zone
 
     totals = [total(days_ago) for days_ago in range(HIGH_DAYS_RUNNING + 1)]
     return any(
-        all(t > HIGH_DAY_ML for t in totals[first : first + HIGH_DAYS_RUNNING]) for first in (0, 1)
+        all(t > high_day_ml(babies) for t in totals[first : first + HIGH_DAYS_RUNNING])
+        for first in (0, 1)
     )
 
 
@@ -80,11 +88,16 @@ def sudden_drop(sessions: Iterable[PumpSession], now: datetime, tz: ZoneInfo) ->
 
 
 def conditions(
-    sessions: Sequence[PumpSession], now: datetime, tz: ZoneInfo, *, on_building_plan: bool
+    sessions: Sequence[PumpSession],
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    on_building_plan: bool,
+    babies: int = 1,
 ) -> list[NudgeKind]:
     """Every nudge whose condition holds, most important first."""
     checks = (
-        (NudgeKind.OVERPRODUCTION, lambda: high_totals_running(sessions, now, tz)),
+        (NudgeKind.OVERPRODUCTION, lambda: high_totals_running(sessions, now, tz, babies)),
         (
             NudgeKind.FEW_SESSIONS,
             lambda: few_sessions_while_building(
@@ -103,15 +116,20 @@ READ_MORE = {
 }
 
 
-def read_more_topic(kind: NudgeKind, plan: str | None) -> str:
+def read_more_topic(kind: NudgeKind, plan: str | None, *, exclusive: bool = False) -> str:
     """The tips topic that fits this nudge for a chat on reminder `plan` (a preset or None).
 
     The few-sessions nudge comes on the building-supply or premature plan, whose guidance
     (express often while a baby cannot nurse yet, or in the first weeks) is the premature
     topic's, not the one on raising a low supply: a parent there is not told her supply is low.
+    A drop for a chat that pumps exclusively opens "When to get help": for her, a big drop
+    despite regular pumping is a reason to contact a lactation consultant or health visitor
+    (milk-supply-after-pumping-en.txt), not one to be reassured about.
     """
     if kind == NudgeKind.FEW_SESSIONS:
         return "premature" if plan == Preset.BUILDING else "how_to_pump"
+    if kind == NudgeKind.VOLUME_DROP and exclusive:
+        return "seek_help"
     return READ_MORE[kind]
 
 
@@ -136,11 +154,12 @@ def due_nudge(
     state: NudgeState | None,
     *,
     on_building_plan: bool,
+    babies: int = 1,
 ) -> NudgeKind | None:
     """The one nudge to send now, if any."""
     if state is not None and not state.enabled:
         return None
-    for kind in conditions(sessions, now, tz, on_building_plan=on_building_plan):
+    for kind in conditions(sessions, now, tz, on_building_plan=on_building_plan, babies=babies):
         if may_send(state, kind, now):
             return kind
     return None

@@ -12,10 +12,11 @@ feature gets a text is decided here, in this order, and nowhere else:
 3. **A log** (`L 60 R 70 20min`): every word is a log word and an amount, a time or a duration
    is given. Stored, or refused with the reason (`1200 ml` is too much). A question mark makes
    it a question instead (`120 ml?`).
-4. **A question or worry** a tip answers (`bot.domain.questions`), or, when none fits well
-   enough, the topic menu.
-5. **An attempt at a log** the parser cannot read (`pumped 120 mls lft`): the log examples.
-   Never for a message that asks something: a question with a number is still a question.
+4. **A question or worry** a tip answers: the trained model (`bot.domain.understanding`) is
+   confident of a topic. When it is unsure, the topic menu with its two likeliest topics.
+5. **An attempt at a log** the parser cannot read (`pumped 120 mls lft`): the model says so,
+   or is unsure of a text made mostly of log words. The log examples. Never for a message
+   that asks something or has no number: a question with a number is still a question.
 6. Anything else: in a private chat the menu and a line on how to log; in a group nothing
    (grown-ups talk there, the bot answers only what clearly asks it something).
 
@@ -32,9 +33,10 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.feeds import FeedRequest, parse_feed_text
 from bot.domain.parsing import LogProblem, ParsedLog, Problem, attempts_a_log, parse_time, read_log
-from bot.domain.questions import asks, best_match, has_number
+from bot.domain.questions import asks, has_number
 from bot.domain.stash import StashRequest, parse_stash_text
-from bot.domain.tips import Topic
+from bot.domain.tips import TOPICS_BY_ID, Topic
+from bot.domain.understanding import LOG_ATTEMPT, understand
 from bot.domain.units import Unit
 
 
@@ -73,9 +75,14 @@ class Decision:
     asked: bool = False  # a question mark or a question word
     # A number in a message that is no log: the answer says nothing was logged.
     unlogged_number: bool = False
+    # A menu because the model was unsure: its two likeliest topic ids, offered as buttons.
+    likely: tuple[str, ...] = ()
 
 
 IGNORE = Decision(Kind.IGNORE)
+
+# In a family group, a topic is answered without a question only when the model is this sure.
+GROUP_CONFIDENCE = 0.6
 
 
 def route_message(text: str, chat: ChatState) -> Decision:
@@ -99,24 +106,31 @@ def route_message(text: str, chat: ChatState) -> Decision:
             return Decision(Kind.LOG, log=reading) if chat.private else IGNORE
         if isinstance(reading, LogProblem):
             return Decision(Kind.LOG, problem=reading) if chat.private else IGNORE
-    match = best_match(body, chat.language)
-    if match is not None:
-        if chat.private or answers_in_group(asked, match.strong, number):
+    understood = understand(body, chat.language)
+    found = TOPICS_BY_ID.get(understood.label or "")
+    if found is not None:
+        sure = understood.confidence >= GROUP_CONFIDENCE
+        if chat.private or answers_in_group(asked, sure, number):
             return Decision(
-                Kind.QUESTION, topic=match.topic, asked=asked, unlogged_number=number and not asked
+                Kind.QUESTION, topic=found, asked=asked, unlogged_number=number and not asked
             )
         return IGNORE
     if not chat.private:
         return IGNORE
-    if asked or not attempts_a_log(body):
-        return Decision(Kind.MENU, asked=asked)
+    failed_log = understood.label == LOG_ATTEMPT or (
+        understood.label is None and attempts_a_log(body)
+    )
+    if asked or not number or not failed_log:
+        # Two likely topics only when the model was unsure of one: chatter has none.
+        unsure = understood.label is None
+        return Decision(Kind.MENU, asked=asked, likely=understood.likely if unsure else ())
     return Decision(Kind.UNREADABLE, problem=LogProblem(Problem.UNREADABLE))
 
 
-def answers_in_group(asked: bool, strong: bool, number: bool) -> bool:
+def answers_in_group(asked: bool, sure: bool, number: bool) -> bool:
     """In a family group the bot answers only what clearly asks it something: a question
-    with a topic, or a strong topic phrase with no number ("blod i melken")."""
-    return asked or (strong and not number)
+    with a topic, or a topic the model is sure of with no number ("blod i melken")."""
+    return asked or (sure and not number)
 
 
 def route_edit(text: str, chat: ChatState) -> Decision:

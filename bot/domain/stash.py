@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.daybook import local_day, wall_time
 from bot.domain.parsing import SESSION_MAX_ML
-from bot.domain.stats import GUIDELINE_HIGH_ML, GUIDELINE_LOW_ML
+from bot.domain.stats import band_range_ml
 from bot.domain.units import Unit, unit_to_ml
 from bot.domain.vocabulary import OUNCE_WORDS, VOLUME_WORDS
 from bot.storage.models import StashPortion
@@ -154,13 +154,15 @@ def stash_view(portions: Iterable[StashPortion]) -> StashView:
     )
 
 
-def days_covered(total_ml: float) -> tuple[int, int] | None:
-    """About how many days of milk, as a rule of thumb, for a baby fed only breast milk taking
-    750-800 ml a day: (fewest, most) whole days; None when it is less than a day."""
-    most_days = total_ml / GUIDELINE_LOW_ML
+def days_covered(total_ml: float, babies: int = 1) -> tuple[int, int] | None:
+    """About how many days of milk, as a rule of thumb, for `babies` babies fed only breast
+    milk, each taking 750-800 ml a day: (fewest, most) whole days; None when it is less than a
+    day."""
+    low, high = band_range_ml(babies)
+    most_days = total_ml / low
     if most_days < 1:
         return None
-    fewest = max(1, round(total_ml / GUIDELINE_HIGH_ML))
+    fewest = max(1, round(total_ml / high))
     return fewest, max(fewest, round(most_days))
 
 

@@ -23,6 +23,14 @@ from bot.storage.models import PumpSession
 GUIDELINE_LOW_ML = 750.0
 GUIDELINE_HIGH_ML = 800.0
 GUIDELINE_SOME_UP_TO_ML = 1000.0
+# The milk can be for twins or triplets: the band is per baby, and for several babies the bot
+# adds up one band per baby (its own rule of thumb; each baby's need differs).
+MAX_BABIES = 3
+
+
+def band_range_ml(babies: int = 1) -> tuple[float, float]:
+    """The guideline band for `babies` babies fed only breast milk, in millilitres a day."""
+    return GUIDELINE_LOW_ML * babies, GUIDELINE_HIGH_ML * babies
 
 
 @dataclass(frozen=True)
@@ -156,19 +164,22 @@ class BandPosition(StrEnum):
     OVER = "over"
 
 
-def band_position(daily_ml: float) -> BandPosition:
-    """Where a daily amount sits against the guideline band (a fact, not a judgement)."""
-    if daily_ml < GUIDELINE_LOW_ML:
+def band_position(daily_ml: float, babies: int = 1) -> BandPosition:
+    """Where a daily amount sits against the guideline band for `babies` babies (a fact, not
+    a judgement)."""
+    low, high = band_range_ml(babies)
+    if daily_ml < low:
         return BandPosition.UNDER
-    if daily_ml > GUIDELINE_HIGH_ML:
+    if daily_ml > high:
         return BandPosition.OVER
     return BandPosition.WITHIN
 
 
-def band_distance_ml(daily_ml: float) -> float:
-    """How far outside the band a daily amount is (0 inside it)."""
-    if daily_ml < GUIDELINE_LOW_ML:
-        return GUIDELINE_LOW_ML - daily_ml
-    if daily_ml > GUIDELINE_HIGH_ML:
-        return daily_ml - GUIDELINE_HIGH_ML
+def band_distance_ml(daily_ml: float, babies: int = 1) -> float:
+    """How far outside the band for `babies` babies a daily amount is (0 inside it)."""
+    low, high = band_range_ml(babies)
+    if daily_ml < low:
+        return low - daily_ml
+    if daily_ml > high:
+        return daily_ml - high
     return 0.0

@@ -42,8 +42,40 @@ CARE_RIGHT = N_(
     "You have a right to follow-up from health personnel who know breastfeeding, also when "
     "you pump."
 )
+# The help lines of the warning signs (`bot.domain.warnings`): each names the signs and the
+# people to contact, so a parent with one of them is never left with reassurance alone.
 # TRANSLATORS: source: pumping-guide-nb.txt: "Ta kontakt med lege dersom det skjer flere ganger"
-CARE_DOCTOR = N_("See a doctor if it happens several times, or if you have pain or discomfort.")
+# TRANSLATORS: source: mastitis.md: "Pus in the milk, or a painful swelling"
+# TRANSLATORS: source: mastitis.md: "With these signs, contact a doctor"
+CARE_DOCTOR = N_(
+    "Contact a doctor if blood comes several times or with pain or discomfort, or if you see "
+    "pus. Your health visitor or the maternity ward can help too."
+)
+# TRANSLATORS: source: mastitis.md: "With these signs, contact a doctor"
+# TRANSLATORS: source: mastitis.md: "Get help quickly if you feel very unwell"
+CARE_MASTITIS = N_(
+    "With a fever, a red, hot or hard area in the breast, or if you feel ill, contact a doctor, "
+    "your health visitor or the maternity ward; quickly if you feel very unwell or it gets "
+    "worse."
+)
+# TRANSLATORS: source: low_mood.md: "Talk to a doctor (GP) or the health visitor"
+# TRANSLATORS: source: low_mood.md: "If you think about harming yourself"
+CARE_LOW_MOOD = N_(
+    "Talk to a doctor or your health visitor soon; they can help. If you think about harming "
+    "yourself or feel in danger, call 113 now, or the out-of-hours doctor (legevakt) on "
+    "116 117."
+)
+# TRANSLATORS: source: low_mood.md: "Low mood that lasts longer"
+# TRANSLATORS: source: low_mood.md: "Talk to a doctor (GP) or the health visitor"
+CARE_FEELING_LOW = N_(
+    "If you feel low most days, or feel you can't cope any more, talk to a doctor or your "
+    "health visitor."
+)
+# TRANSLATORS: source: milk-supply-after-pumping-en.txt: "If you notice a significant drop"
+CARE_EXCLUSIVE_DROP = N_(
+    "Pumping exclusively, and much less despite regular pumping? Contact a lactation "
+    "consultant, your health visitor or a doctor."
+)
 
 TOPICS: tuple[Topic, ...] = (
     Topic(
@@ -129,14 +161,14 @@ TOPICS: tuple[Topic, ...] = (
         body=N_(
             "Which pump suits you best is individual, and clever marketing can make new "
             "gadgets seem a must.\n"
-            "• Only now and then: hand expression or a manual pump is enough.\n"
+            "• Only now and then: you can express by hand or use a manual pump.\n"
             "• If you will pump for a long time or need to raise your supply, and your baby "
             "does not suck well: rent or buy an electric pump. A double pump lets you pump "
             "twice as fast.\n"
             "• Wearable pumps in the bra can empty the breast less well than classic pumps, "
             "though this differs from person to person.\n"
             "• A silicone collector on the other breast catches milk while you nurse. It usually "
-            "gets no more than a pump, but as long as it collects milk it raises supply."
+            "gets no more than a pump, but as long as it collects milk, it helps raise supply."
         ),
         keywords=N_(
             "keywords: *which pump, *what pump, *best pump, *choose a pump, *choosing a pump, "
@@ -156,17 +188,20 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: source: pumping-guide-nb.txt: "Pass på at pumpeskjoldet er i riktig"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Gjør det vondt å pumpe kan det hende"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Suges mye av brystet inn i pumpen"
-        # TRANSLATORS: source: pumping-guide-nb.txt: "Begynn med den laveste styrken"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Utforming av pumpetrakten, sugesyklus"
+        # TRANSLATORS: source: flange_fit.md: "Measure the width of the nipple"
+        # TRANSLATORS: source: flange_fit.md: "Compare the measurement with the"
         body=N_(
-            "Pumping should not hurt. The right flange (breast shield) size depends on the size "
-            "of your nipple, not of your breast.\n"
+            "Pumping should not hurt. The right flange (breast shield) size depends on your "
+            "nipple, not your breast.\n"
+            "• To measure, check the width across the base of your nipple in millimetres, not "
+            "the darker skin around it, and compare with your pump maker's size chart. Sizes "
+            "differ between makers.\n"
             "• If it hurts, the flange may be too small, and that can give sore, cracked "
             "nipples.\n"
-            "• If a lot of the breast is drawn into the tunnel, it may be too big.\n"
-            "• Start on the lowest strength, and turn it up once the milk runs well.\n\n"
-            "The shape of the funnel, the suction rhythm, the speed and the shield size all "
-            "matter for how a pump works for you, so another size or model may suit you better."
+            "• If a lot of the breast is drawn into the tunnel, it may be too big.\n\n"
+            "The funnel's shape, the suction rhythm, the speed and the shield size all matter, "
+            "so another size or model may suit you better."
         ),
         keywords=N_(
             "keywords: *flange, *breast shield, *shield size, *funnel, *flange size, *nipple "
@@ -248,35 +283,38 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: source: milk-storage-facts-en.md: "freshly pumped or expressed | up to 4"
         # TRANSLATORS: source: milk-storage-facts-en.md: "thawed, previously frozen | 1 to 2 hours"
         # TRANSLATORS: source: milk-storage-facts-en.md: "left over from a feed"
-        # TRANSLATORS: source: milk-storage-facts-en.md: "Thaw the oldest milk first"
+        # TRANSLATORS: source: milk-storage-facts-en.md: "Freeze in small portions (60 to 120 ml"
+        # TRANSLATORS: source: milk-storage-facts-en.md: "Label each container with the date"
         # TRANSLATORS: source: milk-storage-facts-en.md: "Keep milk at the back of the fridge"
+        # TRANSLATORS: source: milk-storage-facts-en.md: "Frozen milk may smell or taste of soap"
         # TRANSLATORS: source: milk-storage-facts-en.md: "Its times are approximate"
         # TRANSLATORS: source: milk-storage-facts-en.md: "Be extra careful, and stay within"
         # TRANSLATORS: source: milk-storage-facts-en.md: "when in doubt, throw it out"
         body=N_(
-            "Times for a healthy baby born at term, from the US CDC; all are approximate:\n"
+            "CDC times, approximate, for a healthy baby born at term:\n"
             "• Freshly pumped: up to 4 hours at room temperature (25 °C or cooler), 4 days in "
-            "the fridge, best within 6 months in the freezer (up to 12 is acceptable).\n"
+            "the fridge, best within 6 months in the freezer (12 at most).\n"
             "• Thawed: 1–2 hours at room temperature, 1 day in the fridge. Never freeze it "
             "again.\n"
             "• Left over after a feed: use within 2 hours.\n\n"
-            "Thaw the oldest first, in the fridge or in lukewarm water, never in a microwave: "
-            "hot spots can burn.\n\n"
+            "Freeze in small, dated portions of {portion_low}–{portion_high}. Keep milk at the "
+            "back of the fridge or freezer, not in the door. Frozen milk may smell soapy and "
+            "still be fine.\n\n"
             "For a premature, sick or newborn baby, be stricter and follow the hospital's "
-            "rules. When in doubt, throw it out.\n\n"
-            "Keep track of your stored milk with /stash."
+            "rules. When in doubt, throw it out. Keep track with /stash."
         ),
         keywords=N_(
             "keywords: *store, *storing, *storage, *stored, fridge, refrigerator, freezer, "
-            "freeze, *frozen, *freezing, *thaw, *thawed, *thawing, *defrost, *refreeze, "
-            "*freeze again, *warm up, *warming up, *heat up, *warm the milk, *microwave, "
-            "*how long does milk last, *how long does breast milk, *how long is, *how long can, "
-            "*keep milk, *good for, *room temperature, *go off, *gone off, *expire, *cool bag, "
-            "*oldest first, *stash, *in the microwave, *left out, *left the milk out, "
+            "freeze, *frozen, *freezing, *refreeze, "
+            "*freeze again, *how long does milk last, *how long does breast milk, *how long is, "
+            "*how long can, "
+            "*keep milk, *good for, *room temperature, *go off, *gone off, *expire, "
+            "*oldest first, *stash, *left out, *left the milk out, "
             "*on the counter, *still good, *still ok, *freeze my milk, *freezer bags, "
-            "*storage bags, *sitting out, *gone bad, *smells sour"
+            "*storage bags, *sitting out, *gone bad, *smells sour, *smells soapy, *soapy, "
+            "*tastes soapy, *label, *labelling, *portions, *portion size, *fridge door"
         ),
-        related=("time_away", "donating", "how_much"),
+        related=("warming_combining", "time_away", "donating"),
     ),
     Topic(
         id="power_pumping",
@@ -291,13 +329,14 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: source: pumping-guide-nb.txt: "Du kan prøve dette 1-2 ganger om dagen"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Du kan gjøre det over så mange dager"
         body=N_(
-            "Power pumping is meant for a baby who sucks weakly or is reluctant to nurse, "
-            "together with help from health personnel who know breastfeeding to find out why. "
+            "Power pumping is worth considering if your baby sucks weakly or is reluctant to "
+            "nurse, together with help from health personnel who know breastfeeding to find out "
+            "why. "
             "If your baby nurses well, nursing more often is usually the easier way. Skip it "
             "if you already have enough milk: it can lead to making too much.\n\n"
             "It copies the times a baby nurses more often than usual, on top of your usual "
             "pumping or nursing. One way: pump 20 min, rest 10, pump 10, rest 10, pump 10.\n\n"
-            "Try it once or twice a day for 2–4 days, then see whether your supply has "
+            "You can try it once or twice a day for 2–4 days, then see whether your supply has "
             "changed. Weigh it against your time and energy."
         ),
         keywords=N_(
@@ -320,12 +359,12 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: source: pumping-guide-nb.txt: "Har du allerede gjort alt du kan"
         # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Hydration and Nutrition"
         body=N_(
-            "First, find out why. Is your baby not gaining as expected, or are you making less "
-            "than your baby needs? Ask your health visitor or a lactation consultant to look at "
-            "the cause, which may lie with your baby or with you.\n"
+            "It helps to find the cause first. Is your baby not gaining as expected, or are you "
+            "making less than your baby needs? Your health visitor or a lactation consultant can "
+            "look at why with you; the cause may lie with your baby or with you.\n"
             "• If your baby nurses well, nursing more often can work better than pumping.\n"
             "• If your baby does not nurse well, extra hand expression or pumping is what "
-            "raises supply: remove milk at least every 2 hours.\n"
+            "raises supply; the advice is to remove milk at least every 2 hours.\n"
             "• Set small goals with an end date.\n"
             "• If you already do all you can, more rest may help more than more sessions.\n"
             "• Eat well and drink enough."
@@ -351,14 +390,14 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: source: pumping-guide-nb.txt: "Tidspunktet for pumping spiller også"
         # TRANSLATORS: source: pumping-guide-nb.txt: "At du plutselig pumper ut mindre enn før"
         body=N_(
-            "Pumping to see how much milk you have is a bad idea, most of all if you fear you "
-            "have too little. What ends up in the bottle says little about how much milk you "
-            "make or how much your baby gets: a healthy baby who sucks well usually gets out "
+            "Pumping to check how much milk you have is not a good test, most of all if you "
+            "fear you have too little. What ends up in the bottle says little about how much "
+            "milk you make or your baby gets: a healthy baby who sucks well usually gets out "
             "more than a pump, and some who fully breastfeed pump only drops.\n\n"
-            "Worry releases adrenaline, which holds back let-down. Amounts also vary through "
-            "the day.\n\n"
-            "Suddenly pumping less than before does not mean you are losing your milk; more "
-            "likely your supply has settled at what your baby needs."
+            "Worry can release adrenaline, which can hold back let-down. Amounts also vary "
+            "through the day.\n\n"
+            "Suddenly pumping less than before does not mean you are losing your "
+            "milk; more likely your supply has settled at what your baby needs."
         ),
         keywords=N_(
             "keywords: *only drops, *just drops, *a few drops, *pump less, *pumping less, *pumped"
@@ -369,8 +408,8 @@ TOPICS: tuple[Topic, ...] = (
             "*less in the evening, *less at night, *half of what, *half as much, *normal amount, "
             "*is that normal, *is it normal, *output, *usually get"
         ),
-        related=("run_out", "let_down", "how_much"),
-        care=CARE_HEALTH_VISITOR,
+        related=("run_out", "let_down", "seek_help"),
+        care=CARE_EXCLUSIVE_DROP,
     ),
     Topic(
         id="hand_expression",
@@ -445,7 +484,8 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: source: pumping-guide-nb.txt: "Det kan være fristende å takle"
         body=N_(
             "Pumping can push supply above what your baby needs, and making too much raises the "
-            "risk of mastitis, most of all in the first six weeks. Silicone collectors can "
+            "risk of mastitis, which is most common in the first six weeks. Silicone collectors "
+            "can "
             "raise supply too. Some professionals also think pumping itself can raise the risk "
             "of mastitis.\n\n"
             "After about one month a baby fed only breast milk usually needs "
@@ -455,13 +495,11 @@ TOPICS: tuple[Topic, ...] = (
         ),
         keywords=N_(
             "keywords: *overproduction, *oversupply, *over supply, *too much milk, *making too "
-            "much, *produce too much, *mastitis, *engorged, *engorgement, *cut down, *cut back, "
-            "*reduce pumping, *pump less often, *step down, *drop a session, *wean, *weaning, "
-            "*stop pumping, *leaking, *way too much, *tons of milk, *so much milk, *clogged, "
-            "*clogged duct, *blocked duct, *plugged duct, *hard breasts, *drop a pump, *drop the "
-            "night pump, *night pump, *stop pumping at night, *wean off"
+            "much, *produce too much, *engorged, *engorgement, *leaking, *way too much, "
+            "*tons of milk, *so much milk, *hard breasts, too much, *bring my supply down, "
+            "*lower my supply"
         ),
-        related=("how_much", "to_nursing", "donating"),
+        related=("how_much", "mastitis", "donating"),
         care=CARE_LACTATION,
     ),
     Topic(
@@ -497,21 +535,22 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: source: pumping-guide-nb.txt: "Det kan virke som om det kommer mye blod"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Dette er ikke farlig for barnet"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis du har brystbetennelse eller abscess"
+        # TRANSLATORS: source: mastitis.md: "Pus in the milk, or a painful swelling"
         body=N_(
             "Blood in pumped milk can be frightening. A common cause is a crack or sore on the "
-            "nipple. Now and then blood shows even with no cracks or pain; it probably comes "
-            "from a tiny blood vessel or growth in the milk ducts bursting.\n\n"
-            "A little blood looks like a lot when mixed with milk. It usually stops quite "
-            "quickly, and the milk looks normal again. It is not dangerous for your baby, "
-            "though a lot of blood can make some babies queasy and throw up.\n\n"
-            "Pus can show with mastitis or an abscess. It looks unappetising but is not "
-            "dangerous for your baby."
+            "nipple; now and then it comes without one, probably from a tiny blood vessel or "
+            "growth in a milk duct bursting.\n\n"
+            "A little blood looks like a lot in milk, and usually stops quickly. It is "
+            "not dangerous for your baby, though a lot can make some babies throw up.\n\n"
+            "Pus in the milk can come with mastitis or a breast abscess: not dangerous for your "
+            "baby, but a doctor should see you."
         ),
         keywords=N_(
             "keywords: *blood, *bloody, *pink, *red milk, *milk is red, *brown milk, *rusty, "
-            "*pus, *abscess, *crack, *bleeding, *pinkish, *strawberry milk, *red streaks"
+            "*pus, *abscess, *crack, *bleeding, *pinkish, *strawberry milk, *red streaks, *blood "
+            "again, *still blood, *keeps bleeding"
         ),
-        related=("flange_fit", "overproduction", "seek_help"),
+        related=("mastitis", "flange_fit", "seek_help"),
         care=CARE_DOCTOR,
     ),
     Topic(
@@ -529,11 +568,11 @@ TOPICS: tuple[Topic, ...] = (
         # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Frequency of Pumping: Pumping too"
         body=N_(
             "Not as long as milk keeps being removed. Milk is made by supply and demand: the "
-            "more milk is removed, by baby or pump, the more your body makes. Breasts are never "
+            "more milk is removed, by baby or pump, the more you make. Breasts are never "
             "truly empty; milk is made all the time, even while you pump.\n\n"
             "A pump may take out less than a baby and leave some behind. That does not mean "
             "you are running out.\n\n"
-            "If your baby gets your milk by pump: pump regularly, for example every 2–3 hours "
+            "If your baby gets your milk by pump: pump regularly, about every 2–3 hours "
             "like a baby's feeds, massage the breasts, rest, and eat and drink well. Pumping "
             "too seldom can tell your body to make less."
         ),
@@ -541,7 +580,7 @@ TOPICS: tuple[Topic, ...] = (
             "keywords: *run out, *runs out, *running out, *ran out, *empty, *emptied, *dry up, "
             "*drying up, *dried up, *lose my milk, *losing my milk, *lost my milk, *supply and "
             "demand, *refill, *fill up again, *use up, *milk going away, *milk disappearing, "
-            "*lose my supply, *skip a pump, *skip the night, *miss a pump, *missed a session, "
+            "*lose my supply, *skip a pump, *miss a pump, *missed a session, "
             "*ever empty, *really empty"
         ),
         related=("pumped_volume", "raising_supply", "how_to_pump"),
@@ -584,35 +623,68 @@ TOPICS: tuple[Topic, ...] = (
         id="seek_help",
         icon="🤝",
         title=N_("When to get help"),
-        # TRANSLATORS: source: pumping-guide-nb.txt: "Husk at du har rett til veiledning og"
+        # TRANSLATORS: source: mastitis.md: "Signs of mastitis: an area of the breast"
+        # TRANSLATORS: source: mastitis.md: "With these signs, contact a doctor"
+        # TRANSLATORS: source: mastitis.md: "Pus in the milk, or a painful swelling"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Ta kontakt med lege dersom det skjer flere"
+        # TRANSLATORS: source: low_mood.md: "Low mood that lasts longer"
+        # TRANSLATORS: source: low_mood.md: "Talk to a doctor (GP) or the health visitor"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Har du et barn som ikke legger på seg"
         # TRANSLATORS: source: pumping-guide-nb.txt: "I slike situasjoner er det viktig å følge med"
-        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "If you notice a significant drop"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Det skal ikke gjøre vondt å pumpe seg."
-        # TRANSLATORS: source: pumping-guide-nb.txt: "Be om oppfølging av helsesykepleier"
-        # TRANSLATORS: source: pumping-guide-nb.txt: "Ta kontakt med lege dersom det skjer flere"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Husk at du har rett til veiledning og"
         body=N_(
-            "You have a right to guidance and follow-up from health personnel who know "
-            "breastfeeding, whether you nurse or pump. Contact your health visitor or a "
-            "lactation consultant if:\n"
-            "• your baby is not gaining weight as expected;\n"
-            "• you are unsure whether your baby gets enough (watch the nappies);\n"
-            "• your supply drops a lot although you pump regularly;\n"
-            "• pumping hurts;\n"
-            "• pumping has become too much for you.\n\n"
-            "See a doctor if blood in the milk comes back several times, or comes with pain or "
-            "discomfort.\n\n"
-            "You do not need to wait for a crisis to ask."
+            "Contact a doctor, your health visitor or the maternity ward if you have:\n"
+            "• a fever, or feel ill as with flu;\n"
+            "• a red, hot, hard or swollen area or a lump in the breast;\n"
+            "• pus in the milk, or blood that keeps coming or comes with pain;\n"
+            "• low mood that does not lift, or feel you can't cope.\n\n"
+            "Your health visitor or a lactation consultant can also help if your baby is not "
+            "gaining as expected, you are unsure whether your baby gets enough (watch the "
+            "nappies), or pumping hurts. You have a right to this help, crisis or not."
         ),
         keywords=N_(
             "keywords: *seek help, *get help, *ask for help, *who can help, *who do i ask, *who "
             "should i ask, *who can i talk to, *lactation consultant, *health visitor, *ibclc, "
-            "*midwife, doctor, *gp, *breast is red, *red breast, *fever, *lump, *feel ill, *not "
-            "gaining, *weight gain, *gaining weight, *nappies, *diapers, *wet nappies, *worried, "
-            "*who do i call, *who to call, *pumping problems, *hot breast, *red and hot, *hard "
-            "lump, *losing weight, *weight, *red and painful, *red and sore, *red and swollen"
+            "*midwife, doctor, *gp, *not gaining, *weight gain, *gaining weight, "
+            "*nappies, *diapers, *wet nappies, *worried, *who do i call, *who to call, *pumping "
+            "problems, *losing weight, *weight, *when to worry, *see a doctor, *call the doctor, "
+            "*maternity ward, *despite pumping regularly, *even though i pump"
         ),
-        related=("raising_supply", "hard_work", "how_much"),
+        related=("mastitis", "low_mood", "raising_supply"),
+        care=CARE_EXCLUSIVE_DROP,
+    ),
+    Topic(
+        id="mastitis",
+        icon="🔥",
+        title=N_("Mastitis and blocked ducts"),
+        # TRANSLATORS: source: mastitis.md: "A blocked (clogged) milk duct can feel"
+        # TRANSLATORS: source: mastitis.md: "Mastitis is an inflammation of the breast"
+        # TRANSLATORS: source: mastitis.md: "Signs of mastitis: an area of the breast"
+        # TRANSLATORS: source: mastitis.md: "Keep removing milk from the affected breast"
+        # TRANSLATORS: source: mastitis.md: "Rest as much as you can and drink enough."
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Man er mest utsatt for brystbetennelse"
+        body=N_(
+            "A blocked milk duct can feel like a tender, hard lump in the breast. If the milk "
+            "stays in, it can lead to mastitis, a breast inflammation most common in the first "
+            "weeks.\n\n"
+            "Signs: a red, hot, swollen or painful area of the breast, sometimes with a fever, "
+            "chills or feeling ill as with flu.\n"
+            "• Keep nursing or pumping from that breast as usual; stopping suddenly can make "
+            "it worse. Your milk stays safe for your baby.\n"
+            "• Rest, and drink enough."
+        ),
+        keywords=N_(
+            "keywords: *mastitis, *clogged, *clogged duct, *blocked duct, *plugged duct, "
+            "*blocked ducts, *clogged ducts, *milk duct, *fever, *feverish, *high temperature, "
+            "*chills, *breast is red, *red breast, *red patch, *red spot, *red area, *hot breast, "
+            "*red and hot, *lump, *hard lump, *lump in my breast, *hard spot, *red and painful, "
+            "*red and sore, *red and swollen, *breast infection, *flu, *flu like, *achy, "
+            "*feel ill, *feeling ill, *feel sick, *feel unwell, *shivering, *inflamed, "
+            "*inflammation"
+        ),
+        related=("seek_help", "overproduction", "blood_in_milk"),
+        care=CARE_MASTITIS,
     ),
     Topic(
         id="hard_work",
@@ -640,10 +712,38 @@ TOPICS: tuple[Topic, ...] = (
             "*give up, *giving up, *quit, *allowed to stop, *want to stop, *grief, *sad, *guilt, "
             "*guilty, *overwhelmed, *burnt out, *burned out, *cant do this, *exclusive pumping, "
             "*exclusively pumping, *failure, *tired of pumping, *so tired, *sick of pumping, "
-            "*hate pumping, *cry, *crying, *depressed, *killing me, *cant do it anymore, *can i "
-            "stop, *just stop, *exhausting"
+            "*hate pumping, *cry, *crying, *killing me, *can i stop, *just stop, *exhausting"
         ),
-        related=("seek_help", "why_pump", "raising_supply"),
+        related=("low_mood", "why_pump", "seek_help"),
+        care=CARE_FEELING_LOW,
+    ),
+    Topic(
+        id="low_mood",
+        icon="🫂",
+        title=N_("Feeling low"),
+        # TRANSLATORS: source: low_mood.md: "Many parents feel low, tearful or anxious"
+        # TRANSLATORS: source: low_mood.md: "Low mood that lasts longer"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Pumping over tid kan være hardt arbeid, både"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Be om oppfølging av helsesykepleier"
+        body=N_(
+            "Pumping while you feel low is hard. Many parents feel tearful "
+            "or anxious in the first days after birth, and that usually passes within about two "
+            "weeks.\n\n"
+            "If the low mood lasts longer, or you feel hopeless or unable to cope, it can be "
+            "depression after birth. It is common, it is not your fault, and it can be "
+            "treated.\n\n"
+            "Your health visitor can help you find a way to pump that works for you, or to "
+            "stop in a good way if you want to."
+        ),
+        keywords=N_(
+            "keywords: *depressed, *depression, *postnatal depression, *postpartum depression, "
+            "*ppd, *cant do it anymore, *cant do this anymore, *cant cope, *cant go on, "
+            "*hopeless, *feel low, *feeling low, *feel down, *so down, *anxious, *anxiety, "
+            "*dark thoughts, *hurt myself, *harm myself, *dont want to live, *baby blues, "
+            "*no joy, *empty inside, *numb, *cant stop crying, *worthless, *mental health"
+        ),
+        related=("hard_work", "seek_help", "why_pump"),
+        care=CARE_LOW_MOOD,
     ),
     Topic(
         id="donating",
@@ -655,8 +755,8 @@ TOPICS: tuple[Topic, ...] = (
             "Have more milk than your baby needs? Milk banks collect donated breast milk for "
             "sick and premature babies. Contact a milk bank if you would like to donate.\n\n"
             "Keep in mind that pumping extra to have more to give can drive your supply up "
-            "without need, and making too much raises the risk of mastitis. Give from a real "
-            "surplus rather than pumping more."
+            "without need, and making too much raises the risk of mastitis. It is best to give "
+            "milk you truly have over, rather than pumping more."
         ),
         keywords=N_(
             "keywords: *donate, *donating, *donation, *milk bank, *give away, *surplus, *extra "
@@ -665,9 +765,291 @@ TOPICS: tuple[Topic, ...] = (
         ),
         related=("overproduction", "storing", "how_much"),
     ),
+    # -- everyday topics, from the source notes in locales/sources/ ---------------------------
+    Topic(
+        id="cleaning",
+        icon="🫧",
+        title=N_("Cleaning pump parts"),
+        # TRANSLATORS: source: cleaning.md: "Wash your hands before pumping."
+        # TRANSLATORS: source: cleaning.md: "After each use, take the kit apart"
+        # TRANSLATORS: source: cleaning.md: "Rinse the parts under running water"
+        # TRANSLATORS: source: cleaning.md: "Wash them with soap and hot water"
+        # TRANSLATORS: source: cleaning.md: "Rinse again, and let the parts air-dry"
+        # TRANSLATORS: source: cleaning.md: "For extra germ removal, sanitise"
+        # TRANSLATORS: source: cleaning.md: "Sanitising is most important if"
+        # TRANSLATORS: source: cleaning.md: "If the baby is in hospital, follow"
+        body=N_(
+            "Wash your hands before you pump. After each use, take the pump kit apart and clean "
+            "the parts that touch milk as soon as you can:\n"
+            "• Rinse them under running water.\n"
+            "• Wash them in hot, soapy water in a basin kept for baby feeding things, not "
+            "straight in the sink, or in the dishwasher if the maker allows it.\n"
+            "• Rinse again and let them air-dry fully on a clean towel or rack.\n\n"
+            "For extra protection, sanitise them at least once a day: boil them for 5 "
+            "minutes, steam them, or use the dishwasher's sanitising setting. This matters most "
+            "if your baby is under 2 months, was born early or has a weakened immune system. In "
+            "hospital, follow the ward's rules."
+        ),
+        keywords=N_(
+            "keywords: *clean the pump, *clean my pump, *cleaning the pump, *cleaning pump, *clean "
+            "the parts, *how to clean, *how do i clean, *wash the parts, *wash pump, *sterilise, "
+            "*sterilize, *sterilising, *sterilizing, *sanitise, *sanitize, *sanitising, "
+            "*sanitizing, *boil, *boiling, *dishwasher, *pump parts, *soap, *mould, *mold, *dry "
+            "the parts, *rinse the parts, *wash the flanges, *clean the flanges, *wash the "
+            "bottles, *valves, *membranes, *tubing, *germs, *dirty, *how often do i wash"
+        ),
+        related=("how_to_pump", "storing", "pump_choice"),
+    ),
+    Topic(
+        id="pumping_at_work",
+        icon="💼",
+        title=N_("Pumping at work"),
+        # TRANSLATORS: source: pumping_at_work.md: "Talking with the employer"
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Aim to pump every 2-3 hours"
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Frequency of Pumping: Pumping too"
+        # TRANSLATORS: source: milk-storage-facts-en.md: "A cool bag with frozen ice packs keeps"
+        # TRANSLATORS: source: milk-storage-facts-en.md: "Label each container with the date"
+        # TRANSLATORS: source: pumping_at_work.md: "A worker who nurses her child"
+        # TRANSLATORS: source: pumping_at_work.md: "A worker with an agreed working"
+        # TRANSLATORS: source: pumping_at_work.md: "The act speaks of nursing"
+        body=N_(
+            "• Before you go back, agree with your employer on a private place to pump and on "
+            "breaks.\n"
+            "• Pump about as often as your baby feeds; pumping too seldom can tell your body to "
+            "make less.\n"
+            "• Keep milk in a fridge, or up to 24 hours in a cool bag with frozen ice packs, "
+            "labelled with the date.\n\n"
+            "In Norway, the Working Environment Act (§ 12-8) gives a nursing mother the right to "
+            "the time off she needs for it. With a working day of 7 hours or more, up to one "
+            "hour a day is paid until the child is one year old. The law speaks of nursing, so "
+            "agree with your employer how you use the time to pump."
+        ),
+        keywords=N_(
+            "keywords: *pumping at work, *pump at work, *how do i pump at work, *pumping at the "
+            "office, *pump at the office, *work pumping, *employer, *my boss, *nursing break, "
+            "*breaks at work, *break to pump, *time off to pump, *paid break, *paid time, *my "
+            "rights, *right to pump, *working environment act, *lunch break, *fridge at work, "
+            "*office fridge, *cool bag, *ice packs, *commute, *pumping room, *lactation room"
+        ),
+        related=("time_away", "storing", "how_to_pump"),
+    ),
+    Topic(
+        id="medicines",
+        icon="💊",
+        title=N_("Medicines, alcohol and coffee"),
+        # TRANSLATORS: source: medicines.md: "Most medicines can be used while"
+        # TRANSLATORS: source: medicines.md: "Ask a doctor or pharmacist before"
+        # TRANSLATORS: source: medicines.md: "Tryggmammamedisin.no answers"
+        # TRANSLATORS: source: medicines.md: "Alcohol passes into breast milk"
+        # TRANSLATORS: source: medicines.md: "If a parent does drink, waiting"
+        # TRANSLATORS: source: medicines.md: "Alcohol leaves the milk as it leaves"
+        # TRANSLATORS: source: medicines.md: "Caffeine in moderate amounts"
+        body=N_(
+            "Medicines: most can be used while you breastfeed or pump, but not all. Ask a doctor "
+            "or pharmacist before you take anything, also medicines sold without a "
+            "prescription, and say that you pump. In Norway, tryggmammamedisin.no (RELIS) answers "
+            "questions about medicines and breastfeeding.\n\n"
+            "Alcohol passes into your milk, and not drinking is the safest choice. If you do "
+            "drink, wait at least 2 hours after one drink before you pump milk for your baby, "
+            "longer after more. Pumping and throwing the milk away does not make the alcohol "
+            "leave faster.\n\n"
+            "Caffeine: moderate amounts, about 2–3 cups of coffee a day, are usually fine."
+        ),
+        keywords=N_(
+            "keywords: *medicine, *medicines, *medication, *antibiotics, *ibuprofen, "
+            "*paracetamol, *painkiller, *painkillers, *pills, *birth control, *prescription, *safe "
+            "to take, *alcohol, *wine, *beer, *glass of wine, *a drink, *drinking "
+            "alcohol, *drunk, *pump and dump, *coffee, *caffeine, *energy drink, *antidepressants, "
+            "*allergy tablets, *pharmacist, *pharmacy"
+        ),
+        related=("seek_help", "storing", "hard_work"),
+    ),
+    Topic(
+        id="stopping",
+        icon="📉",
+        title=N_("Stopping or cutting down"),
+        # TRANSLATORS: source: stopping.md: "Stopping gradually is easier on"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "For noen kan det være vanskelig å finne"
+        # TRANSLATORS: source: stopping.md: "Drop one feed or pumping session"
+        # TRANSLATORS: source: stopping.md: "If the breasts feel full and"
+        # TRANSLATORS: source: stopping.md: "Watch for a hard, painful or red"
+        body=N_(
+            "Stepping down slowly is kinder to your breasts than stopping all at once, and "
+            "lowers the risk of blocked ducts and mastitis.\n"
+            "• Drop one session at a time, or make one shorter first.\n"
+            "• Wait a few days, until your breasts feel settled, before the next step.\n"
+            "• If your breasts feel full and uncomfortable, express just a little, enough to "
+            "feel comfortable.\n"
+            "• Check your breasts for hard or sore areas.\n\n"
+            "If you get a fever or feel ill, or have a red, hot or hard area in the breast, "
+            "contact a doctor."
+        ),
+        keywords=N_(
+            "keywords: *stop pumping, *stopping pumping, *quit pumping, *how to stop, *wean, "
+            "*weaning, *wean off, *wean from the pump, *cut down, *cut back, *reduce pumping, "
+            "*pump less often, *step down, *drop a session, *drop a pump, *fewer sessions, "
+            "*cutting down, *dry up my milk, *dry up my supply, *finish pumping, *end pumping"
+        ),
+        related=("hard_work", "overproduction", "night_pumping"),
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Be om oppfølging av helsesykepleier"
+        care=N_("Your health visitor can help you plan how to stop, in a good way."),
+    ),
+    Topic(
+        id="night_pumping",
+        icon="🌙",
+        title=N_("Pumping at night"),
+        # TRANSLATORS: source: night_pumping.md: "In the early weeks, while"
+        # TRANSLATORS: source: night_pumping.md: "Long gaps between sessions"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis du ikke har barnet ditt hos deg"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Om du etter to-tre uker er kommet opp"
+        # TRANSLATORS: source: night_pumping.md: "Once supply is settled, some"
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Frequency of Pumping: Pumping too"
+        body=N_(
+            "In the early weeks, while your supply builds, night sessions matter: prolactin, the "
+            "hormone that drives milk making, is higher at night, and long gaps can lower "
+            "supply. While your baby cannot nurse, the guidance is to express every 2–3 hours, "
+            "at least 6–8 times in 24 hours.\n\n"
+            "Once your supply has settled at what your baby needs, you may be able to drop the "
+            "night session. Do it gradually: make it shorter for a few nights first, and watch "
+            "whether your daily amount holds. Pumping too seldom can tell your body to make "
+            "less, so if your amount falls, you can bring the session back."
+        ),
+        keywords=N_(
+            "keywords: *at night, night, *night session, *night pumping, *pump at night, *pumping "
+            "at night, *middle of the night, overnight, *skip the night, *drop the night, *drop "
+            "the night pump, *night pump, *stop pumping at night, *sleep through, *sleep through "
+            "the night, *prolactin, *wake up to pump, *wake up at night"
+        ),
+        related=("run_out", "stopping", "premature"),
+    ),
+    Topic(
+        id="warming_combining",
+        icon="♨️",
+        title=N_("Warming and combining milk"),
+        # TRANSLATORS: source: warming_combining.md: "Milk does not have to be"
+        # TRANSLATORS: source: warming_combining.md: "To warm it, stand the closed"
+        # TRANSLATORS: source: milk-storage-facts-en.md: "Never in a microwave (hot spots can burn"
+        # TRANSLATORS: source: warming_combining.md: "The fat can separate"
+        # TRANSLATORS: source: warming_combining.md: "Test the temperature on"
+        # TRANSLATORS: source: milk-storage-facts-en.md: "Thaw the oldest milk first"
+        # TRANSLATORS: source: warming_combining.md: "Fresh milk can be added"
+        # TRANSLATORS: source: warming_combining.md: "The careful way is to combine"
+        body=N_(
+            "Milk does not need warming; your baby can drink it cold or at room temperature. To "
+            "warm it, stand the closed bottle in warm water, or hold it under warm running "
+            "water. Never use a microwave, which makes hot spots that can burn, nor the stove. "
+            "Swirl gently to mix the fat back in, and test a drop on your wrist.\n\n"
+            "Thaw the oldest milk first: overnight in the fridge, or in lukewarm water.\n\n"
+            "To combine milk from different sessions, cool the fresh milk in the fridge first, "
+            "then add it to the cold milk; never add warm milk to frozen milk. Combine milk from "
+            "the same day, and go by the date of the oldest."
+        ),
+        keywords=N_(
+            "keywords: *warm up, *warming up, *warm the milk, *warm milk, *warming milk, *heat up, "
+            "*heating, *microwave, *in the microwave, *bottle warmer, *milk temperature, *cold "
+            "milk, *thaw, *thawing, *defrost, *combine, *combining, *mix milk, *mixing milk, *add "
+            "fresh milk, *add to the bottle, *pour together, *different sessions, *two sessions, "
+            "*fat on top, *fat separated, *shake the bottle, *how do i thaw, *how to thaw, *thaw "
+            "frozen milk"
+        ),
+        related=("storing", "time_away", "pumping_at_work"),
+    ),
+    Topic(
+        id="twins",
+        icon="👶",
+        title=N_("Milk for twins"),
+        # TRANSLATORS: source: twins.md: "Making milk for two babies is"
+        # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "Breast milk production operates"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Hvis du ikke har barnet ditt hos deg"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Pumping av begge bryst samtidig"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "Etter dette trenger en fullammet baby"
+        body=N_(
+            "Your body can make milk for more than one baby: supply follows demand, so the more "
+            "milk is removed, the more you make.\n"
+            "• Pump often, about every 2–3 hours and at least 6–8 times in 24 hours, while your "
+            "babies cannot nurse.\n"
+            "• Pumping both breasts at once takes half the time.\n"
+            "• The amounts in these tips, like {need_low}–{need_high} a day, are for one baby. "
+            "For twins, a rule of thumb is about twice that."
+        ),
+        keywords=N_(
+            "keywords: *twins, *twin, *triplets, *two babies, *both babies, *milk for two, *for "
+            "two babies, *pumping for twins, *pumping for two, *feeding twins, *multiples, *have "
+            "twins, *enough for twins, *for twins"
+        ),
+        related=("how_much", "raising_supply", "how_to_pump"),
+        care=CARE_LACTATION,
+    ),
 )
 
 TOPICS_BY_ID: dict[str, Topic] = {topic.id: topic for topic in TOPICS}
+
+
+@dataclass(frozen=True)
+class TopicGroup:
+    """One page of the /tips menu: with some 30 topics, one keyboard of them all would be too
+    long to scan on a phone, so the menu shows these groups and a group shows its topics."""
+
+    id: str
+    icon: str
+    title: str  # a catalogue message
+    topic_ids: tuple[str, ...]
+
+
+TOPIC_GROUPS: tuple[TopicGroup, ...] = (
+    TopicGroup(
+        "help",
+        "🩺",
+        N_("Worries and getting help"),
+        ("seek_help", "mastitis", "blood_in_milk", "low_mood", "hard_work", "premature"),
+    ),
+    TopicGroup(
+        "pumping",
+        "🔧",
+        N_("Pumping and pumps"),
+        ("how_to_pump", "let_down", "pump_choice", "flange_fit", "hand_expression", "cleaning"),
+    ),
+    TopicGroup(
+        "supply",
+        "📊",
+        N_("Milk supply and amounts"),
+        (
+            "how_much",
+            "pumped_volume",
+            "raising_supply",
+            "power_pumping",
+            "run_out",
+            "overproduction",
+            "night_pumping",
+            "twins",
+        ),
+    ),
+    TopicGroup(
+        "milk",
+        "🥛",
+        N_("Storing and giving milk"),
+        ("storing", "warming_combining", "time_away", "donating"),
+    ),
+    TopicGroup(
+        "life",
+        "📅",
+        N_("Everyday life and stopping"),
+        ("pumping_at_work", "medicines", "to_nursing", "stopping", "why_pump"),
+    ),
+)
+
+GROUPS_BY_ID: dict[str, TopicGroup] = {group.id: group for group in TOPIC_GROUPS}
+
+
+def topics_in(group: TopicGroup) -> tuple[Topic, ...]:
+    """The group's topics in menu order. An id with no topic yet (one being written on another
+    branch) is left out rather than shown broken."""
+    return tuple(TOPICS_BY_ID[i] for i in group.topic_ids if i in TOPICS_BY_ID)
+
+
+def topic_group(group_id: str) -> TopicGroup | None:
+    return GROUPS_BY_ID.get(group_id)
+
 
 # The figures the tips quote, in millilitres; shown in the chat's unit.
 VOLUMES_ML = {
@@ -676,6 +1058,8 @@ VOLUMES_ML = {
     "need_low": 750,
     "need_high": 800,
     "need_max": 1000,
+    "portion_low": 60,
+    "portion_high": 120,
 }
 
 

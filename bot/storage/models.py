@@ -48,6 +48,9 @@ class Chat(SQLModel, table=True):
         default=False,
         sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()),
     )
+    # How many babies the milk is for (1-3): the guideline band, the oversupply nudge and the
+    # stash's days covered scale with it. None: never asked (counted as one).
+    babies: int | None = Field(default=None, sa_column=sa.Column(sa.SmallInteger, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

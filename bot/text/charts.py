@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from bot.domain.stats import GUIDELINE_HIGH_ML, GUIDELINE_LOW_ML
+from bot.domain.stats import band_range_ml
 from bot.domain.units import Unit, ml_to_unit
 from bot.text.formatting import format_number
 from bot.text.i18n import Translator, translator
@@ -42,6 +42,7 @@ def render_daily_chart(
     unit: Unit,
     today: date,
     show_band: bool,
+    babies: int = 1,
 ) -> bytes:
     """A bar chart of the daily totals, oldest day left; today's bar lighter (still going).
 
@@ -67,7 +68,7 @@ def render_daily_chart(
     top = max([*values, ml_to_unit(100, unit)])
     legend = []
     if show_band:
-        low, high = ml_to_unit(GUIDELINE_LOW_ML, unit), ml_to_unit(GUIDELINE_HIGH_ML, unit)
+        low, high = (ml_to_unit(ml, unit) for ml in band_range_ml(babies))
         axes.axhspan(low, high, color=BAND, alpha=0.3, zorder=1, linewidth=0)
         top = max(top, high)
         legend.append(
@@ -76,9 +77,12 @@ def render_daily_chart(
                 alpha=0.3,
                 # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker"
                 # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
-                label=tr._(
+                label=tr.ngettext(
                     "Usual daily need of a baby fed only breast milk, 1–6 months: {band}",
-                    band=band_text(tr, unit),
+                    "Usual daily need of {n} babies fed only breast milk, 1–6 months: {band} "
+                    "(a rule of thumb)",
+                    babies,
+                    band=band_text(tr, unit, babies),
                 ),
             )
         )
@@ -142,8 +146,15 @@ def render_in_language(
     unit: Unit,
     today: date,
     show_band: bool,
+    babies: int = 1,
 ) -> bytes:
     """`render_daily_chart` from plain values, for a worker process (a Translator stays home)."""
     return render_daily_chart(
-        days, totals_ml, tr=translator(language), unit=unit, today=today, show_band=show_band
+        days,
+        totals_ml,
+        tr=translator(language),
+        unit=unit,
+        today=today,
+        show_band=show_band,
+        babies=babies,
     )

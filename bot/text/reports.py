@@ -16,14 +16,13 @@ from babel.dates import format_skeleton
 
 from bot.domain.guideline import MIN_FULL_DAYS, MIN_SESSIONS_A_DAY, BandDecision, BandView
 from bot.domain.stats import (
-    GUIDELINE_HIGH_ML,
-    GUIDELINE_LOW_ML,
     GUIDELINE_SOME_UP_TO_ML,
     BandPosition,
     DaySummary,
     PeriodSummary,
     band_distance_ml,
     band_position,
+    band_range_ml,
 )
 from bot.domain.units import Method, Unit
 from bot.storage.models import PumpSession
@@ -77,28 +76,30 @@ def side_split(
 # -- the guideline band --------------------------------------------------------------------
 
 
-def band_text(tr: Translator, unit: Unit) -> str:
-    """`750–800 ml` (or `25.4–27.1 oz`) in the chat's unit."""
+def band_text(tr: Translator, unit: Unit, babies: int = 1) -> str:
+    """`750–800 ml` (or `25.4–27.1 oz`) in the chat's unit; for twins `1,500–1,600 ml`."""
     decimals = 1 if unit == Unit.OZ else 0
     low, high = (
-        format_number(ml_to_unit(ml, unit), tr.locale, decimals)
-        for ml in (GUIDELINE_LOW_ML, GUIDELINE_HIGH_ML)
+        format_number(ml_to_unit(ml, unit), tr.locale, decimals) for ml in band_range_ml(babies)
     )
     return f"{low}–{high}\u00a0{UNIT_SYMBOLS[unit]}"
 
 
-def guideline_note(tr: Translator, unit: Unit, *, daily_average_ml: float, days: int) -> str:
-    """How the daily average over `days` complete days compares with the band, as
-    information, never as a verdict."""
+def guideline_note(
+    tr: Translator, unit: Unit, *, daily_average_ml: float, days: int, babies: int = 1
+) -> str:
+    """How the daily average over `days` complete days compares with the band (one per
+    baby), as information, never as a verdict."""
     loc = tr.locale
     values = {
         "amount": format_volume(daily_average_ml, unit, loc),
-        "difference": format_volume(band_distance_ml(daily_average_ml), unit, loc),
-        "band": band_text(tr, unit),
+        "difference": format_volume(band_distance_ml(daily_average_ml, babies), unit, loc),
+        "band": band_text(tr, unit, babies),
+        "each": band_text(tr, unit),
         "most": format_volume(GUIDELINE_SOME_UP_TO_ML, unit, loc),
     }
     return (
-        _comparison(tr, band_position(daily_average_ml), **values)
+        _comparison(tr, band_position(daily_average_ml, babies), babies, **values)
         + " "
         + tr._(
             "Counted over the {n} finished days with at least {sessions} logged sessions each.",
@@ -107,6 +108,7 @@ def guideline_note(tr: Translator, unit: Unit, *, daily_average_ml: float, days:
         )
         + " "
         # TRANSLATORS: source: pumping-guide-nb.txt: "Det er individuelle variasjoner"
+        # TRANSLATORS: source: pumping-guide-nb.txt: "I slike situasjoner er det viktig å følge med"
         + tr._(
             "It's a general guide, not a target: babies differ, and your health visitor can tell "
             "you what your baby needs."
@@ -114,19 +116,29 @@ def guideline_note(tr: Translator, unit: Unit, *, daily_average_ml: float, days:
     )
 
 
-def waiting_note(tr: Translator, unit: Unit, complete_days: int) -> str:
+def waiting_note(tr: Translator, unit: Unit, complete_days: int, babies: int = 1) -> str:
     """Why there is no comparison yet, and what it needs (exclusive pumping, a thin log)."""
+    values = {
+        "band": band_text(tr, unit, babies),
+        "each": band_text(tr, unit),
+        "days": MIN_FULL_DAYS,
+        "sessions": MIN_SESSIONS_A_DAY,
+        "complete": complete_days,
+    }
     # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
     # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
-    return tr._(
+    return tr.ngettext(
         "I'll compare your daily amount with the {band} a day that a baby fed only breast milk "
         "usually takes once this period has {days} finished days with at least {sessions} "
-        "logged sessions each; so far it has {n}. Until then a comparison would say more about "
-        "what got logged than about your milk.",
-        band=band_text(tr, unit),
-        days=MIN_FULL_DAYS,
-        sessions=MIN_SESSIONS_A_DAY,
-        n=complete_days,
+        "logged sessions each; so far it has {complete}. Until then a comparison would say "
+        "more about what got logged than about your milk.",
+        "I'll compare your daily amount with the {band} a day that {n} babies fed only breast "
+        "milk usually take together ({each} each, a rule of thumb) once this period has {days} "
+        "finished days with at least {sessions} logged sessions each; so far it has "
+        "{complete}. Until then a comparison would say more about what got logged than about "
+        "your milk.",
+        babies,
+        **values,
     )
 
 
@@ -135,36 +147,52 @@ def band_note(decision: BandDecision, tr: Translator, unit: Unit) -> str:
     if decision.view == BandView.HIDDEN:
         return ""
     if decision.view == BandView.WAITING:
-        return waiting_note(tr, unit, decision.complete_days)
+        return waiting_note(tr, unit, decision.complete_days, decision.babies)
     assert decision.daily_average_ml is not None
     return guideline_note(
-        tr, unit, daily_average_ml=decision.daily_average_ml, days=decision.complete_days
+        tr,
+        unit,
+        daily_average_ml=decision.daily_average_ml,
+        days=decision.complete_days,
+        babies=decision.babies,
     )
 
 
-def _comparison(tr: Translator, position: BandPosition, **values: str) -> str:
+def _comparison(tr: Translator, position: BandPosition, babies: int, **values: str) -> str:
     if position == BandPosition.UNDER:
         # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
-        return tr._(
+        return tr.ngettext(
             "Your daily average, {amount}, is {difference} under the {band} a day that a "
             "baby fed only breast milk usually takes from about one to six months of age.",
+            "Your daily average, {amount}, is {difference} under the {band} a day that {n} "
+            "babies fed only breast milk usually take together from about one to six months "
+            "of age ({each} each, a rule of thumb).",
+            babies,
             **values,
         )
     if position == BandPosition.OVER:
         # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
         # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
-        return tr._(
+        return tr.ngettext(
             "Your daily average, {amount}, is {difference} over the {band} a day that a "
             "baby fed only breast milk usually takes from about one to six months of age; "
             "some babies take up to {most}.",
+            "Your daily average, {amount}, is {difference} over the {band} a day that {n} "
+            "babies fed only breast milk usually take together from about one to six months "
+            "of age ({each} each, a rule of thumb); some babies take up to {most}.",
+            babies,
             **values,
         )
     # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
     # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
-    return tr._(
+    return tr.ngettext(
         "Your daily average, {amount}, is within the {band} a day that a baby fed only "
         "breast milk usually takes from about one to six months of age.",
+        "Your daily average, {amount}, is within the {band} a day that {n} babies fed only "
+        "breast milk usually take together from about one to six months of age ({each} each, "
+        "a rule of thumb).",
+        babies,
         **values,
     )
 

@@ -96,8 +96,8 @@ def covered_text(
     if not settings.exclusive_pumping:
         return None
     tr = settings.tr
-    band = band_text(tr, settings.unit)
-    days = days_covered(good)
+    band = band_text(tr, settings.unit, settings.babies)
+    days = days_covered(good, settings.babies)
     # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
     # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
     if days is None:
@@ -417,8 +417,9 @@ def morning_note_text(
     # TRANSLATORS: source: milk-storage-facts-en.md: "freshly pumped or expressed | up to 4"
     # TRANSLATORS: source: milk-storage-facts-en.md: "thawed, previously frozen | 1 to 2 hours"
     header = "🌅 " + tr.ngettext(
-        "Good morning! {total} of stored milk runs out within a day:",
-        "Good morning! {total} of stored milk in {n} portions runs out within a day:",
+        "Good morning! {total} of stored milk reaches its use-by time within a day:",
+        "Good morning! {total} of stored milk in {n} portions reaches its use-by time within "
+        "a day:",
         len(portions),
         total=total,
     )

@@ -200,6 +200,9 @@ def test_read_more_fits_the_plan() -> None:
     assert read_more_topic(NudgeKind.FEW_SESSIONS, None) == "how_to_pump"
     assert read_more_topic(NudgeKind.OVERPRODUCTION, "building") == "overproduction"
     assert read_more_topic(NudgeKind.VOLUME_DROP, None) == "pumped_volume"
+    # For a parent who pumps exclusively, a drop is a reason to get help, not reassurance.
+    assert read_more_topic(NudgeKind.VOLUME_DROP, None, exclusive=True) == "seek_help"
+    assert read_more_topic(NudgeKind.OVERPRODUCTION, None, exclusive=True) == "overproduction"
 
 
 async def test_the_volume_drop_nudge_in_norwegian(bot: BotHarness) -> None:

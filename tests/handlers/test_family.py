@@ -147,3 +147,17 @@ async def test_away_in_the_linked_group_plans_from_her_stash(bot: BotHarness) ->
     await link(bot)
     text = plain((await bot.say("/away 8h", chat_id=GROUP_CHAT, user_id=GRANDMA)).text)
     assert "• 🧊 300 ml, pumped Tue, Mar 10" in text
+
+
+async def test_the_group_sees_her_days_covered_by_her_own_settings_and_is_not_asked(
+    bot: BotHarness,
+) -> None:
+    await bot.say("/exclusive")
+    await bot.press("Yes, I pump exclusively")
+    await bot.say("froze 800")
+    await link(bot)
+    before = len(bot.sent_to(GROUP_CHAT))
+    text = plain((await bot.say("/stash", chat_id=GROUP_CHAT, user_id=GRANDMA)).text)
+    assert "at 750–800 ml a day (a rough guide)" in text
+    later = [plain(c.text) for c in bot.sent_to(GROUP_CHAT)[before:]]
+    assert not [t for t in later if "How many babies is your milk for?" in t]

@@ -75,7 +75,7 @@ async def test_rapport_in_bokmaal_with_norwegian_numbers_and_letters(bot: BotHar
     reply = await bot.say("/rapport 7", language_code="nb")
     text = pdf_text(reply.files["document"])
     assert "4. mars 2026 til 10. mars 2026 (7 dager)" in text
-    assert "ikke en journal" in text
+    assert "ikke en pasientjournal" in text
     assert "Totalt: 3 380 ml" in text
     assert "Økter: 26" in text
     assert "Venstre 1 560 ml, høyre 1 820 ml" in text

@@ -267,7 +267,7 @@ async def test_norwegian_stash(bot: BotHarness) -> None:
     reply = plain((await bot.say("/lager", chat_id=NORWEGIAN_CHAT, language_code="nb")).text)
     assert "Melkelageret ditt" in reply
     assert "Kjøleskap: 90 ml i 1 porsjon" in reply and "Fryser: 120 ml i 1 porsjon" in reply
-    assert "friskt barn født til termin" in reply and "sykehusets regler" in reply
+    assert "frisk baby født til termin" in reply and "sykehusets regler" in reply
     reply = plain(
         (await bot.say("/lager bruk 500", chat_id=NORWEGIAN_CHAT, language_code="nb")).text
     )

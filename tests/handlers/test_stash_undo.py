@@ -87,7 +87,7 @@ async def test_norwegian_undo_says_the_milk_left_the_stash(bot: BotHarness) -> N
     assert "Fjernet 120 ml" in reply
     assert "De 120 ml fra denne økten som lå i fryseren, er også fjernet fra lageret ditt." in reply
     assert stored(bot, NORWEGIAN_CHAT) == []
-    assert "Ingenting lagret ennå" in plain((await bot.say("/lager", **nb)).text)
+    assert "Ingenting er lagret ennå" in plain((await bot.say("/lager", **nb)).text)
 
 
 async def test_the_undo_button_takes_the_fridge_milk_and_its_morning_note(

@@ -9,25 +9,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.questions import (
-    Route,
-    find_topic,
-    match_question,
-    normalise,
-    parse_phrases,
-    read_message,
-)
+from bot.domain.questions import find_topic
+from bot.domain.routing import Kind, route_message
 from bot.domain.tips import (
+    TOPIC_GROUPS,
     TOPICS,
     TOPICS_BY_ID,
     milk_for_time_away,
     parse_hours,
+    topics_in,
 )
+from bot.domain.understanding import normalise
 from bot.domain.units import Unit
 from bot.storage.repo import SessionRepo
 from bot.text.i18n import LANGUAGES, translator
 from bot.text.tips import away_text, topic_text, topic_words
 from locales.catalogues import problems, read_catalogue
+from tests.domain.test_routing import chat
 from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
 
 NORWEGIAN_CHAT = 602
@@ -57,6 +55,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "pumping hurts, what can I do?",
             "what flange size do I need?",
             "my nipples are sore and cracked after pumping",
+            "how do I measure my flange size?",
         ],
         "how_much": [
             "how much milk does my baby need?",
@@ -99,9 +98,9 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
         ],
         "overproduction": [
             "I think I have oversupply",
-            "how do I stop pumping without getting mastitis?",
             "too much milk, what should I do?",
-            "how do I cut down on pumping?",
+            "I'm making way too much milk",
+            "I produce much more than my baby can drink, is that a problem?",
         ],
         "blood_in_milk": [
             "blood in my milk",
@@ -117,7 +116,18 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "when should I see a lactation consultant?",
             "who can help me with pumping?",
             "my baby is not gaining weight",
+            "who should I ask when something feels off with my milk?",
+        ],
+        "mastitis": [
+            "how do I stop pumping without getting mastitis?",
             "my left breast is red and painful",
+            "i think i have a clogged duct",
+            "I have a fever and my breast hurts",
+        ],
+        "low_mood": [
+            "I'm so depressed",
+            "i cant do it anymore",
+            "is this postnatal depression?",
         ],
         "hard_work": [
             "I'm so exhausted from pumping",
@@ -132,9 +142,9 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
         ],
         "storing": [
             "how long is thawed milk good for?",
-            "how do I warm up frozen milk",
             "how long can breast milk stay in the fridge?",
             "can I refreeze milk?",
+            "my frozen milk smells soapy",
         ],
         "to_nursing": [
             "how do I go from pumping to breastfeeding?",
@@ -145,6 +155,44 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "is pumped milk as good as breastfeeding?",
             "is it worth pumping for such small amounts?",
             "what are the benefits of pumping",
+        ],
+        "cleaning": [
+            "how do I clean my pump parts?",
+            "do I need to sterilize the pump every time?",
+            "can pump parts go in the dishwasher?",
+            "how often should i wash the flanges",
+        ],
+        "pumping_at_work": [
+            "how do I pump at work?",
+            "do I have the right to breaks to pump at work?",
+            "can I keep my pumped milk in the office fridge?",
+        ],
+        "medicines": [
+            "can I take ibuprofen while pumping?",
+            "is it ok to have a glass of wine?",
+            "how much coffee can I drink?",
+            "is it safe to take antibiotics?",
+        ],
+        "stopping": [
+            "how do I stop pumping?",
+            "how do I wean off the pump?",
+            "how do I cut down on pumping?",
+        ],
+        "night_pumping": [
+            "do I need to pump at night?",
+            "can I drop the night pump?",
+            "is it ok to sleep through the night without pumping?",
+        ],
+        "warming_combining": [
+            "how do I warm up frozen milk",
+            "can I combine milk from two sessions?",
+            "can I microwave breast milk?",
+            "how do I thaw frozen milk?",
+        ],
+        "twins": [
+            "how do I pump enough for twins?",
+            "I have twins, how much milk do they need?",
+            "pumping for two babies",
         ],
     },
     "nb": {
@@ -169,6 +217,7 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "det gjør vondt å pumpe",
             "hvilken størrelse på pumpetrakten trenger jeg?",
             "brystvortene er såre og har sprekker",
+            "hvordan måler jeg størrelsen på pumpetrakten?",
         ],
         "how_much": [
             "hvor mye melk trenger babyen min?",
@@ -211,9 +260,9 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
         ],
         "overproduction": [
             "jeg tror jeg har overproduksjon",
-            "hvordan slutter jeg å pumpe uten å få brystbetennelse?",
             "for mye melk, hva gjør jeg?",
-            "hvordan trapper jeg ned på pumpingen?",
+            "jeg lager alt for mye melk",
+            "jeg lager mye mer melk enn babyen klarer å drikke",
         ],
         "blood_in_milk": [
             "blod i melken",
@@ -231,6 +280,17 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "babyen går ikke opp i vekt",
             "jeg er bekymret, hvem spør jeg?",
         ],
+        "mastitis": [
+            "hvordan slutter jeg å pumpe uten å få brystbetennelse?",
+            "brystet er rødt og vondt",
+            "tror jeg har en tett melkegang",
+            "jeg har feber og vondt i brystet",
+        ],
+        "low_mood": [
+            "jeg er så deprimert",
+            "orker ikke mer",
+            "er dette fødselsdepresjon?",
+        ],
         "hard_work": [
             "jeg er så sliten av pumpingen",
             "er det lov å gi opp pumpingen?",
@@ -245,8 +305,8 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
         "storing": [
             "kan jeg fryse melka igjen",
             "hvor lenge holder morsmelk i kjøleskapet?",
-            "hvordan tiner jeg frossen melk",
             "hvor lenge kan tint melk stå ute?",
+            "den frosne melken lukter såpe",
         ],
         "to_nursing": [
             "hvordan går jeg fra pumping til amming?",
@@ -257,6 +317,41 @@ QUESTIONS: dict[str, dict[str, list[str]]] = {
             "er pumpet melk like bra som amming?",
             "hva er bra med pumping?",
             "regnes det som fullamming når jeg pumper?",
+        ],
+        "cleaning": [
+            "hvordan vasker jeg pumpedelene?",
+            "må jeg sterilisere pumpen hver gang?",
+            "kan pumpedelene vaskes i oppvaskmaskinen?",
+        ],
+        "pumping_at_work": [
+            "hvordan pumper jeg på jobben?",
+            "har jeg rett på ammefri når jeg pumper?",
+            "kan jeg ha melken i kjølebag på jobb?",
+        ],
+        "medicines": [
+            "kan jeg ta paracet når jeg ammer?",
+            "er det greit med et glass vin?",
+            "hvor mye kaffe kan jeg drikke?",
+        ],
+        "stopping": [
+            "hvordan slutter jeg å pumpe?",
+            "hvordan trapper jeg ned på pumpingen?",
+            "jeg vil avvenne meg fra pumpen",
+        ],
+        "night_pumping": [
+            "må jeg pumpe om natten?",
+            "kan jeg droppe nattøkten?",
+            "kan jeg sove hele natten uten å pumpe?",
+        ],
+        "warming_combining": [
+            "hvordan varmer jeg opp morsmelk?",
+            "kan jeg blande melk fra to økter?",
+            "hvordan tiner jeg frossen melk",
+        ],
+        "twins": [
+            "hvordan pumper jeg nok til tvillinger?",
+            "jeg har tvillinger, hvor mye melk trenger de?",
+            "pumping til to babyer",
         ],
     },
 }
@@ -276,9 +371,13 @@ LOG_LIKE = [
 # A log with a worry after it is no log the parser reads: the worry is answered, and the reply
 # says that nothing was logged.
 LOG_WITH_A_WORRY = {
-    "pumped 120 ml, sore nipples": "flange_fit",
-    "pumpet 80 ml, litt blod": "blood_in_milk",
+    ("pumped 120 ml, sore nipples", "en"): "flange_fit",
+    ("pumpet 80 ml, litt blod", "nb"): "blood_in_milk",
 }
+NOTHING_LOGGED = (
+    "Nothing from this message was logged. To log a session, send it on its own, "
+    "like <code>120 ml</code>."
+)
 
 
 def heading(topic_id: str, language: str) -> str:
@@ -288,6 +387,18 @@ def heading(topic_id: str, language: str) -> str:
 
 def topic_buttons(call) -> list[str]:  # type: ignore[no-untyped-def]
     return [b["callback_data"] for b in call.buttons if b["callback_data"].startswith("tip:t:")]
+
+
+def group_buttons(call) -> list[str]:  # type: ignore[no-untyped-def]
+    return [b["callback_data"] for b in call.buttons if b["callback_data"].startswith("tip:g:")]
+
+
+# The /tips menu: one button per group that has topics, in order.
+ALL_GROUPS = [f"tip:g:{group.id}" for group in TOPIC_GROUPS if topics_in(group)]
+
+
+def edited(calls):  # type: ignore[no-untyped-def]
+    return [c for c in calls if c.method == "editMessageText"][-1]
 
 
 # -- the catalogues -------------------------------------------------------------------------------
@@ -334,14 +445,10 @@ def test_figures_follow_the_chat_unit() -> None:
     assert "25,4\u00a0oz" in topic_text(how_much, translator("nb"), Unit.OZ)
 
 
-def test_every_topic_has_keywords_and_related_topics_in_both_languages() -> None:
+def test_every_topic_has_related_topics() -> None:
     for item in TOPICS:
         assert all(related in TOPICS_BY_ID for related in item.related), item.id
         assert item.id not in item.related
-        for language in LANGUAGES:
-            phrases = parse_phrases(translator(language)._(item.keywords), language)
-            assert len(phrases) >= 5, (item.id, language)
-            assert any(p.strong for p in phrases), (item.id, language)
 
 
 def test_health_personnel_lines_point_to_people_not_diagnoses() -> None:
@@ -365,34 +472,46 @@ def test_normalise_handles_case_accents_punctuation_and_norwegian_letters() -> N
     assert normalise("café crème") == "cafe creme"
 
 
+# A trained model is judged by its share right, not sentence by sentence: these questions were
+# the keyword matcher's own tuning set, which it passed by construction. A wrong topic is worse
+# than the menu (which offers the two likeliest topics), so wrong answers have their own cap.
+TYPICAL_FLOOR = 0.85
+TYPICAL_WRONG_CAP = 0.10
+
+
+def typical_questions(language: str) -> list[tuple[str, str]]:
+    return [(q, topic_id) for topic_id, qs in QUESTIONS[language].items() for q in qs]
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_topic_answers_three_typical_questions(language: str) -> None:
-    wrong = {}
-    for topic_id, questions in QUESTIONS[language].items():
-        assert len(questions) >= 3
-        for question in questions:
-            found = match_question(question, language)
-            if found is None or found.id != topic_id:
-                wrong[question] = found.id if found else None
-    assert wrong == {}
+def test_typical_questions_reach_their_topic(language: str) -> None:
     assert set(QUESTIONS[language]) == set(TOPICS_BY_ID)
+    assert all(len(questions) >= 3 for questions in QUESTIONS[language].values())
+    asked = typical_questions(language)
+    found = {q: find_topic(q, language) for q, _ in asked}
+    wrong = {q: t.id for q, topic_id in asked if (t := found[q]) is not None and t.id != topic_id}
+    missed = {q for q, topic_id in asked if found[q] is None}
+    right = len(asked) - len(wrong) - len(missed)
+    assert right / len(asked) >= TYPICAL_FLOOR, (wrong, missed)
+    assert len(wrong) / len(asked) <= TYPICAL_WRONG_CAP, wrong
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_chatter_matches_no_topic(language: str) -> None:
     for text in CHATTER[language]:
-        assert match_question(text, language) is None, text
+        assert find_topic(text, language) is None, text
 
 
 def test_a_question_in_the_other_language_still_finds_its_topic() -> None:
-    assert match_question("hjelp, tror jeg har brystbetennelse", "en") is None
     found = find_topic("hjelp, tror jeg har brystbetennelse", "en")
-    assert found is not None and found.id == "overproduction"
+    assert found is not None and found.id == "mastitis"
+    found = find_topic("hjelp, hvordan får jeg mer melk", "en")
+    assert found is not None and found.id == "raising_supply"
 
 
 @pytest.mark.parametrize("text", LOG_LIKE)
 def test_log_messages_are_logs(text: str) -> None:
-    assert all(read_message(text, language).route == Route.LOG for language in LANGUAGES)
+    assert all(route_message(text, chat(language)).kind is Kind.LOG for language in LANGUAGES)
 
 
 @pytest.mark.parametrize(
@@ -406,44 +525,72 @@ def test_log_messages_are_logs(text: str) -> None:
     ],
 )
 def test_questions_are_answered_with_a_topic(text: str, language: str) -> None:
-    assert read_message(text, language).route == Route.TOPIC
+    assert route_message(text, chat(language)).kind is Kind.QUESTION
 
 
 def test_a_question_mark_wins_over_a_log() -> None:
-    reading = read_message("120 ml?", "en")
-    assert reading.route == Route.NO_TOPIC and reading.asked
+    decision = route_message("120 ml?", chat("en"))
+    assert decision.kind is not Kind.LOG and decision.asked
 
 
 # -- the menu and answers in the chat ---------------------------------------------------------
 
 
+def test_every_topic_sits_in_exactly_one_group_of_the_menu() -> None:
+    placed = [item.id for group in TOPIC_GROUPS for item in topics_in(group)]
+    assert sorted(placed) == sorted(TOPICS_BY_ID)
+    # A group a phone shows without scrolling far, and a menu of a few groups.
+    assert all(len(group.topic_ids) <= 8 for group in TOPIC_GROUPS)
+    assert len(TOPIC_GROUPS) <= 6
+    # A group's icon is no topic's, so a group button never looks like a tip.
+    assert not {group.icon for group in TOPIC_GROUPS} & {item.icon for item in TOPICS}
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_every_topic_is_reachable_from_the_menu(bot: BotHarness, language: str) -> None:
+    """/tips shows the groups; a group shows its topics; a topic answers, with its related
+    topics and the way back to the groups."""
     command = "/tips" if language == "en" else "/rad"
     menu = await bot.say(command, language_code=language)
-    assert len(topic_buttons(menu)) == len(TOPICS)
+    assert group_buttons(menu) == ALL_GROUPS
+    assert topic_buttons(menu) == []
     tr = translator(language)
-    for item in TOPICS:
-        calls = await bot.press(tr._(item.title), language_code=language)
-        edited = [c for c in calls if c.method == "editMessageText"][-1]
-        assert edited.text.startswith(heading(item.id, language))
-        # the related topics, then the way back
-        assert topic_buttons(edited) == [f"tip:t:{related}" for related in item.related]
-        assert edited.buttons[-1]["callback_data"] == "tip:menu"
-        back = await bot.press(tr._("« All tips"), language_code=language)
-        assert len(topic_buttons([c for c in back if c.method == "editMessageText"][-1])) == len(
-            TOPICS
-        )
+    reached = []
+    for group in TOPIC_GROUPS:
+        label = f"{group.icon} {tr._(group.title)}"
+        page = edited(await bot.press(label, language_code=language))
+        assert page.text.startswith(f"<b>{label}</b>")
+        assert topic_buttons(page) == [f"tip:t:{item.id}" for item in topics_in(group)]
+        assert page.buttons[-1]["callback_data"] == "tip:menu"
+        for item in topics_in(group):
+            answer = edited(
+                await bot.press(f"{item.icon} {tr._(item.title)}", language_code=language)
+            )
+            assert answer.text.startswith(heading(item.id, language))
+            # the related topics, then the way back
+            assert topic_buttons(answer) == [f"tip:t:{related}" for related in item.related]
+            assert answer.buttons[-1]["callback_data"] == "tip:menu"
+            back = edited(await bot.press(tr._("« All tips"), language_code=language))
+            assert group_buttons(back) == ALL_GROUPS
+            reached.append(item.id)
+            edited(await bot.press(label, language_code=language))
+        edited(await bot.press(tr._("« All tips"), language_code=language))
+    assert sorted(reached) == sorted(TOPICS_BY_ID)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_typed_questions_get_the_right_answer(bot: BotHarness, language: str) -> None:
-    chat = PARENT_CHAT if language == "en" else NORWEGIAN_CHAT
-    for topic_id, questions in QUESTIONS[language].items():
-        for question in questions:
-            reply = await bot.say(question, chat_id=chat, user_id=chat, language_code=language)
-            assert reply.text.startswith(heading(topic_id, language)), question
-            assert reply.buttons[-1]["callback_data"] == "tip:menu"
+    """Through the bot: the topic's answer, or the menu; never a log or the log format."""
+    chat_id = PARENT_CHAT if language == "en" else NORWEGIAN_CHAT
+    right = 0
+    asked = typical_questions(language)
+    for question, topic_id in asked:
+        reply = await bot.say(question, chat_id=chat_id, user_id=chat_id, language_code=language)
+        right += reply.text.startswith(heading(topic_id, language))
+        assert reply.buttons[-1]["callback_data"].startswith("tip:"), question
+    assert right / len(asked) >= TYPICAL_FLOOR
+    with bot.services.db.session() as session:
+        assert SessionRepo(session, chat_id).latest() is None
 
 
 async def test_the_examples_from_the_issue(bot: BotHarness) -> None:
@@ -468,7 +615,10 @@ async def test_unrelated_chatter_falls_back_to_the_menu(bot: BotHarness, languag
     for text in CHATTER[language]:
         reply = await bot.say(text, chat_id=chat, user_id=chat, language_code=language)
         assert reply.text == expected
-        assert len(topic_buttons(reply)) == len(TOPICS)
+        # The whole menu, or (the model unsure of a topic) its two likeliest and all tips.
+        whole = len(topic_buttons(reply)) == len(TOPICS)
+        likely = len(topic_buttons(reply)) == 2 and reply.buttons[-1]["callback_data"] == "tip:menu"
+        assert whole or likely, text
 
 
 async def test_in_a_group_only_matching_questions_get_an_answer(bot: BotHarness) -> None:
@@ -484,17 +634,19 @@ async def test_tips_with_words_answers_straight_away(bot: BotHarness) -> None:
     reply = await bot.say("/tips power pumping")
     assert reply.text.startswith(heading("power_pumping", "en"))
     reply = await bot.say("/tips something else entirely")
-    assert len(topic_buttons(reply)) == len(TOPICS)
+    assert group_buttons(reply) == ALL_GROUPS
 
 
 async def test_a_log_with_a_worry_gets_the_topic_and_is_not_logged(bot: BotHarness) -> None:
-    for text, topic_id in LOG_WITH_A_WORRY.items():
-        reply = await bot.say(text)
-        assert reply.text.startswith(heading(topic_id, "en")), text
-        assert "Nothing from this message was logged" in reply.text
+    for (text, language), topic_id in LOG_WITH_A_WORRY.items():
+        chat = PARENT_CHAT if language == "en" else NORWEGIAN_CHAT
+        reply = await bot.say(text, chat_id=chat, user_id=chat, language_code=language)
+        assert reply.text.startswith(heading(topic_id, language)), text
+        assert translator(language)._(NOTHING_LOGGED) in reply.text
     with bot.services.db.session() as session:
         now = bot.clock.now()
-        assert SessionRepo(session, PARENT_CHAT).between(now - timedelta(days=8), now) == []
+        for chat in (PARENT_CHAT, NORWEGIAN_CHAT):
+            assert SessionRepo(session, chat).between(now - timedelta(days=8), now) == []
 
 
 async def test_a_question_never_reaches_logging_or_becomes_a_log(bot: BotHarness) -> None:
@@ -524,7 +676,15 @@ async def test_a_question_never_reaches_logging_or_becomes_a_log(bot: BotHarness
 
 async def test_forged_tip_buttons_change_nothing(bot: BotHarness) -> None:
     menu = await bot.say("/tips")
-    for data in ("tip:t:../../etc", "tip:t:", "tip:away:999", "tip:nudge:maybe", "tip:x:y:z"):
+    for data in (
+        "tip:t:../../etc",
+        "tip:t:",
+        "tip:g:nosuch",
+        "tip:g:",
+        "tip:away:999",
+        "tip:nudge:maybe",
+        "tip:x:y:z",
+    ):
         calls = await bot.tap(data, menu.message_id)
         assert [c.method for c in calls] == ["answerCallbackQuery"]
         assert "out of date" in calls[0].params.get("text", "")
@@ -644,8 +804,10 @@ STORING_FACTS = {
         "1–2 hours at room temperature, 1 day in the fridge",
         "Never freeze it again",
         "within 2 hours",
-        "oldest first",
-        "never in a microwave",
+        "portions of 60\u00a0ml–120\u00a0ml",
+        "dated",
+        "back of the fridge or freezer, not in the door",
+        "smell soapy and still be fine",
         "premature, sick or newborn baby, be stricter",
         "hospital's rules",
         "/stash",
@@ -659,8 +821,10 @@ STORING_FACTS = {
         "1–2 timer i romtemperatur, 1 døgn i kjøleskapet",
         "Frys den aldri igjen",
         "innen 2 timer",
-        "eldste melken først",
-        "aldri i mikrobølgeovn",
+        "porsjoner på 60\u00a0ml–120\u00a0ml",
+        "merket med dato",
+        "innerst i kjøleskapet eller fryseren, ikke i døren",
+        "lukte såpe og likevel være fin",
         "for tidlig født, syk eller nyfødt, vær ekstra nøye",
         "sykehusets regler",
         "/lager",
@@ -677,33 +841,38 @@ def test_storing_gives_the_cdc_times_with_their_limits(language: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("question", "language"),
+    ("question", "language", "topic_id"),
     [
-        ("how long is thawed milk good for", "en"),
-        ("how do I warm up frozen milk", "en"),
-        ("kan jeg fryse melka igjen", "nb"),
-        ("hvor lenge holder morsmelk i kjøleskapet", "nb"),
+        ("how long is thawed milk good for", "en", "storing"),
+        ("how do I warm up frozen milk", "en", "warming_combining"),
+        ("kan jeg fryse melka igjen", "nb", "storing"),
+        ("hvor lenge holder morsmelk i kjøleskapet", "nb", "storing"),
+        ("hvordan varmer jeg opp morsmelk", "nb", "warming_combining"),
     ],
 )
 async def test_storing_questions_reach_the_storing_topic(
-    bot: BotHarness, question: str, language: str
+    bot: BotHarness, question: str, language: str, topic_id: str
 ) -> None:
     """From the issue: warming milk must not go to let-down because of the word "warm"."""
     chat = PARENT_CHAT if language == "en" else NORWEGIAN_CHAT
     reply = await bot.say(question, chat_id=chat, user_id=chat, language_code=language)
-    assert reply.text.startswith(heading("storing", language)), question
+    assert reply.text.startswith(heading(topic_id, language)), question
     with bot.services.db.session() as session:
         assert SessionRepo(session, chat).latest() is None  # a question is never a log
 
 
 async def test_the_menu_offers_storing_in_both_languages(bot: BotHarness) -> None:
-    english = await bot.say("/tips")
-    norwegian = await bot.say(
-        "/tips", chat_id=NORWEGIAN_CHAT, user_id=NORWEGIAN_CHAT, language_code="nb"
-    )
-    for reply, title in ((english, "Storing milk"), (norwegian, "Oppbevare melk")):
-        assert "tip:t:storing" in topic_buttons(reply)
-        assert any(title in b["text"] for b in reply.buttons)
+    await bot.say("/tips")
+    await bot.say("/tips", chat_id=NORWEGIAN_CHAT, user_id=NORWEGIAN_CHAT, language_code="nb")
+    for chat_id, language, group, title in (
+        (PARENT_CHAT, "en", "Storing and giving milk", "Storing milk"),
+        (NORWEGIAN_CHAT, "nb", "Oppbevare og gi melk", "Oppbevare melk"),
+    ):
+        page = edited(
+            await bot.press(group, chat_id=chat_id, user_id=chat_id, language_code=language)
+        )
+        assert "tip:t:storing" in topic_buttons(page)
+        assert any(title in b["text"] for b in page.buttons)
 
 
 # Facts the sources carry that once had no tip, each with its topic (issue 13), in both languages.
@@ -722,11 +891,11 @@ FACTS_WITH_A_HOME = {
         ],
     },
     "pumped_volume": {
-        "en": ["Pumping to see how much milk you have is a bad idea"],
-        "nb": ["Å pumpe for å se hvor mye melk du har, er en dårlig idé"],
+        "en": ["Pumping to check how much milk you have is not a good test"],
+        "nb": ["Å pumpe for å sjekke hvor mye melk du har, er ingen god test"],
     },
     "power_pumping": {
-        "en": ["a baby who sucks weakly or is reluctant to nurse", "health personnel"],
+        "en": ["if your baby sucks weakly or is reluctant to nurse", "health personnel"],
         "nb": ["suger svakt eller er lite villig til å die", "ammekyndig helsepersonell"],
     },
     "how_to_pump": {
@@ -736,6 +905,39 @@ FACTS_WITH_A_HOME = {
     "overproduction": {
         "en": ["Some professionals also think pumping itself can raise the risk of mastitis"],
         "nb": ["Noen fagfolk mener dessuten at pumping i seg selv kan øke risikoen"],
+    },
+    # Issue 22: the new topics, each from its source note, and flange measuring.
+    "flange_fit": {
+        "en": ["base of your nipple in millimetres", "size chart"],
+        "nb": ["nederst, i millimeter", "størrelsestabellen"],
+    },
+    "cleaning": {
+        "en": ["After each use", "air-dry", "at least once a day", "under 2 months"],
+        "nb": ["Etter hver bruk", "lufttørke", "minst én gang i døgnet", "under 2 måneder"],
+    },
+    "pumping_at_work": {
+        "en": ["§ 12-8", "up to one hour a day is paid", "one year old", "up to 24 hours"],
+        "nb": ["§ 12-8", "lønn for inntil én time om dagen", "ett år", "opptil 24 timer"],
+    },
+    "medicines": {
+        "en": ["doctor or pharmacist", "tryggmammamedisin.no", "not drinking is the safest"],
+        "nb": ["lege eller apotek", "Tryggmammamedisin.no", "det tryggeste er å la være"],
+    },
+    "stopping": {
+        "en": ["one session at a time", "Wait a few days", "fever", "contact a doctor"],
+        "nb": ["én økt om gangen", "Vent noen dager", "feber", "kontakt lege"],
+    },
+    "night_pumping": {
+        "en": ["prolactin", "higher at night", "gradually"],
+        "nb": ["Prolaktin", "høyere om natten", "gradvis"],
+    },
+    "warming_combining": {
+        "en": ["Never use a microwave", "oldest milk first", "cool the fresh milk"],
+        "nb": ["Bruk aldri mikrobølgeovn", "eldste melken først", "kjøl ned den ferske melken"],
+    },
+    "twins": {
+        "en": ["are for one baby", "rule of thumb"],
+        "nb": ["gjelder for én baby", "tommelfingerregel"],
     },
 }
 
@@ -759,9 +961,33 @@ def test_the_facts_the_sources_carry_each_have_a_topic(language: str) -> None:
         ("flange_fit", "stronger is not better"),
         ("how_much", "plenty of wet nappies"),
         ("how_to_pump", "every 2–3 hours"),
+        # issue 22: "can" is not "does", and blunt lines are gone
+        ("raising_supply", "First, find out why."),
+        ("power_pumping", "is meant for"),
+        ("pump_choice", "it raises supply"),
     ],
 )
 def test_claims_stronger_than_the_sources_are_gone(topic_id: str, too_strong: str) -> None:
     """The issue's examples: "now and then" is not "fairly common", "some" is not "many", and
     "every 2-3 hours" is for a baby who cannot nurse, not for everyone."""
     assert too_strong not in topic_text(TOPICS_BY_ID[topic_id], translator("en"), Unit.ML)
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "help_line"),
+    [
+        ("how do I stop pumping?", "en", "contact a doctor"),
+        ("hvordan slutter jeg å pumpe?", "nb", "kontakt lege"),
+    ],
+)
+async def test_stopping_names_the_warning_signs_and_who_to_contact(
+    bot: BotHarness, question: str, language: str, help_line: str
+) -> None:
+    """Weaning can bring mastitis: the answer says which signs need a doctor, and where to get
+    help planning it."""
+    chat = PARENT_CHAT if language == "en" else NORWEGIAN_CHAT
+    reply = await bot.say(question, chat_id=chat, user_id=chat, language_code=language)
+    assert reply.text.startswith(heading("stopping", language))
+    assert {"en": "fever", "nb": "feber"}[language] in reply.text
+    assert help_line in reply.text
+    assert {"en": "health visitor", "nb": "helsestasjonen"}[language] in reply.text

@@ -72,8 +72,8 @@ async def test_a_decimal_comma_is_still_a_decimal(bot: BotHarness) -> None:
     [
         ("0 ml", "en", "That's 0, so there's nothing to log."),
         ("L 0 R 0", "en", "That's 0, so there's nothing to log."),
-        ("v 0 h 0", "nb", "Det står 0, så det er ingenting å logge."),
-        ("0,0 dl", "nb", "Det står 0, så det er ingenting å logge."),
+        ("v 0 h 0", "nb", "Mengden er 0, så det er ingenting å logge."),
+        ("0,0 dl", "nb", "Mengden er 0, så det er ingenting å logge."),
     ],
 )
 async def test_a_zero_amount_is_refused_kindly_and_nothing_is_stored(

@@ -59,7 +59,9 @@ async def test_the_note_comes_at_six_lists_what_runs_out_and_comes_once(bot: Bot
 
     (note,) = await fire_note(bot)
     text = plain(note.text)
-    assert text.startswith("🌅 Good morning! 90 ml of stored milk runs out within a day:")
+    assert text.startswith(
+        "🌅 Good morning! 90 ml of stored milk reaches its use-by time within a day:"
+    )
     assert "90 ml in the fridge, use by today at 10:00 AM" in text
     assert "120 ml" not in text
     assert "/nudges off" in text

@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.config import database_url_from
+from tests.support.ci import in_ci
 
 POSTGRES_ENV = "PUMPBOT_TEST_POSTGRES_URL"
 BACKEND_ENV = "PUMPBOT_TEST_BACKEND"
@@ -39,7 +40,7 @@ def require_postgres() -> str:
     """The admin URL, or skip (locally) / fail (in CI) when no server is configured."""
     url = postgres_admin_url()
     if url is None:
-        if os.environ.get("CI") == "true":
+        if in_ci():
             pytest.fail(f"{POSTGRES_ENV} must be set in CI")
         pytest.skip(SKIP_MESSAGE)
     return url

@@ -200,7 +200,7 @@ async def test_the_terminal_speaks_norwegian_with_lang_nb(bot: BotHarness, tmp_p
     text = printed(chat)
     assert "Dette er pumpbot på din egen maskin" in text
     assert "Jeg er pumpbot" in text  # the simulated user has language_code nb
-    assert "Det er ingen knapper å velge akkurat nå." in text
+    assert "Det er ingen knapper å velge mellom akkurat nå." in text
     assert "Filen er lagret som" in text
 
 

@@ -9,26 +9,34 @@ unless `NOT_HEALTH` below lists it with the reason. Keyword and question-word me
 matching, not for reading, and are left out.
 
 Such an entry carries, as an extracted comment for translators, one line per passage it rests
-on: `# TRANSLATORS: source: <file in ../shared/sources>: "<the passage's first words>"`. Where
-the sources are at hand (`PUMPBOT_SOURCES`, else `../shared/sources` beside the repository),
-each named file must exist and hold those words.
+on: `# TRANSLATORS: source: <file>: "<the passage's first words>"`. The file is either one of
+the project's own source notes (`locales/sources/<topic>.md`: publisher, title, address, date
+read, the facts in our own words) or a file of the shared sources (`PUMPBOT_SOURCES`, else
+`../shared/sources` beside the repository). Each named file must exist and hold those words.
+The notes are always at hand; the shared sources may not be on a developer's machine, and then
+the check of the passages they hold is skipped, except in CI (`CI` set, `tests.support.ci`),
+where it fails.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Message
 
 from bot.commands import DESCRIPTION, SHORT_DESCRIPTION
 from bot.domain.planning import Preset
 from bot.domain.tips import TOPICS
 from bot.text.reminders import PRESET_NAMES
 from locales.catalogues import ROOT, extract, read_catalogue
+from tests.support.ci import in_ci
 
 SOURCES = Path(os.environ.get("PUMPBOT_SOURCES", ROOT.parent / "shared" / "sources"))
+NOTES = ROOT / "locales" / "sources"
 SOURCE_LINE = re.compile(r'^TRANSLATORS: source: (?P<file>[\w.-]+): "(?P<words>.+)"$')
 HEALTH_WORDS = re.compile(
     r"\bmilk|\bbab(?:y|ies)|breast|nipple|supply|let-down|mastitis|nappies|colostrum|"
@@ -59,6 +67,8 @@ NOT_HEALTH: dict[str, str] = {
         "visitor or a lactation consultant."
     ): "the tips menu",
     "It is a pumping export from Baby Buddy.": "names another app (Baby Buddy), not a baby",
+    "Change them with /language, /timezone, /units and /nudges, and how many babies your milk "
+    "is for with the buttons below.": "how to change the settings",
     (
         "Send me the file as a document (📎, then File). I can read an export from pumpbot "
         "(/export), a pumping export from Baby Buddy (its admin page, Pumping, Export, CSV), or "
@@ -184,19 +194,73 @@ def test_not_health_lists_only_messages_that_exist() -> None:
     assert set(NOT_HEALTH) <= ids
 
 
-@pytest.mark.skipif(not SOURCES.is_dir(), reason=f"the sources are not at {SOURCES}")
-def test_each_source_line_quotes_a_passage_of_a_real_source() -> None:
-    def flat(text: str) -> str:
-        return " ".join(text.split()).casefold()
+def flat(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
-    texts = {path.name: flat(path.read_text(encoding="utf-8")) for path in SOURCES.iterdir()}
-    wrong = []
-    for message in extract():
+
+def source_texts() -> tuple[dict[str, str], bool]:
+    """Every source's text by file name, the notes' and (where at hand) the shared ones', and
+    whether the shared sources were at hand."""
+    texts = {path.name: flat(path.read_text(encoding="utf-8")) for path in NOTES.glob("*.md")}
+    shared = SOURCES.is_dir()
+    if shared:
+        texts |= {path.name: flat(path.read_text(encoding="utf-8")) for path in SOURCES.iterdir()}
+    return texts, shared
+
+
+def wrong_source_lines(
+    texts: dict[str, str], shared: bool, messages: Iterable[Message] | None = None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(lines whose file or passage is missing, lines naming a shared source not at hand)."""
+    wrong, unchecked = [], []
+    for message in extract() if messages is None else messages:
         for line in source_lines(list(message.auto_comments)):
             text = texts.get(line["file"])
-            if text is None or flat(line["words"]) not in text:
+            if text is None and not shared and not (NOTES / line["file"]).exists():
+                unchecked.append((line["file"], line["words"]))
+            elif text is None or flat(line["words"]) not in text:
                 wrong.append((line["file"], line["words"]))
+    return wrong, unchecked
+
+
+def test_each_source_line_quotes_a_passage_of_a_real_source() -> None:
+    texts, shared = source_texts()
+    wrong, unchecked = wrong_source_lines(texts, shared)
     assert wrong == []
+    if unchecked:
+        message = f"{len(unchecked)} source lines name shared sources not at {SOURCES}"
+        if in_ci():
+            pytest.fail(message + " (set PUMPBOT_SOURCES in CI)")
+        pytest.skip(message)
+
+
+def test_every_source_note_says_who_published_it_and_when_it_was_read() -> None:
+    notes = sorted(NOTES.glob("*.md"))
+    assert notes, f"no source notes in {NOTES}"
+    for note in notes:
+        text = note.read_text(encoding="utf-8")
+        assert text.startswith("# "), note.name
+        assert "## Publishers" in text and "## Facts" in text, note.name
+        assert "https://" in text and "2026-12-04" in text, note.name
+
+
+def test_a_missing_passage_in_a_note_is_caught() -> None:
+    """The check itself: a comment citing words a note does not hold, or a note that does not
+    exist, is reported as wrong, never skipped, with or without the shared sources."""
+    texts, _ = source_texts()
+    cited = [
+        ("mastitis.md", "Signs of mastitis: an area of the breast"),
+        ("mastitis.md", "Mastitis always clears up overnight"),
+        ("no-such-note.md", "Anything at all"),
+    ]
+    messages = [
+        Message(f"message {n}", auto_comments=[f'TRANSLATORS: source: {file}: "{words}"'])
+        for n, (file, words) in enumerate(cited)
+    ]
+    for shared in (True, False):
+        wrong, _ = wrong_source_lines(texts, shared, messages)
+        assert wrong[0] == cited[1]
+        assert cited[2] in wrong or not shared
 
 
 def test_a_health_message_without_a_source_is_caught() -> None:

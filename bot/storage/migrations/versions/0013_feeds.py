@@ -1,14 +1,14 @@
 """Bottle feeds from the stash: the `feeds` table, and `feed_takes`, the milk each feed took.
 
 Revision ID: 0013_feeds
-Revises: 0011_imports
+Revises: 0012_babies
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_feeds"
-down_revision = "0011_imports"
+down_revision = "0012_babies"
 branch_labels = None
 depends_on = None
 

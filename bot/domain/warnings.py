@@ -1,0 +1,157 @@
+"""The warning signs: what in a parent's message means she must be told to get help, and which
+tip carries that help line.
+
+A sign here always wins over whatever else a message seems to ask (the router asks
+`warning_sign_in` first): a parent who writes "breast is red and i have a fever" gets the
+mastitis tip with its line to a doctor, the health visitor or the maternity ward, never a
+tip about supply. The patterns are deliberately narrow (whole words, both languages, no fuzzy
+matching): a sign found where there is none costs a parent one extra tip, a sign missed can
+cost her health, but a pattern that fires on everyday words would teach her to skip the line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.domain.tips import CARE_DOCTOR, CARE_EXCLUSIVE_DROP, CARE_LOW_MOOD, CARE_MASTITIS
+
+
+@dataclass(frozen=True)
+class WarningSign:
+    """One sign: its id, the tip that answers it, and the help line that tip ends with."""
+
+    id: str
+    topic: str
+    help_line: str
+    pattern: re.Pattern[str]
+
+
+def _words(*alternatives: str) -> re.Pattern[str]:
+    """One pattern that matches any alternative as whole words, on `plain` text."""
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
+_BREAST = r"(?:breast|breasts|boob|boobs|bryst|brystet|brystene|puppen|pupp)"
+_DESPITE = r"(?:despite|although|even though|even tho|though|selv om|til tross for)"
+_DROP = (
+    r"(?:dropped|drop|dropping|gone down|going down|went down|halved|decreased|decreasing|"
+    r"sunket|synker|sank|gått ned|går ned|gikk ned|falt|faller|halvert|minket|minker)"
+)
+
+WARNING_SIGNS: tuple[WarningSign, ...] = (
+    WarningSign(
+        "low_mood",
+        "low_mood",
+        CARE_LOW_MOOD,
+        _words(
+            r"depressed|depression|postnatal depression|postpartum depression|ppd",
+            r"cant (?:do|take|handle) (?:it|this) any ?more|cant cope|cant go on",
+            r"hopeless|want to die|wanna die|dont want to (?:live|be here)",
+            r"(?:i feel|feeling) (?:so |really |very )?(?:low|down)",
+            r"(?:hurt|harm|kill) myself|suicidal|suicide",
+            r"deprimert|depresjon|fødselsdepresjon|depressiv",
+            r"orker ikke (?:mer|dette mer|det mer|lenger)|klarer ikke mer|holder ikke ut",
+            r"håpløs|håpløst|vil ikke leve|vil dø|ta livet av meg|skade meg selv|selvmord\w*",
+            r"nedstemt|nedfor|langt nede",
+        ),
+    ),
+    WarningSign(
+        "fever",
+        "mastitis",
+        CARE_MASTITIS,
+        _words(
+            r"fever|feverish|high temperature|running a temperature|shivering with fever",
+            r"feber|febersyk|høy temp|høy temperatur|frysninger|fryser og svetter",
+        ),
+    ),
+    WarningSign(
+        "mastitis",
+        "mastitis",
+        CARE_MASTITIS,
+        _words(
+            r"mastitis|breast infection|(?:clogged|blocked|plugged) (?:milk )?ducts?",
+            r"brystbetennelse\w*|mastitt|tett(?:e)? melkegang(?:er|en)?|tett(?:e)? kanal(?:er)?",
+        ),
+    ),
+    WarningSign(
+        "breast_area",
+        "mastitis",
+        CARE_MASTITIS,
+        _words(
+            rf"{_BREAST} (?:is|feels|looks|are) (?:\w+ )?(?:red|hot|hard|swollen|inflamed)",
+            rf"(?:red|hot|hard|swollen) (?:and \w+ )?(?:area|spot|patch|lump) (?:on|in) (?:my|the) "
+            rf"{_BREAST}",
+            rf"red (?:and|&) (?:hot|hard|swollen|painful|sore)|lump in (?:my|the|one) {_BREAST}",
+            r"hard lump|painful lump|a lump",
+            rf"{_BREAST} er (?:\w+ )?(?:rødt|rød|varmt|varm|hardt|hard|hovent|hoven|betent)",
+            rf"(?:rødt|varmt|hardt|hovent) (?:område|parti|felt) (?:på|i) {_BREAST}",
+            rf"rødt? og (?:varmt?|hardt?|hovent?|vondt|ømt)|kul i {_BREAST}",
+        ),
+    ),
+    WarningSign(
+        "feeling_ill",
+        "mastitis",
+        CARE_MASTITIS,
+        _words(
+            r"feel(?:s|ing)? (?:really |very |so )?(?:ill|unwell|feverish)",
+            r"feel(?:s|ing)? like i have (?:the )?flu",
+            r"flu like|flulike|like the flu",
+            r"føler meg (?:\w+ )?(?:syk|dårlig|influensasyk|elendig)|influensafølelse|"
+            r"som influensa|influensaaktig",
+        ),
+    ),
+    WarningSign(
+        "pus",
+        "blood_in_milk",
+        CARE_DOCTOR,
+        _words(r"pus|abscess", r"puss|abscess|byll"),
+    ),
+    WarningSign(
+        "blood_keeps_coming",
+        "blood_in_milk",
+        CARE_DOCTOR,
+        re.compile(
+            r"\b(?:blood|bloody|bleeding)\b.{0,60}\b(?:again|keeps|still|every time|several times|"
+            r"for days|wont stop|not stopping|hurts|pain|painful)\b"
+            r"|\b(?:keeps|still)\b.{0,20}\b(?:blood|bleeding)\b"
+            r"|\b(?:blod|blodig|blør)\b.{0,60}\b(?:igjen|fortsatt|hver gang|flere ganger|stadig|"
+            r"slutter ikke|i flere dager|vondt|smerter)\b"
+            r"|\b(?:fortsatt|stadig)\b.{0,20}\b(?:blod|blør)\b"
+        ),
+    ),
+    WarningSign(
+        "supply_drop",
+        "seek_help",
+        CARE_EXCLUSIVE_DROP,
+        re.compile(
+            rf"\b{_DROP}\b.{{0,60}}\b{_DESPITE}\b.{{0,40}}\bpump"
+            rf"|\b{_DESPITE}\b.{{0,40}}\bpump.{{0,60}}\b{_DROP}\b"
+        ),
+    ),
+)
+
+WARNING_SIGNS_BY_ID: dict[str, WarningSign] = {sign.id: sign for sign in WARNING_SIGNS}
+
+_APOSTROPHES = re.compile(r"['’`´]")
+_SPACES = re.compile(r"[^\w\d]+")
+
+
+def plain(text: str) -> str:
+    """Lower case, apostrophes dropped (`can't` -> `cant`), other punctuation as one space;
+    æ, ø and å kept (the Bokmål patterns spell them)."""
+    return " ".join(_SPACES.sub(" ", _APOSTROPHES.sub("", text.lower())).split())
+
+
+def warning_sign_in(text: str) -> str | None:
+    """The id of the first warning sign the text names (most urgent first), or None."""
+    words = plain(text)
+    for sign in WARNING_SIGNS:
+        if sign.pattern.search(words):
+            return sign.id
+    return None
+
+
+def warning_topic(sign_id: str) -> str:
+    """The tips topic that answers a sign, with its help line."""
+    return WARNING_SIGNS_BY_ID[sign_id].topic
