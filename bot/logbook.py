@@ -162,6 +162,7 @@ class LogBook:
         self.open = session is not None
         self.sessions_prepared: Prepared | None = None
         self.stash_prepared: Prepared | None = None
+        self.stored = 0  # sessions added, counted in the metrics once announced (committed)
 
     async def __aenter__(self) -> LogBook:
         self.open = True
@@ -174,6 +175,8 @@ class LogBook:
         """What follows the changes (reminders, nudges, the stash note), on the event loop,
         once; what the followers needed from the database was prepared with the change."""
         self.open = False
+        self.services.metrics.logs_stored.inc(self.stored)
+        self.stored = 0
         chat_id = self.settings.id
         sessions, self.sessions_prepared = self.sessions_prepared, None
         stash, self.stash_prepared = self.stash_prepared, None
@@ -238,6 +241,7 @@ class LogBook:
         entry.created_at = now  # the bot's clock, so "logged last" (undo) follows it
         with self._transaction() as db_session:
             SessionRepo(db_session, settings.id).add(entry)
+            self.stored += 1
             self._changed(db_session)
             return Logged(entry, confirmation_in(db_session, settings, entry, now))
 
@@ -281,6 +285,7 @@ class LogBook:
             for entry in entries:
                 entry.created_at = now
                 repo.add(entry)
+            self.stored += len(entries)
             if entries:
                 self._changed(db_session)
         return entries
@@ -332,6 +337,7 @@ class LogBook:
                 ]
             )
             imports.claim(batch, ImportStatus.IMPORTED, session_count=outcome.count)
+            self.stored += len(outcome.new)
             if outcome.new:
                 self._changed(db_session)
         return outcome
