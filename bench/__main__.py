@@ -3,7 +3,7 @@
 python -m bench                      # everything (about 15 minutes)
 python -m bench --only fanout        # one scenario: fanout, instances, failover, restart,
                                      # logging, ingest, history, trend, timers,
-                                     # contention, questions, stash
+                                     # contention, questions, stash, feed
 python -m bench --chats 1000         # fan-out size (default 3000)
 python -m bench --only fanout --instances 3   # the fan-out with 3 instances (PostgreSQL)
 python -m bench --plans 100000       # plans in the restart scenario (default 1,000,000)
@@ -465,6 +465,25 @@ def stash_rows(args: argparse.Namespace) -> list[Row]:
     return rows
 
 
+FEED_P99_MS = 100.0
+
+
+def feed_rows(args: argparse.Namespace) -> list[Row]:
+    from bench import feed
+
+    result = asyncio.run(feed.run())
+    name = f"feed ({result.portions} portions in the stash)"
+    return [
+        Row(
+            name,
+            f"/feed 30: read, lock, take, write, reply ({len(result.times)} feeds)",
+            f"p99 {result.p99_ms:.0f} ms (median {result.median_ms:.0f})",
+            f"p99 < {FEED_P99_MS:.0f} ms",
+            result.p99_ms < FEED_P99_MS,
+        )
+    ]
+
+
 QUESTIONS_TARGET = 0.90
 
 
@@ -572,6 +591,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
     "trend": trend_rows,
     "contention": contention_rows,
     "stash": stash_rows,
+    "feed": feed_rows,
     "questions": questions_rows,
 }
 

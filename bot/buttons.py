@@ -261,3 +261,14 @@ STASH_TOSS = Button("stash", "toss", ROW_ID)
 STASH_SHOW = Button("stash", "show", ROW_ID)
 STASH_PICK = Button("stash", "pick")
 STASH_LIST = Button("stash", "list")
+
+# Bottle feeds: undo one (the feed's id).
+FEED_UNDO = Button("feed", "undo", ROW_ID)
+
+# A family group's link to the parent's stash: unlink from the group, or from her private chat
+# (the group's id: groups have negative ids); show her pumping log there or not.
+GROUP_ID = Number(-INT64_MAX, -1)
+LINK_OFF = Button("link", "off")
+LINK_DROP = Button("link", "drop", GROUP_ID)
+# Her pumping log shown in that group (1) or not (0).
+LINK_LOG = Button("link", "log", GROUP_ID, SMALL)

@@ -25,7 +25,8 @@ from bot.domain.parsing import (
     Problem,
 )
 from bot.domain.units import Method
-from bot.importing import ImportOutcome, sort_out_import
+from bot.feedbook import add_imported_feeds, remove_imported_feeds
+from bot.importing import ImportOutcome, sort_out
 from bot.services import Prepared, PumpApplication, Services, apply_followers, prepare_followers
 from bot.stashbook import remove_undone_milk
 from bot.storage.db import Database
@@ -66,11 +67,12 @@ class Logged:
 
 @dataclass(frozen=True)
 class RemovedImport:
-    """An undone import: how many sessions went, and the line about their milk leaving the
-    stash, if any did."""
+    """An undone import: how many sessions (or bottle feeds) went, and the line about their
+    milk leaving the stash, if any did."""
 
     count: int
     milk_text: str | None = None
+    feeds: int = 0  # bottle feeds it added (a feeding file's)
 
 
 class MoveRefused(Exception):
@@ -332,7 +334,8 @@ class LogBook:
             ):
                 return None
             repo = SessionRepo(db_session, settings.id)
-            outcome = sort_out_import(repo, parsed)
+            outcome = sort_out(db_session, settings.id, parsed)
+            add_imported_feeds(db_session, settings.id, import_id, outcome.new_feeds, name, now)
             repo.add_many(
                 [
                     {
@@ -352,7 +355,7 @@ class LogBook:
                     for row in outcome.new
                 ]
             )
-            imports.claim(batch, ImportStatus.IMPORTED, session_count=len(outcome.new))
+            imports.claim(batch, ImportStatus.IMPORTED, session_count=outcome.count)
             self.stored += len(outcome.new)
             if outcome.new:
                 self._changed(db_session)
@@ -373,9 +376,12 @@ class LogBook:
                 return None
             milk = remove_undone_milk(db_session, self.settings.id, import_id=import_id)
             removed = SessionRepo(db_session, self.settings.id).delete_import(import_id)
+            feeds = remove_imported_feeds(db_session, self.settings.id, import_id)
             if removed or milk:
                 self._changed(db_session, sessions=removed > 0, stash=bool(milk))
-        return RemovedImport(removed, undone_milk_text(milk, self.settings, import_=True))
+        return RemovedImport(
+            removed, undone_milk_text(milk, self.settings, import_=True), feeds=feeds
+        )
 
     def revise(self, entry_id: int, parsed: ParsedLog) -> Logged | None:
         """Replace what an entry says (its message was edited); None if it is gone."""

@@ -2,9 +2,10 @@
 
 The same days, summaries and guideline-band decision as /week and the chart
 (`bot.periods.last_days`), the same chart, the /trend chart and summary (over at least the
-report's weeks), the period's notes, and the reminder plan as the
-caller describes it (reminder texts live in `scheduler`, above this package). Blocking: a
-30-day report is a few hundred milliseconds of CPU, so handlers run it on a worker thread.
+report's weeks), the bottles fed each day beside the milk pumped (when feeds were logged), the
+period's notes, and the reminder plan as the caller describes it (reminder texts live in
+`scheduler`, above this package). Blocking: a 30-day report is a few hundred milliseconds of
+CPU, so handlers run it on a worker thread.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from bot.domain.chats import ChatSettings
 from bot.domain.daybook import parent_day, parent_day_range
 from bot.domain.stats import period_summary
 from bot.domain.trend import WEEK_DAYS, clamp_weeks
+from bot.feedbook import fed_in
 from bot.periods import last_days, period_chart, supply_trend_of, trend_chart
 from bot.storage.db import Database
 from bot.text.reports import band_note
@@ -44,6 +46,8 @@ def build_report(
     trend = supply_trend_of(db, settings, now, clamp_weeks(-(-n_days // WEEK_DAYS)))
     trend_lines = [comparison_line(trend, tr, settings.unit)]
     trend_lines += [line for line in [sides_and_rate_line(trend, tr, settings.unit)] if line]
+    end = parent_day_range(last.days[-1].day, tz, settings.day_start)[1]
+    fed = fed_in(db, settings, start, end)
     content = ReportContent(
         days=last.days,
         period=period_summary(last.days, last.today),
@@ -55,5 +59,6 @@ def build_report(
         trend_png=trend_chart(trend, settings) if trend.has_logs else None,
         trend_lines=trend_lines,
         made_at=now,
+        fed_ml=fed or None,
     )
     return render_report(content, tr=tr, unit=settings.unit, tz=tz)

@@ -2,22 +2,27 @@
 portions, and announces every change (`services.stash_changed`, which reschedules the morning
 note). Buttons, typed messages and the log confirmation all call it, never the repository.
 The one other change, milk leaving with an undone session (`remove_undone_milk`), is made in
-the log book's transaction, which announces it the same way.
+the log book's transaction, which announces it the same way. Bottle feeds take milk through
+their own write path (`bot.feedbook`).
 
 Each change is checked by `bot.domain.stash` before anything is written, inside one
-transaction: a refused change (using more than there is, thawing twice, a portion of another
-chat named by forged button data, an amount out of range) writes nothing and says why.
+transaction that first locks the stash (`StashRepo.lock`, as feeds do: a tap and a feed at the
+same moment take turns): a refused change (using more than there is, thawing twice, a
+portion of another chat named by forged button data, an amount out of range) writes nothing
+and says why.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlmodel import Session
 
 from bot.domain.chats import ChatSettings
+from bot.domain.daybook import local_day, local_day_range
+from bot.domain.feeds import ThawPlan, thaw_plan
 from bot.domain.stash import (
     Place,
     PortionState,
@@ -33,6 +38,7 @@ from bot.domain.stash import (
     use_by,
 )
 from bot.domain.stash_export import stash_csv
+from bot.feedbook import recent_feeds
 from bot.services import PumpApplication, Services
 from bot.storage.db import Database
 from bot.storage.models import StashPortion
@@ -97,6 +103,7 @@ def apply_change(
 ) -> StashResult:
     """The write itself, in one transaction (no announcement: call `change_stash`)."""
     with db.session() as session:
+        StashRepo(session, settings.id).lock()  # one change at a time, with feeds too
         state = StashStateRepo(session, settings.id)
         message_id = change.source_message_id
         if message_id is not None and state.handled_message(message_id):
@@ -259,21 +266,40 @@ def remove_undone_milk(
 # -- reading ---------------------------------------------------------------------------------
 
 
-def current_stash(db: Database, chat_id: int) -> StashView:
+def stash_page(
+    db: Database, settings: ChatSettings, now: datetime, *, intro_once: bool = False
+) -> tuple[str, StashView]:
+    """/stash's text and what it shows, with the days it covers at the baby's recent feeds.
+    With `intro_once`, the storage note comes the first time only (the command); after a tap
+    it never does."""
     with db.session() as session:
-        return stash_view(StashRepo(session, chat_id).stored())
+        view = stash_view(StashRepo(session, settings.id).stored())
+        daily = recent_feeds(session, settings.id, now)
+        first_time = False
+        if intro_once:
+            state = StashStateRepo(session, settings.id)
+            current = state.get()
+            first_time = current is None or current.intro_shown_at is None
+            if first_time:
+                state.mark_intro_shown(now)
+    return stash_text(view, settings, now, with_intro=first_time, daily=daily), view
 
 
 def overview(db: Database, settings: ChatSettings, now: datetime) -> tuple[str, StashView]:
     """/stash's text and what it shows; the storage note comes the first time only."""
+    return stash_page(db, settings, now, intro_once=True)
+
+
+def thaw_for_away(
+    db: Database, settings: ChatSettings, needed_ml: float, now: datetime
+) -> ThawPlan:
+    """For /away: the stash's milk for a day away tomorrow (`bot.domain.feeds.thaw_plan`);
+    fridge milk must still be good at the end of tomorrow."""
     with db.session() as session:
-        view = stash_view(StashRepo(session, settings.id).stored())
-        state = StashStateRepo(session, settings.id)
-        current = state.get()
-        first_time = current is None or current.intro_shown_at is None
-        if first_time:
-            state.mark_intro_shown(now)
-    return stash_text(view, settings, now, with_intro=first_time), view
+        portions = StashRepo(session, settings.id).stored()
+    tomorrow = local_day(now, settings.tz) + timedelta(days=1)
+    good_until = local_day_range(tomorrow, settings.tz)[1]
+    return thaw_plan(portions, needed_ml, good_until, now)
 
 
 def get_portion(db: Database, chat_id: int, portion_id: int) -> StashPortion | None:

@@ -15,6 +15,8 @@ from bot.commands import MenuCommand
 from handlers import (
     data,
     errors,
+    family,
+    feeds,
     groups,
     history,
     imports,
@@ -49,6 +51,8 @@ FEATURES: list[ModuleType] = [
     history,
     data,
     stash,
+    feeds,
+    family,
     report,
     imports,
     tips,

@@ -18,8 +18,10 @@ from bot.buttons import STATS_EXCLUSIVE, STATS_FORGET, STATS_KEEP
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
 from bot.domain.export import export_filename
+from bot.domain.feed_export import feeds_filename
 from bot.domain.guideline import MIN_FULL_DAYS, MIN_SESSIONS_A_DAY
 from bot.domain.stash_export import stash_filename
+from bot.feedbook import export_feeds
 from bot.forget import forget_chat
 from bot.groups import may_delete_shared_log
 from bot.logviews import export_log, session_count
@@ -50,14 +52,16 @@ MENU_COMMANDS = [
 
 
 async def send_export(update: Update, context: PumpContext) -> None:
-    """The whole log as a CSV document, and the milk stash as a second one if there is one."""
+    """The whole log as a CSV document, and the milk stash and the bottle feeds as more, if
+    there are any."""
     settings = chat_settings(update, context)
     tr = settings.tr
     services = context.services
     # The whole log, read and written out on a worker thread: a year is over 100 ms.
     count, data = await asyncio.to_thread(export_log, services.db, settings)
     portions, stash_data = await asyncio.to_thread(export_stash, services.db, settings)
-    if not count and not portions:
+    feeds, feeds_data = await asyncio.to_thread(export_feeds, services.db, settings)
+    if not count and not portions and not feeds:
         await update.effective_message.reply_text(tr._("There's nothing to export yet."))
         return
     now = services.clock.now()
@@ -82,6 +86,18 @@ async def send_export(update: Update, context: PumpContext) -> None:
         )
         await update.effective_message.reply_document(
             stash_data, filename=stash_filename(now, settings.tz), caption=caption
+        )
+    if feeds:
+        caption = tr.ngettext(
+            "Your bottle feeds: {n} feed, times in your time zone ({zone}), amounts in "
+            "millilitres.",
+            "Your bottle feeds: {n} feeds, times in your time zone ({zone}), amounts in "
+            "millilitres.",
+            feeds,
+            zone=settings.timezone,
+        )
+        await update.effective_message.reply_document(
+            feeds_data, filename=feeds_filename(now, settings.tz), caption=caption
         )
 
 

@@ -25,7 +25,14 @@ from bot import buttons
 from bot.buttons import IMPORT_CANCEL, IMPORT_GO, IMPORT_UNDO
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings
-from bot.domain.imports import ImportFile, ImportRefused, Refusal, check_document, read_import
+from bot.domain.imports import (
+    FileKind,
+    ImportFile,
+    ImportRefused,
+    Refusal,
+    check_document,
+    read_import,
+)
 from bot.groups import may_delete_shared_log
 from bot.importing import cancel_import, get_import, start_import
 from bot.logbook import LogBook
@@ -35,9 +42,11 @@ from bot.text.i18n import N_, Translator
 from bot.text.imports import (
     help_text,
     import_button_label,
+    imported_feeds_text,
     imported_text,
     preview_text,
     refusal_text,
+    undone_feeds_text,
     undone_text,
 )
 from handlers.common import (
@@ -126,10 +135,13 @@ async def on_document(update: Update, context: PumpContext) -> None:
             unit=settings.unit,
             tz=settings.tz,
             zone_name=settings.timezone,
+            new_feeds=outcome.new_feeds,
+            feeds_already=outcome.feeds_already,
         )
         keyboard = None
-        if outcome.new:
-            keyboard = confirm_keyboard(batch.id or 0, len(outcome.new), tr)
+        if outcome.count:
+            feeds = parsed.kind is FileKind.BABY_BUDDY_FEEDINGS
+            keyboard = confirm_keyboard(batch.id or 0, outcome.count, tr, feeds=feeds)
         else:
             cancel_import(services.db, settings, batch.id or 0)
         await message.reply_text(text, reply_markup=keyboard)
@@ -141,13 +153,14 @@ def fetch_failed_text(tr: Translator) -> str:
     )
 
 
-def confirm_keyboard(import_id: int, count: int, tr: Translator) -> InlineKeyboardMarkup:
+def confirm_keyboard(
+    import_id: int, count: int, tr: Translator, *, feeds: bool = False
+) -> InlineKeyboardMarkup:
+    label = import_button_label(count, tr, feeds=feeds)
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(
-                    import_button_label(count, tr), callback_data=IMPORT_GO.data(import_id)
-                ),
+                InlineKeyboardButton(label, callback_data=IMPORT_GO.data(import_id)),
                 InlineKeyboardButton(tr._("Cancel"), callback_data=IMPORT_CANCEL.data(import_id)),
             ]
         ]
@@ -221,10 +234,15 @@ async def confirm(
             )
             if outcome is None:  # a second tap won the race
                 return
-            text = imported_text(
-                outcome.new, outcome.already_logged, tr, settings.unit, settings.tz
-            )
-            keyboard = undo_keyboard(batch_id, tr) if outcome.new else None
+            if parsed.kind is FileKind.BABY_BUDDY_FEEDINGS:
+                text = imported_feeds_text(
+                    outcome.new_feeds, outcome.feeds_already, tr, settings.unit, settings.tz
+                )
+            else:
+                text = imported_text(
+                    outcome.new, outcome.already_logged, tr, settings.unit, settings.tz
+                )
+            keyboard = undo_keyboard(batch_id, tr) if outcome.count else None
             await edit_tapped(query, text, keyboard)
 
 
@@ -266,7 +284,11 @@ async def undo(update: Update, context: PumpContext, settings: ChatSettings, bat
             await out_of_date(query, tr)
             return
         await query.answer()
-        text = undone_text(removed.count, tr)
+        text = (
+            undone_feeds_text(removed.feeds, tr)
+            if removed.feeds
+            else undone_text(removed.count, tr)
+        )
         if removed.milk_text:
             text += "\n" + removed.milk_text
         await edit_tapped(query, text)

@@ -30,6 +30,7 @@ from bot.confirming import (
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import LogProblem, ParsedLog, parse_log
 from bot.domain.routing import Decision, Kind
+from bot.family import log_settings
 from bot.inbox import settle
 from bot.logbook import LogBook, LogWork, MoveRefused, says
 from bot.logviews import (
@@ -292,18 +293,20 @@ async def undo_command(update: Update, context: PumpContext) -> None:
 
 
 async def today_command(update: Update, context: PumpContext) -> None:
-    """`/today` (`/idag`): today's sessions in the chat's time zone, with per-side totals."""
-    settings = chat_settings(update, context)
+    """`/today` (`/idag`): today's sessions in the chat's time zone, with per-side totals. In a
+    linked family group whose parent shares her log, hers."""
     services = context.services
+    settings = log_settings(services.db, chat_settings(update, context))
     await update.effective_message.reply_text(
         today_text(services.db, settings, services.clock.now())
     )
 
 
 async def last_command(update: Update, context: PumpContext) -> None:
-    """`/last` (`/siste`): the latest session and how long ago it was."""
-    settings = chat_settings(update, context)
+    """`/last` (`/siste`): the latest session and how long ago it was (in a linked family group
+    whose parent shares her log, hers)."""
     services = context.services
+    settings = log_settings(services.db, chat_settings(update, context))
     await update.effective_message.reply_text(
         last_text(services.db, settings, services.clock.now())
     )

@@ -37,20 +37,21 @@ from bot.domain.stash import (
     parse_stash_args,
     thaw_problem,
 )
+from bot.family import stash_settings
 from bot.services import PumpApplication, PumpContext
 from bot.stashbook import (
     Change,
     StashChange,
     StashResult,
     change_stash,
-    current_stash,
     get_portion,
     overview,
+    stash_page,
 )
 from bot.storage.models import StashPortion
 from bot.text.formatting import day_text, format_volume
 from bot.text.i18n import N_, Translator
-from bot.text.stash import ICONS, pick_text, portion_text, stash_text, unreadable_text
+from bot.text.stash import ICONS, pick_text, portion_text, unreadable_text
 from handlers.common import ask_babies_once, chat_settings, edit_tapped, out_of_date
 from scheduler.stash_notes import forget_note, move_note, rebuild_note_jobs, schedule_note
 
@@ -154,9 +155,12 @@ def user_name(update: Update) -> str | None:
     return update.effective_user.full_name if update.effective_user else None
 
 
-def change_for(request: StashRequest, update: Update) -> StashChange:
-    """The change a typed message asks for, keyed by the message (handled once)."""
-    message_id = update.effective_message.message_id
+def change_for(request: StashRequest, update: Update, stash_chat_id: int) -> StashChange:
+    """The change a typed message asks for, keyed by the message (handled once). A linked
+    family group's message changes the parent's stash, whose handled-message mark counts her
+    own chat's message ids: that one is not keyed."""
+    message = update.effective_message
+    message_id = message.message_id if message.chat_id == stash_chat_id else None
     if request.action == Action.ADD:
         return StashChange(
             Change.ADD,
@@ -176,23 +180,27 @@ def change_for(request: StashRequest, update: Update) -> StashChange:
 
 
 async def show_stash(update: Update, context: PumpContext) -> None:
-    """`/stash` shows the stash; `/stash add 120 freezer`, `/stash use 60` change it."""
-    settings = chat_settings(update, context)
-    message = update.effective_message
+    """`/stash` shows the stash; `/stash add 120 freezer`, `/stash use 60` change it. In a
+    linked family group, the parent's stash."""
     services = context.services
+    settings = stash_settings(services.db, chat_settings(update, context))
+    message = update.effective_message
     typed = STASH_COMMAND.sub("", message.text or "", count=1).strip()
     if typed:
         request = parse_stash_args(typed, settings.unit)
         if request is None:
             await message.reply_text(unreadable_text(settings))
             return
-        result = await change_stash(context.application, settings, change_for(request, update))
+        change = change_for(request, update, settings.id)
+        result = await change_stash(context.application, settings, change)
         await message.reply_text(result.text)
         return
     now = services.clock.now()
     text, view = overview(services.db, settings, now)
     await message.reply_text(text, reply_markup=stash_keyboard(view, settings, now))
-    if not view.empty:  # the days-covered line showed: it counts one band per baby
+    # The days-covered line showed: it counts one band per baby. Asked in her own chat only
+    # (a linked family group shows her stash, and her answer is hers to give).
+    if not view.empty and settings.id == message.chat_id:
         await ask_babies_once(message, settings, context)
 
 
@@ -201,7 +209,8 @@ async def on_stash_text(
 ) -> None:
     """`froze 120` in a private chat: a new portion, never a logged session."""
     assert decision.stash is not None
-    result = await change_stash(context.application, settings, change_for(decision.stash, update))
+    change = change_for(decision.stash, update, settings.id)
+    result = await change_stash(context.application, settings, change)
     await update.effective_message.reply_text(result.text)
 
 
@@ -225,9 +234,8 @@ async def show_after(
 ) -> None:
     """The change, then the stash as it is now, in place of the tapped message."""
     now = context.services.clock.now()
-    view = current_stash(context.services.db, settings.id)
-    text = result.text + "\n\n" + stash_text(view, settings, now, with_intro=False)
-    await edit_tapped(query, text, stash_keyboard(view, settings, now))
+    page, view = stash_page(context.services.db, settings, now)
+    await edit_tapped(query, result.text + "\n\n" + page, stash_keyboard(view, settings, now))
 
 
 async def refuse(query: CallbackQuery, message: Message, text: str) -> None:
@@ -242,8 +250,8 @@ async def refuse(query: CallbackQuery, message: Message, text: str) -> None:
 async def on_button(update: Update, context: PumpContext) -> None:
     """Every `stash:` button: store a session's milk, use, thaw, freeze, throw out, pick."""
     query = update.callback_query
-    settings = chat_settings(update, context)
     services = context.services
+    settings = stash_settings(services.db, chat_settings(update, context))
     pressed = buttons.parse(query.data)
     message = query.message
     if pressed is None or not isinstance(message, Message):
@@ -265,13 +273,12 @@ async def on_button(update: Update, context: PumpContext) -> None:
         await query.answer()
         await message.reply_text(result.text)
     elif button in (STASH_LIST, STASH_PICK):
-        view = current_stash(services.db, settings.id)
+        page, view = stash_page(services.db, settings, now)
         await query.answer()
         if button is STASH_PICK and not view.empty:
             await edit_tapped(query, pick_text(settings), pick_keyboard(view, settings, now))
         else:
-            text = stash_text(view, settings, now, with_intro=False)
-            await edit_tapped(query, text, stash_keyboard(view, settings, now))
+            await edit_tapped(query, page, stash_keyboard(view, settings, now))
     elif button is STASH_SHOW:
         portion = get_portion(services.db, settings.id, values[0])
         if portion is None or portion.state != PortionState.STORED:

@@ -16,6 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot import buttons
 from bot.buttons import STATS_CHART
 from bot.commands import MenuCommand
+from bot.family import log_settings
 from bot.periods import MONTH, WEEK, chart, period_report
 from bot.services import PumpApplication, PumpContext
 from bot.text.i18n import N_, Translator
@@ -62,8 +63,10 @@ async def show_month(update: Update, context: PumpContext) -> None:
 
 
 async def show_period(update: Update, context: PumpContext, n_days: int) -> None:
-    settings = chat_settings(update, context)
+    """The last days of the log: the chat's own, or in a linked family group whose parent
+    shares her log, hers."""
     services = context.services
+    settings = log_settings(services.db, chat_settings(update, context))
     text = await asyncio.to_thread(
         period_report, services.db, settings, services.clock.now(), n_days
     )

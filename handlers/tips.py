@@ -34,18 +34,23 @@ from bot.domain.routing import Decision, Kind
 from bot.domain.tips import (
     MAX_HOURS_AWAY,
     TOPIC_GROUPS,
+    AwayMilk,
     Topic,
     TopicGroup,
     milk_for_time_away,
     parse_hours,
+    shown_total_ml,
     topic,
     topic_group,
     topics_in,
 )
 from bot.domain.understanding import normalise
 from bot.domain.warnings import warning_sign_in, warning_topic
+from bot.family import stash_settings
 from bot.nudging import DueNudge, forget_nudges, nudges_enabled, set_nudges, take_due_nudge
 from bot.services import PumpApplication, PumpContext, Services
+from bot.stashbook import thaw_for_away
+from bot.text.feeds import thaw_text
 from bot.text.formatting import format_minutes, format_volume
 from bot.text.i18n import N_, Translator
 from bot.text.reports import band_text
@@ -241,8 +246,20 @@ async def away(update: Update, context: PumpContext) -> None:
         return
     milk = milk_for_time_away(hours, settings.unit)
     await update.effective_message.reply_text(
-        away_text(milk, tr), reply_markup=away_answer_keyboard(tr)
+        away_reply(milk, settings, context), reply_markup=away_answer_keyboard(tr)
     )
+
+
+def away_reply(milk: AwayMilk, settings: ChatSettings, context: PumpContext) -> str:
+    """How much milk to leave, and, when the chat has a stash (in a linked family group, the
+    parent's), which of it to thaw tonight."""
+    services = context.services
+    now = services.clock.now()
+    stash = stash_settings(services.db, settings)
+    plan = thaw_for_away(services.db, stash, shown_total_ml(milk), now)
+    from_stash = thaw_text(plan, settings, now)
+    text = away_text(milk, settings.tr)
+    return f"{text}\n\n{from_stash}" if from_stash else text
 
 
 # -- nudges ------------------------------------------------------------------------------------
@@ -430,7 +447,8 @@ async def on_tip_button(update: Update, context: PumpContext) -> None:
         case Pressed(buttons.TIP_AWAY, (hours,)) if hours in AWAY_CHOICES:
             await query.answer()
             milk = milk_for_time_away(hours, settings.unit)
-            await edit_tapped(query, away_text(milk, tr), away_answer_keyboard(tr))
+            text = away_reply(milk, settings, context)
+            await edit_tapped(query, text, away_answer_keyboard(tr))
         case Pressed(buttons.TIP_NUDGES, (switch,)) if switch in ("on", "off"):
             enabled = switch == "on"
             set_nudges(context.services.db, settings.id, enabled)

@@ -1,9 +1,10 @@
 """The stash's morning note: when milk runs out within a day, a note at the end of the night.
 
 One job per chat (`stash-note:<chat_id>`), armed at the morning computed by
-`bot.domain.stash.note_due` from what is in the database: the stored portions' use-by times,
-the chat's night window (its reminder plan's, else 23:00-06:00) and zone, and the last morning
-noted (`stash_state.note_sent_for`). Nothing about the note lives only in memory, so a restart
+`bot.domain.stash.note_due` from what is in the database: the stored portions' use-by times
+(milk left over from a feed aside: the feed's reply said its 2 hours), the chat's night window
+(its reminder plan's, else 23:00-06:00) and zone, and the last morning noted
+(`stash_state.note_sent_for`). Nothing about the note lives only in memory, so a restart
 rebuilds the jobs (`rebuild_note_jobs`), and an hourly sweep re-arms chats whose milk runs out
 soon (a changed zone or night window is picked up there, and when the job fires).
 
@@ -28,6 +29,7 @@ from bot.domain.stash import (
     DEFAULT_NIGHT_END,
     DEFAULT_NIGHT_START,
     in_night,
+    next_note_morning,
     note_due,
     noted_on,
 )
@@ -96,7 +98,8 @@ async def schedule_note(application: PumpApplication, chat_id: int) -> datetime 
             state = StashStateRepo(session, chat_id).get()
             _start, end = _chat_night(session, chat_id)
             sent_for = state.note_sent_for if state is not None else None
-            due = note_due(StashRepo(session, chat_id).stored(), sent_for, now, end, tz)
+            use_bys = StashRepo(session, chat_id).noted_use_bys()
+            due = next_note_morning(use_bys, sent_for, now, end, tz)
     remove_job(application, note_job_name(chat_id))
     if due is not None:
         arm_job(application, note_job, note_job_name(chat_id), chat_id, max(due, now))
@@ -133,7 +136,7 @@ async def _send_note(application: PumpApplication, chat_id: int) -> bool:
         states = StashStateRepo(session, chat_id)
         state = states.get()
         start, end = _chat_night(session, chat_id)
-        portions = StashRepo(session, chat_id).stored()
+        portions = StashRepo(session, chat_id).noted()
         morning = note_due(portions, state.note_sent_for if state else None, now, end, tz)
         if morning is None or morning > now:
             return False

@@ -9,6 +9,11 @@ Three kinds, told apart by the header line:
   fields `start, end, amount, notes` (and `tags`); versions before 2.0 had one `time` instead of
   `start` and `end`. Times are the server's local time without an offset; `amount` has no unit
   (taken as millilitres, unless a column or the cell says oz).
+- **Baby Buddy's feeding export** (Feedings, Export as CSV): the same first columns, then
+  `start, end, duration, type, method, amount, notes`. Its bottles of breast milk (method
+  `bottle`, type `breast milk` or `fortified breast milk`, with an amount) are read as bottle
+  feeds (`ImportFeed`), never as sessions; feeds at the breast, formula and solid food are
+  counted and left out (they never came from the stash).
 - **Any other file** with a header naming a time column and an amount column (English or
   Norwegian names such as `time`, `date`, `tidspunkt`; `amount`, `ml`, `mengde`), and optionally
   left, right, duration, end, method and note columns.
@@ -36,6 +41,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.export import COLUMNS as EXPORT_COLUMNS
 from bot.domain.export import COLUMNS_BEFORE_DAY
+from bot.domain.feeds import FEED_MAX_ML
 from bot.domain.parsing import DURATION_MAX_MIN, SESSION_MAX_ML, SIDE_MAX_ML
 from bot.domain.units import ML_PER_OZ, Method
 
@@ -48,6 +54,7 @@ NAME_MAX_CHARS = 128
 class FileKind(StrEnum):
     PUMPBOT = "pumpbot"
     BABY_BUDDY = "babybuddy"
+    BABY_BUDDY_FEEDINGS = "babybuddy_feedings"
     GENERIC = "generic"
 
 
@@ -79,6 +86,7 @@ class LineProblem(StrEnum):
     AMOUNT_MISSING = "amount_missing"
     AMOUNT_UNREADABLE = "amount_unreadable"
     AMOUNT_OUT_OF_RANGE = "amount_out_of_range"
+    FEED_OUT_OF_RANGE = "feed_out_of_range"  # a bottle over FEED_MAX_ML
     SIDE_OUT_OF_RANGE = "side_out_of_range"
     DURATION_UNREADABLE = "duration_unreadable"
     FORMULA = "formula"
@@ -106,11 +114,23 @@ class ImportRow:
     logged_by: str | None = None
 
 
+@dataclass(frozen=True)
+class ImportFeed:
+    """One bottle of breast milk read from a feeding file. Millilitres; `fed_at` in UTC."""
+
+    line: int
+    fed_at: datetime
+    amount_ml: float
+
+
 @dataclass
 class ImportFile:
     kind: FileKind
     rows: list[ImportRow] = field(default_factory=list)
     bad: list[BadLine] = field(default_factory=list)
+    feeds: list[ImportFeed] = field(default_factory=list)
+    # Lines of a feeding file that are no bottle of breast milk (left out, not a problem).
+    not_bottles: int = 0
 
     @property
     def total_ml(self) -> float:
@@ -202,6 +222,7 @@ class Layout:
     method: int | None = None
     who: int | None = None
     ounces: bool = False  # the amount columns are in ounces
+    food: int | None = None  # a feeding file's `type`: breast milk, formula, ...
 
 
 def find(names: list[str], wanted: Iterable[str]) -> int | None:
@@ -220,6 +241,14 @@ def layout_of(header: list[str]) -> Layout:
     if time is None or amount is None:
         raise ImportRefused(Refusal.UNKNOWN_COLUMNS, tuple(cell.strip() for cell in header))
     baby_buddy = "child_id" in names or "child_first_name" in names
+    if baby_buddy and "type" in names and "method" in names:
+        return Layout(
+            FileKind.BABY_BUDDY_FEEDINGS,
+            time=time,
+            amount=amount,
+            method=names.index("method"),
+            food=names.index("type"),
+        )
     return Layout(
         FileKind.BABY_BUDDY if baby_buddy else FileKind.GENERIC,
         time=time,
@@ -257,12 +286,21 @@ def read_import(data: bytes, tz: ZoneInfo, now: datetime) -> ImportFile:
         raise ImportRefused(Refusal.TOO_MANY_ROWS)
     result = ImportFile(layout.kind)
     for line, record in body:
+        if layout.kind is FileKind.BABY_BUDDY_FEEDINGS:
+            feed = read_feed(record, line, layout, len(header), tz, now)
+            if isinstance(feed, ImportFeed):
+                result.feeds.append(feed)
+            elif feed is None:
+                result.not_bottles += 1
+            else:
+                result.bad.append(BadLine(line, feed))
+            continue
         outcome = read_row(record, line, layout, len(header), tz, now)
         if isinstance(outcome, ImportRow):
             result.rows.append(outcome)
         else:
             result.bad.append(BadLine(line, outcome))
-    if not result.rows and not result.bad:
+    if not result.rows and not result.bad and not result.feeds and not result.not_bottles:
         raise ImportRefused(Refusal.NO_ROWS)
     return result
 
@@ -406,6 +444,37 @@ def read_row(
         note=note[:NOTE_MAX_CHARS] or None,
         logged_by=who[:NAME_MAX_CHARS] or None,
     )
+
+
+BOTTLE_METHODS = {"bottle"}
+BREAST_MILK_TYPES = {"breast milk", "fortified breast milk"}
+
+
+def read_feed(
+    record: list[str], line: int, layout: Layout, width: int, tz: ZoneInfo, now: datetime
+) -> ImportFeed | LineProblem | None:
+    """A line of a feeding file: a bottle of breast milk, None for any other feed (at the
+    breast, formula, solid food), or the reason it cannot be read."""
+    if len(record) != width and not (len(record) > width and not any(record[width:])):
+        return LineProblem.CELLS
+    if any(is_formula(value) for value in record):
+        return LineProblem.FORMULA
+    method = cell(record, layout.method, layout).lower()
+    food = cell(record, layout.food, layout).lower()
+    if method not in BOTTLE_METHODS or food not in BREAST_MILK_TYPES:
+        return None
+    try:
+        fed_at = read_time(record[layout.time], tz)
+        if fed_at > now:
+            return LineProblem.IN_FUTURE
+        amount = read_amount(record[layout.amount], layout.ounces)
+    except LineError as error:
+        return error.problem
+    if amount is None:
+        return LineProblem.AMOUNT_MISSING
+    if not 0 < amount <= FEED_MAX_ML:
+        return LineProblem.FEED_OUT_OF_RANGE
+    return ImportFeed(line, fed_at, amount)
 
 
 def date_range(rows: Iterable[ImportRow]) -> tuple[datetime, datetime] | None:

@@ -12,6 +12,8 @@ feature gets a text is decided here, in this order, and nowhere else:
    **A warning word while stepping down** (`sore`, `a lump`, `vondt`, `rødt`), in a private
    chat with a step-down plan: the plan pauses and the warning signs are shown
    (`bot.domain.stepdown`), before any tip could answer it.
+   **A bottle feed** (`fed 90`, `ga 90 ml`): milk taken from the stash, never a session; in a
+   family group too, where anyone may give the bottle.
 3. **A log** (`L 60 R 70 20min`): every word is a log word and an amount, a time or a duration
    is given. Stored, or refused with the reason (`1200 ml` is too much). A question mark makes
    it a question instead (`120 ml?`).
@@ -38,6 +40,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.feeds import FeedRequest, parse_feed_text
 from bot.domain.parsing import LogProblem, ParsedLog, Problem, attempts_a_log, parse_time, read_log
 from bot.domain.questions import asks, has_number
 from bot.domain.stash import StashRequest, parse_stash_text
@@ -54,6 +57,7 @@ class Kind(StrEnum):
     STASH = "stash"  # milk into the stash: `stash`
     TIMER = "timer"  # start or stop the live session timer: `timer`
     STEPDOWN_WARNING = "stepdown_warning"  # a warning word while a step-down plan runs
+    FEED = "feed"  # a bottle given, taken from the stash: `feed`
     LOG = "log"  # a log: `log` to store, or `problem` to explain
     QUESTION = "question"  # a tip answers it: `topic`
     CHATTER = "chatter"  # thanks, hello, ok: a short kind word back
@@ -83,6 +87,7 @@ class Decision:
     moment: datetime | None = None
     stash: StashRequest | None = None
     timer: TimerCommand | None = None
+    feed: FeedRequest | None = None
     topic: Topic | None = None
     asked: bool = False  # a question mark or a question word
     # A number in a message that is no log: the answer says nothing was logged.
@@ -111,6 +116,8 @@ def route_message(text: str, chat: ChatState) -> Decision:
         return Decision(Kind.TIMER, timer=command)
     if chat.private and chat.stepping_down and has_warning_word(text):
         return Decision(Kind.STEPDOWN_WARNING)
+    if (feed := parse_feed_text(text, chat.unit)) is not None:
+        return Decision(Kind.FEED, feed=feed)
     # A note after `#` belongs to a log (`120 #is this low?`): only the part before it asks.
     body = text.split("#", 1)[0]
     asked, number = asks(body), has_number(body)
@@ -153,10 +160,12 @@ def answers_in_group(asked: bool, sure: bool, number: bool) -> bool:
 
 
 def route_edit(text: str, chat: ChatState) -> Decision:
-    """An edited message can only change what it logged: stash text is said to stay as it
-    was, a log (or its problem) revises the entry, anything else changes nothing."""
+    """An edited message can only change what it logged: stash text and feeds are said to stay
+    as they were, a log (or its problem) revises the entry, anything else changes nothing."""
     if chat.private and (stash := parse_stash_text(text, chat.unit)) is not None:
         return Decision(Kind.STASH, stash=stash)
+    if (feed := parse_feed_text(text, chat.unit)) is not None:
+        return Decision(Kind.FEED, feed=feed)
     reading = read_log(text, chat.language, chat.unit, chat.written_at, chat.tz)
     if isinstance(reading, ParsedLog):
         return Decision(Kind.LOG, log=reading)

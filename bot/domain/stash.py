@@ -259,11 +259,19 @@ def note_due(
     Each stored portion is noted on the last morning before its use-by time, so the note lists
     what runs out before the next one; a morning already noted (`sent_for`) is not noted again.
     """
-    mornings = [
-        morning_before(p.use_by, night_end, tz)
-        for p in portions
-        if p.state == PortionState.STORED and p.use_by > now
-    ]
+    use_bys = (p.use_by for p in portions if p.state == PortionState.STORED)
+    return next_note_morning(use_bys, sent_for, now, night_end, tz)
+
+
+def next_note_morning(
+    use_bys: Iterable[datetime],
+    sent_for: datetime | None,
+    now: datetime,
+    night_end: time,
+    tz: ZoneInfo,
+) -> datetime | None:
+    """`note_due` from the stored portions' use-by times alone (what a large stash needs read)."""
+    mornings = [morning_before(u, night_end, tz) for u in use_bys if u > now]
     return min((m for m in mornings if sent_for is None or m > sent_for), default=None)
 
 
@@ -369,7 +377,7 @@ USE_WORDS = {"use", "used", "bruk", "brukte", "brukt"}
 # The shared vocabulary's words for millilitres and ounces.
 ML_WORDS = {word for word, ml in VOLUME_WORDS.items() if ml == 1}
 OZ_WORDS = OUNCE_WORDS
-_AMOUNT = re.compile(r"^(\d{1,5}(?:[.,]\d{1,2})?)(ml|oz)?$")
+AMOUNT = re.compile(r"^(\d{1,5}(?:[.,]\d{1,2})?)(ml|oz)?$")
 
 
 def _fold(text: str) -> str:
@@ -378,7 +386,9 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def _words(text: str) -> list[str]:
+def typed_words(text: str) -> list[str]:
+    """The words of a typed message as the stash and feed readers compare them: folded
+    (`_fold`), with trailing punctuation trimmed."""
     return [w.strip(".,!:;") or w for w in _fold(text).split()]
 
 
@@ -392,7 +402,7 @@ def _read(
     for word in words:
         if word in PLACE_WORDS:
             places.add(PLACE_WORDS[word])
-        elif (match := _AMOUNT.match(word)) is not None:
+        elif (match := AMOUNT.match(word)) is not None:
             amounts.append(float(match.group(1).replace(",", ".")))
             if match.group(2):
                 explicit_unit = Unit.OZ if match.group(2) == "oz" else Unit.ML
@@ -414,7 +424,7 @@ def parse_stash_text(text: str, unit: Unit) -> StashRequest | None:
 
     Strict like the log parser: one place word, one amount, and only small filler words.
     """
-    words = _words(text)
+    words = typed_words(text)
     if not words or len(words) > 8:
         return None
     read = _read(words, unit, need_place=True)
@@ -426,7 +436,7 @@ def parse_stash_text(text: str, unit: Unit) -> StashRequest | None:
 def parse_stash_args(text: str, unit: Unit) -> StashRequest | None:
     """What follows /stash (/lager): `add 120 freezer`, `legg til 90 kjøleskap`, `120 freezer`,
     `use`, `use 90`, `bruk 60 fryser`. None when it cannot be read."""
-    words = _words(text)
+    words = typed_words(text)
     if not words:
         return None
     if words[0] in USE_WORDS:

@@ -354,3 +354,124 @@ class StepDownPlan(SQLModel, table=True):
     next_step_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # None: last step
     paused_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     feeling: str | None = Field(default=None, max_length=8)  # the last answer, Feeling
+
+
+class Feed(SQLModel, table=True):
+    """A bottle given to the baby, and how much of it came from the stash (`bot.feedbook`).
+
+    `chat_id` is the chat whose stash the milk came from. A feed is never a pumping session:
+    it has its own table, its own write path and its own place in the export. The milk it took
+    is in `feed_takes`, so an undo puts exactly that milk back.
+    """
+
+    __tablename__ = "feeds"
+    __table_args__ = (
+        sa.Index("ix_feeds_chat_fed", "chat_id", "fed_at"),
+        sa.UniqueConstraint(
+            "chat_id", "source_chat_id", "source_message_id", name="uq_feeds_source"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger, sa.ForeignKey("chats.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    fed_at: datetime = Field(sa_type=UTCDateTime)
+    amount_ml: float
+    from_stash_ml: float = 0.0
+    fed_by_name: str | None = Field(default=None, max_length=128)
+    # The chat and message that asked for it (a family group's, or the parent's own): the same
+    # message delivered again never takes milk twice. Not a foreign key: the chat that typed it
+    # may be a group the bot has since left.
+    source_chat_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    source_message_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    # The import (`imports.id`) that added it, if any.
+    import_id: int | None = Field(default=None, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class FeedTake(SQLModel, table=True):
+    """The milk one feed took from one stash portion, and what the portion was before.
+
+    A whole portion is marked used; part of one is split: `used_portion_id` is the used part's
+    own row, and `portion_id` keeps the rest with `use_by` shortened (milk left from a feed).
+    `use_by_before` is what the undo restores.
+    """
+
+    __tablename__ = "feed_takes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger, sa.ForeignKey("chats.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    feed_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    portion_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("stash_portions.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    used_portion_id: int | None = Field(
+        default=None,
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("stash_portions.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
+    amount_ml: float
+    use_by_before: datetime = Field(sa_type=UTCDateTime)
+
+
+class ChatLink(SQLModel, table=True):
+    """A family group linked to the parent who pumps (`bot.family`): the group's feeds and
+    /stash use her stash. Her pumping log stays in her private chat; `shares_log` is her
+    choice to let the group see it too. Deleting the row (unlinking) loses nothing."""
+
+    __tablename__ = "chat_links"
+
+    group_chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger,
+            sa.ForeignKey("chats.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    parent_chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger,
+            sa.ForeignKey("chats.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    group_title: str | None = Field(default=None, max_length=128)
+    shares_log: bool = Field(
+        default=False,
+        sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()),
+    )
+    linked_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class LinkCode(SQLModel, table=True):
+    """The one-time code a parent sends in her family group to link it (one per parent; a new
+    /link replaces it). Deleted when used or when it expires unused."""
+
+    __tablename__ = "link_codes"
+
+    parent_chat_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger,
+            sa.ForeignKey("chats.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    code: str = Field(sa_column=sa.Column(sa.String(16), nullable=False, unique=True))
+    expires_at: datetime = Field(sa_type=UTCDateTime)

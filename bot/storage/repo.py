@@ -12,7 +12,11 @@ from sqlmodel import Session, SQLModel, col, delete, func, select, update
 from bot.domain.units import Unit
 from bot.storage.models import (
     Chat,
+    ChatLink,
+    Feed,
+    FeedTake,
     ImportBatch,
+    LinkCode,
     NudgeState,
     PumpSession,
     ReminderHandover,
@@ -534,6 +538,15 @@ class HandoverRepo:
         )
 
 
+def left_over_from_a_feed() -> sa.ColumnElement[bool]:
+    """A portion a feed used in part: the rest is milk left over from a feed (2 hours), whose
+    time the feed's reply already said. The morning note ("runs out within a day") leaves it
+    out: its morning has passed by the time it is left over, so a note would come at once."""
+    return sa.exists().where(
+        col(FeedTake.portion_id) == col(StashPortion.id), col(FeedTake.used_portion_id).is_not(None)
+    )
+
+
 class StashRepo:
     """Milk stash portions of one chat. Every query is scoped to `chat_id`, so a portion id
     from another chat (forged button data) is simply not found."""
@@ -558,12 +571,92 @@ class StashRepo:
         portion = self.session.get(StashPortion, portion_id)
         return portion if portion is not None and portion.chat_id == self.chat_id else None
 
+    def lock(self) -> None:
+        """Hold the chat's stash until the transaction ends: a change that reads the portions
+        and then takes some calls this first, so two changes at the same moment (two family
+        members' feeds, two instances) take turns and never take the same milk twice.
+
+        A write to the chat's row does it on both back ends: PostgreSQL locks that row until
+        commit; SQLite takes its one write lock (the first write opens the transaction, and
+        the reads after it see every change committed before)."""
+        self.session.execute(
+            sa.update(Chat).where(col(Chat.id) == self.chat_id).values(updated_at=Chat.updated_at)
+        )
+
+    def take(self, portion: StashPortion, **values: object) -> bool:
+        """Change a stored portion only if it is still stored with the amount it was read
+        with (compare and set); False if another change came first. The object is refreshed."""
+        result = self.session.execute(
+            sa.update(StashPortion)
+            .where(
+                col(StashPortion.id) == portion.id,
+                col(StashPortion.chat_id) == self.chat_id,
+                col(StashPortion.state) == self.STORED,
+                col(StashPortion.amount_ml) == portion.amount_ml,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.flush()
+        self.session.refresh(portion)
+        return result.rowcount == 1
+
+    def restore(self, portion: StashPortion, *, amount_ml: float, use_by: datetime) -> None:
+        """Put a portion back in the stash as it was before a feed took it."""
+        portion.state, portion.closed_at = self.STORED, None
+        portion.amount_ml, portion.use_by = amount_ml, use_by
+        self.save(portion)
+
+    def ready(self, now: datetime) -> Sequence[StashPortion]:
+        """Stored portions in the fridge (fresh or thawed) still within their time, soonest
+        use-by first: the milk a feed may take."""
+        query = (
+            select(StashPortion)
+            .where(
+                StashPortion.chat_id == self.chat_id,
+                StashPortion.state == self.STORED,
+                StashPortion.place == "fridge",
+                col(StashPortion.use_by) > now,
+            )
+            .order_by(col(StashPortion.use_by), col(StashPortion.pumped_at), col(StashPortion.id))
+        )
+        return self.session.exec(query).all()
+
+    def frozen_ml(self, now: datetime) -> float:
+        """How much frozen milk within its time the stash holds (one number, no rows)."""
+        query = sa.select(sa.func.coalesce(sa.func.sum(StashPortion.amount_ml), 0.0)).where(
+            col(StashPortion.chat_id) == self.chat_id,
+            col(StashPortion.state) == self.STORED,
+            col(StashPortion.place) == "freezer",
+            col(StashPortion.use_by) > now,
+        )
+        return float(self.session.execute(query).scalar_one())
+
     def stored(self) -> Sequence[StashPortion]:
         """Every portion still in the fridge or freezer, oldest first."""
         query = (
             select(StashPortion)
             .where(StashPortion.chat_id == self.chat_id, StashPortion.state == self.STORED)
             .order_by(col(StashPortion.pumped_at), col(StashPortion.id))
+        )
+        return self.session.exec(query).all()
+
+    def noted_use_bys(self) -> list[datetime]:
+        """The use-by times of the stored portions the morning note is about (not milk left
+        over from a feed): one column, for arming the note."""
+        query = sa.select(StashPortion.use_by).where(
+            col(StashPortion.chat_id) == self.chat_id,
+            col(StashPortion.state) == self.STORED,
+            ~left_over_from_a_feed(),
+        )
+        return list(self.session.execute(query).scalars())
+
+    def noted(self) -> Sequence[StashPortion]:
+        """The stored portions the morning note is about: all but milk left over from a feed."""
+        query = select(StashPortion).where(
+            StashPortion.chat_id == self.chat_id,
+            StashPortion.state == self.STORED,
+            ~left_over_from_a_feed(),
         )
         return self.session.exec(query).all()
 
@@ -612,6 +705,188 @@ class StashRepo:
         return self.session.exec(query).all()
 
 
+class FeedRepo:
+    """Bottle feeds of one chat (the chat whose stash they took from), and the milk each took.
+    Lookups by id are scoped to the chat (ids come from buttons)."""
+
+    def __init__(self, session: Session, chat_id: int) -> None:
+        self.session = session
+        self.chat_id = chat_id
+
+    def add(self, feed: Feed, takes: Iterable[FeedTake] = ()) -> Feed:
+        if feed.chat_id != self.chat_id:
+            raise ValueError("feed belongs to another chat")
+        self.session.add(feed)
+        self.session.flush()
+        for take in takes:
+            take.feed_id, take.chat_id = feed.id or 0, self.chat_id
+            self.session.add(take)
+        self.session.flush()
+        return feed
+
+    def get(self, feed_id: int) -> Feed | None:
+        feed = self.session.get(Feed, feed_id)
+        return feed if feed is not None and feed.chat_id == self.chat_id else None
+
+    def by_source(self, source_chat_id: int, message_id: int) -> Feed | None:
+        query = select(Feed).where(
+            Feed.chat_id == self.chat_id,
+            Feed.source_chat_id == source_chat_id,
+            Feed.source_message_id == message_id,
+        )
+        return self.session.exec(query).first()
+
+    def takes(self, feed_id: int) -> Sequence[FeedTake]:
+        query = (
+            select(FeedTake)
+            .where(FeedTake.chat_id == self.chat_id, FeedTake.feed_id == feed_id)
+            .order_by(col(FeedTake.id))
+        )
+        return self.session.exec(query).all()
+
+    def delete(self, feed: Feed) -> bool:
+        """Delete the feed and its takes; False if another change deleted it first."""
+        self.session.execute(
+            sa.delete(FeedTake).where(
+                col(FeedTake.chat_id) == self.chat_id, col(FeedTake.feed_id) == feed.id
+            )
+        )
+        result = self.session.execute(
+            sa.delete(Feed).where(col(Feed.chat_id) == self.chat_id, col(Feed.id) == feed.id)
+        )
+        self.session.flush()
+        return result.rowcount == 1
+
+    def amounts_since(self, start: datetime) -> list[tuple[datetime, float]]:
+        """(time, amount) of the feeds at or after `start`, oldest first: two columns."""
+        query = (
+            sa.select(Feed.fed_at, Feed.amount_ml)
+            .where(col(Feed.chat_id) == self.chat_id, col(Feed.fed_at) >= start)
+            .order_by(col(Feed.fed_at))
+        )
+        return [(fed_at, amount) for fed_at, amount in self.session.execute(query)]
+
+    def first_fed_at(self) -> datetime | None:
+        query = sa.select(sa.func.min(Feed.fed_at)).where(col(Feed.chat_id) == self.chat_id)
+        return self.session.execute(query).scalar_one()
+
+    def between(self, start: datetime, end: datetime) -> Sequence[Feed]:
+        """Feeds with start <= fed_at < end, oldest first."""
+        query = (
+            select(Feed)
+            .where(Feed.chat_id == self.chat_id, Feed.fed_at >= start, Feed.fed_at < end)
+            .order_by(col(Feed.fed_at), col(Feed.id))
+        )
+        return self.session.exec(query).all()
+
+    def times_and_amounts(self, start: datetime, end: datetime) -> list[tuple[datetime, float]]:
+        """(time, amount) of the feeds with start <= fed_at <= end: for an import to tell
+        which of its bottles are already logged."""
+        query = sa.select(Feed.fed_at, Feed.amount_ml).where(
+            col(Feed.chat_id) == self.chat_id,
+            col(Feed.fed_at) >= start,
+            col(Feed.fed_at) <= end,
+        )
+        return [(fed_at, amount) for fed_at, amount in self.session.execute(query)]
+
+    def add_many(self, values: list[dict[str, object]]) -> None:
+        """Insert many feeds of this chat in one statement (an import's, which take no milk)."""
+        if any(value["chat_id"] != self.chat_id for value in values):
+            raise ValueError("feed belongs to another chat")
+        if values:
+            self.session.execute(sa.insert(Feed), values)
+            self.session.flush()
+
+    def delete_import(self, import_id: int) -> int:
+        """Delete the feeds one import added (they took no milk); how many there were."""
+        result = self.session.execute(
+            sa.delete(Feed).where(
+                col(Feed.chat_id) == self.chat_id, col(Feed.import_id) == import_id
+            )
+        )
+        self.session.flush()
+        return int(result.rowcount)
+
+    def all(self) -> Sequence[Feed]:
+        """Every feed of the chat, oldest first (for /export)."""
+        query = (
+            select(Feed)
+            .where(Feed.chat_id == self.chat_id)
+            .order_by(col(Feed.fed_at), col(Feed.id))
+        )
+        return self.session.exec(query).all()
+
+
+class LinkRepo:
+    """Family groups linked to the parent who pumps, and the one-time codes that link them."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def put_code(self, parent_chat_id: int, code: str, expires_at: datetime) -> None:
+        """The parent's code, replacing any earlier one of hers."""
+        self.session.execute(
+            sa.delete(LinkCode).where(col(LinkCode.parent_chat_id) == parent_chat_id)
+        )
+        self.session.add(LinkCode(parent_chat_id=parent_chat_id, code=code, expires_at=expires_at))
+        self.session.flush()
+
+    def code_in_use(self, code: str) -> bool:
+        query = select(LinkCode.parent_chat_id).where(LinkCode.code == code)
+        return self.session.exec(query).first() is not None
+
+    def take_code(self, code: str, now: datetime) -> int | None:
+        """The parent a code links to, deleting the code (used once; of two groups sending it
+        at once, one gets it); None when there is no such code or it has expired."""
+        found = self.session.exec(select(LinkCode).where(LinkCode.code == code)).first()
+        if found is None:
+            return None
+        result = self.session.execute(
+            sa.delete(LinkCode).where(
+                col(LinkCode.code) == code, col(LinkCode.parent_chat_id) == found.parent_chat_id
+            )
+        )
+        self.session.flush()
+        if result.rowcount != 1 or found.expires_at <= now:
+            return None
+        return found.parent_chat_id
+
+    def parent_of(self, group_chat_id: int) -> ChatLink | None:
+        return self.session.get(ChatLink, group_chat_id)
+
+    def groups_of(self, parent_chat_id: int) -> Sequence[ChatLink]:
+        query = (
+            select(ChatLink)
+            .where(ChatLink.parent_chat_id == parent_chat_id)
+            .order_by(col(ChatLink.linked_at))
+        )
+        return self.session.exec(query).all()
+
+    def link(self, link: ChatLink) -> ChatLink:
+        """Link the group (to this parent only: a group has one stash)."""
+        self.session.execute(
+            sa.delete(ChatLink).where(col(ChatLink.group_chat_id) == link.group_chat_id)
+        )
+        self.session.add(link)
+        self.session.flush()
+        return link
+
+    def unlink(self, group_chat_id: int, parent_chat_id: int | None = None) -> ChatLink | None:
+        """Remove the group's link (only if it is to `parent_chat_id`, when given); the link
+        that was removed, or None."""
+        link = self.parent_of(group_chat_id)
+        if link is None or (parent_chat_id is not None and link.parent_chat_id != parent_chat_id):
+            return None
+        self.session.delete(link)
+        self.session.flush()
+        return link
+
+    def save(self, link: ChatLink) -> ChatLink:
+        self.session.add(link)
+        self.session.flush()
+        return link
+
+
 def stash_running_out(session: Session, before: datetime) -> StashRunningOut:
     """Everything the morning notes of many chats need, in four queries: the stored portions,
     zones, night windows and last notes of every chat with a portion whose use-by time comes
@@ -624,7 +899,9 @@ def stash_running_out(session: Session, before: datetime) -> StashRunningOut:
     )
     portions = session.exec(
         select(StashPortion).where(
-            col(StashPortion.state) == StashRepo.STORED, col(StashPortion.chat_id).in_(chats)
+            col(StashPortion.state) == StashRepo.STORED,
+            col(StashPortion.chat_id).in_(chats),
+            ~left_over_from_a_feed(),
         )
     ).all()
     zone_rows = session.execute(sa.select(Chat.id, Chat.timezone).where(col(Chat.id).in_(chats)))

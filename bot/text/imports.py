@@ -6,11 +6,13 @@ from __future__ import annotations
 import html
 from zoneinfo import ZoneInfo
 
+from bot.domain.feeds import FEED_MAX_ML
 from bot.domain.imports import (
     MAX_FILE_BYTES,
     MAX_ROWS,
     BadLine,
     FileKind,
+    ImportFeed,
     ImportFile,
     ImportRefused,
     ImportRow,
@@ -27,6 +29,10 @@ BAD_LINES_SHOWN = 8
 KIND_SENTENCES = {
     FileKind.PUMPBOT: N_("It is an export from pumpbot."),
     FileKind.BABY_BUDDY: N_("It is a pumping export from Baby Buddy."),
+    FileKind.BABY_BUDDY_FEEDINGS: N_(
+        "It is a feeding export from Baby Buddy. I read its bottles of breast milk as bottle "
+        "feeds; feeds at the breast, formula and solid food are left out."
+    ),
     FileKind.GENERIC: N_("It is a table with a time and an amount column."),
 }
 
@@ -130,6 +136,12 @@ def bad_line_text(bad: BadLine, tr: Translator, unit: Unit) -> str:
             line=line,
             limit=format_volume(SESSION_MAX_ML, unit, loc),
         )
+    if problem is LineProblem.FEED_OUT_OF_RANGE:
+        return tr._(
+            "line {line}: a bottle must be more than 0 and at most {limit}",
+            line=line,
+            limit=format_volume(FEED_MAX_ML, unit, loc),
+        )
     if problem is LineProblem.SIDE_OUT_OF_RANGE:
         return tr._(
             "line {line}: an amount per side is over {limit}",
@@ -187,6 +199,69 @@ def span_text(rows: list[ImportRow], tr: Translator, unit: Unit, tz: ZoneInfo) -
     )
 
 
+def feeds_span_text(feeds: list[ImportFeed], tr: Translator, unit: Unit, tz: ZoneInfo) -> str:
+    """`12 bottles from 1 Mar 2026 to 9 Mar 2026, 1,080 ml in all`."""
+    loc = tr.locale
+    first = min(feed.fed_at for feed in feeds)
+    last = max(feed.fed_at for feed in feeds)
+    return tr.ngettext(
+        "{n} bottle from {first} to {last}, {total} in all",
+        "{n} bottles from {first} to {last}, {total} in all",
+        len(feeds),
+        first=format_day(first, tz, loc),
+        last=format_day(last, tz, loc),
+        total=format_volume(sum(feed.amount_ml for feed in feeds), unit, loc),
+    )
+
+
+def feeds_preview_lines(
+    parsed: ImportFile,
+    new: list[ImportFeed],
+    already: int,
+    tr: Translator,
+    unit: Unit,
+    tz: ZoneInfo,
+) -> tuple[list[str], list[str]]:
+    """A feeding file's preview: what is in it (before the unreadable lines), and what a tap
+    would do (after them)."""
+    above = []
+    if parsed.feeds:
+        above.append(tr._("In it: {span}.", span=feeds_span_text(parsed.feeds, tr, unit, tz)))
+    if parsed.not_bottles:
+        above.append(
+            tr.ngettext(
+                "{n} other feed (at the breast, formula or solid food) is left out.",
+                "{n} other feeds (at the breast, formula or solid food) are left out.",
+                parsed.not_bottles,
+            )
+        )
+    if already:
+        above.append(
+            tr.ngettext(
+                "{n} of the bottles is already logged and will be skipped.",
+                "{n} of the bottles are already logged and will be skipped.",
+                already,
+            )
+        )
+    if not parsed.feeds:
+        below = [
+            tr._("There's no bottle of breast milk in it I can read, so nothing was imported.")
+        ]
+    elif not new:
+        below = [tr._("Every bottle in it is already logged, so there's nothing to add.")]
+    else:
+        below = [
+            tr.ngettext(
+                "Tap Import to add {n} bottle feed. Imported feeds count towards the days your "
+                "stash covers, but take no milk from it.",
+                "Tap Import to add {n} bottle feeds. Imported feeds count towards the days your "
+                "stash covers, but take no milk from it.",
+                len(new),
+            )
+        ]
+    return above, below
+
+
 def preview_text(
     parsed: ImportFile,
     new: list[ImportRow],
@@ -197,12 +272,20 @@ def preview_text(
     unit: Unit,
     tz: ZoneInfo,
     zone_name: str,
+    new_feeds: list[ImportFeed] | None = None,
+    feeds_already: int = 0,
 ) -> str:
     """The reply to a file: what is in it and what a tap would add, or why nothing would."""
+    new_feeds = new_feeds or []
     title = "📥 " + tr._(
         "<b>Import from {file}</b>", file=html.escape(file_name or tr._("your file"))
     )
     lines = [title, tr._(KIND_SENTENCES[parsed.kind])]
+    if parsed.kind is FileKind.BABY_BUDDY_FEEDINGS:
+        above, below = feeds_preview_lines(parsed, new_feeds, feeds_already, tr, unit, tz)
+        bad = bad_lines_text(parsed.bad, tr, unit)
+        lines += [*above, *(["", *bad] if bad else []), "", *below, limits_text(tr)]
+        return "\n".join(lines)
     if parsed.rows:
         lines.append(tr._("In it: {span}.", span=span_text(parsed.rows, tr, unit, tz)))
     if already_logged:
@@ -236,7 +319,9 @@ def preview_text(
     return "\n".join(lines)
 
 
-def import_button_label(count: int, tr: Translator) -> str:
+def import_button_label(count: int, tr: Translator, *, feeds: bool = False) -> str:
+    if feeds:
+        return tr.ngettext("✅ Import {n} feed", "✅ Import {n} feeds", count)
     return tr.ngettext("✅ Import {n} session", "✅ Import {n} sessions", count)
 
 
@@ -256,6 +341,32 @@ def imported_text(
         )
     lines.append(tr._("Changed your mind? The button below takes the whole import out again."))
     return "\n".join(lines)
+
+
+def imported_feeds_text(
+    new: list[ImportFeed], already: int, tr: Translator, unit: Unit, tz: ZoneInfo
+) -> str:
+    if not new:
+        return tr._("Every bottle in the file is already logged, so nothing was added.")
+    lines = ["✅ " + tr._("Imported {span}.", span=feeds_span_text(new, tr, unit, tz))]
+    if already:
+        lines.append(
+            tr.ngettext(
+                "{n} bottle was already logged and was skipped.",
+                "{n} bottles were already logged and were skipped.",
+                already,
+            )
+        )
+    lines.append(tr._("Changed your mind? The button below takes the whole import out again."))
+    return "\n".join(lines)
+
+
+def undone_feeds_text(count: int, tr: Translator) -> str:
+    return "↩️ " + tr.ngettext(
+        "Import undone: I removed the {n} bottle feed it added.",
+        "Import undone: I removed the {n} bottle feeds it added.",
+        count,
+    )
 
 
 def undone_text(count: int, tr: Translator) -> str:

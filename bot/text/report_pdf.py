@@ -10,7 +10,7 @@ Numbers, dates and times follow the chat's locale (Babel), in the chat's unit an
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -62,6 +62,8 @@ class ReportContent:
     trend_png: bytes | None  # the /trend chart; None when nothing was logged in its weeks
     trend_lines: Sequence[str]  # its summary in words
     made_at: datetime
+    # Millilitres given from the bottle per local day, when any feed was logged in the period.
+    fed_ml: Mapping[date, float] | None = None
 
 
 class _ReportPDF(FPDF):
@@ -157,7 +159,7 @@ def render_report(content: ReportContent, *, tr: Translator, unit: Unit, tz: Zon
 
     # -- a row per day ------------------------------------------------------------------------
     heading(tr._("Day by day"))
-    day_table(pdf, days, tr, unit, content.today)
+    day_table(pdf, days, tr, unit, content.today, content.fed_ml)
     pdf.ln(1.5)
     paragraph(
         tr._(
@@ -169,6 +171,12 @@ def render_report(content: ReportContent, *, tr: Translator, unit: Unit, tz: Zon
         size=8,
         grey=True,
     )
+    if content.fed_ml:
+        paragraph(
+            tr._("Bottles: what the baby was given from the bottle that day, as logged."),
+            size=8,
+            grey=True,
+        )
     if content.today in (d.day for d in days):
         paragraph(tr._("* today, still going when the report was made."), size=8, grey=True)
     pdf.ln(4)
@@ -211,10 +219,16 @@ def render_report(content: ReportContent, *, tr: Translator, unit: Unit, tz: Zon
 
 
 def day_table(
-    pdf: FPDF, days: Sequence[DaySummary], tr: Translator, unit: Unit, today: date
+    pdf: FPDF,
+    days: Sequence[DaySummary],
+    tr: Translator,
+    unit: Unit,
+    today: date,
+    fed_ml: Mapping[date, float] | None = None,
 ) -> None:
-    """Day, total, sessions, average, longest gap, left/right: one row per day, oldest first,
-    the header again at the top of a new page. Plain cells rather than fpdf2's `table()`,
+    """Day, total, sessions, average, longest gap, left/right (and the bottles given, when
+    feeds were logged): one row per day, oldest first, the header again at the top of a new
+    page. Plain cells rather than fpdf2's `table()`,
     which measures every cell as a paragraph and took half the report's time."""
     loc = tr.locale
     decimals = 1 if unit == Unit.OZ else 0
@@ -231,8 +245,17 @@ def day_table(
         tr._("Longest gap"),
         tr._("Left/right"),
     ]
-    widths = [pdf.epw * share for share in (0.24, 0.14, 0.10, 0.14, 0.19, 0.19)]
-    aligns = [Align.L] + [Align.R] * 5
+    shares = (0.24, 0.14, 0.10, 0.14, 0.19, 0.19)
+    if fed_ml is not None:
+        headers.append(tr._("Bottles ({unit})", unit=symbol))
+        shares = (0.21, 0.12, 0.10, 0.12, 0.16, 0.15, 0.14)
+    widths = [pdf.epw * share for share in shares]
+    aligns = [Align.L] + [Align.R] * (len(shares) - 1)
+
+    def bottles(day: date) -> list[str]:
+        if fed_ml is None:
+            return []
+        return [amount(fed_ml[day]) if fed_ml.get(day) else "–"]
 
     def row(cells: list[str], *, bold: bool = False, fill: tuple[int, int, int] | None = None):
         pdf.set_font(FONT, "B" if bold else "", 9)
@@ -253,7 +276,7 @@ def day_table(
         label += "*" if day.day == today else ""
         stripe = STRIPE_FILL if index % 2 else None
         if day.count == 0:
-            row([label, "–", "0", "–", "–", "–"], fill=stripe)
+            row([label, "–", "0", "–", "–", "–", *bottles(day.day)], fill=stripe)
             continue
         share = day.left_share
         row(
@@ -264,6 +287,7 @@ def day_table(
                 amount(day.average_ml or 0),
                 clock_gap(day.longest_gap.length) if day.longest_gap else "–",
                 f"{round(share * 100)}/{100 - round(share * 100)}" if share is not None else "–",
+                *bottles(day.day),
             ],
             fill=stripe,
         )

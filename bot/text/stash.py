@@ -12,6 +12,7 @@ from datetime import datetime
 from babel.dates import format_skeleton
 
 from bot.domain.chats import ChatSettings
+from bot.domain.feeds import DailyFeeds, days_left, good_ml
 from bot.domain.stash import (
     FREEZER_ACCEPTABLE_MONTHS,
     FREEZER_BEST_MONTHS,
@@ -81,17 +82,22 @@ def shelf_heading(shelf: Shelf, settings: ChatSettings) -> str:
     )
 
 
-def covered_text(view: StashView, settings: ChatSettings, now: datetime) -> str | None:
-    """For a chat that pumps exclusively: about how many days the milk still within its time
-    lasts, as a rough guide at the daily amount of a baby fed only breast milk."""
-    if not settings.exclusive_pumping or view.empty:
+def covered_text(
+    view: StashView, settings: ChatSettings, now: datetime, daily: DailyFeeds | None = None
+) -> str | None:
+    """About how many days the milk still within its time lasts: at what the baby drank from
+    the bottle a day lately (`daily`, from logged feeds), else, for a chat that pumps
+    exclusively, as a rough guide at the daily amount of a baby fed only breast milk."""
+    if view.empty:
+        return None
+    good = good_ml((p for shelf in view.shelves for p in shelf.portions), now)
+    if daily is not None:
+        return days_left_text(days_left(good, daily.ml_a_day), daily, settings)
+    if not settings.exclusive_pumping:
         return None
     tr = settings.tr
     band = band_text(tr, settings.unit, settings.babies)
-    good_ml = sum(
-        p.amount_ml for shelf in view.shelves for p in shelf.portions if not is_past_use_by(p, now)
-    )
-    days = days_covered(good_ml, settings.babies)
+    days = days_covered(good, settings.babies)
     # TRANSLATORS: source: pumping-guide-nb.txt: "Barnets behov for morsmelk øker gradvis"
     # TRANSLATORS: source: pumping-guide-nb.txt: "Fram til barnet er seks måneder"
     if days is None:
@@ -118,6 +124,26 @@ def covered_text(view: StashView, settings: ChatSettings, now: datetime) -> str 
     )
 
 
+def days_left_text(days: int, daily: DailyFeeds, settings: ChatSettings) -> str:
+    """The days the stash covers at the bottles of the last days (the bot's arithmetic)."""
+    tr = settings.tr
+    rate = volume(daily.ml_a_day, settings)
+    if days < 1:
+        return "📅 " + tr._(
+            "That is less than a day's milk at the {rate} a day your baby has had from the "
+            "bottle lately (a rule of thumb).",
+            rate=rate,
+        )
+    return "📅 " + tr.ngettext(
+        "That is about {n} day's milk at the {rate} a day your baby has had from the bottle "
+        "lately (a rule of thumb).",
+        "That is about {n} days' milk at the {rate} a day your baby has had from the bottle "
+        "lately (a rule of thumb).",
+        days,
+        rate=rate,
+    )
+
+
 def intro_text(settings: ChatSettings) -> str:
     """The one-time note under /stash: where the times come from, and for whom."""
     # TRANSLATORS: source: milk-storage-facts-en.md: "The times are for a healthy baby born at"
@@ -135,8 +161,16 @@ def intro_text(settings: ChatSettings) -> str:
     )
 
 
-def stash_text(view: StashView, settings: ChatSettings, now: datetime, *, with_intro: bool) -> str:
-    """/stash: each place with its total, then its portions oldest first."""
+def stash_text(
+    view: StashView,
+    settings: ChatSettings,
+    now: datetime,
+    *,
+    with_intro: bool,
+    daily: DailyFeeds | None = None,
+) -> str:
+    """/stash: each place with its total, then its portions oldest first, then the days it
+    covers (at `daily`, the feeds of the last days, when there are enough)."""
     tr = settings.tr
     lines = ["🍼 " + tr._("<b>Your milk stash</b>")]
     if view.empty:
@@ -151,7 +185,7 @@ def stash_text(view: StashView, settings: ChatSettings, now: datetime, *, with_i
             continue
         lines += ["", shelf_heading(shelf, settings)]
         lines += [f"• {portion_line(p, settings, now)}" for p in shelf.portions]
-    covered = covered_text(view, settings, now)
+    covered = covered_text(view, settings, now, daily)
     if covered:
         lines += ["", covered]
     if with_intro:

@@ -55,6 +55,15 @@ def test_stash_text_is_milk_for_the_stash_not_a_session() -> None:
     assert decision.log is None
 
 
+@pytest.mark.parametrize("text", ["fed 90", "gave 90 ml", "ga 90 ml", "flaske 90"])
+def test_a_bottle_feed_is_a_feed_in_a_private_chat_and_a_family_group(text: str) -> None:
+    for private in (True, False):
+        decision = route_message(text, chat(private=private))
+        assert decision.kind is Kind.FEED and decision.log is None
+        assert decision.feed is not None and decision.feed.amount_ml == 90
+    assert route_edit(text, chat()).kind is Kind.FEED
+
+
 def test_a_question_with_a_number_is_a_question_never_a_log() -> None:
     decision = route_message("120 ml?", chat())
     assert decision.kind in (Kind.QUESTION, Kind.MENU) and decision.asked

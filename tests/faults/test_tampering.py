@@ -5,6 +5,7 @@ error handler's apology never appears."""
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from sqlmodel import SQLModel
 from bot import buttons
 from bot.domain.parsing import ParsedLog, parse_log
 from bot.domain.units import Unit
-from bot.storage.repo import PlanRepo, SessionRepo, StashRepo
+from bot.storage.repo import FeedRepo, PlanRepo, SessionRepo, StashRepo
 from bot.terminal.fakeapi import BOT_USER, ApiCall
 from tests.support.buttons import example_parts
 from tests.support.kit import PARENT_CHAT, PARENT_ID, BotHarness
@@ -25,6 +26,7 @@ NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 OSLO = ZoneInfo("Europe/Oslo")
 VICTIM_CHAT = 602  # another parent, with a log, a plan and a power-pumping hour running
 VICTIM_ID = 602
+VICTIM_GROUP = -602  # the other parent's family group, linked to her stash
 APOLOGIES = ("Sorry, something went wrong", "Beklager")
 REFUSALS = (
     "That button is out of date.",
@@ -34,6 +36,8 @@ REFUSALS = (
     "That portion is no longer in the stash.",
     "That portion is no longer in the stash. Nothing changed.",
     "That session is no longer in the log, so there's nothing to store. Nothing changed.",
+    "That feed is no longer logged. Nothing changed.",
+    "That group is not linked any more. Nothing changed.",
 )
 
 
@@ -59,6 +63,13 @@ async def victim(bot: BotHarness) -> dict[str, int]:
     await bot.say("/power", chat_id=VICTIM_CHAT, user_id=VICTIM_ID)
     await bot.press("Start now", chat_id=VICTIM_CHAT, user_id=VICTIM_ID)
     await bot.say("froze 100", chat_id=VICTIM_CHAT, user_id=VICTIM_ID)
+    await bot.say("/feed 30", chat_id=VICTIM_CHAT, user_id=VICTIM_ID)
+    # The victim's family group, linked to the victim's stash with a one-time code.
+    code = re.search(
+        r"/link (\w+)", (await bot.say("/link", chat_id=VICTIM_CHAT, user_id=VICTIM_ID)).text
+    )
+    assert code is not None
+    await bot.say(f"/link {code.group(1)}", chat_id=VICTIM_GROUP, user_id=VICTIM_ID)
     await bot.say("/forget", chat_id=VICTIM_CHAT, user_id=VICTIM_ID)  # asked, never confirmed
     # A file previewed (waiting for its tap) and one imported (undo offered).
     for content in (b"time,amount\n2026-03-09 06:00,100\n", b"time,amount\n2026-03-09 08:00,90\n"):
@@ -70,10 +81,12 @@ async def victim(bot: BotHarness) -> dict[str, int]:
         (entry,) = [e for e in SessionRepo(session, VICTIM_CHAT).all() if e.import_id is None]
         plan = PlanRepo(session).get(VICTIM_CHAT)
         (portion,) = StashRepo(session, VICTIM_CHAT).stored()
+        (feed,) = FeedRepo(session, VICTIM_CHAT).all()
         assert plan is not None and plan.power_started_at is not None
         return {
             "entry": entry.id or 0,
             "portion": portion.id or 0,
+            "feed": feed.id or 0,
             "plan": plan.id or 0,
             "power": int(plan.power_started_at.timestamp()),
             "due": int((plan.next_due_at or plan.power_started_at).timestamp()),
@@ -148,6 +161,12 @@ def forged_data(v: dict[str, int]) -> list[str]:
         "stash:put:attic:1",
         "stash:use:abc",
         "stash:",
+        # feeds and family links: undo the other chat's feed; unlink the other chat's group
+        f"feed:undo:{v['feed']}",
+        "feed:undo:abc",
+        f"link:drop:{VICTIM_GROUP}",
+        "link:off",
+        "link:drop:1",
         # no feature's prefix at all
         "zzz:1",
         "x" * 64,

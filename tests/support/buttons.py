@@ -8,7 +8,7 @@ from bot import buttons
 def sample(field: buttons.Field) -> str:
     """A value of this type that the parser accepts."""
     if isinstance(field, buttons.Number):
-        return str(max(field.low, 1))
+        return str(max(field.low, min(field.high, 1)))
     if isinstance(field, buttons.ClockTime):
         return "0700"
     candidates = ("off", "x", "Europe/Oslo", "fridge", "stop", "ok")

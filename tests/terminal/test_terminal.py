@@ -135,6 +135,17 @@ async def test_choices_belong_to_the_newest_message_with_buttons(terminal: Termi
     assert "There are no buttons to choose from right now." in printed(terminal)
 
 
+async def test_a_bottle_is_fed_and_undone_in_the_terminal(terminal: TerminalChat) -> None:
+    await terminal.handle_line("fridge 90")
+    await terminal.handle_line("fed 60")
+    assert "pumpbot: 🍼 Logged a feed of 60\u00a0ml, all from the stash." in printed(terminal)
+    assert "/1  ↩️ Undo" in printed(terminal)
+    await terminal.handle_line("/1")
+    assert "The feed of 60\u00a0ml is undone" in printed(terminal)
+    await terminal.handle_line("/stash")
+    assert "Fridge: 90\u00a0ml in 1 portion" in printed(terminal)
+
+
 async def test_a_number_out_of_range_explains_the_choices(terminal: TerminalChat) -> None:
     await terminal.handle_line("/units")
     await terminal.handle_line("/7")

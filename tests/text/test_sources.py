@@ -110,6 +110,30 @@ NOT_HEALTH: dict[str, str] = {
     "<code>/stash use 60</code>": "the stash commands",
     "Your milk stash: {n} portion, stored, used or thrown out, times in your time zone "
     "({zone}), amounts in millilitres.": "the /export file's caption",
+    # Bottle feeds: records of what a feed took, and the bot's own arithmetic on logged feeds.
+    "Logged a feed of {amount}. There was no milk ready in the fridge, so none of it came from "
+    "the stash.": "a record of what a feed took",
+    "How much did your baby have? Send it like <code>/feed 90</code>, or write "
+    "<code>fed 90 ml</code>. I take it from the milk in the fridge, the oldest first.": (
+        "how /feed works"
+    ),
+    "That is less than a day's milk at the {rate} a day your baby has had from the bottle "
+    "lately (a rule of thumb).": "the bot's arithmetic on the family's own logged feeds",
+    "That is about {n} day's milk at the {rate} a day your baby has had from the bottle "
+    "lately (a rule of thumb).": "the bot's arithmetic on the family's own logged feeds",
+    "It is a feeding export from Baby Buddy. I read its bottles of breast milk as bottle "
+    "feeds; feeds at the breast, formula and solid food are left out.": (
+        "what an import reads; Baby Buddy is another app"
+    ),
+    "{n} other feed (at the breast, formula or solid food) is left out.": "what an import skips",
+    "There's no bottle of breast milk in it I can read, so nothing was imported.": (
+        "an import's result"
+    ),
+    "Tap Import to add {n} bottle feed. Imported feeds count towards the days your stash "
+    "covers, but take no milk from it.": "what an import does",
+    "Bottles: what the baby was given from the bottle that day, as logged.": (
+        "the report's column note"
+    ),
     "I don't change stored milk from an edited message. /stash shows your portions, with "
     "buttons to use one or throw it out.": "how the stash is changed",
 }
