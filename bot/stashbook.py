@@ -21,7 +21,7 @@ from enum import StrEnum
 from sqlmodel import Session
 
 from bot.domain.chats import ChatSettings
-from bot.domain.daybook import local_day, local_day_range
+from bot.domain.daybook import parent_day, parent_day_range
 from bot.domain.feeds import ThawPlan, thaw_plan
 from bot.domain.stash import (
     Place,
@@ -297,8 +297,8 @@ def thaw_for_away(
     fridge milk must still be good at the end of tomorrow."""
     with db.session() as session:
         portions = StashRepo(session, settings.id).stored()
-    tomorrow = local_day(now, settings.tz) + timedelta(days=1)
-    good_until = local_day_range(tomorrow, settings.tz)[1]
+    tomorrow = parent_day(now, settings.tz, settings.day_start) + timedelta(days=1)
+    good_until = parent_day_range(tomorrow, settings.tz, settings.day_start)[1]
     return thaw_plan(portions, needed_ml, good_until, now)
 
 
