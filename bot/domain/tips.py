@@ -1,9 +1,6 @@
-"""Quick tips: the topics (every word a user reads, and the keywords a question is matched on,
-live in the catalogues) and milk for time away. How free text finds a topic is
-`bot.domain.questions`'s job.
-
-A keyword message reads `keywords: phrase, phrase, *phrase`: the part before the first colon is
-a label for the translator and is ignored; `*` marks a strong sign of the topic.
+"""Quick tips: the topics (every word a user reads lives in the catalogues), the menu's
+groups, and milk for time away. Which topic a free-text message asks about is the trained
+model's job (`bot.domain.understanding`), warning signs are `bot.domain.warnings`'s.
 """
 
 from __future__ import annotations
@@ -19,13 +16,12 @@ from bot.text.i18n import N_
 
 @dataclass(frozen=True)
 class Topic:
-    """One tip. `title`, `body`, `keywords` and `care` are catalogue messages."""
+    """One tip. `title`, `body` and `care` are catalogue messages."""
 
     id: str
     icon: str
     title: str
     body: str
-    keywords: str
     related: tuple[str, ...]
     care: str | None = None
 
@@ -104,15 +100,6 @@ TOPICS: tuple[Topic, ...] = (
             "enough.\n\n"
             "Pump often rather than long. Pumping should not hurt."
         ),
-        keywords=N_(
-            "keywords: *how to pump, *how do i pump, *how should i pump, *step by step, *pumping "
-            "technique, *how long should i pump, *how long to pump, *how long do i pump, how many"
-            " minutes, *how often, *get started pumping, *first time pumping, pump properly, "
-            "*right way to pump, *tips for pumping, *pumping tips, *how many times a day, *how "
-            "many minutes, *both sides at once, *both sides at the same time, *both breasts, *one"
-            " side at a time, *switch sides, *each side, *per side, *start pumping, *new to "
-            "pumping, *pumping routine, *pumping schedule"
-        ),
         related=("let_down", "flange_fit", "pump_choice"),
         care=CARE_LACTATION,
     ),
@@ -137,15 +124,6 @@ TOPICS: tuple[Topic, ...] = (
             "If let-down stays difficult, ask health personnel whether an oxytocin nasal spray "
             "could be right for you."
         ),
-        keywords=N_(
-            "keywords: *let down, *letdown, *milk ejection, *milk wont come, *milk will not come,"
-            " *nothing comes out, *no milk comes, *milk doesnt flow, *milk wont flow, *not "
-            "flowing, *get the milk flowing, *oxytocin, relax, stressed, massage, *warm compress,"
-            " *photo of my baby, *picture of my baby, *let down mode, *let down reflex, *milk "
-            "wont start, *milk to come, *takes forever, *slow to come, *slow flow, *cant relax, "
-            "*stress, *breast massage, *massage before, *nipple stimulation, *warm the breast, "
-            "*warm shower"
-        ),
         related=("how_to_pump", "pumped_volume", "hard_work"),
     ),
     Topic(
@@ -169,14 +147,6 @@ TOPICS: tuple[Topic, ...] = (
             "though this differs from person to person.\n"
             "• A silicone collector on the other breast catches milk while you nurse. It usually "
             "gets no more than a pump, but as long as it collects milk, it helps raise supply."
-        ),
-        keywords=N_(
-            "keywords: *which pump, *what pump, *best pump, *choose a pump, *choosing a pump, "
-            "*buy a pump, *rent a pump, breast pump, *manual pump, *hand pump, *electric pump, "
-            "*double pump, *wearable, *hands free, *haakaa, *silicone pump, *milk collector, "
-            "*silicone collector, *which breast pump, *pump to buy, *hospital grade, *hospital "
-            "pump, *rent, *rental pump, *in the bra, *in bra, *cordless, *portable pump, *pump "
-            "brand, *good pump, *new pump, *spectra, *medela, *elvie, *willow"
         ),
         related=("flange_fit", "hand_expression", "overproduction"),
     ),
@@ -203,14 +173,6 @@ TOPICS: tuple[Topic, ...] = (
             "The funnel's shape, the suction rhythm, the speed and the shield size all matter, "
             "so another size or model may suit you better."
         ),
-        keywords=N_(
-            "keywords: *flange, *breast shield, *shield size, *funnel, *flange size, *nipple "
-            "size, *sore, *cracked, *cracks, *pumping hurts, *pump hurts, *hurts to pump, "
-            "*painful, pain, hurts, *sore nipples, *cracked nipples, *nipple pain, *nipples hurt,"
-            " *sucked in, *pulled in, *right size, *nipple rubs, *rubbing, *rubs, *tunnel, *too "
-            "tight, *blister, *bleeding nipples, *nipples bleed, *sore nipple, *boobs hurt, "
-            "*breasts hurt, *breast pain, *ouch"
-        ),
         related=("pump_choice", "how_to_pump", "seek_help"),
         care=CARE_LACTATION,
     ),
@@ -236,16 +198,6 @@ TOPICS: tuple[Topic, ...] = (
             "Let your baby decide when to eat and how much to drink. Whether your baby gets "
             "enough shows in the nappies, and in a baby who is content and grows as expected."
         ),
-        keywords=N_(
-            "keywords: how much milk, *baby need, *baby needs, *ml per day, *ml a day, *ml per "
-            "24, per day, a day, daily, *daily amount, *enough milk, *getting enough, *how many "
-            "ml, *how much should my baby, *how much does my baby, *how much should a baby, *how "
-            "much does a baby, *how much should i pump, *how much to pump, *how much do i pump, "
-            "*how much should she drink, *how much should he drink, *oz a day, *how much does she"
-            " need, *how much does he need, *how much should she eat, *how much should he eat, "
-            "*newborn need, *newborn drink, *month old, *week old, *ml per feed, *per feed, *per "
-            "bottle, *bottle size, *is that enough, *eat per day, *drink per day"
-        ),
         related=("time_away", "pumped_volume", "overproduction"),
         care=CARE_HEALTH_VISITOR,
     ),
@@ -263,15 +215,6 @@ TOPICS: tuple[Topic, ...] = (
             "your unit. How much extra I add is my own rule of thumb.\n\n"
             "Babies differ, so notice what yours usually drinks and adjust. Ask the person "
             "giving the bottle to let your baby decide how much to drink, never forcing it."
-        ),
-        keywords=N_(
-            "keywords: *away, *im away, *i am away, *be away, *leave, *leaving, *how much to "
-            "leave, *should i leave, *babysitter, *sitter, *nanny, *daycare, *back to work, "
-            "*going to work, *return to work, *returning to work, *at work, *while im gone, *when"
-            " im gone, *when im out, *time away, *hours away, *a night out, *grandma, "
-            "*grandparents, *babysit, *babysitting, *watching the baby, *childcare, *nursery, "
-            "*date night, *trip, *travel, *how many bottles, *bottles to leave, *leave milk, "
-            "*while i work"
         ),
         related=("how_much", "storing", "hand_expression"),
     ),
@@ -303,17 +246,6 @@ TOPICS: tuple[Topic, ...] = (
             "For a premature, sick or newborn baby, be stricter and follow the hospital's "
             "rules. When in doubt, throw it out. Keep track with /stash."
         ),
-        keywords=N_(
-            "keywords: *store, *storing, *storage, *stored, fridge, refrigerator, freezer, "
-            "freeze, *frozen, *freezing, *refreeze, "
-            "*freeze again, *how long does milk last, *how long does breast milk, *how long is, "
-            "*how long can, "
-            "*keep milk, *good for, *room temperature, *go off, *gone off, *expire, "
-            "*oldest first, *stash, *left out, *left the milk out, "
-            "*on the counter, *still good, *still ok, *freeze my milk, *freezer bags, "
-            "*storage bags, *sitting out, *gone bad, *smells sour, *smells soapy, *soapy, "
-            "*tastes soapy, *label, *labelling, *portions, *portion size, *fridge door"
-        ),
         related=("warming_combining", "time_away", "donating"),
     ),
     Topic(
@@ -338,10 +270,6 @@ TOPICS: tuple[Topic, ...] = (
             "pumping or nursing. One way: pump 20 min, rest 10, pump 10, rest 10, pump 10.\n\n"
             "You can try it once or twice a day for 2–4 days, then see whether your supply has "
             "changed. Weigh it against your time and energy."
-        ),
-        keywords=N_(
-            "keywords: *power pumping, *power pump, *power pumped, *powerpump, *cluster pumping, "
-            "*cluster pump, *pump 20 rest 10, *cluster"
         ),
         related=("raising_supply", "overproduction", "seek_help"),
     ),
@@ -369,14 +297,6 @@ TOPICS: tuple[Topic, ...] = (
             "• If you already do all you can, more rest may help more than more sessions.\n"
             "• Eat well and drink enough."
         ),
-        keywords=N_(
-            "keywords: *increase supply, *increase my supply, *raise supply, *raise my supply, "
-            "*boost supply, *boost my supply, *low supply, *more milk, *not enough milk, "
-            "*increase my milk, *make more milk, *produce more, *build supply, *building supply, "
-            "*milk supply, supply, *low milk, *too little milk, *get more milk, *increase milk, "
-            "*boost, *supply is low, *supply dropping, *supply is down, *tanking, *lactation "
-            "cookies, *fenugreek, *drink more water, *oatmeal, *supplements, not gaining"
-        ),
         related=("power_pumping", "pumped_volume", "seek_help"),
     ),
     Topic(
@@ -398,15 +318,6 @@ TOPICS: tuple[Topic, ...] = (
             "through the day.\n\n"
             "Suddenly pumping less than before does not mean you are losing your "
             "milk; more likely your supply has settled at what your baby needs."
-        ),
-        keywords=N_(
-            "keywords: *only drops, *just drops, *a few drops, *pump less, *pumping less, *pumped"
-            " less, *less than before, *less than usual, *volume dropped, *sudden drop, *dropped,"
-            " *less milk, *how much milk i have, *how much i have, *check my supply, *measure my "
-            "supply, *small amounts, *very little, *so little, *only get, *barely anything, "
-            "*hardly anything, *not much, *only a little, *tiny amount, *less than yesterday, "
-            "*less in the evening, *less at night, *half of what, *half as much, *normal amount, "
-            "*is that normal, *is it normal, *output, *usually get"
         ),
         related=("run_out", "let_down", "seek_help"),
         care=CARE_EXCLUSIVE_DROP,
@@ -431,11 +342,6 @@ TOPICS: tuple[Topic, ...] = (
             "hand expression is better at the start, until the mature milk comes in larger "
             "amounts. After that you can move to a pump, or combine the two.\n\n"
             "Even a small amount is valuable for your baby."
-        ),
-        keywords=N_(
-            "keywords: *hand expression, *hand express, *express by hand, *hand expressing, *by "
-            "hand, *colostrum, *first milk, *manual expression, *hand expressed, *with my hands, "
-            "*syringe, *colostrum harvesting, *drops of colostrum"
         ),
         related=("premature", "pump_choice", "how_to_pump"),
         care=CARE_LACTATION,
@@ -462,13 +368,6 @@ TOPICS: tuple[Topic, ...] = (
             "If you reach the amount you want after 2–3 weeks, you can probably cut back a "
             "little."
         ),
-        keywords=N_(
-            "keywords: *premature, *preemie, *prem, *born early, *born too early, *nicu, "
-            "*neonatal, *sick baby, *baby is sick, *in hospital, *after birth, *after the birth, "
-            "*cant latch, *wont latch, *cannot latch, *preterm, *weeks early, *special care, "
-            "*incubator, *tube fed, *feeding tube, *not latching, *cant breastfeed, *unable to "
-            "breastfeed, *cant nurse"
-        ),
         related=("hand_expression", "raising_supply", "hard_work"),
         care=CARE_RIGHT,
     ),
@@ -493,12 +392,6 @@ TOPICS: tuple[Topic, ...] = (
             "that, it can be wise to bring it down, step by step.\n\n"
             "Pumping or collecting more to ease it can keep the problem going."
         ),
-        keywords=N_(
-            "keywords: *overproduction, *oversupply, *over supply, *too much milk, *making too "
-            "much, *produce too much, *engorged, *engorgement, *leaking, *way too much, "
-            "*tons of milk, *so much milk, *hard breasts, too much, *bring my supply down, "
-            "*lower my supply"
-        ),
         related=("how_much", "mastitis", "donating"),
         care=CARE_LACTATION,
     ),
@@ -517,12 +410,6 @@ TOPICS: tuple[Topic, ...] = (
             "• Step down pumping gradually. If nursing takes out less milk than you make, the "
             "risk of mastitis can rise.\n\n"
             "Finding the balance can take a while, and that is all right."
-        ),
-        keywords=N_(
-            "keywords: *pumping to nursing, *pumping to breastfeeding, "
-            "*back to breastfeeding, *back to nursing, *back to the breast, *start nursing, "
-            "*start breastfeeding, *nurse instead, *breastfeed instead, *switch to nursing, "
-            "*switch to breastfeeding, *nurse directly, *only nursing, *transition"
         ),
         related=("overproduction", "how_much", "seek_help"),
     ),
@@ -544,11 +431,6 @@ TOPICS: tuple[Topic, ...] = (
             "not dangerous for your baby, though a lot can make some babies throw up.\n\n"
             "Pus in the milk can come with mastitis or a breast abscess: not dangerous for your "
             "baby, but a doctor should see you."
-        ),
-        keywords=N_(
-            "keywords: *blood, *bloody, *pink, *red milk, *milk is red, *brown milk, *rusty, "
-            "*pus, *abscess, *crack, *bleeding, *pinkish, *strawberry milk, *red streaks, *blood "
-            "again, *still blood, *keeps bleeding"
         ),
         related=("mastitis", "flange_fit", "seek_help"),
         care=CARE_DOCTOR,
@@ -575,13 +457,6 @@ TOPICS: tuple[Topic, ...] = (
             "If your baby gets your milk by pump: pump regularly, about every 2–3 hours "
             "like a baby's feeds, massage the breasts, rest, and eat and drink well. Pumping "
             "too seldom can tell your body to make less."
-        ),
-        keywords=N_(
-            "keywords: *run out, *runs out, *running out, *ran out, *empty, *emptied, *dry up, "
-            "*drying up, *dried up, *lose my milk, *losing my milk, *lost my milk, *supply and "
-            "demand, *refill, *fill up again, *use up, *milk going away, *milk disappearing, "
-            "*lose my supply, *skip a pump, *miss a pump, *missed a session, "
-            "*ever empty, *really empty"
         ),
         related=("pumped_volume", "raising_supply", "how_to_pump"),
         # TRANSLATORS: source: milk-supply-after-pumping-en.txt: "If you notice a significant drop"
@@ -610,13 +485,6 @@ TOPICS: tuple[Topic, ...] = (
             "• Small amounts count: some antibodies are concentrated in the milk, so even a "
             "little gives your baby's defences a boost."
         ),
-        keywords=N_(
-            "keywords: *why pump, *why should i pump, *is it worth, *worth it, *worth pumping, "
-            "*benefits, *benefit, *good for my baby, *good for the baby, *antibodies, "
-            "*fully breastfed, *count as breastfeeding, *counts as breastfeeding, "
-            "*as good as breastfeeding, *pumped milk as good, *health benefits, "
-            "*instead of formula"
-        ),
         related=("hard_work", "hand_expression", "pumped_volume"),
     ),
     Topic(
@@ -643,14 +511,6 @@ TOPICS: tuple[Topic, ...] = (
             "gaining as expected, you are unsure whether your baby gets enough (watch the "
             "nappies), or pumping hurts. You have a right to this help, crisis or not."
         ),
-        keywords=N_(
-            "keywords: *seek help, *get help, *ask for help, *who can help, *who do i ask, *who "
-            "should i ask, *who can i talk to, *lactation consultant, *health visitor, *ibclc, "
-            "*midwife, doctor, *gp, *not gaining, *weight gain, *gaining weight, "
-            "*nappies, *diapers, *wet nappies, *worried, *who do i call, *who to call, *pumping "
-            "problems, *losing weight, *weight, *when to worry, *see a doctor, *call the doctor, "
-            "*maternity ward, *despite pumping regularly, *even though i pump"
-        ),
         related=("mastitis", "low_mood", "raising_supply"),
         care=CARE_EXCLUSIVE_DROP,
     ),
@@ -673,15 +533,6 @@ TOPICS: tuple[Topic, ...] = (
             "• Keep nursing or pumping from that breast as usual; stopping suddenly can make "
             "it worse. Your milk stays safe for your baby.\n"
             "• Rest, and drink enough."
-        ),
-        keywords=N_(
-            "keywords: *mastitis, *clogged, *clogged duct, *blocked duct, *plugged duct, "
-            "*blocked ducts, *clogged ducts, *milk duct, *fever, *feverish, *high temperature, "
-            "*chills, *breast is red, *red breast, *red patch, *red spot, *red area, *hot breast, "
-            "*red and hot, *lump, *hard lump, *lump in my breast, *hard spot, *red and painful, "
-            "*red and sore, *red and swollen, *breast infection, *flu, *flu like, *achy, "
-            "*feel ill, *feeling ill, *feel sick, *feel unwell, *shivering, *inflamed, "
-            "*inflammation"
         ),
         related=("seek_help", "overproduction", "blood_in_milk"),
         care=CARE_MASTITIS,
@@ -707,13 +558,6 @@ TOPICS: tuple[Topic, ...] = (
             "Your health visitor can help you find a way that works for you, and help you stop "
             "in a good way if you want to. Some feel grief when feeding does not go as hoped."
         ),
-        keywords=N_(
-            "keywords: *exhausted, *tired, *hard work, *so hard, *too hard, *too much for me, "
-            "*give up, *giving up, *quit, *allowed to stop, *want to stop, *grief, *sad, *guilt, "
-            "*guilty, *overwhelmed, *burnt out, *burned out, *cant do this, *exclusive pumping, "
-            "*exclusively pumping, *failure, *tired of pumping, *so tired, *sick of pumping, "
-            "*hate pumping, *cry, *crying, *killing me, *can i stop, *just stop, *exhausting"
-        ),
         related=("low_mood", "why_pump", "seek_help"),
         care=CARE_FEELING_LOW,
     ),
@@ -735,13 +579,6 @@ TOPICS: tuple[Topic, ...] = (
             "Your health visitor can help you find a way to pump that works for you, or to "
             "stop in a good way if you want to."
         ),
-        keywords=N_(
-            "keywords: *depressed, *depression, *postnatal depression, *postpartum depression, "
-            "*ppd, *cant do it anymore, *cant do this anymore, *cant cope, *cant go on, "
-            "*hopeless, *feel low, *feeling low, *feel down, *so down, *anxious, *anxiety, "
-            "*dark thoughts, *hurt myself, *harm myself, *dont want to live, *baby blues, "
-            "*no joy, *empty inside, *numb, *cant stop crying, *worthless, *mental health"
-        ),
         related=("hard_work", "seek_help", "why_pump"),
         care=CARE_LOW_MOOD,
     ),
@@ -757,11 +594,6 @@ TOPICS: tuple[Topic, ...] = (
             "Keep in mind that pumping extra to have more to give can drive your supply up "
             "without need, and making too much raises the risk of mastitis. It is best to give "
             "milk you truly have over, rather than pumping more."
-        ),
-        keywords=N_(
-            "keywords: *donate, *donating, *donation, *milk bank, *give away, *surplus, *extra "
-            "milk, *spare milk, *freezer full, *full freezer, *freezer is full, *too much frozen,"
-            " *give my milk, *another mom, *another baby, *overflowing, *what to do with extra"
         ),
         related=("overproduction", "storing", "how_much"),
     ),
@@ -790,14 +622,6 @@ TOPICS: tuple[Topic, ...] = (
             "if your baby is under 2 months, was born early or has a weakened immune system. In "
             "hospital, follow the ward's rules."
         ),
-        keywords=N_(
-            "keywords: *clean the pump, *clean my pump, *cleaning the pump, *cleaning pump, *clean "
-            "the parts, *how to clean, *how do i clean, *wash the parts, *wash pump, *sterilise, "
-            "*sterilize, *sterilising, *sterilizing, *sanitise, *sanitize, *sanitising, "
-            "*sanitizing, *boil, *boiling, *dishwasher, *pump parts, *soap, *mould, *mold, *dry "
-            "the parts, *rinse the parts, *wash the flanges, *clean the flanges, *wash the "
-            "bottles, *valves, *membranes, *tubing, *germs, *dirty, *how often do i wash"
-        ),
         related=("how_to_pump", "storing", "pump_choice"),
     ),
     Topic(
@@ -824,13 +648,6 @@ TOPICS: tuple[Topic, ...] = (
             "hour a day is paid until the child is one year old. The law speaks of nursing, so "
             "agree with your employer how you use the time to pump."
         ),
-        keywords=N_(
-            "keywords: *pumping at work, *pump at work, *how do i pump at work, *pumping at the "
-            "office, *pump at the office, *work pumping, *employer, *my boss, *nursing break, "
-            "*breaks at work, *break to pump, *time off to pump, *paid break, *paid time, *my "
-            "rights, *right to pump, *working environment act, *lunch break, *fridge at work, "
-            "*office fridge, *cool bag, *ice packs, *commute, *pumping room, *lactation room"
-        ),
         related=("time_away", "storing", "how_to_pump"),
     ),
     Topic(
@@ -855,13 +672,6 @@ TOPICS: tuple[Topic, ...] = (
             "leave faster.\n\n"
             "Caffeine: moderate amounts, about 2–3 cups of coffee a day, are usually fine."
         ),
-        keywords=N_(
-            "keywords: *medicine, *medicines, *medication, *antibiotics, *ibuprofen, "
-            "*paracetamol, *painkiller, *painkillers, *pills, *birth control, *prescription, *safe "
-            "to take, *alcohol, *wine, *beer, *glass of wine, *a drink, *drinking "
-            "alcohol, *drunk, *pump and dump, *coffee, *caffeine, *energy drink, *antidepressants, "
-            "*allergy tablets, *pharmacist, *pharmacy"
-        ),
         related=("seek_help", "storing", "hard_work"),
     ),
     Topic(
@@ -883,12 +693,6 @@ TOPICS: tuple[Topic, ...] = (
             "• Check your breasts for hard or sore areas.\n\n"
             "If you get a fever or feel ill, or have a red, hot or hard area in the breast, "
             "contact a doctor."
-        ),
-        keywords=N_(
-            "keywords: *stop pumping, *stopping pumping, *quit pumping, *how to stop, *wean, "
-            "*weaning, *wean off, *wean from the pump, *cut down, *cut back, *reduce pumping, "
-            "*pump less often, *step down, *drop a session, *drop a pump, *fewer sessions, "
-            "*cutting down, *dry up my milk, *dry up my supply, *finish pumping, *end pumping"
         ),
         related=("hard_work", "overproduction", "night_pumping"),
         # TRANSLATORS: source: pumping-guide-nb.txt: "Be om oppfølging av helsesykepleier"
@@ -914,12 +718,6 @@ TOPICS: tuple[Topic, ...] = (
             "whether your daily amount holds. Pumping too seldom can tell your body to make "
             "less, so if your amount falls, you can bring the session back."
         ),
-        keywords=N_(
-            "keywords: *at night, night, *night session, *night pumping, *pump at night, *pumping "
-            "at night, *middle of the night, overnight, *skip the night, *drop the night, *drop "
-            "the night pump, *night pump, *stop pumping at night, *sleep through, *sleep through "
-            "the night, *prolactin, *wake up to pump, *wake up at night"
-        ),
         related=("run_out", "stopping", "premature"),
     ),
     Topic(
@@ -944,14 +742,6 @@ TOPICS: tuple[Topic, ...] = (
             "then add it to the cold milk; never add warm milk to frozen milk. Combine milk from "
             "the same day, and go by the date of the oldest."
         ),
-        keywords=N_(
-            "keywords: *warm up, *warming up, *warm the milk, *warm milk, *warming milk, *heat up, "
-            "*heating, *microwave, *in the microwave, *bottle warmer, *milk temperature, *cold "
-            "milk, *thaw, *thawing, *defrost, *combine, *combining, *mix milk, *mixing milk, *add "
-            "fresh milk, *add to the bottle, *pour together, *different sessions, *two sessions, "
-            "*fat on top, *fat separated, *shake the bottle, *how do i thaw, *how to thaw, *thaw "
-            "frozen milk"
-        ),
         related=("storing", "time_away", "pumping_at_work"),
     ),
     Topic(
@@ -971,11 +761,6 @@ TOPICS: tuple[Topic, ...] = (
             "• Pumping both breasts at once takes half the time.\n"
             "• The amounts in these tips, like {need_low}–{need_high} a day, are for one baby. "
             "For twins, a rule of thumb is about twice that."
-        ),
-        keywords=N_(
-            "keywords: *twins, *twin, *triplets, *two babies, *both babies, *milk for two, *for "
-            "two babies, *pumping for twins, *pumping for two, *feeding twins, *multiples, *have "
-            "twins, *enough for twins, *for twins"
         ),
         related=("how_much", "raising_supply", "how_to_pump"),
         care=CARE_LACTATION,
