@@ -1,4 +1,4 @@
-# pumpbot in a container. Build: docker build -t pumpbot .   Run: see README "Deploying".
+# pumpbot in a container. Build: docker build -t pumpbot .   Run: see docs/running.md, "Deploying".
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DATA_DIR=/data

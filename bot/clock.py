@@ -1,4 +1,7 @@
-"""The one place that reads the wall clock; tests swap in a FakeClock."""
+"""The clock the bot decides by: every "now" a feature uses comes from here, and tests swap in
+a FakeClock. Two other readers of the system time decide nothing: the rows' bookkeeping stamps
+(`utcnow` in `bot/storage/models.py`, also used by `bot/storage/repo.py`), and
+`bot/ratelimit.py` turning the shared pacing grid's time into the event loop's."""
 
 from __future__ import annotations
 

@@ -50,16 +50,15 @@ telegram-bot admits at most `ADMITTED` updates into the processor, waiting on th
 turn; at most `RUNNING` of them run at once.
 
 Database work: the inbox's own writes run on worker threads (`asyncio.to_thread`), and so do
-the heavy reads (the chart's data, /week, /month, /export: a year of sessions); charts are drawn
-in a process of their own (bot/periods.py). The rest of a log's database work stays on the
-event loop. Measured (a bot process logging 300
+the heavy reads (the chart's data, /week, /month, /export: a year of sessions) and a typed
+message's one unit of work (`Database.work`, handlers/text.py); charts are drawn in a process
+of their own (bot/periods.py). Measured before the unit of work (a bot process logging 300
 messages from 50 chats, its CPU time read from /proc, on the shared 2-core machine): 27 ms of
 CPU a log in all, 25.5 ms before the inbox (its two writes cost about 2 ms); a profile puts
-most of the busy time in SQLAlchemy's own Python code and about 5% in sqlite3. That is Python
-holding the GIL: on worker threads it would take the same CPU plus the hand-offs, and an async
-driver would mean a second set of repositories for the same work. So the log path stays on the
-loop, and the concurrency comes from everything a handler awaits (Telegram, the rate limiter,
-the threads above).
+most of the busy time in SQLAlchemy's own Python code and about 5% in sqlite3. On a worker
+thread that is the same CPU under the same GIL: what the thread saves is the loop's waits on
+the database (a PostgreSQL round trip each), and what the unit of work saves is the number of
+transactions.
 """
 
 from __future__ import annotations

@@ -166,6 +166,20 @@ async def answer_question(
     await send_topic(message, decision.topic, settings, unsaved_note=decision.unlogged_number)
 
 
+async def answer_chatter(
+    update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
+) -> None:
+    """Thanks, hello, ok: a kind word back and what the bot can do, nothing stored."""
+    tr = settings.tr
+    await update.effective_message.reply_text(
+        tr._(
+            "💛 I'm here whenever you need me. Log a session like <code>120 ml</code>, or ask "
+            "me anything about pumping."
+        ),
+        reply_markup=menu_keyboard(tr),
+    )
+
+
 async def offer_menu(
     update: Update, context: PumpContext, settings: ChatSettings, decision: Decision
 ) -> None:
@@ -446,5 +460,6 @@ def register(application: PumpApplication) -> None:
     services: Services = application.bot_data["services"]
     services.acts_on(Kind.QUESTION, answer_question)
     services.acts_on(Kind.MENU, offer_menu)
+    services.acts_on(Kind.CHATTER, answer_chatter)
     services.follow_sessions(send_due_nudge, prepare=take_due_nudge)
     services.chat_forgotten_hooks.append(forget_chat_nudges)

@@ -3,7 +3,7 @@
     python -m locales.catalogues update   # extract, merge into en and nb, copy English msgids
     python -m locales.catalogues check    # fail on a missing, untranslated or fuzzy entry
 
-`update` does what `pybabel extract` and `pybabel update` do (the README shows both), and
+`update` does what `pybabel extract` and `pybabel update` do (docs/developing.md shows both), and
 then fills the English catalogue, whose translations are its message ids.
 """
 

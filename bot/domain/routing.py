@@ -10,8 +10,12 @@ feature gets a text is decided here, in this order, and nowhere else:
 3. **A log** (`L 60 R 70 20min`): every word is a log word and an amount, a time or a duration
    is given. Stored, or refused with the reason (`1200 ml` is too much). A question mark makes
    it a question instead (`120 ml?`).
-4. **A question or worry** a tip answers: the trained model (`bot.domain.understanding`) is
+4. **A warning sign** (fever, a red, hot or hard area, pus, bleeding that keeps coming, low
+   mood, a real drop for an exclusive pumper: `bot.domain.warnings`): always the tip that ends
+   with the line to a doctor, the health visitor or the maternity ward.
+   **A question or worry** a tip answers: the trained model (`bot.domain.understanding`) is
    confident of a topic. When it is unsure, the topic menu with its two likeliest topics.
+   **Chatter** (thanks, hello, ok): a short kind word back, never "I don't understand".
 5. **An attempt at a log** the parser cannot read (`pumped 120 mls lft`): the model says so,
    or is unsure of a text made mostly of log words. The log examples. Never for a message
    that asks something or has no number: a question with a number is still a question.
@@ -33,8 +37,9 @@ from bot.domain.parsing import LogProblem, ParsedLog, Problem, attempts_a_log, p
 from bot.domain.questions import asks, has_number
 from bot.domain.stash import StashRequest, parse_stash_text
 from bot.domain.tips import TOPICS_BY_ID, Topic
-from bot.domain.understanding import LOG_ATTEMPT, understand
+from bot.domain.understanding import CHATTER, LOG_ATTEMPT, understand
 from bot.domain.units import Unit
+from bot.domain.warnings import warning_sign_in, warning_topic
 
 
 class Kind(StrEnum):
@@ -42,6 +47,7 @@ class Kind(StrEnum):
     STASH = "stash"  # milk into the stash: `stash`
     LOG = "log"  # a log: `log` to store, or `problem` to explain
     QUESTION = "question"  # a tip answers it: `topic`
+    CHATTER = "chatter"  # thanks, hello, ok: a short kind word back
     MENU = "menu"  # a question, worry or unclear text no tip fits well: the topic menu
     UNREADABLE = "unreadable"  # an attempt at a log the parser cannot read: the examples
     IGNORE = "ignore"  # nothing for the bot (group chatter)
@@ -99,10 +105,13 @@ def route_message(text: str, chat: ChatState) -> Decision:
             return Decision(Kind.LOG, log=reading) if chat.private else IGNORE
         if isinstance(reading, LogProblem):
             return Decision(Kind.LOG, problem=reading) if chat.private else IGNORE
+    # A warning sign always gets the tip with its help line, whatever else the text seems to
+    # ask (bot.domain.warnings): the model may be unsure, the sign is not.
+    sign = warning_sign_in(body)
     understood = understand(body, chat.language)
-    found = TOPICS_BY_ID.get(understood.label or "")
+    found = TOPICS_BY_ID.get(warning_topic(sign) if sign else understood.label or "")
     if found is not None:
-        sure = understood.confidence >= GROUP_CONFIDENCE
+        sure = sign is not None or understood.confidence >= GROUP_CONFIDENCE
         if chat.private or answers_in_group(asked, sure, number):
             return Decision(
                 Kind.QUESTION, topic=found, asked=asked, unlogged_number=number and not asked
@@ -110,6 +119,8 @@ def route_message(text: str, chat: ChatState) -> Decision:
         return IGNORE
     if not chat.private:
         return IGNORE
+    if understood.label == CHATTER and not number and not asked:
+        return Decision(Kind.CHATTER)
     failed_log = understood.label == LOG_ATTEMPT or (
         understood.label is None and attempts_a_log(body)
     )

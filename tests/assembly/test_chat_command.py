@@ -16,6 +16,8 @@ import pytest
 
 from bot.cli import CHAT_TOKEN, main
 
+pytestmark = pytest.mark.slow  # runs `python -m bot chat` as a subprocess
+
 ROOT = Path(__file__).resolve().parents[2]
 HAS_LOGGING = importlib.util.find_spec("handlers.logging") is not None
 

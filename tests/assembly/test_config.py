@@ -82,6 +82,7 @@ def run_bot(env_overrides: dict[str, str], tmp_path: Path) -> subprocess.Complet
     )
 
 
+@pytest.mark.slow  # starts `python -m bot`
 def test_without_a_token_the_bot_explains_botfather_and_exits_2(tmp_path: Path) -> None:
     result = run_bot({}, tmp_path)
     assert result.returncode == 2
@@ -89,6 +90,7 @@ def test_without_a_token_the_bot_explains_botfather_and_exits_2(tmp_path: Path) 
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # starts `python -m bot`
 def test_an_invalid_setting_exits_2_naming_it(tmp_path: Path) -> None:
     result = run_bot({"BOT_TOKEN": TOKEN, "LOG_LEVEL": "LOUD"}, tmp_path)
     assert result.returncode == 2
@@ -97,6 +99,7 @@ def test_an_invalid_setting_exits_2_naming_it(tmp_path: Path) -> None:
     assert TOKEN not in result.stderr
 
 
+@pytest.mark.slow  # starts `python -m bot`
 def test_a_dotenv_file_is_read(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("LOG_LEVEL=LOUD\nBOT_TOKEN=" + TOKEN + "\n")
     result = run_bot({}, tmp_path)

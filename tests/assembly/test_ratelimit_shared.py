@@ -46,6 +46,7 @@ async def send(limiter: PacedRateLimiter, chat: int, callback: object) -> None:
     )
 
 
+@pytest.mark.slow  # PostgreSQL only
 async def test_two_instances_together_keep_the_pace_of_one(tmp_path: Path) -> None:
     limiters = two_limiters(tmp_path)
     sent: list[float] = []
@@ -66,6 +67,7 @@ async def test_two_instances_together_keep_the_pace_of_one(tmp_path: Path) -> No
     assert sent[-1] - sent[0] >= 0.8 * 39 / PACE
 
 
+@pytest.mark.slow  # PostgreSQL only
 async def test_a_reply_at_one_instance_goes_ahead_of_the_others_reminders(
     tmp_path: Path,
 ) -> None:
@@ -106,6 +108,7 @@ async def test_a_reply_at_one_instance_goes_ahead_of_the_others_reminders(
     assert all(b - a >= 0.7 * 10 / PACE for a, b in zip(everything, everything[10:], strict=False))
 
 
+@pytest.mark.slow  # PostgreSQL only
 async def test_a_429_at_one_instance_pauses_the_other(tmp_path: Path) -> None:
     first, second = two_limiters(tmp_path)
     sent: list[float] = []

@@ -34,6 +34,7 @@ def test_postgresql_and_memory_databases_need_no_lock_file() -> None:
     assert sqlite_lock_path("sqlite:///:memory:") is None
 
 
+@pytest.mark.slow  # starts bot processes
 async def test_a_second_bot_process_on_the_same_sqlite_file_is_refused(tmp_path: Path) -> None:
     database = tmp_path / "bot.sqlite3"
     server = await FakeBotApiServer().start()

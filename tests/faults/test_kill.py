@@ -27,6 +27,8 @@ from tests.support.processes import BENCH_TOKEN, bot_env, start_process, stop_pr
 from tests.support.seed import stored_logs
 from tests.support.seeding import INTERVAL, seed_plans
 
+pytestmark = pytest.mark.slow  # starts real bot processes (and PostgreSQL for one param)
+
 LOG_CHATS = range(3001, 3021)  # 20 parents logging at once
 PLAN_CHATS = range(4001, 4016)  # 15 parents with a reminder plan
 BURST = 100

@@ -19,6 +19,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.support.backends import database_url_for
 from tests.support.fakeserver import FakeBotApiServer, FloodLimits
 from tests.support.processes import (
@@ -29,6 +31,8 @@ from tests.support.processes import (
     stop_process_async,
 )
 from tests.support.seeding import seed_plans
+
+pytestmark = pytest.mark.slow  # starts real bot processes
 
 TIMEOUT = 90.0
 

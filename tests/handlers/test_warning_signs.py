@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.tips import TOPICS_BY_ID
+from bot.domain.tips import TOPIC_GROUPS, TOPICS_BY_ID
 from bot.domain.warnings import WARNING_SIGNS, WARNING_SIGNS_BY_ID
 from bot.storage.repo import SessionRepo
 from bot.text.i18n import LANGUAGES, translator
@@ -65,6 +65,8 @@ async def test_the_menu_offers_mastitis_and_feeling_low_with_their_help_lines(
     for topic_id in {sign.topic for sign in WARNING_SIGNS}:
         item = TOPICS_BY_ID[topic_id]
         chat = CHATS[language]
+        group = next(g for g in TOPIC_GROUPS if topic_id in g.topic_ids)
+        await bot.press(tr._(group.title), chat_id=chat, user_id=chat, language_code=language)
         calls = await bot.press(
             tr._(item.title), chat_id=chat, user_id=chat, language_code=language
         )

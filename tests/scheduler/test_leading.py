@@ -8,12 +8,16 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.clock import FakeClock
 from bot.terminal.fakeapi import FakeTelegram
 from scheduler.delivery import job_name
 from scheduler.leading import watch
 from tests.support.backends import postgres_database, require_postgres
 from tests.support.kit import PARENT_CHAT, BotHarness
+
+pytestmark = pytest.mark.slow  # PostgreSQL only
 
 START = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 OTHER_PARENTS = range(5_000, 5_040)

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.support.backends import postgres_database, require_postgres
 from tests.support.fakeserver import FakeBotApiServer, FloodLimits
 from tests.support.processes import (
@@ -22,6 +24,8 @@ from tests.support.processes import (
     stop_process_async,
 )
 from tests.support.seeding import bring_forward, seed_plans
+
+pytestmark = pytest.mark.slow  # two bot processes on PostgreSQL
 
 CHATS = 120  # about four seconds of sending at 29 a second
 FIRST_CHAT = 9_000

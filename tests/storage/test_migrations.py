@@ -20,7 +20,7 @@ CHATS = [
 STAMP = datetime(2026, 1, 5, 12, 0)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Database:
     if request.param == "sqlite":
         return Database(f"sqlite:///{tmp_path / 'old.sqlite3'}")

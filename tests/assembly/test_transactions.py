@@ -1,0 +1,96 @@
+"""How many database transactions a typed log costs as a whole update: stored in the inbox,
+handled, marked handled.
+
+Each transaction is a round trip (several, on PostgreSQL). The handlers' part is held to 2 by
+tests/assembly/test_unit_of_work.py; this counts the inbox's writes too, against a baseline, so
+a change that adds a transaction anywhere on the way fails here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from telegram import Update
+
+from bot.clock import FakeClock
+from tests.support.kit import PARENT_CHAT, PARENT_ID, BotHarness
+
+START = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+
+# Measured 2026-12-04 on SQLite and PostgreSQL. Before the unit of work: 8 (the inbox write, the
+# chat's settings, the redelivery lookup, the insert, the confirmation's message id, the
+# reminders' re-arm, the nudge check, the inbox marked handled). With it: 4 (the inbox write, the
+# update's one unit of work, the confirmation's message id, the inbox marked handled); the
+# handlers' own part, at most 2, is tests/assembly/test_unit_of_work.py. Lower it whenever the
+# count drops, never raise it.
+BASELINE = 4
+
+
+@dataclass
+class Transactions:
+    begun: int = 0
+    committed: int = 0
+    rolled_back: int = 0
+
+
+@contextmanager
+def counting(engine: sa.Engine) -> Iterator[Transactions]:
+    """Count the transactions begun on `engine` (threads included) while the block runs."""
+    count = Transactions()
+
+    def begun(_connection: Any) -> None:
+        count.begun += 1
+
+    def committed(_connection: Any) -> None:
+        count.committed += 1
+
+    def rolled_back(_connection: Any) -> None:
+        count.rolled_back += 1
+
+    listeners = (("begin", begun), ("commit", committed), ("rollback", rolled_back))
+    for name, listener in listeners:
+        sa.event.listen(engine, name, listener)
+    try:
+        yield count
+    finally:
+        for name, listener in listeners:
+            sa.event.remove(engine, name, listener)
+
+
+async def through_the_inbox(bot: BotHarness, raw: dict[str, Any]) -> None:
+    """Hand an update over as the Updater does (stored in the inbox first), then process it as
+    the application's update processor does (handlers, then marked handled)."""
+    app = bot.app
+    await app.update_queue.put(Update.de_json(raw, app.bot))
+    update = app.update_queue.get_nowait()
+    await app.update_processor.process_update(update, app.process_update(update))
+
+
+def confirmations(bot: BotHarness) -> list[str]:
+    return [
+        call.text
+        for call in bot.telegram.calls
+        if call.method == "sendMessage" and call.text.startswith("✅ Logged")
+    ]
+
+
+async def test_a_typed_log_costs_no_more_transactions_than_the_baseline(tmp_path: Path) -> None:
+    bot = await BotHarness(tmp_path, FakeClock(START)).start()
+    telegram = bot.telegram
+    parent = telegram.user(PARENT_ID, "en")
+    try:
+        # The chat has logged before, as most chats that log have.
+        await through_the_inbox(bot, telegram.message_update(PARENT_CHAT, "120 ml", parent))
+        with counting(bot.services.db.engine) as count:
+            update = telegram.message_update(PARENT_CHAT, "L 60 R 70 20min", parent)
+            await through_the_inbox(bot, update)
+    finally:
+        await bot.stop()
+    assert len(confirmations(bot)) == 2  # the parent saw both logs confirmed
+    assert count.begun <= BASELINE, count
