@@ -22,7 +22,9 @@ from bot.config import Config
 from bot.domain.understanding import warm_up
 from bot.inbox import ChatOrderedProcessor, DurableUpdateQueue, handle_left_over, schedule_upkeep
 from bot.leadership import leadership_for, libpq_url, new_instance_id
+from bot.metrics import Metrics
 from bot.ratelimit import PacedRateLimiter, SharedGrid
+from bot.reachability import Reachability, WatchedRequest
 from bot.services import PumpApplication, PumpContext, Services, StoppingApplication
 from bot.storage.db import Database
 
@@ -39,7 +41,10 @@ def build_application(
     """The bot, ready to run. Tests pass a fake `request` and a fake `clock`."""
     db = Database(config.database_url)
     clock = clock or SystemClock()
-    inbox = DurableUpdateQueue(db, clock)
+    metrics = Metrics()
+    metrics.watch_database(db.engine)
+    reachability = Reachability(metrics)
+    inbox = DurableUpdateQueue(db, clock, metrics)
     builder = (
         ApplicationBuilder()
         .application_class(StoppingApplication)
@@ -64,6 +69,12 @@ def build_application(
         builder = builder.base_file_url(config.bot_api_file_url)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        # python-telegram-bot's own pool sizes (256, and 1 for getUpdates), with a watch that
+        # tells an outage once when it starts and once when it ends (bot/reachability.py).
+        builder = builder.request(
+            WatchedRequest(reachability, connection_pool_size=256)
+        ).get_updates_request(WatchedRequest(reachability, connection_pool_size=1))
     instance_id = new_instance_id()
     if rate_limiter:
         # Keeps within Telegram's flood limits at a steady pace (29 a second, no bursts) and
@@ -72,7 +83,9 @@ def build_application(
         shared = None
         if config.database_url.startswith("postgresql"):
             shared = SharedGrid(libpq_url(config.database_url), instance_id)
-        builder = builder.rate_limiter(PacedRateLimiter(max_retries=3, shared=shared))
+        builder = builder.rate_limiter(
+            PacedRateLimiter(max_retries=3, shared=shared, metrics=metrics)
+        )
     application: PumpApplication = builder.build()
     application.bot_data["services"] = Services(
         config=config,
@@ -81,7 +94,10 @@ def build_application(
         menu=handlers.menu_commands(),
         leadership=leadership_for(config.database_url, instance_id),
         instance_id=instance_id,
+        metrics=metrics,
+        reachability=reachability,
     )
+    reachability.probe = application.bot.get_me
     handlers.register_all(application)
     return application
 
@@ -94,8 +110,12 @@ async def start_up(application: PumpApplication) -> None:
     # Train the free-text models now, off the event loop, not on the first parent's message.
     seconds = await asyncio.to_thread(warm_up)
     log.info("understanding models trained in %.1f s", seconds)
-    await publish_menus(application.bot, services.menu, services.config.default_language)
-    await publish_descriptions(application.bot, services.config.default_language)
+    language = services.config.default_language
+    # Telegram gone again since start-up reached it: these wait for it rather than end the bot.
+    await services.reachability.through(
+        lambda: publish_menus(application.bot, services.menu, language)
+    )
+    await services.reachability.through(lambda: publish_descriptions(application.bot, language))
     for startup in handlers.startup_hooks():
         await startup(application)
     # Before polling or the webhook starts, so what the last run left is handled first. Only

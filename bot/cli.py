@@ -59,8 +59,16 @@ SQLITE_TAKEN = (
 )
 
 
+METRICS_PORT_TAKEN = (
+    "pumpbot cannot start: it cannot serve health and metrics on METRICS_PORT {port} ({error}). "
+    "Choose a free port, or unset METRICS_PORT."
+)
+RETRY_FOREVER = -1  # python-telegram-bot's bootstrap_retries: retry until Telegram answers
+
+
 def run(config: Config) -> int:
     from bot.app import build_application
+    from bot.monitoring import monitoring_server
 
     try:
         # Held until the process ends; the kernel frees it however the process ends.
@@ -70,10 +78,33 @@ def run(config: Config) -> int:
         print(SQLITE_TAKEN.format(database=database, lock=taken.lock_path), file=sys.stderr)
         return 2
     application = build_application(config)
+    # python-telegram-bot runs the bot on this loop; the health and metrics server is up
+    # before the bot first reaches Telegram, so an outage at start shows in /healthz.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    monitor = None
+    if config.metrics_port is not None:
+        try:
+            monitor = loop.run_until_complete(
+                monitoring_server(application).start(config.metrics_port, config.metrics_listen)
+            )
+        except OSError as error:
+            print(METRICS_PORT_TAKEN.format(port=config.metrics_port, error=error), file=sys.stderr)
+            loop.close()
+            return 2
+    # Telegram away at start: start-up is retried (with a capped backoff) until it answers,
+    # rather than ending the process (bot/reachability.py tells the outage once).
     if config.webhook_mode:
-        application.run_webhook(**webhook_settings(config))
+        application.run_webhook(
+            **webhook_settings(config), bootstrap_retries=RETRY_FOREVER, close_loop=False
+        )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(
+            allowed_updates=Update.ALL_TYPES, bootstrap_retries=RETRY_FOREVER, close_loop=False
+        )
+    if monitor is not None:
+        loop.run_until_complete(monitor.stop())
+    loop.close()
     if sqlite_lock is not None:
         sqlite_lock.close()
     return 0

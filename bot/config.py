@@ -36,6 +36,9 @@ class Config:
     port: int = 8443
     webhook_secret: str | None = None
     data_dir: Path = Path("data")
+    # Health and metrics (bot/metrics.py): served on this port when set, on this address.
+    metrics_port: int | None = None
+    metrics_listen: str = "0.0.0.0"
 
     @property
     def webhook_mode(self) -> bool:
@@ -74,6 +77,12 @@ def database_url_from(value: str | None, data_dir: Path) -> str:
     raise ConfigError("DATABASE_URL", f"unsupported database {scheme!r}: use sqlite or postgresql")
 
 
+def _port(setting: str, value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ConfigError(setting, "must be a port number between 1 and 65535")
+    return int(value)
+
+
 def load_config(env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Config:
     """Build the Config from `env` (default: the process environment plus `.env`)."""
     if env is None:
@@ -94,9 +103,8 @@ def load_config(env: Mapping[str, str] | None = None, *, dotenv: bool = True) ->
     level = (env.get("LOG_LEVEL") or "INFO").upper()
     if level not in LOG_LEVELS:
         raise ConfigError("LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}")
-    port_text = env.get("PORT") or "8443"
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise ConfigError("PORT", "must be a port number between 1 and 65535")
+    port = _port("PORT", env.get("PORT") or "8443")
+    metrics_port = env.get("METRICS_PORT") or None
     secret = env.get("WEBHOOK_SECRET") or None
     if secret is not None and not all(c.isalnum() or c in "_-" for c in secret):
         raise ConfigError("WEBHOOK_SECRET", "may hold only letters, digits, _ and -")
@@ -109,7 +117,9 @@ def load_config(env: Mapping[str, str] | None = None, *, dotenv: bool = True) ->
         default_language=language,
         log_level=level,
         webhook_url=_url("WEBHOOK_URL", env.get("WEBHOOK_URL"), ("https", "http")),
-        port=int(port_text),
+        port=port,
         webhook_secret=secret,
         data_dir=data_dir,
+        metrics_port=_port("METRICS_PORT", metrics_port) if metrics_port else None,
+        metrics_listen=env.get("METRICS_LISTEN") or "0.0.0.0",
     )

@@ -117,6 +117,7 @@ async def confirm(
     assert entry.id is not None
     sent = await send_confirmation(context, settings, logged, source)
     if sent is not None:
+        context.services.metrics.confirmed()
         db = context.services.db
         await asyncio.to_thread(set_confirmation, db, sent.chat_id, entry.id, sent.message_id)
         entry.confirmation_message_id = sent.message_id

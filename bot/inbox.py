@@ -66,6 +66,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -76,6 +77,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.clock import Clock
+from bot.metrics import UPDATE_ARRIVED, Metrics
 from bot.services import PumpApplication
 from bot.storage.db import Database
 from bot.storage.inbox import mark_handled, prune_handled, store_update, take_unhandled
@@ -118,18 +120,23 @@ class DurableUpdateQueue(asyncio.Queue[object]):
     """The application's update queue: an update is stored in the inbox before `put` returns.
 
     `in_flight` holds the ids this process has queued and not yet marked handled, so the
-    take-over job never takes an update this process is still working on."""
+    take-over job never takes an update this process is still working on; `arrived` when each
+    came in (time.monotonic()), for the confirmation latency."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, metrics: Metrics | None = None) -> None:
         super().__init__()
         self.db = db
         self.clock = clock
+        self.metrics = metrics or Metrics()
         self.in_flight: set[int] = set()
+        self.arrived: dict[int, float] = {}
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
+            self.arrived[item.update_id] = time.monotonic()
             if not await self._store(item):
                 log.info("Update %s arrived again; it is in the inbox already", item.update_id)
+                self.arrived.pop(item.update_id, None)
                 return
             self.in_flight.add(item.update_id)
         await super().put(item)
@@ -167,6 +174,7 @@ class DurableUpdateQueue(asyncio.Queue[object]):
     async def mark_handled(self, update_id: int) -> None:
         await asyncio.to_thread(mark_handled, self.db, update_id, self.clock.now())
         self.in_flight.discard(update_id)
+        self.arrived.pop(update_id, None)
 
 
 @dataclass
@@ -205,12 +213,16 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 del self._turns[key]
 
     async def _handle(self, update: object, coroutine: Awaitable[Any]) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        # The handlers run in this task, so they see when their update arrived.
+        UPDATE_ARRIVED.set(self.queue.arrived.get(update_id) if update_id is not None else None)
         try:
             await coroutine
         except Exception:  # Application.process_update reports handler errors itself
             log.exception("Update handling failed")
-        if isinstance(update, Update):
-            await self.queue.mark_handled(update.update_id)
+        self.queue.metrics.updates_handled.inc()
+        if update_id is not None:
+            await self.queue.mark_handled(update_id)
 
     async def initialize(self) -> None:
         pass

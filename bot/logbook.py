@@ -160,6 +160,7 @@ class LogBook:
         self.open = session is not None
         self.sessions_prepared: Prepared | None = None
         self.stash_prepared: Prepared | None = None
+        self.stored = 0  # sessions added, counted in the metrics once announced (committed)
 
     async def __aenter__(self) -> LogBook:
         self.open = True
@@ -172,6 +173,8 @@ class LogBook:
         """What follows the changes (reminders, nudges, the stash note), on the event loop,
         once; what the followers needed from the database was prepared with the change."""
         self.open = False
+        self.services.metrics.logs_stored.inc(self.stored)
+        self.stored = 0
         chat_id = self.settings.id
         sessions, self.sessions_prepared = self.sessions_prepared, None
         stash, self.stash_prepared = self.stash_prepared, None
@@ -236,6 +239,7 @@ class LogBook:
         entry.created_at = now  # the bot's clock, so "logged last" (undo) follows it
         with self._transaction() as db_session:
             SessionRepo(db_session, settings.id).add(entry)
+            self.stored += 1
             self._changed(db_session)
             return Logged(entry, confirmation_in(db_session, settings, entry, now))
 
@@ -279,6 +283,7 @@ class LogBook:
             for entry in entries:
                 entry.created_at = now
                 repo.add(entry)
+            self.stored += len(entries)
             if entries:
                 self._changed(db_session)
         return entries
@@ -329,6 +334,7 @@ class LogBook:
                 ]
             )
             imports.claim(batch, ImportStatus.IMPORTED, session_count=len(outcome.new))
+            self.stored += len(outcome.new)
             if outcome.new:
                 self._changed(db_session)
         return outcome

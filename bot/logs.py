@@ -5,6 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from telegram.error import TelegramError
+
+from bot.reachability import transport_failure
+
 REDACTED = "[redacted]"
 # httpx logs every request URL at INFO, and a Bot API URL contains the token; tornado's access
 # log (the webhook server) logs every request path. APScheduler logs every job it adds, runs
@@ -34,11 +38,26 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
+class QuietOutages(logging.Filter):
+    """Drops python-telegram-bot's own records of a request that got no answer (a traceback
+    each, e.g. the last getUpdates of a stop during an outage): bot/reachability.py tells an
+    outage once, in two lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (
+            record.name.startswith("telegram")
+            and isinstance(error, TelegramError)
+            and transport_failure(error)
+        )
+
+
 def redacting_handler(
     secrets: Iterable[str], handler: logging.Handler | None = None
 ) -> logging.Handler:
     handler = handler or logging.StreamHandler()
     handler.setFormatter(RedactingFormatter(secrets))
+    handler.addFilter(QuietOutages())
     return handler
 
 

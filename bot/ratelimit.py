@@ -71,6 +71,8 @@ from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.metrics import Metrics
+
 log = logging.getLogger(__name__)
 
 JSONResult = bool | dict[str, Any] | list[dict[str, Any]]
@@ -207,8 +209,10 @@ class PacedRateLimiter(BaseRateLimiter[int | SendHooks]):
         group_per_minute: int = GROUP_MESSAGES_PER_MINUTE,
         max_retries: int = 3,
         shared: SharedGrid | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._interval = 1 / per_second
+        self._metrics = metrics or Metrics()
         self._next_turn = 0.0  # event-loop time of the next free turn on the grid
         self._resume_at = 0.0  # event-loop time before which nothing is sent (after a 429)
         self._group_per_minute = group_per_minute
@@ -349,6 +353,7 @@ class PacedRateLimiter(BaseRateLimiter[int | SendHooks]):
                 if hooks is not None:
                     await asyncio.to_thread(hooks.refused)
                 wait = retry_after_seconds(error) + 0.1
+                self._metrics.told_to_wait(retry_after_seconds(error))
                 await self._pause_everyone(wait)  # also when this one gives up: others wait
                 log.info("Telegram asked to wait %.1f s; every message waits", wait)
                 if attempt == retries:

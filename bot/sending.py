@@ -7,8 +7,9 @@ and by everything the bot sends by itself to a chat (jobs, group sends).
 - `deliver`: a reply the parent waits for (a confirmation). Sent as a reply to `source` if
   given; a failure is tried once more as a plain message through `send_to_chat` (the parent may
   have deleted the message it replied to); None if that fails too, or at once when the bot is
-  blocked (`Forbidden`: nothing more reaches that chat). Never raises a Telegram error: what was
-  stored stays stored, and the caller says so another way.
+  blocked (`Forbidden`: nothing more reaches that chat). While Telegram cannot be reached at
+  all (bot/reachability.py), the retry waits until it answers again. Never raises a Telegram
+  error: what was stored stays stored, and the caller says so another way.
 
 Reminders keep their own stricter policy (scheduler/delivery.py): exactly once, across
 restarts and instances.
@@ -25,6 +26,7 @@ from telegram import Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from bot.groups import move_chat
+from bot.reachability import transport_failure
 from bot.services import PumpApplication
 
 log = logging.getLogger(__name__)
@@ -59,7 +61,10 @@ async def deliver(
     except Forbidden:
         return None
     except TelegramError as error:
-        log.warning("A reply to chat %s failed (%s); trying again", chat_id, error)
+        if transport_failure(error):  # Telegram away: told once; the reply waits for it
+            await application.bot_data["services"].reachability.wait()
+        else:
+            log.warning("A reply to chat %s failed (%s); trying again", chat_id, error)
     try:
         return await send_to_chat(application, chat_id, text, **kwargs)
     except TelegramError as error:

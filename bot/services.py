@@ -15,6 +15,8 @@ from bot.commands import MenuCommand
 from bot.config import Config
 from bot.domain.routing import Decision, Kind
 from bot.leadership import Leadership, SoleInstance, new_instance_id
+from bot.metrics import Metrics
+from bot.reachability import Reachability
 from bot.storage.db import Database
 
 # Called after /forget deleted a chat's rows. Arguments: the application and the chat id.
@@ -73,6 +75,9 @@ class Services:
     # Whether this process sends reminders (bot/leadership.py), and its name in the database.
     leadership: Leadership = field(default_factory=SoleInstance)
     instance_id: str = field(default_factory=new_instance_id)
+    # What the operator watches (bot/metrics.py), and whether Telegram answers now.
+    metrics: Metrics = field(default_factory=Metrics)
+    reachability: Reachability = field(default_factory=Reachability)
 
     def acts_on(
         self,
@@ -171,6 +176,9 @@ class StoppingApplication(Application[Any, PumpContext, Any, Any, Any, Any]):
 
     async def stop(self) -> None:
         self.stopping = True
+        services = self.bot_data.get("services")
+        if services is not None:
+            services.reachability.release()  # reminders waiting for Telegram wait no longer
         await super().stop()
 
 

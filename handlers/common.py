@@ -16,6 +16,7 @@ from telegram.error import TelegramError
 
 from bot.buttons import SET_BABIES
 from bot.domain.chats import ChatSettings
+from bot.domain.commandnames import typed_command
 from bot.domain.stats import MAX_BABIES
 from bot.sending import unchanged_is_fine
 from bot.services import PumpContext
@@ -117,6 +118,22 @@ async def showing_action(
         repeater.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await repeater
+
+
+def command_as_typed(update: Update) -> str:
+    """The command the parent typed, as they typed it (`/angre`), for a reply that names it."""
+    message = update.effective_message
+    return "/" + typed_command(message.text or "") if message is not None else ""
+
+
+async def refused_arguments(update: Update, context: PumpContext, hint: str) -> bool:
+    """A command that changes or deletes something and takes nothing after it got something
+    (`/undo 1 2 3`): it must not guess what was meant. Sends the kind `hint` (which says that
+    nothing changed) and returns True; False, and nothing sent, for the command alone."""
+    if not context.args:
+        return False
+    await update.effective_message.reply_text(hint)
+    return True
 
 
 # -- how many babies the milk is for (asked in /settings and where the band first shows) ------

@@ -30,9 +30,11 @@ from bot.text.reports import band_text
 from handlers.common import (
     ask_babies_once,
     chat_settings,
+    command_as_typed,
     edit_tapped,
     known_chat_settings,
     out_of_date,
+    refused_arguments,
     update_chat,
     user_translator,
 )
@@ -212,6 +214,13 @@ def forget_question(
 async def ask_forget(update: Update, context: PumpContext) -> None:
     """Say what /forget deletes, and ask for a tap to confirm (in a group, only an admin)."""
     settings = chat_settings(update, context)
+    hint = settings.tr._(
+        "I only understand {command} on its own, so nothing was deleted. Send {command} to "
+        "delete everything I keep about this chat (you confirm with a tap first).",
+        command=command_as_typed(update),
+    )
+    if await refused_arguments(update, context, hint):
+        return
     if not await may_forget(update, context):
         await update.effective_message.reply_text(admins_only_text(settings.tr))
         return

@@ -10,6 +10,7 @@ from telegram.error import ChatMigrated, TelegramError
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, TypeHandler
 
 from bot.groups import move_chat
+from bot.reachability import describe, transport_failure
 from bot.services import PumpApplication, PumpContext
 from bot.storage.repo import ChatRepo
 from bot.text.i18n import language_for, translator
@@ -44,6 +45,11 @@ async def on_error(update: object, context: PumpContext) -> None:
     error = context.error
     if isinstance(error, ChatMigrated) and isinstance(update, Update) and update.effective_chat:
         await moved_on(update, context, error.new_chat_id)
+        return
+    if isinstance(error, TelegramError) and transport_failure(error):
+        # Telegram is away: bot/reachability.py says so once for the whole outage, and
+        # python-telegram-bot retries; an apology could not get through either.
+        log.debug("Update %s: Telegram unreachable (%s)", update_id, describe(error))
         return
     log.error("Error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:

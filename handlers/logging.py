@@ -50,7 +50,13 @@ from bot.text.sessions import (
     problem_text,
     refusal_text,
 )
-from handlers.common import chat_settings, out_of_date, written_at
+from handlers.common import (
+    chat_settings,
+    command_as_typed,
+    out_of_date,
+    refused_arguments,
+    written_at,
+)
 
 log = logging.getLogger(__name__)
 
@@ -267,6 +273,13 @@ async def edit_entry(
 async def undo_command(update: Update, context: PumpContext) -> None:
     """`/undo` (`/angre`): remove the entry logged last and say what it was."""
     settings = chat_settings(update, context)
+    hint = settings.tr._(
+        "I only understand {command} on its own, so nothing was removed. Send {command} to "
+        "remove the entry logged last, or open /history to remove an older one.",
+        command=command_as_typed(update),
+    )
+    if await refused_arguments(update, context, hint):
+        return
     async with LogBook(context.application, settings) as book:
         removed = book.remove_last_logged()
         if removed is None:

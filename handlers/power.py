@@ -11,7 +11,13 @@ from bot.commands import MenuCommand
 from bot.services import PumpApplication, PumpContext
 from bot.text.formatting import format_clock
 from bot.text.i18n import N_, Translator
-from handlers.common import chat_settings, edit_tapped, out_of_date
+from handlers.common import (
+    chat_settings,
+    command_as_typed,
+    edit_tapped,
+    out_of_date,
+    refused_arguments,
+)
 from scheduler.power import (
     HOUR,
     ask_power,
@@ -73,6 +79,13 @@ async def power(update: Update, context: PumpContext) -> None:
     """Start a power-pumping hour; the first time, explain who it is for and ask."""
     settings, services = chat_settings(update, context), context.services
     tr = settings.tr
+    hint = tr._(
+        "I only understand {command} on its own, so nothing started. Send {command} to start "
+        "a power-pumping hour.",
+        command=command_as_typed(update),
+    )
+    if await refused_arguments(update, context, hint):
+        return
     asked = ask_power(services.db, settings.id, services.clock.now())
     if (started_at := asked.running_since) is not None:
         await update.effective_message.reply_text(

@@ -21,7 +21,13 @@ from bot.domain.parsing import ParsedLog
 from bot.reminding import Reply
 from bot.services import PumpApplication, PumpContext
 from bot.text.i18n import N_
-from handlers.common import chat_settings, edit_tapped, out_of_date
+from handlers.common import (
+    chat_settings,
+    command_as_typed,
+    edit_tapped,
+    out_of_date,
+    refused_arguments,
+)
 from scheduler.delivery import (
     arm_after_change,
     due_after_change,
@@ -85,6 +91,13 @@ async def pause(update: Update, context: PumpContext) -> None:
 async def resume(update: Update, context: PumpContext) -> None:
     """End a pause."""
     settings, services = chat_settings(update, context), context.services
+    hint = settings.tr._(
+        "I only understand {command} on its own, so nothing changed. Send {command} to end "
+        "the pause.",
+        command=command_as_typed(update),
+    )
+    if await refused_arguments(update, context, hint):
+        return
     await send(update, context, reminding.resume(services.db, settings, services.clock.now()))
 
 

@@ -90,6 +90,9 @@ JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
 MAX_ATTEMPTS = 5
 BACKOFF = timedelta(seconds=30)
 ERROR_BACKOFF = timedelta(minutes=5)
+# Owed again this soon when Telegram is away: not sooner, because the job re-armed now would
+# fire while this one still runs, and APScheduler skips a job whose instance is still running.
+OUTAGE_RETRY = timedelta(seconds=1)
 LATE_WARNING = timedelta(minutes=1)
 # At most this many reminders are between their claim and Telegram's answer at once. When
 # thousands fall due in the same minute, each is claimed just before its turn to be sent (a
@@ -307,6 +310,8 @@ async def reminder_job(context: PumpContext) -> None:
     busy.add(job.chat_id)
     try:
         async with delivery_slots(context.application):
+            # Telegram away: not claimed until it answers, so not lost and never sent twice.
+            await services_of(context.application).reachability.wait()
             if is_stopping(context.application):
                 # Not claimed, so still owed: the next leader, or the next start, sends it.
                 return
@@ -329,6 +334,7 @@ async def send_due_reminders(application: PumpApplication) -> dict[int, Outcome]
     """Deliver for every chat that is owed a reminder now, or whose zone changed since its due
     time was computed. Safe to run any time: a reminder is claimed once."""
     services = services_of(application)
+    await services.reachability.wait()
     now = services.clock.now()
     with services.db.session() as session:
         chats = PlanRepo(session).owed(now)
@@ -562,20 +568,21 @@ async def hand_over(
         return _put_back(services, chat_id, now, _retry_after(error), previous, attempts, error)
     except TimedOut as error:
         if _surely_not_sent(error):
-            backoff = BACKOFF * 2**attempts
-            return _put_back(services, chat_id, now, backoff, previous, attempts, error)
+            return _put_back_unsent(services, chat_id, now, previous, attempts, error)
         log.warning("Reminder for chat %s timed out and may have arrived; not resending", chat_id)
         return Outcome.FAILED
     except NetworkError as error:
-        backoff = BACKOFF * 2**attempts
-        return _put_back(services, chat_id, now, backoff, previous, attempts, error)
+        return _put_back_unsent(services, chat_id, now, previous, attempts, error)
     except TelegramError as error:
         log.error("Telegram refused the reminder for chat %s: %s", chat_id, error)
         return Outcome.FAILED
     finally:
         if answered:  # the row goes; if delivered, failed attempts count from 0 again
             await asyncio.to_thread(_answered, services, chat_id, delivered)
-    level = logging.WARNING if lateness > LATE_WARNING else logging.INFO
+    services.metrics.reminders_sent.inc()
+    # Late because Telegram was away: the outage was told once, not again for each reminder.
+    outage = services.reachability.away_within(lateness.total_seconds())
+    level = logging.WARNING if lateness > LATE_WARNING and not outage else logging.INFO
     log.log(
         level,
         "Reminder sent to chat %s, %.1f s after it was due",
@@ -628,6 +635,26 @@ def _surely_not_sent(error: TimedOut) -> bool:
     )
 
 
+def _put_back_unsent(
+    services: Services,
+    chat_id: int,
+    now: datetime,
+    previous: dict[str, Any] | None,
+    attempts: int,
+    error: Exception,
+) -> Outcome:
+    """A network failure: the request surely did not deliver. While Telegram cannot be reached
+    (bot/reachability.py) the reminder is owed again at once (`OUTAGE_RETRY`), its attempts not
+    counted: its job waits for Telegram to answer, however long the outage. Otherwise after a
+    growing backoff."""
+    if not services.reachability.reachable:
+        # From now, not from when the delivery began: it may have waited its turn for seconds.
+        later = services.clock.now()
+        return _put_back(services, chat_id, later, OUTAGE_RETRY, previous, attempts, error, False)
+    backoff = BACKOFF * 2**attempts
+    return _put_back(services, chat_id, now, backoff, previous, attempts, error)
+
+
 def _put_back(
     services: Services,
     chat_id: int,
@@ -636,10 +663,12 @@ def _put_back(
     previous: dict[str, Any] | None,
     attempts: int,
     error: Exception,
+    counted: bool = True,
 ) -> Outcome:
     """The reminder did not go out: owe it again after `wait`, unless it has failed too often
-    (or it was one claimed by an earlier process, with no `previous` plan to go back to)."""
-    if previous is None or attempts + 1 >= MAX_ATTEMPTS:
+    (or it was one claimed by an earlier process, with no `previous` plan to go back to). An
+    attempt not `counted` (Telegram away) is noted only at DEBUG: the outage is told once."""
+    if previous is None or (counted and attempts + 1 >= MAX_ATTEMPTS):
         log.error(
             "Giving up on a reminder for chat %s after %d attempts: %s",
             chat_id,
@@ -651,9 +680,11 @@ def _put_back(
         row = PlanRepo(session).get(chat_id)
         if row is None or not row.enabled:
             return Outcome.OFF
-        PlanRepo(session).save(row, **previous, next_due_at=now + wait, attempts=attempts + 1)
+        attempts = attempts + 1 if counted else attempts
+        PlanRepo(session).save(row, **previous, next_due_at=now + wait, attempts=attempts)
         HandoverRepo(session).answered(chat_id, services.instance_id)
-    log.warning(
+    log.log(
+        logging.WARNING if counted else logging.DEBUG,
         "Reminder for chat %s not delivered (%s); trying again in %.0f s",
         chat_id,
         type(error).__name__,

@@ -196,6 +196,7 @@ async def advance_power(application: PumpApplication, chat_id: int) -> int | Non
     """Announce the step that has begun (once; marked in the database before sending) and arm
     the next. Returns the step announced, if any."""
     services = services_of(application)
+    await services.reachability.wait()  # Telegram away: the step waits for it, unmarked
     now = services.clock.now()
     with services.db.session() as session:
         repo = PlanRepo(session)

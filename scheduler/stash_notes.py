@@ -122,6 +122,7 @@ async def send_note(application: PumpApplication, chat_id: int) -> bool:
 
 async def _send_note(application: PumpApplication, chat_id: int) -> bool:
     services = services_of(application)
+    await services.reachability.wait()  # Telegram away: the note waits for it, unclaimed
     now = services.clock.now()
     with services.db.session() as session:
         chat = ChatRepo(session).get(chat_id)

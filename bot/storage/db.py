@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,6 +65,23 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    def check(self) -> None:
+        """Raise unless the database answers now, on a connection of its own.
+
+        A pooled SQLite connection would still read a file deleted under it (its data then
+        goes nowhere); a fresh one opens the file at its path, so a removed file or directory
+        is found. PostgreSQL's pool tests each connection before use (pool_pre_ping)."""
+        database = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and database and database != ":memory:":
+            connection = sqlite3.connect(f"file:{database}?mode=rw", uri=True, timeout=2)
+            try:
+                connection.execute("PRAGMA schema_version").fetchone()
+            finally:
+                connection.close()
+            return
+        with self.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
 
     async def work(self, unit: Callable[[Session], T]) -> T:
         """One unit of work off the event loop: `unit` runs on a worker thread with one session,

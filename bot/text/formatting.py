@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -44,9 +45,26 @@ def format_moment(moment: datetime, tz: ZoneInfo, locale: Locale) -> str:
     return format_datetime(moment, format="short", tzinfo=tz, locale=locale)
 
 
-def format_minutes(minutes: int, tr: Translator) -> str:
+def whole_minutes(minutes: float) -> int:
+    """The one rounding of durations and gaps, for everything the bot shows: to the nearest
+    minute, a half minute up (56 min 30 s is 57 min), so a gap reads the same in a log's
+    confirmation, /today, /last, a reminder and a report."""
+    return math.floor(minutes + 0.5)
+
+
+def minutes_in(span: timedelta) -> int:
+    """A span in whole minutes, rounded as `whole_minutes` says."""
+    return whole_minutes(span.total_seconds() / 60)
+
+
+def format_duration(span: timedelta, tr: Translator) -> str:
+    """A span such as `56 min` or `4 h 10 min`, rounded to the minute as everywhere."""
+    return format_minutes(minutes_in(span), tr)
+
+
+def format_minutes(minutes: float, tr: Translator) -> str:
     """A duration such as `20 min` or `2 h 5 min`, in the chat's language."""
-    hours, rest = divmod(max(0, int(minutes)), 60)
+    hours, rest = divmod(max(0, whole_minutes(minutes)), 60)
     if hours and rest:
         return tr._("{hours} h {minutes} min", hours=hours, minutes=rest)
     if hours:

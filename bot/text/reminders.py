@@ -17,10 +17,11 @@ from bot.planbook import schedule_of
 from bot.storage.models import PumpSession, ReminderPlan
 from bot.text.formatting import (
     format_clock,
-    format_minutes,
+    format_duration,
     format_moment,
     format_number,
     format_volume,
+    minutes_in,
 )
 from bot.text.i18n import N_, Translator
 
@@ -32,14 +33,6 @@ PRESET_NAMES = {
 }
 SNOOZE_MINUTES = (15, 30)
 LATE_ENOUGH_TO_SAY = timedelta(minutes=10)
-
-
-def minutes_of(delta: timedelta) -> int:
-    return int(delta.total_seconds() // 60)
-
-
-def duration(delta: timedelta, tr: Translator) -> str:
-    return format_minutes(minutes_of(delta), tr)
 
 
 def describe_when(moment: datetime, now: datetime, tz: ZoneInfo, tr: Translator) -> str:
@@ -61,7 +54,7 @@ def time_of_day(moment: time, tr: Translator) -> str:
 def every(delta: timedelta, tr: Translator) -> str:
     """`every 3 hours`, `every 2.5 hours`: written out, as a sentence needs it (Norwegian says
     `hver 3. time`, never `hver 3 t`)."""
-    hours, minutes = divmod(minutes_of(delta), 60)
+    hours, minutes = divmod(minutes_in(delta), 60)
     if not minutes:
         return tr.ngettext("every hour", "every {n} hours", hours)
     if minutes == 30:
@@ -171,7 +164,7 @@ def reminder_text(facts: ReminderFacts, settings: ChatSettings) -> str:
         lines.append(
             tr._(
                 "Last session: {ago} ago, at {time}.",
-                ago=duration(facts.now - facts.last.started_at, tr),
+                ago=format_duration(facts.now - facts.last.started_at, tr),
                 time=describe_when(facts.last.started_at, facts.now, tz, tr),
             )
         )

@@ -28,9 +28,11 @@ from bot.domain.units import Method, Unit
 from bot.storage.models import PumpSession
 from bot.text.formatting import (
     format_clock,
+    format_duration,
     format_minutes,
     format_number,
     format_volume,
+    minutes_in,
     ml_to_unit,
 )
 from bot.text.i18n import N_, Translator
@@ -44,13 +46,9 @@ def short_day(day: date, locale: Locale) -> str:
     return format_skeleton("MMMEd", day, locale=locale)
 
 
-def format_gap(gap: timedelta, tr: Translator) -> str:
-    return format_minutes(round(gap.total_seconds() / 60), tr)
-
-
 def clock_gap(gap: timedelta) -> str:
     """`4:10` for four hours and ten minutes (the table's compact form)."""
-    hours, minutes = divmod(round(gap.total_seconds() / 60), 60)
+    hours, minutes = divmod(minutes_in(gap), 60)
     return f"{hours}:{minutes:02d}"
 
 
@@ -261,7 +259,7 @@ def summary_lines(period: PeriodSummary, tr: Translator, unit: Unit, tz: ZoneInf
         lines.append(
             tr._(
                 "Longest gap: {gap}, ending {day} at {time}",
-                gap=format_gap(period.longest_gap.length, tr),
+                gap=format_duration(period.longest_gap.length, tr),
                 day=short_day(ended.astimezone(tz).date(), loc),
                 time=format_clock(ended, tz, loc),
             )

@@ -26,13 +26,14 @@ from bot.storage.models import PumpSession
 from bot.text.formatting import (
     format_clock,
     format_day,
+    format_duration,
     format_minutes,
     format_plain_number,
+    minutes_in,
     volume,
     when_text,
 )
 from bot.text.i18n import N_, Translator
-from bot.text.reports import format_gap
 
 METHOD_NAMES = {Method.PUMP: N_("pump"), Method.HAND: N_("hand expression")}
 
@@ -138,12 +139,11 @@ def confirmation_text(
     if previous is None:
         lines.append("🕘 " + tr._("This is the first session in the log."))
     else:
-        minutes = int((entry.started_at - previous.started_at).total_seconds() // 60)
         lines.append(
             "🕘 "
             + tr._(
                 "{interval} after the previous session.",
-                interval=format_minutes(minutes, tr),
+                interval=format_duration(entry.started_at - previous.started_at, tr),
             )
         )
     return "\n".join(lines)
@@ -215,7 +215,7 @@ def today_text(
     )
     if summary.longest_gap is not None:
         lines.append(
-            "⏳ " + tr._("Longest gap: {gap}", gap=format_gap(summary.longest_gap.length, tr))
+            "⏳ " + tr._("Longest gap: {gap}", gap=format_duration(summary.longest_gap.length, tr))
         )
     lines.append("")
     lines += [f"• {session_line(session, settings)}" for session in sessions]
@@ -227,7 +227,7 @@ def last_text(settings: ChatSettings, now: datetime, latest: PumpSession | None)
     tr = settings.tr
     if latest is None:
         return tr._("Nothing is logged yet. Send an amount like <code>120 ml</code> to start.")
-    minutes = max(0, int((now - latest.started_at).total_seconds() // 60))
+    minutes = max(0, minutes_in(now - latest.started_at))
     total = volume(latest.total_ml, settings)
     when = when_text(latest.started_at, settings, now)
     if minutes < 1:

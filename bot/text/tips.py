@@ -53,7 +53,7 @@ def away_text(milk: AwayMilk, tr: Translator) -> str:
         "• {margin} extra in case your baby eats more than usual or some goes to waste\n\n"
         "The extra is my own rule of thumb: a quarter on top, at least {margin_min}. Every "
         "baby is different, so adjust to what yours usually drinks.",
-        hours=format_minutes(round(milk.hours * 60), tr),
+        hours=format_minutes(milk.hours * 60, tr),
         total=format_volume(shown_total_ml(milk), milk.unit, tr.locale),
         base=format_volume(milk.base_ml, milk.unit, tr.locale),
         margin=format_volume(milk.margin_ml, milk.unit, tr.locale),

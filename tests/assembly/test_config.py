@@ -42,6 +42,7 @@ def test_database_urls_from_hosting_platforms_work(given: str, expected: str) ->
         ("DEFAULT_LANGUAGE", "de"),
         ("LOG_LEVEL", "LOUD"),
         ("PORT", "eighty"),
+        ("METRICS_PORT", "70000"),
         ("DATABASE_URL", "mysql://x/y"),
         ("BOT_API_BASE_URL", "127.0.0.1:8081/bot"),
         ("WEBHOOK_URL", "ftp://example.org/hook"),
@@ -53,6 +54,12 @@ def test_an_invalid_setting_is_named(setting: str, value: str) -> None:
     with pytest.raises(ConfigError) as raised:
         load_config(env)
     assert raised.value.setting == setting
+
+
+def test_metrics_are_served_only_when_a_port_is_given() -> None:
+    assert load_config({"BOT_TOKEN": TOKEN}).metrics_port is None
+    config = load_config({"BOT_TOKEN": TOKEN, "METRICS_PORT": "9100", "METRICS_LISTEN": "::1"})
+    assert (config.metrics_port, config.metrics_listen) == (9100, "::1")
 
 
 def test_local_bot_api_server_settings_are_kept() -> None:

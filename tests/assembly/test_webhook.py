@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import socket
 from pathlib import Path
 
 import httpx
@@ -15,14 +14,9 @@ from bot.cli import webhook_settings
 from bot.storage.inbox import inbox_rows
 from bot.terminal.fakeapi import FakeRequest, FakeTelegram
 from tests.support.kit import PARENT_CHAT, PARENT_ID, make_config
+from tests.support.processes import free_port
 
 SECRET = "webhook-secret-42"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def test_webhook_accepts_only_requests_with_the_secret(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from telegram.error import NetworkError
 
 from bot.confirming import store_and_confirm
 from bot.domain.chats import ChatSettings
@@ -19,7 +20,7 @@ from bot.domain.units import Unit
 from bot.services import PumpContext
 from bot.storage.models import PumpSession
 from bot.storage.repo import SessionRepo
-from bot.terminal.fakeapi import ApiCall
+from bot.terminal.fakeapi import ApiCall, Fault, TimeoutKind
 from bot.text.i18n import translator
 from bot.text.sessions import example_logs, examples_text
 from tests.support.kit import GROUP_CHAT, PARENT_CHAT, BotHarness
@@ -94,6 +95,40 @@ async def test_a_log_is_stored_then_confirmed_with_what_was_understood(
     assert "first session in the log" in text
     assert labels(reply) == ["↩️ Undo", "🕘 Fix time", "🧊 Freezer", "🥛 Fridge"]
     assert changes == [PARENT_CHAT]
+
+
+async def test_a_gap_reads_the_same_minutes_in_the_confirmation_today_and_last(
+    bot: BotHarness,
+) -> None:
+    """56 min 40 s is 57 min wherever the bot shows it (it was "56 min" in the confirmation,
+    rounded down, and "57 min" in /today): one rounding, to the nearest minute."""
+    await bot.say("120 ml")
+    bot.clock.advance(minutes=56, seconds=40)
+    confirmation = await bot.say("90 ml")
+    assert "57 min after the previous session." in confirmation.text
+    assert "Longest gap: 57 min" in (await bot.say("/today")).text
+    bot.clock.advance(minutes=3, seconds=35)  # 3.6 minutes since the last session
+    assert "(4 min ago)" in (await bot.say("/last")).text
+
+
+async def test_a_confirmation_cut_off_by_an_outage_goes_out_when_telegram_answers_again(
+    bot: BotHarness,
+) -> None:
+    """The entry is stored at once; its confirmation waits for Telegram, then arrives (no
+    "saved, but" note, no apology)."""
+    bot.telegram.faults.append(
+        Fault(method="sendMessage", timeout=True, timeout_kind=TimeoutKind.CONNECT)
+    )
+    reachability = bot.services.reachability
+    reachability.failed(NetworkError("httpx.ConnectError"))  # as the watched request tells it
+    handling = asyncio.create_task(bot.say("120 ml"))
+    await asyncio.sleep(0.1)
+    assert not handling.done()
+    assert [e.total_ml for e in entries(bot)] == [120]
+    reachability.answered()
+    reply = await asyncio.wait_for(handling, 5)
+    assert reply.text.startswith(en("✅ Logged 120 ml"))
+    assert entries(bot)[0].confirmation_message_id == reply.message_id
 
 
 async def test_the_second_log_shows_the_running_total_and_the_gap(bot: BotHarness) -> None:

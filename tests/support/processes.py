@@ -6,8 +6,12 @@ import asyncio
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,3 +102,34 @@ def on_the_wire(log_text: str) -> int:
     """How many reminders the process found on the wire when it took over (0 if none was left)."""
     match = LEFT_OVER.search(log_text)
     return int(match[2]) if match else 0
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (for a server a test starts, now or later)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Wait until `condition()` holds, looking every 50 ms (for what no API call signals: a
+    line in a process's log, a server that is down); fail after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise TimeoutError(f"not within {timeout} s: {what}")
+        await asyncio.sleep(0.05)
+
+
+async def http_get(port: int, path: str) -> tuple[int, str]:
+    """GET a path on a loopback port, off the event loop: (status, body)."""
+
+    def get() -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as answer:
+                return answer.status, answer.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    return await asyncio.to_thread(get)
