@@ -511,7 +511,7 @@ def cross_validation_rows(language: str) -> list[Row]:
         Row(name, "wrong among answered", share_text(answered - right, answered)),
         Row(name, "right or among the menu's two likeliest", share_text(cv.in_top_two(), total)),
     ]
-    for threshold in (0.2, 0.4):
+    for threshold in (round(THRESHOLD - 0.1, 2), round(THRESHOLD + 0.1, 2)):
         part, said = cv.right(threshold), cv.answered(threshold)
         rows.append(
             Row(

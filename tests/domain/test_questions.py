@@ -13,12 +13,10 @@ from tests.domain.test_routing import chat
 from tests.support.kit import BotHarness
 from tests.support.labelled import evaluate, load
 
-# Below this share of right topics, per language, understanding has got worse. The set's labels
-# predate this round's new topics: 7 English and 7 Bokmål messages (mastitis signs, weaning,
-# the night session, warming milk, crying) are now answered by a new topic the set does not
-# list, so they count as wrong until the set is relabelled. Measured 2026-12-04 with the new
-# topics not yet in TOPICS: English 92 %, Bokmål 87 %.
-FLOOR = 0.85
+# Below this share of right topics, per language, understanding has got worse: the issue's
+# target. Measured 2026-12-04 with the calibrated SVM and this round's topics: English 96 %,
+# Bokmål 95 %.
+FLOOR = 0.90
 
 
 @pytest.mark.parametrize(
