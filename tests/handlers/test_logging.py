@@ -122,9 +122,14 @@ async def test_a_confirmation_cut_off_by_an_outage_goes_out_when_telegram_answer
     reachability = bot.services.reachability
     reachability.failed(NetworkError("httpx.ConnectError"))  # as the watched request tells it
     handling = asyncio.create_task(bot.say("120 ml"))
-    await asyncio.sleep(0.1)
-    assert not handling.done()
+    # The entry is written on a worker thread (the update's unit of work): wait until it is
+    # there, however busy the machine; the confirmation is still held back.
+    for _ in range(500):
+        if entries(bot):
+            break
+        await asyncio.sleep(0.01)
     assert [e.total_ml for e in entries(bot)] == [120]
+    assert not handling.done()
     reachability.answered()
     reply = await asyncio.wait_for(handling, 5)
     assert reply.text.startswith(en("✅ Logged 120 ml"))
