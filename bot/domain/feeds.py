@@ -30,15 +30,13 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.daybook import parent_day
 from bot.domain.stash import (
-    AMOUNT,
-    ML_WORDS,
-    OZ_WORDS,
+    Amounts,
     Place,
     PortionState,
     is_past_use_by,
     typed_words,
 )
-from bot.domain.units import Unit, unit_to_ml
+from bot.domain.units import Unit
 from bot.storage.models import StashPortion
 
 # CDC: milk left over from a feed is used within 2 hours after the feed ends.
@@ -107,25 +105,16 @@ FEED_FILLER = frozenset(
 def _read_amount(words: Sequence[str], unit: Unit) -> tuple[float | None, bool] | None:
     """(amount in ml, whether a feed word was seen), or None when a word is neither an
     amount, a unit, a feed word nor a small filler word, or there is more than one amount."""
-    amounts: list[float] = []
-    explicit: Unit | None = None
+    amounts = Amounts()
     fed = False
     for word in words:
         if word in FEED_WORDS:
             fed = True
-        elif (match := AMOUNT.match(word)) is not None:
-            amounts.append(float(match.group(1).replace(",", ".")))
-            if match.group(2):
-                explicit = Unit.OZ if match.group(2) == "oz" else Unit.ML
-        elif word in ML_WORDS:
-            explicit = Unit.ML
-        elif word in OZ_WORDS:
-            explicit = Unit.OZ
-        elif word not in FEED_FILLER:
+        elif not amounts.take(word) and word not in FEED_FILLER:
             return None
-    if len(amounts) > 1:
+    if len(amounts.values) > 1:
         return None
-    amount = unit_to_ml(amounts[0], explicit or unit) if amounts else None
+    amount = amounts.ml(unit)
     return amount, fed
 
 

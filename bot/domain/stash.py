@@ -392,29 +392,47 @@ def typed_words(text: str) -> list[str]:
     return [w.strip(".,!:;") or w for w in _fold(text).split()]
 
 
+class Amounts:
+    """The amounts and unit words of a typed message, read word by word: the part the stash and
+    feed readers share (`120`, `4oz`, `90 ml`), so both read amounts by one rule."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self.unit: Unit | None = None
+
+    def take(self, word: str) -> bool:
+        """Whether `word` is an amount or a unit word (and note it)."""
+        if (match := AMOUNT.match(word)) is not None:
+            self.values.append(float(match.group(1).replace(",", ".")))
+            if match.group(2):
+                self.unit = Unit.OZ if match.group(2) == "oz" else Unit.ML
+        elif word in ML_WORDS:
+            self.unit = Unit.ML
+        elif word in OZ_WORDS:
+            self.unit = Unit.OZ
+        else:
+            return False
+        return True
+
+    def ml(self, unit: Unit) -> float | None:
+        """The one amount in millilitres (in the chat's `unit` unless one was typed)."""
+        return unit_to_ml(self.values[0], self.unit or unit) if self.values else None
+
+
 def _read(
     words: Sequence[str], unit: Unit, *, need_place: bool
 ) -> tuple[Place | None, float | None] | None:
     """(place, amount in ml) from the words, or None if any word is not a stash word."""
     places: set[Place] = set()
-    amounts: list[float] = []
-    explicit_unit: Unit | None = None
+    amounts = Amounts()
     for word in words:
         if word in PLACE_WORDS:
             places.add(PLACE_WORDS[word])
-        elif (match := AMOUNT.match(word)) is not None:
-            amounts.append(float(match.group(1).replace(",", ".")))
-            if match.group(2):
-                explicit_unit = Unit.OZ if match.group(2) == "oz" else Unit.ML
-        elif word in ML_WORDS:
-            explicit_unit = Unit.ML
-        elif word in OZ_WORDS:
-            explicit_unit = Unit.OZ
-        elif word not in FILLER:
+        elif not amounts.take(word) and word not in FILLER:
             return None
-    if len(places) > 1 or len(amounts) > 1 or (need_place and not places):
+    if len(places) > 1 or len(amounts.values) > 1 or (need_place and not places):
         return None
-    amount = unit_to_ml(amounts[0], explicit_unit or unit) if amounts else None
+    amount = amounts.ml(unit)
     return (next(iter(places), None), amount)
 
 
