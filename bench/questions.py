@@ -31,6 +31,7 @@ from sklearn.model_selection import GroupKFold
 from bot.domain.understanding import (
     THRESHOLD,
     Understanding,
+    fold_groups,
     model,
     phrasings,
     read_with,
@@ -79,7 +80,7 @@ def cross_validate(language: str, folds: int = FOLDS) -> CrossValidation:
     items = phrasings(language)
     labels = {p.label for p in items}
     result = CrossValidation(language)
-    splits = GroupKFold(n_splits=folds).split(items, groups=[p.group for p in items])
+    splits = GroupKFold(n_splits=folds).split(items, groups=fold_groups(items))
     for train, test in splits:
         fitted = trained([items[i] for i in train])
         for i in test:

@@ -131,12 +131,57 @@ def model_text(text: str) -> str:
 
 
 def phrasings(language: str) -> list[Phrasing]:
-    """The labelled messages for `language`, from the package data."""
-    source = resources.files("locales") / "phrasings" / f"{language}.csv"
-    with source.open(newline="", encoding="utf-8") as handle:
-        return [
-            Phrasing(row["group"], row["label"], row["message"]) for row in csv.DictReader(handle)
-        ]
+    """The labelled messages for `language`, from the package data: `<language>.csv` and any
+    `<language>-<part>.csv` beside it (parts written separately), in name order."""
+    folder = resources.files("locales") / "phrasings"
+    sources = sorted(
+        (entry for entry in folder.iterdir() if _is_phrasings_of(entry.name, language)),
+        key=lambda entry: entry.name,
+    )
+    items: list[Phrasing] = []
+    for source in sources:
+        with source.open(newline="", encoding="utf-8") as handle:
+            items += (
+                Phrasing(r["group"], r["label"], r["message"]) for r in csv.DictReader(handle)
+            )
+    return items
+
+
+def _is_phrasings_of(name: str, language: str) -> bool:
+    return name == f"{language}.csv" or (name.startswith(f"{language}-") and name.endswith(".csv"))
+
+
+NEAR_COPY = 0.8  # cosine of character n-grams above which two messages are one question reworded
+
+
+def near_copies(items: Sequence[Phrasing], cut: float = NEAR_COPY) -> list[tuple[int, int, float]]:
+    """Pairs of messages in different groups that are near-copies of each other (index, index,
+    cosine of their character n-gram TF-IDF vectors): a question written twice as two groups."""
+    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    matrix = vectors.fit_transform([model_text(p.message) for p in items])
+    similar = (matrix @ matrix.T).tocoo()
+    return [
+        (int(i), int(j), float(value))
+        for i, j, value in zip(similar.row, similar.col, similar.data, strict=True)
+        if i < j and value > cut and items[i].group != items[j].group
+    ]
+
+
+def fold_groups(items: Sequence[Phrasing], cut: float = NEAR_COPY) -> list[str]:
+    """Each message's cross-validation unit: its paraphrase group, joined with every group that
+    holds a near-copy of one of its messages (and theirs, transitively). Folds split by these
+    units test on questions the model never saw in any wording, even one written as two groups."""
+    parent = {p.group: p.group for p in items}
+
+    def root(group: str) -> str:
+        while parent[group] != group:
+            parent[group] = parent[parent[group]]
+            group = parent[group]
+        return group
+
+    for i, j, _ in near_copies(items, cut):
+        parent[root(items[i].group)] = root(items[j].group)
+    return [root(p.group) for p in items]
 
 
 def new_model(groups: Sequence[str] | None = None) -> Pipeline:
@@ -176,7 +221,7 @@ def new_model(groups: Sequence[str] | None = None) -> Pipeline:
 
 
 def trained(items: Sequence[Phrasing]) -> Pipeline:
-    model = new_model([p.group for p in items])
+    model = new_model(fold_groups(items))
     model.fit([model_text(p.message) for p in items], [p.label for p in items])
     return model
 
