@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
 
 from bot.storage.db import Database
 from bot.storage.models import InboxUpdate
@@ -88,11 +89,20 @@ def take_unhandled(
 def mark_handled(db: Database, update_id: int, now: datetime) -> None:
     """Handled: the text goes at once (health data), the id stays for `prune_handled`."""
     with db.engine.begin() as connection:
-        connection.execute(
-            sa.update(INBOX)
-            .where(INBOX.c.update_id == update_id, INBOX.c.handled_at.is_(None))
-            .values(handled_at=now, payload=None)
-        )
+        connection.execute(handled(update_id, now))
+
+
+def mark_handled_in(session: Session, update_id: int, now: datetime) -> None:
+    """`mark_handled` in the caller's transaction (the update's last write, `bot.inbox.finish`)."""
+    session.execute(handled(update_id, now))
+
+
+def handled(update_id: int, now: datetime) -> sa.Update:
+    return (
+        sa.update(INBOX)
+        .where(INBOX.c.update_id == update_id, INBOX.c.handled_at.is_(None))
+        .values(handled_at=now, payload=None)
+    )
 
 
 def prune_handled(db: Database, handled_before: datetime) -> int:

@@ -160,6 +160,15 @@ class SessionRepo:
         entry = self.session.get(PumpSession, entry_id)
         return entry if entry is not None and entry.chat_id == self.chat_id else None
 
+    def set_confirmation(self, entry_id: int, message_id: int) -> None:
+        """The message that confirms an entry: one UPDATE, no row read first (after every log)."""
+        self.session.execute(
+            update(PumpSession)
+            .where(col(PumpSession.id) == entry_id, col(PumpSession.chat_id) == self.chat_id)
+            .values(confirmation_message_id=message_id)
+            .execution_options(synchronize_session=False)
+        )
+
     def by_source_message(self, message_id: int) -> PumpSession | None:
         query = select(PumpSession).where(
             PumpSession.chat_id == self.chat_id, PumpSession.source_message_id == message_id
