@@ -36,8 +36,8 @@ START = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
 
 class ThreadProfile:
-    """One worker thread for everything `asyncio.to_thread` runs, profiled on its own (cProfile
-    sees only the thread that enabled it)."""
+    """One worker thread for the units of work and everything `asyncio.to_thread` runs,
+    profiled on its own (cProfile sees only the thread that enabled it)."""
 
     def __init__(self) -> None:
         self.profile = cProfile.Profile()
@@ -80,6 +80,7 @@ async def run(logs: int, chats: int, database_url: str | None, profile: str | No
             worker = ThreadProfile() if profile else None
             if worker:
                 asyncio.get_running_loop().set_default_executor(worker.executor)
+                bot.services.db.executor = worker.executor
             cpu, wall = time.process_time(), time.perf_counter()
             if profiler:
                 profiler.enable()

@@ -65,7 +65,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_db_engine(url)
-        self._executor: ThreadPoolExecutor | None = None
+        self.executor: ThreadPoolExecutor | None = None  # made on the first unit of work
 
     def upgrade(self, revision: str = "head") -> None:
         command.upgrade(alembic_config(self.engine), revision)
@@ -106,17 +106,17 @@ class Database:
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """`fn(*args)` on one of the units of work's threads (as `asyncio.to_thread` does, with
         the caller's context variables), not on the default pool that slow work shares."""
-        if self._executor is None:
-            self._executor = ThreadPoolExecutor(UNIT_THREADS, thread_name_prefix="unit-of-work")
+        if self.executor is None:
+            self.executor = ThreadPoolExecutor(UNIT_THREADS, thread_name_prefix="unit-of-work")
         call = functools.partial(contextvars.copy_context().run, fn, *args)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, call)
 
     def _work(self, unit: Callable[[Session], T]) -> T:
         with self.session() as session:
             return unit(session)
 
     def dispose(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
-            self._executor = None
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
+            self.executor = None
         self.engine.dispose()
