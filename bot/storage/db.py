@@ -24,10 +24,12 @@ from alembic.config import Config as AlembicConfig
 from sqlmodel import Session
 
 T = TypeVar("T")
-# Threads for units of work and inbox writes. Each holds a pooled connection while it works
-# (PostgreSQL's pool is 5 plus 10 overflow), and the work is mostly Python under one GIL:
-# more threads would not make it faster, only let more of it wait at once.
-UNIT_THREADS = 4
+# Threads for units of work and inbox writes. The work is mostly Python under one GIL, so
+# more threads would not make it faster. On PostgreSQL a few overlap their round trips (each
+# holds a pooled connection: the pool is 5 plus 10 overflow). SQLite takes one writer at a
+# time, and a second thread wanting to write sleeps in SQLite's busy handler (1, 2, 5, 10 ms
+# ...): under the ingest bench a seventh of the units of work's time went to those sleeps.
+UNIT_THREADS = {"sqlite": 1, "postgresql": 4}
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -107,7 +109,8 @@ class Database:
         """`fn(*args)` on one of the units of work's threads (as `asyncio.to_thread` does, with
         the caller's context variables), not on the default pool that slow work shares."""
         if self.executor is None:
-            self.executor = ThreadPoolExecutor(UNIT_THREADS, thread_name_prefix="unit-of-work")
+            threads = UNIT_THREADS.get(self.engine.dialect.name, 4)
+            self.executor = ThreadPoolExecutor(threads, thread_name_prefix="unit-of-work")
         call = functools.partial(contextvars.copy_context().run, fn, *args)
         return await asyncio.get_running_loop().run_in_executor(self.executor, call)
 
