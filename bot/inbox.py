@@ -18,7 +18,10 @@ How, on python-telegram-bot's own extension points:
 - **Marked handled after its handlers ran.** `ChatOrderedProcessor` is the application's
   `BaseUpdateProcessor` (`ApplicationBuilder.concurrent_updates`). After an update's handlers
   have finished (or failed: an update that raises would raise again), it marks the row
-  handled and clears the stored JSON, since message texts are health data.
+  handled and clears the stored JSON, since message texts are health data. A typed log's
+  last write (its confirmation's message id) carries that mark in its own transaction
+  (`finish`), and /undo and the time shifts mark it early (`settle`); the processor then
+  does not mark it again.
 - **Left over at start, handled first.** `handle_left_over` runs in `post_init`, before polling
   or the webhook starts: what was stored but never marked handled is queued first, oldest
   first. An update is tried at most `MAX_ATTEMPTS` times, so one that kills the process every
@@ -49,12 +52,12 @@ one after another in arrival order, so an edit never overtakes the message it ed
 telegram-bot admits at most `ADMITTED` updates into the processor, waiting on their chat's
 turn; at most `RUNNING` of them run at once.
 
-Database work: the inbox's own writes run on worker threads (`asyncio.to_thread`), and so do
-the heavy reads (the chart's data, /week, /month, /export: a year of sessions) and a typed
-message's one unit of work (`Database.work`, handlers/text.py); charts are drawn in a process
-of their own (bot/periods.py). Measured before the unit of work (a bot process logging 300
-messages from 50 chats, its CPU time read from /proc, on the shared 2-core machine): 27 ms of
-CPU a log in all, 25.5 ms before the inbox (its two writes cost about 2 ms); a profile puts
+Database work: the inbox's own writes and a typed message's one unit of work run on the units
+of work's threads (`Database.run`, `Database.work`), the heavy reads (the chart's data, /week,
+/month, /export: a year of sessions) on asyncio's default pool (`asyncio.to_thread`); charts
+are drawn in a process of their own (bot/periods.py). Measured before the unit of work (a
+bot process logging 300 messages from 50 chats, its CPU time read from /proc, on the shared
+2-core machine): 27 ms of CPU a log in all, 25.5 ms before the inbox (its two writes cost about 2 ms); a profile puts
 most of the busy time in SQLAlchemy's own Python code and about 5% in sqlite3. On a worker
 thread that is the same CPU under the same GIL: what the thread saves is the loop's waits on
 the database (a PostgreSQL round trip each), and what the unit of work saves is the number of
