@@ -55,13 +55,13 @@ turn; at most `RUNNING` of them run at once.
 Database work: the inbox's own writes and a typed message's one unit of work run on the units
 of work's threads (`Database.run`, `Database.work`), the heavy reads (the chart's data, /week,
 /month, /export: a year of sessions) on asyncio's default pool (`asyncio.to_thread`); charts
-are drawn in a process of their own (bot/periods.py). Measured before the unit of work (a
-bot process logging 300 messages from 50 chats, its CPU time read from /proc, on the shared
-2-core machine): 27 ms of CPU a log in all, 25.5 ms before the inbox (its two writes cost about 2 ms); a profile puts
-most of the busy time in SQLAlchemy's own Python code and about 5% in sqlite3. On a worker
-thread that is the same CPU under the same GIL: what the thread saves is the loop's waits on
-the database (a PostgreSQL round trip each), and what the unit of work saves is the number of
-transactions.
+are drawn in a process of their own (bot/periods.py). Measured before the unit of work (a bot
+process logging 300 messages from 50 chats, its CPU time read from /proc, on the shared 2-core
+machine): 27 ms of CPU a log in all, 25.5 ms before the inbox (its two writes cost about 2 ms);
+a profile puts most of the busy time in SQLAlchemy's own Python code and about 5% in sqlite3.
+On a worker thread that is the same CPU under the same GIL: what the thread saves is the loop's
+waits on the database (a PostgreSQL round trip each), and what the unit of work saves is the
+number of transactions.
 """
 
 from __future__ import annotations
