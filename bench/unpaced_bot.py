@@ -17,7 +17,7 @@ from bot.logs import configure_logging
 def main() -> None:
     config = load_config(dotenv=False)
     configure_logging(config.log_level, [config.bot_token])
-    application = build_application(config, rate_limiter=False)
+    application = build_application(config, rate_limiter=False, process=True)
     application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 

@@ -77,7 +77,7 @@ def run(config: Config) -> int:
         database = taken.lock_path.with_suffix("")
         print(SQLITE_TAKEN.format(database=database, lock=taken.lock_path), file=sys.stderr)
         return 2
-    application = build_application(config)
+    application = build_application(config, process=True)
     # python-telegram-bot runs the bot on this loop; the health and metrics server is up
     # before the bot first reaches Telegram, so an outage at start shows in /healthz.
     loop = asyncio.new_event_loop()

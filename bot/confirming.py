@@ -5,7 +5,6 @@ up to date, and turned into the removal note. Typed logs, /log, a reminder's "lo
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 
@@ -16,7 +15,8 @@ from bot.buttons import LOG_DONE, LOG_FIX, LOG_SHIFT, LOG_UNDO, STASH_PUT
 from bot.domain.chats import ChatSettings
 from bot.domain.parsing import ParsedLog
 from bot.domain.stash import Place
-from bot.logbook import LogBook, Logged, set_confirmation
+from bot.inbox import finish
+from bot.logbook import LogBook, Logged, set_confirmation, set_confirmation_in
 from bot.logviews import confirmation_for
 from bot.sending import deliver, send_to_chat, unchanged_is_fine
 from bot.services import PumpContext
@@ -110,17 +110,32 @@ async def store_and_confirm(
 
 
 async def confirm(
-    context: PumpContext, settings: ChatSettings, logged: Logged, source: Message | None
+    context: PumpContext,
+    settings: ChatSettings,
+    logged: Logged,
+    source: Message | None,
+    *,
+    last_write: bool = False,
 ) -> None:
-    """Send a stored entry's confirmation and keep its message id (on a worker thread)."""
+    """Send a stored entry's confirmation and keep its message id (on a worker thread).
+
+    `last_write`: nothing the update does after this needs doing again on a replay (a typed
+    log), so the id is written with the inbox's handled mark (`bot.inbox.finish`)."""
     entry = logged.entry
-    assert entry.id is not None
+    entry_id = entry.id
+    assert entry_id is not None
     sent = await send_confirmation(context, settings, logged, source)
     if sent is not None:
         context.services.metrics.confirmed()
         db = context.services.db
-        await asyncio.to_thread(set_confirmation, db, sent.chat_id, entry.id, sent.message_id)
-        entry.confirmation_message_id = sent.message_id
+        chat_id, message_id = sent.chat_id, sent.message_id
+        if last_write:
+            await finish(
+                db, lambda session: set_confirmation_in(session, chat_id, entry_id, message_id)
+            )
+        else:
+            await db.run(set_confirmation, db, chat_id, entry_id, message_id)
+        entry.confirmation_message_id = message_id
 
 
 async def send_confirmation(

@@ -18,7 +18,10 @@ How, on python-telegram-bot's own extension points:
 - **Marked handled after its handlers ran.** `ChatOrderedProcessor` is the application's
   `BaseUpdateProcessor` (`ApplicationBuilder.concurrent_updates`). After an update's handlers
   have finished (or failed: an update that raises would raise again), it marks the row
-  handled and clears the stored JSON, since message texts are health data.
+  handled and clears the stored JSON, since message texts are health data. A typed log's
+  last write (its confirmation's message id) carries that mark in its own transaction
+  (`finish`), and /undo and the time shifts mark it early (`settle`); the processor then
+  does not mark it again.
 - **Left over at start, handled first.** `handle_left_over` runs in `post_init`, before polling
   or the webhook starts: what was stored but never marked handled is queued first, oldest
   first. An update is tried at most `MAX_ATTEMPTS` times, so one that kills the process every
@@ -49,16 +52,16 @@ one after another in arrival order, so an edit never overtakes the message it ed
 telegram-bot admits at most `ADMITTED` updates into the processor, waiting on their chat's
 turn; at most `RUNNING` of them run at once.
 
-Database work: the inbox's own writes run on worker threads (`asyncio.to_thread`), and so do
-the heavy reads (the chart's data, /week, /month, /export: a year of sessions) and a typed
-message's one unit of work (`Database.work`, handlers/text.py); charts are drawn in a process
-of their own (bot/periods.py). Measured before the unit of work (a bot process logging 300
-messages from 50 chats, its CPU time read from /proc, on the shared 2-core machine): 27 ms of
-CPU a log in all, 25.5 ms before the inbox (its two writes cost about 2 ms); a profile puts
-most of the busy time in SQLAlchemy's own Python code and about 5% in sqlite3. On a worker
-thread that is the same CPU under the same GIL: what the thread saves is the loop's waits on
-the database (a PostgreSQL round trip each), and what the unit of work saves is the number of
-transactions.
+Database work: the inbox's own writes and a typed message's one unit of work run on the units
+of work's threads (`Database.run`, `Database.work`), the heavy reads (the chart's data, /week,
+/month, /export: a year of sessions) on asyncio's default pool (`asyncio.to_thread`); charts
+are drawn in a process of their own (bot/periods.py). Measured before the unit of work (a bot
+process logging 300 messages from 50 chats, its CPU time read from /proc, on the shared 2-core
+machine): 27 ms of CPU a log in all, 25.5 ms before the inbox (its two writes cost about 2 ms);
+a profile puts most of the busy time in SQLAlchemy's own Python code and about 5% in sqlite3.
+On a worker thread that is the same CPU under the same GIL: what the thread saves is the loop's
+waits on the database (a PostgreSQL round trip each), and what the unit of work saves is the
+number of transactions.
 """
 
 from __future__ import annotations
@@ -67,12 +70,14 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
@@ -80,9 +85,16 @@ from bot.clock import Clock
 from bot.metrics import UPDATE_ARRIVED, Metrics
 from bot.services import PumpApplication
 from bot.storage.db import Database
-from bot.storage.inbox import mark_handled, prune_handled, store_update, take_unhandled
+from bot.storage.inbox import (
+    mark_handled,
+    mark_handled_in,
+    prune_handled,
+    store_update,
+    take_unhandled,
+)
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_ATTEMPTS = 3
 KEEP_HANDLED = timedelta(days=1)
@@ -130,6 +142,7 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         self.metrics = metrics or Metrics()
         self.in_flight: set[int] = set()
         self.arrived: dict[int, float] = {}
+        self.done_early: set[int] = set()
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
@@ -148,7 +161,7 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         delay = STORE_RETRY_FIRST
         while True:
             try:
-                return await asyncio.to_thread(
+                return await self.db.run(
                     store_update,
                     self.db,
                     update.update_id,
@@ -166,13 +179,17 @@ class DurableUpdateQueue(asyncio.Queue[object]):
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, STORE_RETRY_MAX)
 
+    def finished(self, update_id: int) -> None:
+        """Marked handled already (`finish`, `settle`): the processor does not mark it again."""
+        self.done_early.add(update_id)
+
     def put_taken(self, update: Update) -> None:
         """Queue an update that is in the inbox already (left over, or taken over)."""
         self.in_flight.add(update.update_id)
         super().put_nowait(update)
 
     async def mark_handled(self, update_id: int) -> None:
-        await asyncio.to_thread(mark_handled, self.db, update_id, self.clock.now())
+        await self.db.run(mark_handled, self.db, update_id, self.clock.now())
         self.in_flight.discard(update_id)
         self.arrived.pop(update_id, None)
 
@@ -216,13 +233,20 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         update_id = update.update_id if isinstance(update, Update) else None
         # The handlers run in this task, so they see when their update arrived.
         UPDATE_ARRIVED.set(self.queue.arrived.get(update_id) if update_id is not None else None)
+        HANDLING.set((self.queue, update_id) if update_id is not None else None)
         try:
             await coroutine
         except Exception:  # Application.process_update reports handler errors itself
             log.exception("Update handling failed")
         self.queue.metrics.updates_handled.inc()
-        if update_id is not None:
-            await self.queue.mark_handled(update_id)
+        if update_id is None:
+            return
+        if update_id in self.queue.done_early:
+            self.queue.done_early.discard(update_id)
+            self.queue.in_flight.discard(update_id)
+            self.queue.arrived.pop(update_id, None)
+            return
+        await self.queue.mark_handled(update_id)
 
     async def initialize(self) -> None:
         pass
@@ -231,12 +255,50 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         pass
 
 
+# The update the running task handles, and the queue it came from (set by the processor,
+# in the task the handlers run in): `finish` and `settle` mark that update handled.
+HANDLING: ContextVar[tuple[DurableUpdateQueue, int] | None] = ContextVar("handling", default=None)
+
+
+def _handling(update_id: int | None = None) -> DurableUpdateQueue | None:
+    """The queue of the update being handled (that update, if `update_id` is given)."""
+    handling = HANDLING.get()
+    if handling is None or (update_id is not None and handling[1] != update_id):
+        return None
+    return handling[0]
+
+
 async def settle(update: Update, db: Database, clock: Clock) -> None:
     """Mark an update handled now, before its replies go out: for a change that must not be
     made twice if a crash cut the update short (/undo removes whatever was logged last, a time
     shift moves the entry by some minutes). A crash after this loses the reply, never repeats
-    the change; the processor's own marking afterwards changes nothing."""
-    await asyncio.to_thread(mark_handled, db, update.update_id, clock.now())
+    the change; the processor does not mark it again."""
+    await db.run(mark_handled, db, update.update_id, clock.now())
+    queue = _handling(update.update_id)
+    if queue is not None:
+        queue.finished(update.update_id)
+
+
+async def finish(db: Database, write: Callable[[Session], T]) -> T:
+    """The update's last write, in one transaction with the inbox's mark that the update was
+    handled (a typed log's confirmation id: one transaction less a log, issue 23). For a write
+    after which a replay would redo nothing: what is left of the handler (following the change:
+    a reminder re-armed in memory, a nudge already marked sent) is not repeated on a replay
+    either. Outside the inbox (tests feeding updates directly) just the write."""
+    handling = HANDLING.get()
+    if handling is None:
+        return await db.work(write)
+    queue, update_id = handling
+    now = queue.clock.now()
+
+    def write_and_mark(session: Session) -> T:
+        result = write(session)
+        mark_handled_in(session, update_id, now)
+        return result
+
+    result = await db.work(write_and_mark)
+    queue.finished(update_id)
+    return result
 
 
 async def take_over(application: PumpApplication, waited: timedelta | None) -> int:

@@ -442,8 +442,9 @@ class LogBook:
 def set_confirmation(db: Database, chat_id: int, entry_id: int, message_id: int) -> None:
     """Remember which message confirms an entry (its buttons and replies act on it)."""
     with db.session() as db_session:
-        repo = SessionRepo(db_session, chat_id)
-        entry = repo.get(entry_id)
-        if entry is not None:
-            entry.confirmation_message_id = message_id
-            repo.save(entry)
+        set_confirmation_in(db_session, chat_id, entry_id, message_id)
+
+
+def set_confirmation_in(db_session: Session, chat_id: int, entry_id: int, message_id: int) -> None:
+    """`set_confirmation` in the caller's transaction."""
+    SessionRepo(db_session, chat_id).set_confirmation(entry_id, message_id)

@@ -141,7 +141,7 @@ async def on_log_text(
         return
     assert work.book is not None and work.logged is not None
     try:
-        await confirm(context, settings, work.logged, message)
+        await confirm(context, settings, work.logged, message, last_write=True)
     finally:
         await work.book.announce()
 

@@ -1,10 +1,19 @@
-"""The database: engine set-up per back end, one session per unit of work, schema upgrades."""
+"""The database: engine set-up per back end, one session per unit of work, schema upgrades.
+
+The units of work and the inbox's writes (`work`, `run`) have worker threads of their own
+(`UNIT_THREADS`), apart from asyncio's default pool, where charts wait for their drawing, the
+export and the report read a year of logs and imports parse their files: a parent's log never
+queues behind those for a thread (issue 23, `python -m bench --only contention`).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import sqlite3
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,6 +24,12 @@ from alembic.config import Config as AlembicConfig
 from sqlmodel import Session
 
 T = TypeVar("T")
+# Threads for units of work and inbox writes. The work is mostly Python under one GIL, so
+# more threads would not make it faster. On PostgreSQL a few overlap their round trips (each
+# holds a pooled connection: the pool is 5 plus 10 overflow). SQLite takes one writer at a
+# time, and a second thread wanting to write sleeps in SQLite's busy handler (1, 2, 5, 10 ms
+# ...): under the ingest bench a seventh of the units of work's time went to those sleeps.
+UNIT_THREADS = {"sqlite": 1, "postgresql": 4}
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -52,6 +67,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_db_engine(url)
+        self.executor: ThreadPoolExecutor | None = None  # made on the first unit of work
 
     def upgrade(self, revision: str = "head") -> None:
         command.upgrade(alembic_config(self.engine), revision)
@@ -87,11 +103,23 @@ class Database:
         """One unit of work off the event loop: `unit` runs on a worker thread with one session,
         committed when it returns. A handler's reads and writes for one update go in one such
         call, so the loop never waits on the database and an update costs one transaction."""
-        return await asyncio.to_thread(self._work, unit)
+        return await self.run(self._work, unit)
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)` on one of the units of work's threads (as `asyncio.to_thread` does, with
+        the caller's context variables), not on the default pool that slow work shares."""
+        if self.executor is None:
+            threads = UNIT_THREADS.get(self.engine.dialect.name, 4)
+            self.executor = ThreadPoolExecutor(threads, thread_name_prefix="unit-of-work")
+        call = functools.partial(contextvars.copy_context().run, fn, *args)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, call)
 
     def _work(self, unit: Callable[[Session], T]) -> T:
         with self.session() as session:
             return unit(session)
 
     def dispose(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
+            self.executor = None
         self.engine.dispose()

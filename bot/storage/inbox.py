@@ -11,11 +11,13 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
 
 from bot.storage.db import Database
 from bot.storage.models import InboxUpdate
 
 INBOX = InboxUpdate.__table__  # type: ignore[attr-defined]
+INBOX_FIELDS = ("update_id", "chat_id", "payload", "received_at", "attempts")
 
 
 @dataclass(frozen=True)
@@ -39,15 +41,25 @@ def store_update(
         "received_at": now,
         "attempts": 0,
     }
-    dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
-    statement = (
-        dialect.insert(INBOX)
-        .values(**values)
-        .on_conflict_do_nothing()
-        .returning(INBOX.c.update_id)  # a row back only if inserted (rowcount varies by driver)
-    )
+    statement = _STORE[db.engine.dialect.name == "sqlite"]
     with db.engine.begin() as connection:
-        return connection.execute(statement).first() is not None
+        return connection.execute(statement, values).first() is not None
+
+
+# Built once, with bound parameters: they run for every update (see bot/storage/repo.py).
+_STORE = {
+    is_sqlite: (sqlite if is_sqlite else postgresql)
+    .insert(INBOX)
+    .values({name: sa.bindparam(name) for name in INBOX_FIELDS})
+    .on_conflict_do_nothing()
+    .returning(INBOX.c.update_id)  # a row back only if inserted (rowcount varies by driver)
+    for is_sqlite in (True, False)
+}
+_HANDLED = (
+    sa.update(INBOX)
+    .where(INBOX.c.update_id == sa.bindparam("id"), INBOX.c.handled_at.is_(None))
+    .values(handled_at=sa.bindparam("now"), payload=None)
+)
 
 
 def take_unhandled(
@@ -88,11 +100,12 @@ def take_unhandled(
 def mark_handled(db: Database, update_id: int, now: datetime) -> None:
     """Handled: the text goes at once (health data), the id stays for `prune_handled`."""
     with db.engine.begin() as connection:
-        connection.execute(
-            sa.update(INBOX)
-            .where(INBOX.c.update_id == update_id, INBOX.c.handled_at.is_(None))
-            .values(handled_at=now, payload=None)
-        )
+        connection.execute(_HANDLED, {"id": update_id, "now": now})
+
+
+def mark_handled_in(session: Session, update_id: int, now: datetime) -> None:
+    """`mark_handled` in the caller's transaction (the update's last write, `bot.inbox.finish`)."""
+    session.connection().execute(_HANDLED, {"id": update_id, "now": now})
 
 
 def prune_handled(db: Database, handled_before: datetime) -> int:
