@@ -24,7 +24,7 @@ import itertools
 import socket
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -72,6 +72,8 @@ class FanoutResult:
     timer_edits: int = 0  # edits of the timers' messages accepted
     timers_edited_on_time: int = 0  # timers edited at least TIMER_MINUTES times
     shortest_edit_gap: float | None = None  # seconds between two edits of one message
+    # Each 429: method, chat, the limit broken, seconds since the chat's last accepted message
+    rejections: list[tuple[str, str, str, float | None]] = field(default_factory=list)
 
     @property
     def per_thousand_429(self) -> float:
@@ -211,6 +213,7 @@ async def _run(
             1 for chat in timer_ids if len(stats.accepted_at.get(chat, [])) >= TIMER_MINUTES
         ),
         shortest_edit_gap=shortest_gap([stats.accepted_at.get(chat, []) for chat in timer_ids]),
+        rejections=list(stats.rejections),
     )
 
 
