@@ -14,7 +14,8 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from bot.buttons import SET_BABIES, TIP_TOPIC
+from bot import buttons
+from bot.buttons import SET_BABIES, TIP_TOPIC, Pressed
 from bot.domain.chats import ChatSettings
 from bot.domain.commandnames import typed_command
 from bot.domain.stats import MAX_BABIES
@@ -82,6 +83,26 @@ OUT_OF_DATE = N_("That button is out of date.")
 async def out_of_date(query: CallbackQuery, tr: Translator) -> None:
     """The answer to a tap whose data means nothing (any more): forged, or from an older bot."""
     await query.answer(tr._(OUT_OF_DATE))
+
+
+async def refuse_tap(update: Update, context: PumpContext, settings: ChatSettings | None) -> None:
+    """Answer a tap as out of date, in the chat's language, or the user's if the bot no longer
+    knows the chat."""
+    tr = settings.tr if settings else user_translator(update, context)
+    await out_of_date(update.callback_query, tr)
+
+
+async def tap_in_known_chat(
+    update: Update, context: PumpContext
+) -> tuple[ChatSettings, Pressed] | None:
+    """A tap's chat settings and parsed button; None, the tap answered as out of date, when
+    its data means nothing or the chat was forgotten since."""
+    settings = known_chat_settings(update, context)
+    pressed = buttons.parse(update.callback_query.data)
+    if settings is None or pressed is None:
+        await refuse_tap(update, context, settings)
+        return None
+    return settings, pressed
 
 
 async def edit_tapped(

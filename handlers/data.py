@@ -41,6 +41,7 @@ from handlers.common import (
     edit_tapped,
     known_chat_settings,
     out_of_date,
+    refuse_tap,
     refused_arguments,
     update_chat,
     user_translator,
@@ -186,7 +187,7 @@ async def on_exclusive_button(update: Update, context: PumpContext) -> None:
     pressed = buttons.parse(query.data)
     value = pressed.values[0] if pressed is not None else None
     if settings is None or value not in (0, 1):
-        await out_of_date(query, settings.tr if settings else user_translator(update, context))
+        await refuse_tap(update, context, settings)
         return
     settings = update_chat(context, settings.id, exclusive_pumping=value == 1)
     await query.answer()

@@ -25,9 +25,7 @@ from bot.text.reports import entry_label, entry_text
 from handlers.common import (
     chat_settings,
     edit_tapped,
-    known_chat_settings,
-    out_of_date,
-    user_translator,
+    tap_in_known_chat,
 )
 
 MENU_COMMANDS = [
@@ -95,11 +93,9 @@ async def show_history(update: Update, context: PumpContext) -> None:
 async def on_history_button(update: Update, context: PumpContext) -> None:
     """Paging, opening an entry, deleting it, or asking how to fix it."""
     query = update.callback_query
-    settings = known_chat_settings(update, context)
-    pressed = buttons.parse(query.data)
-    if settings is None or pressed is None:
-        await out_of_date(query, settings.tr if settings else user_translator(update, context))
+    if (tap := await tap_in_known_chat(update, context)) is None:
         return
+    settings, pressed = tap
     tr, db = settings.tr, context.services.db
     if pressed.button is STATS_PAGE:
         text, keyboard = history_view(db, settings, pressed.values[0])

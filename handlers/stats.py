@@ -24,9 +24,8 @@ from handlers.common import (
     ask_babies_once,
     chat_settings,
     known_chat_settings,
-    out_of_date,
+    refuse_tap,
     showing_action,
-    user_translator,
 )
 
 MENU_COMMANDS = [
@@ -99,7 +98,7 @@ async def on_chart_button(update: Update, context: PumpContext) -> None:
     pressed = buttons.parse(query.data)
     n_days = pressed.values[0] if pressed is not None else None
     if settings is None or n_days not in (WEEK, MONTH):
-        await out_of_date(query, settings.tr if settings else user_translator(update, context))
+        await refuse_tap(update, context, settings)
         return
     services = context.services
     await query.answer()

@@ -53,9 +53,8 @@ from bot.text.stepdown import (
 from handlers.common import (
     chat_settings,
     edit_tapped,
-    known_chat_settings,
     out_of_date,
-    user_translator,
+    tap_in_known_chat,
 )
 from scheduler.stepdown import arm_step, forget_step, move_step, step_message
 
@@ -149,11 +148,9 @@ async def stepdown_command(update: Update, context: PumpContext) -> None:
 async def on_button(update: Update, context: PumpContext) -> None:
     """The goal, the target, Start, how the breasts feel, Pause, Go on, Change and End."""
     query = update.callback_query
-    settings = known_chat_settings(update, context)
-    pressed = buttons.parse(query.data)
-    if settings is None or pressed is None:
-        await out_of_date(query, settings.tr if settings else user_translator(update, context))
+    if (tap := await tap_in_known_chat(update, context)) is None:
         return
+    settings, pressed = tap
     services = context.services
     tr, now, db = settings.tr, services.clock.now(), services.db
     match pressed:

@@ -28,9 +28,8 @@ from bot.timers import TimerAction, change_timer, current_timer, set_message, st
 from handlers.common import (
     chat_settings,
     edit_tapped,
-    known_chat_settings,
     out_of_date,
-    user_translator,
+    tap_in_known_chat,
 )
 from scheduler.timers import (
     arm_timer,
@@ -101,11 +100,9 @@ async def send_timer_message(
 async def on_button(update: Update, context: PumpContext) -> None:
     """Start (under a reminder), or Pause, Resume, Stop and switch side on a timer message."""
     query = update.callback_query
-    settings = known_chat_settings(update, context)
-    pressed = buttons.parse(query.data)
-    if settings is None or pressed is None:
-        await out_of_date(query, settings.tr if settings else user_translator(update, context))
+    if (tap := await tap_in_known_chat(update, context)) is None:
         return
+    settings, pressed = tap
     services = context.services
     now = services.clock.now()
     match pressed:

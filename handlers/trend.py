@@ -26,10 +26,9 @@ from bot.text.i18n import N_
 from handlers.common import (
     chat_settings,
     known_chat_settings,
-    out_of_date,
+    refuse_tap,
     showing_action,
     topic_button,
-    user_translator,
 )
 
 MENU_COMMANDS = [
@@ -80,7 +79,7 @@ async def on_button(update: Update, context: PumpContext) -> None:
             await query.answer()
             await send_trend(update, context, settings, weeks, edit=True)
         case _:
-            await out_of_date(query, settings.tr if settings else user_translator(update, context))
+            await refuse_tap(update, context, settings)
 
 
 async def send_trend(

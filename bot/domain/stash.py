@@ -19,7 +19,6 @@ from __future__ import annotations
 import calendar
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -30,7 +29,7 @@ from bot.domain.daybook import calendar_day, wall_time
 from bot.domain.parsing import SESSION_MAX_ML
 from bot.domain.stats import band_range_ml
 from bot.domain.units import Unit, unit_to_ml
-from bot.domain.vocabulary import OUNCE_WORDS, VOLUME_WORDS
+from bot.domain.vocabulary import OUNCE_WORDS, VOLUME_WORDS, plain_letters
 from bot.storage.models import StashPortion
 
 FRIDGE_FOR = timedelta(days=4)
@@ -318,7 +317,7 @@ class StashRequest:
     amount_ml: float | None = None
 
 
-# Words are compared after `_fold` (lower case, æ/ø/å as ae/o/a, no accents).
+# Words are compared after `plain_letters` (lower case, æ/ø/å as ae/o/a, no accents).
 PLACE_WORDS = {
     **dict.fromkeys(
         (
@@ -380,16 +379,10 @@ OZ_WORDS = OUNCE_WORDS
 AMOUNT = re.compile(r"^(\d{1,5}(?:[.,]\d{1,2})?)(ml|oz)?$")
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = text.replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
 def typed_words(text: str) -> list[str]:
     """The words of a typed message as the stash and feed readers compare them: folded
-    (`_fold`), with trailing punctuation trimmed."""
-    return [w.strip(".,!:;") or w for w in _fold(text).split()]
+    (`plain_letters`), with trailing punctuation trimmed."""
+    return [w.strip(".,!:;") or w for w in plain_letters(text).split()]
 
 
 class Amounts:

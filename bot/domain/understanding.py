@@ -60,6 +60,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
 from bot.domain.tips import TOPICS_BY_ID
+from bot.domain.vocabulary import plain_letters
 from bot.text.i18n import LANGUAGES
 
 CHATTER = "chatter"
@@ -96,10 +97,9 @@ PLACEHOLDERS = frozenset({"0", "?", "emoji"})  # what `model_text` puts for numb
 
 
 def fold(word: str) -> str:
-    """æøå as ae/o/a (also when typed aa/oe), no accents."""
-    word = word.replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    word = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-    return word.replace("aa", "a").replace("oe", "o")
+    """`plain_letters`, and å/ø typed as aa/oe read as a/o too (the model's words only: the
+    stash's vocabulary has English words such as `shoe`)."""
+    return plain_letters(word).replace("aa", "a").replace("oe", "o")
 
 
 def words_of(text: str) -> list[str]:

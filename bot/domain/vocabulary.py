@@ -11,6 +11,7 @@ what was typed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 # -- spans of time ---------------------------------------------------------------------------
@@ -69,3 +70,11 @@ def alternation(words: Iterable[str]) -> str:
     """A regex group matching any of the words, longest first so `hours` wins over `h`."""
     ordered = sorted(words, key=lambda word: (-len(word), word))
     return "(?:" + "|".join(re.escape(word) for word in ordered) + ")"
+
+
+def plain_letters(text: str) -> str:
+    """Lower case, æ/ø/å as ae/o/a, no accents: how typed words are compared with the
+    vocabulary, so `kjøleskap`, `kjoleskap` and `KJØLESKAP` are one word."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

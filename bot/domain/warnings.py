@@ -39,6 +39,9 @@ _DROP = (
     r"sunket|synker|sank|gått ned|går ned|gikk ned|falt|faller|halvert|minket|minker)"
 )
 
+# `har det` said of oneself: first in the message or after I (`jeg`, dialect `eg`, `e`, `æ`).
+_ME_HAVE = r"(?:^|(?:jeg|eg|e|æ) )(?:har|he)"
+
 WARNING_SIGNS: tuple[WarningSign, ...] = (
     WarningSign(
         "low_mood",
@@ -54,6 +57,25 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
             r"orker ikke (?:mer|dette mer|det mer|lenger)|klarer ikke mer|holder ikke ut",
             r"håpløs|håpløst|vil ikke leve|vil dø|ta livet av meg|skade meg selv|selvmord\w*",
             r"nedstemt|nedfor|langt nede",
+            # Ways of saying one is not coping that name no illness: the help line is cheap,
+            # a missed low mood is not. The parent's own state only (`i`, `jeg`), never the baby's.
+            r"(?:im|i am) (?:really |just |so )?not (?:ok|okay|coping|doing (?:well|ok|okay))",
+            r"having (?:a |such a )?(?:really |very |so )?"
+            r"(?:hard|awful|terrible|horrible|dark|rough) time"
+            r"(?! (?:getting|with|finding|to|feeding|nursing))",
+            r"i(?:m| am)? (?:(?:just|totally|completely) )?falling apart",
+            r"everything (?:is|feels) dark",
+            r"i (?:cant stop|keep) crying|i cry (?:all the time|every day)",
+            r"(?:i feel|feeling|i feel like) (?:so |completely |totally )?"
+            r"(?:numb|worthless|useless|like a failure)",  # not `empty`: said of breasts too
+            rf"{_ME_HAVE} det (?:helt |så |veldig |skikkelig |bare )?"
+            r"(?:jævlig|jævli|dritt|drittfælt|forferdelig|grusomt|tungt|tøft)",
+            rf"{_ME_HAVE} det (?:ikke|ikkje) (?:bra|godt|greit)",
+            r"(?:jeg|eg|æ) er (?:ikke|ikkje) ok(?:ay)?|(?:jeg|eg|æ) faller (?:helt )?fra hverandre",
+            r"(?:jeg|eg|æ|e) (?:bare )?(?:gråter|griner) "
+            r"(?:hele tiden|hele tida|hver dag|hele dagen)",
+            r"føler meg (?:så |helt |bare )?(?:tom|verdiløs|ubrukelig|mislykket|som en fiasko)",
+            r"alt (?:er|føles|kjennes) (?:så )?(?:svart|mørkt)",
         ),
     ),
     WarningSign(

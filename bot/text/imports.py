@@ -336,17 +336,12 @@ def imported_text(
 ) -> str:
     if not new:
         return tr._("Everything in the file is already in your log, so nothing was added.")
-    lines = ["✅ " + tr._("Imported {span}.", span=span_text(new, tr, unit, tz))]
-    if already_logged:
-        lines.append(
-            tr.ngettext(
-                "{n} session was already in your log and was skipped.",
-                "{n} sessions were already in your log and were skipped.",
-                already_logged,
-            )
-        )
-    lines.append(tr._("Changed your mind? The button below takes the whole import out again."))
-    return "\n".join(lines)
+    skipped = tr.ngettext(
+        "{n} session was already in your log and was skipped.",
+        "{n} sessions were already in your log and were skipped.",
+        already_logged,
+    )
+    return _imported(span_text(new, tr, unit, tz), skipped if already_logged else None, tr)
 
 
 def imported_feeds_text(
@@ -354,15 +349,19 @@ def imported_feeds_text(
 ) -> str:
     if not new:
         return tr._("Every bottle in the file is already logged, so nothing was added.")
-    lines = ["✅ " + tr._("Imported {span}.", span=feeds_span_text(new, tr, unit, tz))]
-    if already:
-        lines.append(
-            tr.ngettext(
-                "{n} bottle was already logged and was skipped.",
-                "{n} bottles were already logged and were skipped.",
-                already,
-            )
-        )
+    skipped = tr.ngettext(
+        "{n} bottle was already logged and was skipped.",
+        "{n} bottles were already logged and were skipped.",
+        already,
+    )
+    return _imported(feeds_span_text(new, tr, unit, tz), skipped if already else None, tr)
+
+
+def _imported(span: str, skipped: str | None, tr: Translator) -> str:
+    """What an import added, what it skipped, and that one tap takes it out again."""
+    lines = ["✅ " + tr._("Imported {span}.", span=span)]
+    if skipped:
+        lines.append(skipped)
     lines.append(tr._("Changed your mind? The button below takes the whole import out again."))
     return "\n".join(lines)
 

@@ -13,8 +13,11 @@ from bot.domain.understanding import (
     LOG_ATTEMPT,
     NOT_TOPICS,
     THRESHOLD,
+    Phrasing,
+    fold_groups,
     model,
     model_text,
+    near_copies,
     normalise,
     phrasings,
     understand,
@@ -134,3 +137,24 @@ def test_numbers_and_emoji_are_normalised_alike() -> None:
     assert model_text("20ml") == model_text("60 ml") == "0 ml"
     assert model_text("Før fikk jeg 150 😞") == "for fikk jeg 0 emoji"
     assert model_text("is that bad??") == "is that bad ?"
+
+
+def test_a_question_written_twice_as_two_groups_is_one_unit_for_cross_validation() -> None:
+    """Grouped cross-validation must never test on a wording it trained on; a near-copy filed
+    under another group would let it, so the two groups are folded together."""
+    items = [
+        Phrasing("g1", "donating", "how can i donate breast milk"),
+        Phrasing("g1", "donating", "where do i give away spare milk"),
+        Phrasing("g2", "donating", "can i donate my breast milk"),
+        Phrasing("g3", "cleaning", "do i have to sterilise the pump parts every day"),
+    ]
+    assert [(i, j) for i, j, _ in near_copies(items)] == [(0, 2)]
+    units = fold_groups(items)
+    assert units[0] == units[1] == units[2]
+    assert units[3] not in units[:3]
+
+
+def test_phrasings_written_in_parts_are_read_with_the_main_file() -> None:
+    en = phrasings("en")
+    assert {p.group.split("-")[0] for p in en} == {"en"}
+    assert len(en) > 1800
