@@ -270,6 +270,8 @@ class PacedRateLimiter(BaseRateLimiter[int | SendHooks]):
     async def shutdown(self) -> None:
         if self.turns_missed:
             log.info("%d turns were given back: their messages woke too late", self.turns_missed)
+        if self.room_waits:
+            log.info("%d waits for Telegram's second or a chat's", self.room_waits)
         if self._shared is not None:
             await self._shared.close()
 
