@@ -38,21 +38,21 @@ times, so a starved process still sends): the turn it missed is lost, as the sta
 anyway, and no second holds more than the pace.
 
 Counted as Telegram counts. The grid spaces the turns; Telegram counts arrivals, and the way
-there can stall: the fake server's process (or a core shared with other processes) held a
-message back for some tens of milliseconds, so it was counted together with the ones sent a
-second later, and with 1,000 live timers, 3,000 reminders and parents logging, one
-confirmation in about 5,900 messages met 30 already counted in its second: a 429 that stops every
-message for over a second. The slack of the grid is one message a second (34 ms over a
-second); a slower grid would cost every fan-out its pace. So each message also looks at the
-answers: Telegram counted a message no later than its answer came back, so a message leaves
-only while fewer than `TELEGRAM_PER_SECOND` messages are on the way or were answered within the
-last second (`_wait_for_room`). While answers come back quickly (the slack is never used up)
-this never holds anything back; after a stall it waits out exactly what the stall took. The same
-rule keeps one chat to a message a second, as Telegram asks: a message to a chat leaves only
-once the chat's previous message was answered a second ago (an edit of a live timer's message
-and a reminder or reply to the same chat never share a second). Chat actions ("typing…") are
-not messages and go by both rules freely. The answers are this instance's own: with several
-instances the shared grid keeps them apart, as before.
+there can stall. With 1,000 live timers, 3,000 reminders and parents logging, the fake server's
+process (sharing two cores with others) now and then held messages back for some tens of
+milliseconds, so they were counted with those sent a second later: one confirmation in about
+5,900 messages met 30 already counted in its second, a 429 that stops every message for over a
+second. The grid's slack is one message a second (34 ms over a second), and a slower grid would
+cost every fan-out its pace. So a message also looks at the answers: Telegram counted each
+message no later than its answer came back, so a message leaves only while fewer than
+`TELEGRAM_PER_SECOND` are on the way or were answered within the last second
+(`_wait_for_room`). While answers come back within the slack this holds nothing back; after a
+stall it waits out what the stall took (in that bench, 250 short waits in 5,900 messages, no
+429 and the same pace). The same rule keeps a chat to one message a second, as Telegram asks: a
+message to a chat leaves only a second after the chat's previous one was answered, so a live
+timer's edit and a reminder or reply to that chat never share a second. Chat actions
+("typing…") are not messages and wait for neither. The answers are this instance's own: with
+several instances the shared grid keeps them apart, as before.
 
 Replies first. Turns are booked in the order messages ask for them, so with reminders booking
 as soon as they were claimed, a parent's confirmation during a fan-out queued behind the eight
