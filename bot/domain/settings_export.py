@@ -49,8 +49,10 @@ from bot.storage.models import SessionTimer, StepDownPlan
 COLUMNS = ("setting", "value")
 
 
-def _moment(value: datetime | None, tz: ZoneInfo) -> str:
-    return "" if value is None else value.astimezone(tz).isoformat()
+def to_the_second(value: datetime | None, tz: ZoneInfo) -> str:
+    """Local time with its offset, to the second (a timer's start is stored to the
+    microsecond); empty for none."""
+    return "" if value is None else value.astimezone(tz).isoformat(timespec="seconds")
 
 
 def settings_pairs(
@@ -68,11 +70,11 @@ def settings_pairs(
     ]
     if timer is not None:
         pairs += [
-            ("timer_started", _moment(timer.started_at, tz)),
+            ("timer_started", to_the_second(timer.started_at, tz)),
             ("timer_side", timer.side or ""),
-            ("timer_paused", _moment(timer.paused_at, tz)),
+            ("timer_paused", to_the_second(timer.paused_at, tz)),
             ("timer_paused_seconds", str(timer.paused_seconds)),
-            ("timer_stopped", _moment(timer.stopped_at, tz)),
+            ("timer_stopped", to_the_second(timer.stopped_at, tz)),
         ]
     if plan is not None:
         pairs += [
@@ -80,9 +82,9 @@ def settings_pairs(
             ("stepdown_to_sessions", str(plan.target_sessions)),
             ("stepdown_step", str(plan.step + 1)),
             ("stepdown_steps", str(len(plan_steps(plan.start_sessions, plan.target_sessions)))),
-            ("stepdown_started", _moment(plan.started_at, tz)),
-            ("stepdown_next_step", _moment(plan.next_step_at, tz)),
-            ("stepdown_paused", _moment(plan.paused_at, tz)),
+            ("stepdown_started", to_the_second(plan.started_at, tz)),
+            ("stepdown_next_step", to_the_second(plan.next_step_at, tz)),
+            ("stepdown_paused", to_the_second(plan.paused_at, tz)),
             ("stepdown_feeling", plan.feeling or ""),
         ]
     return pairs

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 
+from bot.domain.chats import ChatSettings
+from bot.domain.settings_export import settings_pairs
+from bot.domain.units import Unit
+from bot.storage.models import SessionTimer
 from bot.terminal.fakeapi import ApiCall
 from tests.handlers.test_stepdown import six_yesterday
 from tests.support.kit import PARENT_CHAT, BotHarness
@@ -133,3 +138,13 @@ async def test_sent_back_the_settings_file_is_named_and_the_log_still_imports(
     preview = await bot.send_file(log.files["document"], file_name="pumpbot-2026-03-10.csv")
     assert "It is an export from pumpbot." in preview.text
     assert "Everything in it is already in your log, so there's nothing to add." in preview.text
+
+
+def test_a_timers_start_is_written_to_the_second_in_local_time() -> None:
+    settings = ChatSettings(id=1, language="en", timezone="Europe/Oslo", unit=Unit.ML)
+    started = datetime(2026, 12, 4, 19, 3, 34, 196249, tzinfo=UTC)
+    timer = SessionTimer(chat_id=1, started_at=started, side="left")
+    found = dict(settings_pairs(settings, timer, None))
+    assert found["timer_started"] == "2026-12-04T20:03:34+01:00"
+    assert found["timer_side"] == "left"
+    assert "stepdown_step" not in found  # no plan, no plan lines
