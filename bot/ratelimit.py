@@ -251,7 +251,7 @@ class PacedRateLimiter(BaseRateLimiter[int | SendHooks]):
         self._chat_gap = chat_gap
         self._in_flight = 0  # messages sent and not answered yet
         self._answered: deque[float] = deque()  # event-loop times of answers, last second only
-        self._chat_free: dict[object, float] = {}  # when a chat may have its next message
+        self._chat_free: dict[str, float] = {}  # when a chat may have its next message
         self._metrics = metrics or Metrics()
         self._next_turn = 0.0  # event-loop time of the next free turn on the grid
         self._resume_at = 0.0  # event-loop time before which nothing is sent (after a 429)
@@ -352,7 +352,7 @@ class PacedRateLimiter(BaseRateLimiter[int | SendHooks]):
             if self._resume_at <= loop.time():
                 return turn
 
-    def _room_in(self, chat_id: object, now: float) -> float:
+    def _room_in(self, chat: str, now: float) -> float:
         """0 if a message to the chat may leave now, else how long to wait first: Telegram
         counted each earlier message by its answer at the latest, so fewer than its limit may be
         on the way or answered within the last second, and the chat's last one answered a
@@ -363,40 +363,40 @@ class PacedRateLimiter(BaseRateLimiter[int | SendHooks]):
         if self._in_flight + len(self._answered) >= self._limit:
             # An answer on its way or a second running out frees room: look again soon.
             wait = self._answered[0] + 1.0 - now if self._answered else self._interval / 2
-        chat_free = self._chat_free.get(chat_id, 0.0)
+        chat_free = self._chat_free.get(chat, 0.0)
         if chat_free > now:
             wait = max(wait, min(chat_free - now, 1.0))  # inf while one is on its way
         return wait
 
-    async def _wait_for_room(self, chat_id: object) -> None:
+    async def _wait_for_room(self, chat: str) -> None:
         loop = asyncio.get_running_loop()
-        while (wait := self._room_in(chat_id, loop.time())) > 0:
+        while (wait := self._room_in(chat, loop.time())) > 0:
             self.room_waits += 1
             await asyncio.sleep(max(wait, 0.001))
 
-    def _leaving(self, chat_id: object) -> float:
+    def _leaving(self, chat: str) -> float:
         """The message leaves now (no await since `_room_in` said so); returns when the chat
         was free before it."""
-        before = self._chat_free.get(chat_id, 0.0)
+        before = self._chat_free.get(chat, 0.0)
         self._in_flight += 1
-        self._chat_free[chat_id] = math.inf
+        self._chat_free[chat] = math.inf
         if len(self._chat_free) > MAX_CHATS_REMEMBERED:
             now = asyncio.get_running_loop().time()
-            for chat, free in list(self._chat_free.items()):
+            for other, free in list(self._chat_free.items()):
                 if free <= now:
-                    del self._chat_free[chat]
+                    del self._chat_free[other]
         return before
 
-    def _answer_came(self, chat_id: object, not_counted: float | None = None) -> None:
+    def _answer_came(self, chat: str, not_counted: float | None = None) -> None:
         """The answer came back: Telegram counted the message by now, unless it refused it
         with a 429 (`not_counted`: when the chat was free before it)."""
         now = asyncio.get_running_loop().time()
         self._in_flight -= 1
         if not_counted is not None:
-            self._chat_free[chat_id] = not_counted
+            self._chat_free[chat] = not_counted
             return
         self._answered.append(now)
-        self._chat_free[chat_id] = now + self._chat_gap
+        self._chat_free[chat] = now + self._chat_gap
 
     def _missed(self, turn: float) -> bool:
         """Too late to use this turn: sent now, it would crowd the messages due after it."""
@@ -421,6 +421,7 @@ class PacedRateLimiter(BaseRateLimiter[int | SendHooks]):
         elif hooks is not None and hooks.max_retries is not None:
             retries = hooks.max_retries
         counted = chat_id is not None and endpoint in MESSAGE_ENDPOINTS
+        chat = str(chat_id)  # 42 and "42" are one chat
         for attempt in range(retries + 1):
             try:
                 if chat_id is None:  # getMe, setMyCommands, answerCallbackQuery: not messages
@@ -431,7 +432,7 @@ class PacedRateLimiter(BaseRateLimiter[int | SendHooks]):
                     if group is not None:
                         await group.acquire()
                     if counted:  # not a turn spent waiting for the chat's second
-                        await self._wait_for_room(chat_id)
+                        await self._wait_for_room(chat)
                     turn = await self._take_turn(yields)
                 if hooks is not None:
                     await asyncio.to_thread(hooks.before_request)
@@ -442,17 +443,17 @@ class PacedRateLimiter(BaseRateLimiter[int | SendHooks]):
                     turn = await self._take_turn(yields)
                 if not counted:
                     return await callback(*args, **kwargs)
-                await self._wait_for_room(chat_id)  # usually at once: the wait came before
-                before = self._leaving(chat_id)
+                await self._wait_for_room(chat)  # usually at once: the wait came before
+                before = self._leaving(chat)
                 try:
                     result = await callback(*args, **kwargs)
                 except RetryAfter:
-                    self._answer_came(chat_id, not_counted=before)
+                    self._answer_came(chat, not_counted=before)
                     raise
                 except BaseException:
-                    self._answer_came(chat_id)
+                    self._answer_came(chat)
                     raise
-                self._answer_came(chat_id)
+                self._answer_came(chat)
                 return result
             except RetryAfter as error:
                 if hooks is not None:
