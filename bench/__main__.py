@@ -108,6 +108,20 @@ def print_table(rows: list[Row], markdown: bool) -> None:
             print(("|-" + "-|-".join(dashes) + "-|") if markdown else "-+-".join(dashes))
 
 
+def rejection_rows(result: object, name: str) -> list[Row]:
+    """Which of the fake server's limits the 429s broke, by method: the pacing rule missed."""
+    from collections import Counter
+
+    from bench.fanout import FanoutResult
+
+    assert isinstance(result, FanoutResult)
+    broken = Counter((limit, method) for method, _chat, limit, _since in result.rejections)
+    if not broken:
+        return []
+    value = ", ".join(f"{n} {limit} ({method})" for (limit, method), n in sorted(broken.items()))
+    return [Row(name, "429s by limit broken", value)]
+
+
 def fanout_result_rows(result: object, name: str) -> list[Row]:
     from bench.fanout import FanoutResult
 
@@ -133,6 +147,7 @@ def fanout_result_rows(result: object, name: str) -> list[Row]:
             "<= 10 per 1,000",
             result.per_thousand_429 <= 10,
         ),
+        *rejection_rows(result, name),
         Row(name, "lost reminders", str(result.lost), "0", result.lost == 0),
         Row(name, "duplicated reminders", str(result.duplicated), "0", result.duplicated == 0),
     ]

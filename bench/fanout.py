@@ -22,9 +22,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import socket
+import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -45,7 +46,11 @@ FIRST_CHAT = 2_000_000
 FIRST_PARENT = 3_000_000
 FIRST_TIMER = 4_000_000
 TIMER_MINUTES = 2  # run until every timer's message was edited this many times after the start
-LEAD = timedelta(seconds=15)  # one instance: up and waiting well before the reminders fall due
+# One instance: up and waiting well before the reminders fall due. Start-up trains the
+# understanding models (15 s on a busy 2-core machine), so 15 s was not always enough: parents
+# then logged to a bot not yet up, and their confirmations measured its start-up.
+LEAD = timedelta(seconds=45)
+STARTED = "pumpbot started as"
 QUIET_AFTER = 5.0  # seconds without a message once every chat has one: late duplicates show
 PARENT_EVERY = 0.25  # seconds between two parents' logs (4 a second, each parent every 5 s)
 PARENTS = 20
@@ -72,6 +77,8 @@ class FanoutResult:
     timer_edits: int = 0  # edits of the timers' messages accepted
     timers_edited_on_time: int = 0  # timers edited at least TIMER_MINUTES times
     shortest_edit_gap: float | None = None  # seconds between two edits of one message
+    # Each 429: method, chat, the limit broken, seconds since the chat's last accepted message
+    rejections: list[tuple[str, str, str, float | None]] = field(default_factory=list)
 
     @property
     def per_thousand_429(self) -> float:
@@ -144,6 +151,16 @@ async def _run(
                 )
                 if not up:
                     raise RuntimeError(f"instance {index} did not start")
+        if not shared:
+            await wait_until(lambda: STARTED in logs[0].read_text(), LEAD.total_seconds() + 60)
+            late = (datetime.now(UTC) - due).total_seconds()
+            if late > 0:
+                print(
+                    f"fanout: the bot was up {late:.1f} s after the reminders fell due; the "
+                    "confirmations include its start-up",
+                    file=sys.stderr,
+                    flush=True,
+                )
         if shared:
             due = datetime.now(UTC) + timedelta(seconds=2)
             bring_forward(database_url, chat_range, due)
@@ -211,6 +228,7 @@ async def _run(
             1 for chat in timer_ids if len(stats.accepted_at.get(chat, [])) >= TIMER_MINUTES
         ),
         shortest_edit_gap=shortest_gap([stats.accepted_at.get(chat, []) for chat in timer_ids]),
+        rejections=list(stats.rejections),
     )
 
 

@@ -20,6 +20,7 @@ from bot.domain.chats import ChatSettings
 from bot.domain.export import export_filename
 from bot.domain.feed_export import feeds_filename
 from bot.domain.guideline import MIN_FULL_DAYS, MIN_SESSIONS_A_DAY
+from bot.domain.settings_export import settings_csv, settings_filename
 from bot.domain.stash_export import stash_filename
 from bot.feedbook import export_feeds
 from bot.forget import forget_chat
@@ -27,8 +28,12 @@ from bot.groups import may_delete_shared_log
 from bot.logviews import export_log, session_count
 from bot.services import PumpApplication, PumpContext
 from bot.stashbook import export_stash
+from bot.stepping import current_plan, status_of
 from bot.text.i18n import N_, Translator
 from bot.text.reports import band_text
+from bot.text.settings import settings_caption
+from bot.text.timer import timer_status_line
+from bot.timers import current_timer
 from handlers.common import (
     ask_babies_once,
     chat_settings,
@@ -53,8 +58,8 @@ MENU_COMMANDS = [
 
 
 async def send_export(update: Update, context: PumpContext) -> None:
-    """The whole log as a CSV document, and the milk stash and the bottle feeds as more, if
-    there are any."""
+    """The settings (with the session timer and the step-down plan), then the whole log as a
+    CSV document, and the milk stash and the bottle feeds as more, if there are any."""
     settings = chat_settings(update, context)
     tr = settings.tr
     services = context.services
@@ -62,10 +67,21 @@ async def send_export(update: Update, context: PumpContext) -> None:
     count, data = await asyncio.to_thread(export_log, services.db, settings)
     portions, stash_data = await asyncio.to_thread(export_stash, services.db, settings)
     feeds, feeds_data = await asyncio.to_thread(export_feeds, services.db, settings)
-    if not count and not portions and not feeds:
+    timer = await asyncio.to_thread(current_timer, services.db, settings.id)
+    plan = await asyncio.to_thread(current_plan, services.db, settings.id)
+    if not count and not portions and not feeds and timer is None and plan is None:
         await update.effective_message.reply_text(tr._("There's nothing to export yet."))
         return
     now = services.clock.now()
+    # The settings first: the day's start (the log's day column) and the babies say how to read
+    # the files that follow; a running timer or step-down plan is the parent's data too.
+    more = [timer_status_line(timer, settings, now)] if timer is not None else []
+    more += [status_of(plan, settings)] if plan is not None else []
+    await update.effective_message.reply_document(
+        settings_csv(settings, timer, plan.plan if plan is not None else None),
+        filename=settings_filename(now, settings.tz),
+        caption=settings_caption(settings, more),
+    )
     if count:
         caption = tr.ngettext(
             "Your log: {n} session, times in your time zone ({zone}), amounts in millilitres.",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 from datetime import datetime, time
 
-from babel.dates import format_time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -14,12 +13,13 @@ from bot import buttons
 from bot.buttons import SET_DAY_START, SET_LANGUAGE, SET_UNIT, SET_ZONE, Pressed
 from bot.commands import MenuCommand
 from bot.domain.chats import ChatSettings, find_timezone
-from bot.domain.daybook import DAY_STARTS, MIDNIGHT
+from bot.domain.daybook import DAY_STARTS
 from bot.domain.units import Unit
 from bot.nudging import nudges_enabled
 from bot.services import PumpApplication, PumpContext
 from bot.text.formatting import format_clock
-from bot.text.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator
+from bot.text.i18n import LANGUAGE_NAMES, LANGUAGES, N_
+from bot.text.settings import babies_line, day_start_line, day_start_name
 from handlers.common import (
     babies_keyboard,
     babies_noted,
@@ -51,20 +51,7 @@ def settings_summary(settings: ChatSettings, now: datetime) -> str:
             unit=tr._(UNIT_NAMES[settings.unit]),
         )
         + "\n"
-        + tr.ngettext("Milk for: {n} baby", "Milk for: {n} babies", settings.babies)
-    )
-
-
-def day_start_name(day_start: time, tr: Translator) -> str:
-    """`midnight`, or the clock time (`04:00`, `4:00 AM`) as the chat's locale writes it."""
-    if day_start == MIDNIGHT:
-        return tr._("midnight")
-    return format_time(day_start, format="short", locale=tr.locale)
-
-
-def day_start_line(settings: ChatSettings) -> str:
-    return settings.tr._(
-        "Your day starts at: {start}", start=day_start_name(settings.day_start, settings.tr)
+        + babies_line(settings)
     )
 
 

@@ -18,6 +18,9 @@ Three kinds, told apart by the header line:
   Norwegian names such as `time`, `date`, `tidspunkt`; `amount`, `ml`, `mengde`), and optionally
   left, right, duration, end, method and note columns.
 
+The other files /export sends (settings, stash, feeds) are known by their header and refused
+(`Refusal.OTHER_EXPORT`): they hold no sessions, and the reply names the file that does.
+
 The bytes may be UTF-8 with or without a byte-order mark, or Windows-1252 (what Excel writes
 when it saves "CSV" on Windows); the separator is a comma, semicolon or tab. Times with a UTC
 offset keep it; times without one are read in the chat's time zone. Each line is checked
@@ -41,8 +44,11 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.export import COLUMNS as EXPORT_COLUMNS
 from bot.domain.export import COLUMNS_BEFORE_DAY
+from bot.domain.feed_export import COLUMNS as FEED_EXPORT_COLUMNS
 from bot.domain.feeds import FEED_MAX_ML
 from bot.domain.parsing import DURATION_MAX_MIN, SESSION_MAX_ML, SIDE_MAX_ML
+from bot.domain.settings_export import COLUMNS as SETTINGS_EXPORT_COLUMNS
+from bot.domain.stash_export import COLUMNS as STASH_EXPORT_COLUMNS
 from bot.domain.units import ML_PER_OZ, Method
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -69,6 +75,7 @@ class Refusal(StrEnum):
     UNKNOWN_COLUMNS = "unknown_columns"  # no time column, or no amount column
     TOO_MANY_ROWS = "too_many_rows"
     NO_ROWS = "no_rows"
+    OTHER_EXPORT = "other_export"  # /export's settings, stash or feeds file: no sessions in it
 
 
 class ImportRefused(Exception):
@@ -205,6 +212,8 @@ DURATION_NAMES = {"duration", "duration_min", "minutes", "min", "varighet", "min
 NOTE_NAMES = {"note", "notes", "comment", "comments", "notat", "notater", "kommentar"}
 METHOD_NAMES = {"method", "metode"}
 WHO_NAMES = {"logged_by"}
+# The files /export sends beside the log: they hold no sessions, and say so when sent back.
+OTHER_EXPORTS = (SETTINGS_EXPORT_COLUMNS, STASH_EXPORT_COLUMNS, FEED_EXPORT_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -236,6 +245,8 @@ def layout_of(header: list[str]) -> Layout:
         return Layout(
             FileKind.PUMPBOT, time=0, left=1, right=2, amount=3, duration=4, method=5, note=6, who=7
         )
+    if tuple(names) in OTHER_EXPORTS:
+        raise ImportRefused(Refusal.OTHER_EXPORT)
     time = find(names, TIME_NAMES)
     amount = find(names, AMOUNT_NAMES)
     if time is None or amount is None:

@@ -107,6 +107,12 @@ def refusal_text(refused: ImportRefused, tr: Translator) -> str:
         text = tr._("This file is empty.")
     elif reason is Refusal.NO_ROWS:
         text = tr._("This file has a first line of column names, but no sessions under it.")
+    elif reason is Refusal.OTHER_EXPORT:
+        text = tr._(
+            "This is one of the other files /export sends (your settings, stash or bottle "
+            "feeds), and it holds no sessions. I import sessions from the log file, the one "
+            "named like pumpbot-2026-03-10.csv."
+        )
     else:
         columns = ", ".join(column for column in refused.columns if column)[:300]
         text = tr._(

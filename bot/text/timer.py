@@ -60,3 +60,22 @@ def timer_logged_text(minutes: int, tr: Translator) -> str:
         "Timer done: {duration}, noted with the session you logged.",
         duration=format_minutes(minutes, tr),
     )
+
+
+def timer_status_line(row: SessionTimer, settings: ChatSettings, now: datetime) -> str:
+    """The timer in one line, for the export's caption: running, paused or stopped."""
+    tr, times = settings.tr, times_of(row)
+    started = format_clock(row.started_at, settings.tz, tr.locale)
+    if row.stopped_at is not None:
+        return tr._(
+            "Session timer: stopped at {duration}, waiting for the amounts.",
+            duration=format_minutes(duration_minutes(times, now), tr),
+        )
+    shown = format_minutes(shown_minutes(times, now), tr)
+    if row.paused_at is not None:
+        return tr._(
+            "Session timer: paused at {minutes}, started at {time}.", minutes=shown, time=started
+        )
+    return tr._(
+        "Session timer: running for {minutes}, started at {time}.", minutes=shown, time=started
+    )

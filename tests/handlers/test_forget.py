@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from bot.storage.repo import ChatRepo, chat_columns
+from tests.handlers.test_stepdown import six_yesterday
 from tests.support.kit import GROUP_CHAT, PARENT_CHAT, PARENT_ID, BotHarness
 from tests.support.seed import add_session, stored_sessions
 
@@ -127,3 +128,30 @@ async def test_forget_reports_what_it_deleted(bot: BotHarness) -> None:
     add_session(bot, datetime(2026, 3, 9, 8, tzinfo=UTC), 100, chat_id=PARENT_CHAT)
     with bot.services.db.session() as session:
         assert nonzero(ChatRepo(session).forget(PARENT_CHAT)) == {"pump_sessions": 1, "chats": 1}
+
+
+async def test_forget_takes_the_timer_the_step_down_plan_and_their_jobs(bot: BotHarness) -> None:
+    six_yesterday(bot, "nb")
+    await bot.say("/trappened", language_code="nb")
+    await bot.press("Slutte å pumpe", language_code="nb")
+    await bot.press("Start planen", language_code="nb")
+    await bot.say("/tidtaker", language_code="nb")
+    await bot.say("/innstillinger", language_code="nb")
+    await bot.press("2 babyer", language_code="nb")
+    found = nonzero(rows_of(bot, PARENT_CHAT))
+    assert found["session_timers"] == 1 and found["step_down_plans"] == 1
+    assert job_names(bot) == [  # the plan moved the reminders
+        f"reminder:{PARENT_CHAT}",
+        f"stepdown:{PARENT_CHAT}",
+        f"timer:{PARENT_CHAT}",
+    ]
+
+    await bot.say("/slett", language_code="nb")
+    await bot.press("Slett alt", language_code="nb")
+
+    assert nonzero(rows_of(bot, PARENT_CHAT)) == {}
+    assert job_names(bot) == []
+    # Nothing left to export: no timer, no plan, no settings.
+    assert (await bot.say("/eksport", language_code="nb")).text == (
+        "Det er ingenting å eksportere ennå."
+    )

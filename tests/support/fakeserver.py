@@ -40,6 +40,7 @@ class FloodLimits:
     per_chat_per_second: int = 1
     _recent: deque[float] = field(default_factory=deque)
     _chat_last: dict[str, float] = field(default_factory=dict)
+    broken: str = ""  # the limit the last refused message broke: "global" or "chat"
 
     def retry_after(self, chat_id: str, now: float) -> int | None:
         """Seconds to wait if this message would break a limit, else None (and it counts)."""
@@ -48,9 +49,11 @@ class FloodLimits:
         wait = 0.0
         if len(self._recent) >= self.per_second:
             wait = 1.0 - (now - self._recent[0])
+            self.broken = "global"
         last = self._chat_last.get(chat_id)
         if last is not None and now - last < 1.0 / self.per_chat_per_second:
             wait = max(wait, 1.0 / self.per_chat_per_second - (now - last))
+            self.broken = "chat"
         if wait > 0:
             return max(1, math.ceil(wait))
         self._recent.append(now)
@@ -63,6 +66,9 @@ class ServerStats:
     accepted: Counter[str] = field(default_factory=Counter)  # messages accepted per chat
     accepted_at: dict[str, list[float]] = field(default_factory=dict)  # monotonic times, per chat
     rejected_429: int = 0
+    # Each 429: (the method, the chat, the limit it broke, seconds since the chat's last
+    # accepted message), so a benchmark can say which rule its pacing missed.
+    rejections: list[tuple[str, str, str, float | None]] = field(default_factory=list)
     first_accept: float | None = None
     last_accept: float | None = None
 
@@ -121,6 +127,11 @@ class FakeBotApiServer:
             wait = self.limits.retry_after(str(params.get("chat_id")), now)
             if wait is not None:
                 self.stats.rejected_429 += 1
+                chat = str(params.get("chat_id"))
+                earlier = self.stats.accepted_at.get(chat)
+                since = now - earlier[-1] if earlier else None
+                self.stats.rejections.append((method, chat, self.limits.broken, since))
+                log.warning("429 for %s in chat %s (%s limit)", method, chat, self.limits.broken)
                 return 429, {
                     "ok": False,
                     "error_code": 429,
