@@ -52,10 +52,22 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
             r"cant (?:do|take|handle) (?:it|this) any ?more|cant cope|cant go on",
             r"hopeless|want to die|wanna die|dont want to (?:live|be here)",
             r"(?:i feel|feeling) (?:so |really |very )?(?:low|down)",
-            r"(?:hurt|harm|kill) myself|suicidal|suicide",
+            r"(?:hurt|hurting|harm|harming|kill|killing) myself|suicidal|suicide",
+            # Thoughts of not being here, said without the word suicide: the line with 113
+            # matters most here. Kept to phrasings about oneself (`the lump to disappear` is not).
+            r"end(?:ing)? (?:it all|my life)|(?:better off|happier) without me|hate myself",
+            r"(?:want|wanna|wish i could|just want) to disappear|wish i (?:was|were) dead",
+            r"wish i (?:wasnt|werent) (?:here|alive)|dont want to (?:wake up|be alive)",
+            r"(?:whats|what is) the point (?:of|in) (?:anything|it all|living|life|going on)",
+            r"no point (?:in )?(?:living|going on)",
             r"deprimert|depresjon|fødselsdepresjon|depressiv",
             r"orker ikke (?:mer|dette mer|det mer|lenger)|klarer ikke mer|holder ikke ut",
             r"håpløs|håpløst|vil ikke leve|vil dø|ta livet av meg|skade meg selv|selvmord\w*",
+            r"ta livet mitt|avslutte (?:det hele|livet)|(?:bedre|lykkeligere) uten meg",
+            r"hater meg selv|orker ikke (?:å )?leve|vil ikke våkne|ingen vits (?:i|med) å leve",
+            r"(?:jeg|eg|æ|e) (?:vil|ville|har lyst til å) (?:bare )?forsvinne|vil bare forsvinne",
+            r"(?:skulle )?ønske (?:jeg|eg|æ) (?:var død|ikke fantes|ikkje fantes)",
+            r"(?:hva|ka|kva) e(?:r)? vitsen (?:med|ved) (?:noe|noko|alt|livet|å leve)",
             r"nedstemt|nedfor|langt nede",
             # Ways of saying one is not coping that name no illness: the help line is cheap,
             # a missed low mood is not. The parent's own state only (`i`, `jeg`), never the baby's.

@@ -29,8 +29,8 @@ SIGN_MESSAGES: dict[str, dict[str, list[str]]] = {
         "nb": ["blod i melken igjen", "det er fortsatt blod i melken"],
     },
     "low_mood": {
-        "en": ["I'm so depressed", "i cant do this anymore"],
-        "nb": ["jeg er så deprimert", "orker ikke mer"],
+        "en": ["I'm so depressed", "i cant do this anymore", "they'd be better off without me"],
+        "nb": ["jeg er så deprimert", "orker ikke mer", "de hadde hatt det bedre uten meg"],
     },
     "supply_drop": {
         "en": [
