@@ -33,9 +33,13 @@ def _words(*alternatives: str) -> re.Pattern[str]:
 
 
 _BREAST = r"(?:breast|breasts|boob|boobs|bryst|brystet|brystene|puppen|pupp)"
-_DESPITE = r"(?:despite|although|even though|even tho|though|selv om|til tross for)"
+_DESPITE = (
+    r"(?:despite|although|even though|even tho|though|even with|even when|in spite of|"
+    r"selv om|til tross for|selv med|enda jeg)"
+)
 _DROP = (
-    r"(?:dropped|drop|dropping|gone down|going down|went down|halved|decreased|decreasing|"
+    r"(?:dropped|drop|dropping|gone down|going down|went down|down from|down to|halved|"
+    r"decreased|decreasing|ned fra|ned til|"
     r"sunket|synker|sank|gått ned|går ned|gikk ned|falt|faller|halvert|minket|minker)"
 )
 
@@ -64,6 +68,7 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
             r"orker ikke (?:mer|dette mer|det mer|lenger)|klarer ikke mer|holder ikke ut",
             r"håpløs|håpløst|vil ikke leve|vil dø|ta livet av meg|skade meg selv|selvmord\w*",
             r"ta livet mitt|avslutte (?:det hele|livet)|(?:bedre|lykkeligere) uten meg",
+            r"gjøre slutt på (?:alt|alt sammen|det hele|livet|meg selv)|ta mitt eget liv",
             r"hater meg selv|orker ikke (?:å )?leve|vil ikke våkne|ingen vits (?:i|med) å leve",
             r"(?:jeg|eg|æ|e) (?:vil|ville|har lyst til å) (?:bare )?forsvinne|vil bare forsvinne",
             r"(?:skulle )?ønske (?:jeg|eg|æ) (?:var død|ikke fantes|ikkje fantes)",
@@ -97,6 +102,7 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
         _words(
             r"fever|feverish|high temperature|running a temperature|shivering with fever",
             r"feber|febersyk|høy temp|høy temperatur|frysninger|fryser og svetter",
+            r"frysetokt\w*|skjelver og fryser",
         ),
     ),
     WarningSign(
@@ -117,10 +123,17 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
             rf"(?:red|hot|hard|swollen) (?:and \w+ )?(?:area|spot|patch|lump) (?:on|in) (?:my|the) "
             rf"{_BREAST}",
             rf"red (?:and|&) (?:hot|hard|swollen|painful|sore)|lump in (?:my|the|one) {_BREAST}",
-            r"hard lump|painful lump|a lump",
+            r"hard lump|painful lump|a lump|lump (?:that|which) hurts|lump the size of",
             rf"{_BREAST} er (?:\w+ )?(?:rødt|rød|varmt|varm|hardt|hard|hovent|hoven|betent)",
             rf"(?:rødt|varmt|hardt|hovent) (?:område|parti|felt) (?:på|i) {_BREAST}",
-            rf"rødt? og (?:varmt?|hardt?|hovent?|vondt|ømt)|kul i {_BREAST}",
+            rf"rødt? og (?:varmt?|hardt?|hovent?|vondt|ømt)|kul i {_BREAST}|klump i {_BREAST}",
+            # `kul` is also `cool` (`en kul app`): only a lump that hurts, or is placed or sized.
+            r"(?:vond|hard|øm|rød) (?:kul|klump)|en kul (?:som|på størrelse|under|ved)",
+            r"(?:varmt?|hardt?|hovent?) og (?:vondt?|ømt?|rødt?|hovent?)",
+            r"(?:den ene |venstre |høyre )?(?:siden|sida) er (?:\w+ )?"
+            r"(?:steinhard|steinhardt|rød|rødt|hard|hardt|hoven|hovent)(?! å)",
+            r"(?:one|left|right|the) side is (?:\w+ )?(?:red|hot|hard|rock hard|swollen)(?! to)",
+            r"hot and (?:painful|sore|red|hard|swollen)",
         ),
     ),
     WarningSign(
@@ -130,6 +143,7 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
         _words(
             r"feel(?:s|ing)? (?:really |very |so )?(?:ill|unwell|feverish)",
             r"feel(?:s|ing)? like i have (?:the )?flu",
+            r"shivery|(?:got|have|having|with) (?:the )?chills|(?:achy|aching) all over",
             r"flu like|flulike|like the flu",
             r"føler meg (?:\w+ )?(?:syk|dårlig|influensasyk|elendig)|influensafølelse|"
             r"som influensa|influensaaktig",
@@ -139,7 +153,11 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
         "pus",
         "blood_in_milk",
         CARE_DOCTOR,
-        _words(r"pus|abscess", r"puss|abscess|byll"),
+        _words(
+            r"pus|abscess|(?:nipple|green|greenish|yellow|yellowish|smelly) discharge",
+            rf"discharge (?:from|out of) (?:my|the) (?:nipples?|{_BREAST})",
+            r"puss|abscess|byll|sekret|utflod",
+        ),
     ),
     WarningSign(
         "blood_keeps_coming",
@@ -147,10 +165,11 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
         CARE_DOCTOR,
         re.compile(
             r"\b(?:blood|bloody|bleeding)\b.{0,60}\b(?:again|keeps|still|every time|several times|"
-            r"for days|wont stop|not stopping|hurts|pain|painful)\b"
+            r"for days|for (?:\d+|a few|several|two|three|four|five) days|wont stop|not stopping|"
+            r"hurts|pain|painful)\b"
             r"|\b(?:keeps|still)\b.{0,20}\b(?:blood|bleeding)\b"
             r"|\b(?:blod|blodig|blør)\b.{0,60}\b(?:igjen|fortsatt|hver gang|flere ganger|stadig|"
-            r"slutter ikke|i flere dager|vondt|smerter)\b"
+            r"slutter ikke|i flere dager|i (?:\d+|to|tre|fire|fem) dager|vondt|smerter)\b"
             r"|\b(?:fortsatt|stadig)\b.{0,20}\b(?:blod|blør)\b"
         ),
     ),
@@ -159,7 +178,7 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
         "seek_help",
         CARE_EXCLUSIVE_DROP,
         re.compile(
-            rf"\b{_DROP}\b.{{0,60}}\b{_DESPITE}\b.{{0,40}}\bpump"
+            rf"\b{_DROP}\b.{{0,60}}\b{_DESPITE}\b.{{0,40}}\b(?:pump|sessions?|økter|ganger)"
             rf"|\b{_DESPITE}\b.{{0,40}}\bpump.{{0,60}}\b{_DROP}\b"
         ),
     ),
