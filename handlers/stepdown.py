@@ -132,16 +132,17 @@ async def stepdown_command(update: Update, context: PumpContext) -> None:
         )
         return
     typed = (context.args or [""])[0]
-    if typed.isdecimal() and len(typed) <= 2:
-        sessions = int(typed)
-    else:
+    from_log = not (typed.isdecimal() and len(typed) <= 2)
+    if from_log:
         sessions = sessions_yesterday(services.db, settings, services.clock.now())
+    else:
+        sessions = int(typed)
     sessions = min(sessions, MAX_SESSIONS)
     if sessions == 0:
         await update.effective_message.reply_text(no_sessions_text(tr))
         return
     await update.effective_message.reply_text(
-        ask_goal_text(sessions, tr), reply_markup=goal_keyboard(sessions, tr)
+        ask_goal_text(sessions, tr, from_log=from_log), reply_markup=goal_keyboard(sessions, tr)
     )
 
 
@@ -192,7 +193,11 @@ async def on_button(update: Update, context: PumpContext) -> None:
             if sessions == 0:
                 await edit_tapped(query, no_sessions_text(tr))
             else:
-                await edit_tapped(query, ask_goal_text(sessions, tr), goal_keyboard(sessions, tr))
+                await edit_tapped(
+                    query,
+                    ask_goal_text(sessions, tr, from_log=False),
+                    goal_keyboard(sessions, tr),
+                )
         case Pressed(buttons.STEP_END, ()) if end_plan(db, settings.id):
             arm_step(context.application, settings.id, None)
             await query.answer()

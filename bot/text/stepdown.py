@@ -15,7 +15,18 @@ from bot.text.i18n import Translator
 from bot.text.reminders import every
 
 
-def ask_goal_text(sessions: int, tr: Translator) -> str:
+def ask_goal_text(sessions: int, tr: Translator, *, from_log: bool = True) -> str:
+    """The goal question. `from_log`: the count is yesterday's log; otherwise the parent typed
+    it (`/stepdown 6`) or it is the step of a plan being changed, and the log is not cited."""
+    if not from_log:
+        # TRANSLATORS: source: pumping-guide-nb.txt: "For noen kan det være vanskelig å finne"
+        return tr.ngettext(
+            "You pump {n} session a day now. Would you like to pump less often, or stop? I'll "
+            "suggest a plan that steps down gradually.",
+            "You pump {n} sessions a day now. Would you like to pump less often, or stop? I'll "
+            "suggest a plan that steps down gradually.",
+            sessions,
+        )
     # TRANSLATORS: source: pumping-guide-nb.txt: "For noen kan det være vanskelig å finne"
     return tr.ngettext(
         "Yesterday you logged {n} session. Would you like to pump less often, or stop? I'll "

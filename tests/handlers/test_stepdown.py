@@ -144,7 +144,9 @@ async def test_trappened_in_bokmaal_and_a_typed_count(bot: BotHarness) -> None:
     reply = await bot.say("/trappened", language_code="nb")
     assert "/stepdown 6" in reply.text or "/trappened 6" in reply.text
     reply = await bot.say("/trappened 3", language_code="nb")
-    assert "I går logget du 3 økter" in reply.text
+    # A typed count is the parent's own, not the log's: nothing was logged yesterday.
+    assert "Nå pumper du 3 økter om dagen" in reply.text
+    assert "I går" not in reply.text
     await bot.press("Slutte å pumpe", language_code="nb")
     calls = await bot.press("Start planen", language_code="nb")
     step = next(c for c in calls if c.method == "sendMessage")
