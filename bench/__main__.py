@@ -548,10 +548,20 @@ def fresh_rows(language: str) -> list[Row]:
         return []
     name = f"questions: {language} fresh messages ({len(read)}, written after training)"
     right, answered = read.right(), read.answered()
-    return [
+    rows = [
         Row(name, "right (a menu is not right)", share_text(right, len(read))),
         Row(name, "wrong among answered", share_text(answered - right, answered)),
     ]
+    for outside in questions.outside_sets(language):
+        rows.append(
+            Row(
+                f"questions: {language} {outside.name} (written after training, logs aside)",
+                "right (a menu is not right); wrong among answered",
+                f"{share_text(outside.right, outside.total)}; "
+                f"{share_text(outside.answered - outside.right, outside.answered)}",
+            )
+        )
+    return rows
 
 
 def questions_rows(args: argparse.Namespace) -> list[Row]:

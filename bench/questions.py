@@ -103,6 +103,35 @@ def fresh(language: str) -> CrossValidation:
     return result
 
 
+@dataclass
+class OutsideSet:
+    """A dated set of messages written after training (`tests/labelled/*.tsv`: the message, a
+    tab, the acceptable labels joined by `|`), read by the model trained on all phrasings."""
+
+    name: str
+    right: int
+    answered: int
+    total: int
+
+
+def outside_sets(language: str) -> list[OutsideSet]:
+    """Each `*-<language>.tsv` set; its logs (`LOG`) are left out: the exact parser reads them
+    before the model does."""
+    sets = []
+    for path in sorted(FRESH.glob(f"*-{language}.tsv")):
+        right = answered = total = 0
+        for line in path.read_text(encoding="utf-8").splitlines():
+            message, accepted = line.split("\t")
+            if accepted == "LOG":
+                continue
+            answer = read_with(model(language), message, language)
+            total += 1
+            answered += answer.label is not None
+            right += answer.label in accepted.split("|")
+        sets.append(OutsideSet(path.stem, right, answered, total))
+    return sets
+
+
 async def run() -> Figures:
     with tempfile.TemporaryDirectory() as tmp:
         bot = await BotHarness(Path(tmp), clock=None).start()

@@ -16,8 +16,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent.parent
 PHRASINGS = sorted((ROOT / "locales" / "phrasings").glob("*.csv"))
 FRESH = sorted((ROOT / "tests" / "labelled").glob("fresh-*.csv"))
-# Messages typed into `pumpbot chat` after training (message, a tab, the acceptable answers).
-CHAT_TRIALS = sorted((ROOT / "tests" / "labelled").glob("chat-trial-*.tsv"))
+# Messages written after training, never trained on: typed into `pumpbot chat`
+# (chat-trial-*) or read by the model (fresh-<date>-*): the message, a tab, the acceptable answers.
+CHAT_TRIALS = sorted((ROOT / "tests" / "labelled").glob("*.tsv"))
 COLUMNS = ["group", "label", "message"]
 
 # The topic ids fixed for this round (issue 22), plus the model's two labels that are no topic.
@@ -100,5 +101,5 @@ def test_the_outside_check_set_shares_no_message_with_the_training_phrasings(pat
 def test_the_chat_trials_share_no_message_with_the_training_phrasings(path: Path) -> None:
     trained = {same_text(row["message"]) for source in PHRASINGS for row in rows_of(source)}
     messages = [line.split("\t")[0] for line in path.read_text(encoding="utf-8").splitlines()]
-    assert len(messages) == 30
+    assert len(messages) >= 30
     assert not [m for m in messages if same_text(m) in trained]
