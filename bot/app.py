@@ -105,14 +105,21 @@ def build_application(
     return application
 
 
+def train_and_log() -> None:
+    log.info("understanding models trained in %.1f s", warm_up())
+
+
 async def start_up(application: PumpApplication) -> None:
     """Runs once before the first update: schema, menus and descriptions, then each feature's
     own start-up."""
     services: Services = application.bot_data["services"]
     services.db.upgrade()
-    # Train the free-text models now, off the event loop, not on the first parent's message.
-    seconds = await asyncio.to_thread(warm_up)
-    log.info("understanding models trained in %.1f s", seconds)
+    # Train the free-text models now, on a thread, rather than on the first parent's question;
+    # start-up goes on meanwhile (training takes seconds: reminders are armed without waiting,
+    # and a question asked before it is done waits for it, bot.domain.understanding.model).
+    application.bot_data["training"] = asyncio.get_running_loop().run_in_executor(
+        None, train_and_log
+    )
     language = services.config.default_language
     # Telegram gone again since start-up reached it: these wait for it rather than end the bot.
     await services.reachability.through(
@@ -134,9 +141,11 @@ async def start_up_for_good(application: PumpApplication) -> None:
     trained models, the texts) lives as long as the process, so it is frozen and the garbage
     collector no longer walks it on every full collection. A profile of the bot under the
     ingest bench put a fifth of the units of work's time in full collections (issue 23).
-    Tests start many bots in one process: frozen, theirs would never be collected."""
+    Tests start many bots in one process: frozen, theirs would never be collected. The models
+    train on after start-up, and are frozen when they are done."""
     await start_up(application)
     gc.freeze()
+    application.bot_data["training"].add_done_callback(lambda _: gc.freeze())
 
 
 async def shut_down(application: PumpApplication) -> None:

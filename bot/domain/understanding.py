@@ -13,7 +13,7 @@ n-grams within words (2-5 letters: typos, inflections and compounds share most o
 as words and word pairs, both TF-IDF weighted, by a linear support vector machine whose
 scores become probabilities by a sigmoid fitted on held-out scores, the held-out folds split by
 paraphrase group (scikit-learn). Each language's model is trained once per process, lazily
-(`warm_up()` does it at start).
+(`warm_up()` does it at start, on a thread: the bot starts without waiting for it).
 
 **Answer.** The chat's language's model answers; only when it finds no topic it is confident
 about, and the text has more of the other language's words, is the other language's model
@@ -23,30 +23,32 @@ probabilities of labels trained but not yet offered are left out and the rest sc
 to 1. Below `THRESHOLD` the label is None and the reply offers the two likeliest topics
 (`likely`) as buttons.
 
-**Measured** (`python -m bench --only questions`, 2026-12-05, 2-core shared machine; grouped
-5-fold cross-validation, so every test message is a question never seen in any wording;
-English 4990 phrasings, Bokmål 4809). Best label right: English 83.1 %, Bokmål 84.2 %; right
-among the two likeliest 91.4 %, 92.1 %. Right (a menu is not right) / answered / wrong among
-answered at `THRESHOLD` 0.40: **en 81.3 % / 94.2 % / 13.7 %, nb 82.4 % / 95.2 % / 13.4 %**;
-0.40 has the lowest cost (menu 1, wrong answer 2) in both languages (docs/understanding.md).
+**Measured** (`python -m bench`, 2026-12-05, 2-core shared machine; grouped 5-fold
+cross-validation, so every test message is a question never seen in any wording; English 5380
+phrasings, Bokmål 5199). Best label right: English 83.8 %, Bokmål 84.9 %; right among the two
+likeliest 92.1 %, 92.9 %. Right (a menu is not right) / answered / wrong among answered at
+`THRESHOLD` 0.40: **en 82.3 % / 95.0 % / 13.4 %, nb 83.3 % / 95.9 % / 13.2 %**; 0.40 has the
+lowest cost (menu 1, wrong answer 2) in both languages (docs/understanding.md).
 `python -m bench.understanding_variants` compares what else was tried (a logistic
 regression, a margin rule, class weights, other n-gram ranges, min_df, dialect spellings
 mapped, Snowball stems, ComplementNB, SGD, soft voting, one model for both languages): none
 scored more than 0.8 point better, some for twice the training time. Training takes about
-0.6-0.8 s of CPU a language, reading one message about 3.5 ms. Outside sets, trained on all
-phrasings and never tuned on: English fresh messages 88/98 right, Bokmål 33/40; 30 messages
-a language typed into `pumpbot chat` after training, English 26/30, Bokmål 28/30.
+4-5 s of CPU a language (5,400 phrasings; about a third of it finding near-copies for the
+calibration folds), on a thread after start-up, which does not wait for it; reading one
+message about 3.5 ms. Outside sets, written after training and
+never trained on (`tests/labelled/fresh-*.csv` and `*.tsv`): English 149/166 right, Bokmål
+95/108; typed into `pumpbot chat`, 27/30 in each language.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 
 from sklearn.calibration import CalibratedClassifierCV
@@ -148,6 +150,7 @@ def _is_phrasings_of(name: str, language: str) -> bool:
 
 
 NEAR_COPY = 0.8  # cosine of character n-grams above which two messages are one question reworded
+_BLOCK = 1000  # rows of the similarity matrix `near_copies` makes at once
 
 
 def near_copies(items: Sequence[Phrasing], cut: float = NEAR_COPY) -> list[tuple[int, int, float]]:
@@ -155,12 +158,20 @@ def near_copies(items: Sequence[Phrasing], cut: float = NEAR_COPY) -> list[tuple
     cosine of their character n-gram TF-IDF vectors): a question written twice as two groups."""
     vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
     matrix = vectors.fit_transform([model_text(p.message) for p in items])
-    similar = (matrix @ matrix.T).tocoo()
-    return [
-        (int(i), int(j), float(value))
-        for i, j, value in zip(similar.row, similar.col, similar.data, strict=True)
-        if i < j and value > cut and items[i].group != items[j].group
-    ]
+    # Almost every pair shares some n-gram, so the similarities are about n² values: they are
+    # made a block of rows at a time (memory) and filtered with array operations (a Python
+    # loop over them took 5 s of the bot's start for 5,000 phrasings).
+    pairs: list[tuple[int, int, float]] = []
+    for start in range(0, matrix.shape[0], _BLOCK):
+        block = (matrix[start : start + _BLOCK] @ matrix.T).tocoo()
+        rows = block.row + start
+        keep = (rows < block.col) & (block.data > cut)
+        pairs += [
+            (int(i), int(j), float(value))
+            for i, j, value in zip(rows[keep], block.col[keep], block.data[keep], strict=True)
+            if items[i].group != items[j].group
+        ]
+    return pairs
 
 
 def fold_groups(items: Sequence[Phrasing], cut: float = NEAR_COPY) -> list[str]:
@@ -222,10 +233,20 @@ def trained(items: Sequence[Phrasing]) -> Pipeline:
     return model
 
 
-@cache
+_models: dict[str, Pipeline] = {}
+_training = threading.Lock()
+
+
 def model(language: str) -> Pipeline:
-    """`language`'s model, trained on its phrasings the first time it is asked for."""
-    return trained(phrasings(language))
+    """`language`'s model, trained on its phrasings the first time it is asked for. Training
+    takes seconds, so a second caller (a message while `warm_up` runs) waits for the first
+    rather than training again."""
+    if (fitted := _models.get(language)) is not None:
+        return fitted
+    with _training:
+        if language not in _models:
+            _models[language] = trained(phrasings(language))
+        return _models[language]
 
 
 def warm_up() -> float:
