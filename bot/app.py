@@ -7,9 +7,10 @@ reverse (tests/assembly/test_layout.py checks it).
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
+import threading
+from collections.abc import Callable
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -105,11 +106,24 @@ def build_application(
     return application
 
 
-def train_and_log() -> None:
-    log.info("understanding models trained in %.1f s", warm_up())
+def start_training(after: Callable[[], None] | None = None) -> threading.Thread:
+    """Train the free-text models on a thread of their own, then call `after`. A daemon
+    thread: a bot asked to stop while it trains (seconds after start) stops at once rather
+    than finishing the training first."""
+
+    def train() -> None:
+        log.info("understanding models trained in %.1f s", warm_up())
+        if after is not None:
+            after()
+
+    thread = threading.Thread(target=train, name="train-models", daemon=True)
+    thread.start()
+    return thread
 
 
-async def start_up(application: PumpApplication) -> None:
+async def start_up(
+    application: PumpApplication, after_training: Callable[[], None] | None = None
+) -> None:
     """Runs once before the first update: schema, menus and descriptions, then each feature's
     own start-up."""
     services: Services = application.bot_data["services"]
@@ -117,9 +131,7 @@ async def start_up(application: PumpApplication) -> None:
     # Train the free-text models now, on a thread, rather than on the first parent's question;
     # start-up goes on meanwhile (training takes seconds: reminders are armed without waiting,
     # and a question asked before it is done waits for it, bot.domain.understanding.model).
-    application.bot_data["training"] = asyncio.get_running_loop().run_in_executor(
-        None, train_and_log
-    )
+    application.bot_data["training"] = start_training(after_training)
     language = services.config.default_language
     # Telegram gone again since start-up reached it: these wait for it rather than end the bot.
     await services.reachability.through(
@@ -143,9 +155,8 @@ async def start_up_for_good(application: PumpApplication) -> None:
     ingest bench put a fifth of the units of work's time in full collections (issue 23).
     Tests start many bots in one process: frozen, theirs would never be collected. The models
     train on after start-up, and are frozen when they are done."""
-    await start_up(application)
+    await start_up(application, after_training=gc.freeze)
     gc.freeze()
-    application.bot_data["training"].add_done_callback(lambda _: gc.freeze())
 
 
 async def shut_down(application: PumpApplication) -> None:
