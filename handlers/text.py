@@ -23,7 +23,7 @@ from bot.domain.chats import ChatSettings
 from bot.domain.routing import ChatState, Decision, Kind, route_edit, route_message
 from bot.domain.units import Unit
 from bot.services import PumpApplication, PumpContext, Services
-from bot.storage.repo import ChatRepo, SessionRepo, StepDownRepo
+from bot.storage.repo import ChatRepo, SessionRepo, StepDownRepo, read_chat_rows
 from bot.text.i18n import language_for
 from handlers.common import chat_settings, written_at
 
@@ -53,11 +53,11 @@ def route_in(
     timezone = services.config.default_timezone
     # Group chatter must not create a chat row: a group the bot does not know yet is read
     # with a new chat's settings, and stored only once the bot has something to say.
-    row = (
-        chats.get_or_create(message.chat_id, language=language, timezone=timezone)
-        if private
-        else chats.get(message.chat_id)
-    )
+    # One query reads the chat's settings and its other one-row tables (step-down plan,
+    # timer, nudge state, reminder plan): the route and a log's followers read them from it.
+    row = read_chat_rows(session, message.chat_id).chat
+    if row is None and private:
+        row = chats.get_or_create(message.chat_id, language=language, timezone=timezone)
     settings = (
         ChatSettings.of(row)
         if row is not None

@@ -9,7 +9,14 @@ import sqlalchemy as sa
 
 from bot.storage.db import Database
 from bot.storage.models import PumpSession
-from bot.storage.repo import ChatRepo, SessionRepo
+from bot.storage.repo import (
+    ChatRepo,
+    NudgeRepo,
+    PlanRepo,
+    SessionRepo,
+    TimerRepo,
+    read_chat_rows,
+)
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
@@ -34,3 +41,32 @@ def test_times_come_back_aware_in_utc_and_chats_stay_apart(tmp_path: Path) -> No
         assert mine is not None and mine.started_at == moment
         assert SessionRepo(session, 2).latest() is None
         assert SessionRepo(session, 2).get(mine.id or 0) is None
+
+
+def test_a_chats_rows_read_together_follow_writes_in_the_same_unit_of_work(
+    tmp_path: Path,
+) -> None:
+    """`read_chat_rows` answers the repositories' gets; a row added or deleted later in the
+    same session is read again, not taken from what was read before."""
+    db = Database(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    db.upgrade()
+    moment = datetime(2026, 3, 29, 9, 0, tzinfo=UTC)
+    with db.session() as session:
+        assert read_chat_rows(session, 1).chat is None
+        chat = ChatRepo(session).get_or_create(1, language="en", timezone="Europe/Oslo")
+        assert read_chat_rows(session, 1).chat is chat
+        assert TimerRepo(session, 1).get() is None
+        timer = TimerRepo(session, 1).start(moment)
+        assert TimerRepo(session, 1).get() is timer
+        assert NudgeRepo(session, 1).get() is None
+        state = NudgeRepo(session, 1).mark_sent("few_sessions", moment)
+        assert read_chat_rows(session, 1).nudges is state
+        TimerRepo(session, 1).delete()
+        assert TimerRepo(session, 1).get() is None
+        assert PlanRepo(session).get(1) is None
+        plan = PlanRepo(session).get_or_create(1)
+        assert PlanRepo(session).get(1) is plan
+    with db.session() as session:
+        rows = read_chat_rows(session, 1)
+        assert rows.chat is not None and rows.timer is None and rows.step_down is None
+        assert rows.nudges is not None and rows.plan is not None
