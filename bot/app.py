@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import threading
 from collections.abc import Callable
 
 from telegram import LinkPreviewOptions
@@ -21,7 +20,6 @@ import handlers
 from bot.clock import Clock, SystemClock
 from bot.commands import publish_descriptions, publish_menus
 from bot.config import Config
-from bot.domain.understanding import warm_up
 from bot.inbox import ChatOrderedProcessor, DurableUpdateQueue, handle_left_over, schedule_upkeep
 from bot.leadership import leadership_for, libpq_url, new_instance_id
 from bot.metrics import Metrics
@@ -29,6 +27,7 @@ from bot.ratelimit import PacedRateLimiter, SharedGrid
 from bot.reachability import Reachability, WatchedRequest
 from bot.services import PumpApplication, PumpContext, Services, StoppingApplication
 from bot.storage.db import Database
+from bot.training import start_training
 
 log = logging.getLogger(__name__)
 
@@ -106,21 +105,6 @@ def build_application(
     return application
 
 
-def start_training(after: Callable[[], None] | None = None) -> threading.Thread:
-    """Train the free-text models on a thread of their own, then call `after`. A daemon
-    thread: a bot asked to stop while it trains (seconds after start) stops at once rather
-    than finishing the training first."""
-
-    def train() -> None:
-        log.info("understanding models trained in %.1f s", warm_up())
-        if after is not None:
-            after()
-
-    thread = threading.Thread(target=train, name="train-models", daemon=True)
-    thread.start()
-    return thread
-
-
 async def start_up(
     application: PumpApplication, after_training: Callable[[], None] | None = None
 ) -> None:
@@ -128,9 +112,9 @@ async def start_up(
     own start-up."""
     services: Services = application.bot_data["services"]
     services.db.upgrade()
-    # Train the free-text models now, on a thread, rather than on the first parent's question;
-    # start-up goes on meanwhile (training takes seconds: reminders are armed without waiting,
-    # and a question asked before it is done waits for it, bot.domain.understanding.model).
+    # Train the free-text models now, in a low-priority process (bot.training), rather than on
+    # the first parent's question; start-up goes on meanwhile, so reminders are armed without
+    # waiting. A question in the first seconds has its language's model trained on the spot.
     application.bot_data["training"] = start_training(after_training)
     language = services.config.default_language
     # Telegram gone again since start-up reached it: these wait for it rather than end the bot.

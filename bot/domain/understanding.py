@@ -13,7 +13,7 @@ n-grams within words (2-5 letters: typos, inflections and compounds share most o
 as words and word pairs, both TF-IDF weighted, by a linear support vector machine whose
 scores become probabilities by a sigmoid fitted on held-out scores, the held-out folds split by
 paraphrase group (scikit-learn). Each language's model is trained once per process, lazily
-(`warm_up()` does it at start, on a thread: the bot starts without waiting for it).
+(the bot has `bot.training` train them in a process of its own at start, without waiting).
 
 **Answer.** The chat's language's model answers; only when it finds no topic it is confident
 about, and the text has more of the other language's words, is the other language's model
@@ -34,7 +34,7 @@ regression, a margin rule, class weights, other n-gram ranges, min_df, dialect s
 mapped, Snowball stems, ComplementNB, SGD, soft voting, one model for both languages): none
 scored more than 0.8 point better, some for twice the training time. Training takes about
 4-5 s of CPU a language (5,400 phrasings; about a third of it finding near-copies for the
-calibration folds), on a thread after start-up, which does not wait for it; reading one
+calibration folds), in a low-priority process beside start-up (`bot.training`); reading one
 message about 3.5 ms. Outside sets, written after training and
 never trained on (`tests/labelled/fresh-*.csv` and `*.tsv`): English 149/166 right, Bokmål
 95/108; typed into `pumpbot chat`, 27/30 in each language.
@@ -247,6 +247,17 @@ def model(language: str) -> Pipeline:
         if language not in _models:
             _models[language] = trained(phrasings(language))
         return _models[language]
+
+
+def install(language: str, fitted: Pipeline) -> None:
+    """A model trained elsewhere (`bot.training`), unless this process has one already."""
+    with _training:
+        _models.setdefault(language, fitted)
+
+
+def trained_models() -> bool:
+    """Whether every language's model is here."""
+    return all(language in _models for language in LANGUAGES)
 
 
 def warm_up() -> float:
