@@ -14,13 +14,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 
-from bot.domain.understanding import install, trained_models, warm_up
+from bot.domain.understanding import install, trained_models
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +52,11 @@ def _training_thread(after: Callable[[], None] | None) -> threading.Thread:
             try:
                 for language, fitted in trained_elsewhere().items():
                     install(language, fitted)
-            except (OSError, EOFError) as error:  # the process could not start or died
-                log.warning("training in a process failed (%s); training here", error)
-                warm_up()
+            except (OSError, EOFError):
+                # The process could not start, or was stopped with the bot (a stop signal
+                # reaches the whole process group): a question trains its model when asked.
+                log.info("models not trained at start; each is trained when first needed")
+                return
         log.info("understanding models trained in %.1f s", time.perf_counter() - started)
         if after is not None:
             after()
@@ -83,6 +86,8 @@ def trained_elsewhere() -> dict:  # type: ignore[type-arg]
 def _train_and_send(sending: Connection) -> None:
     with contextlib.suppress(OSError, AttributeError):
         os.nice(TRAIN_NICENESS)
+    # Ctrl-C reaches the whole process group: the bot stops, and ends this daemon process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from bot.domain.understanding import model
     from bot.text.i18n import LANGUAGES
 
