@@ -139,10 +139,15 @@ async def show_tips(update: Update, context: PumpContext) -> None:
 
 
 async def send_topic(
-    message: Message, item: Topic, settings: ChatSettings, *, unsaved_note: bool = False
+    message: Message,
+    item: Topic,
+    settings: ChatSettings,
+    *,
+    unsaved_note: bool = False,
+    help_first: bool = False,
 ) -> None:
     tr = settings.tr
-    text = topic_text(item, tr, settings.unit)
+    text = topic_text(item, tr, settings.unit, help_first=help_first)
     if unsaved_note:
         # A number in a message that is no log: say so, or she may believe it was logged.
         text += (
@@ -162,7 +167,13 @@ async def answer_question(
     """A question or worry a tip answers."""
     assert decision.topic is not None
     message = update.effective_message
-    await send_topic(message, decision.topic, settings, unsaved_note=decision.unlogged_number)
+    await send_topic(
+        message,
+        decision.topic,
+        settings,
+        unsaved_note=decision.unlogged_number,
+        help_first=decision.help_first,
+    )
 
 
 async def answer_chatter(

@@ -49,7 +49,7 @@ from bot.domain.timer import TimerCommand, parse_timer_text
 from bot.domain.tips import TOPICS_BY_ID, Topic
 from bot.domain.understanding import CHATTER, LOG_ATTEMPT, understand
 from bot.domain.units import Unit
-from bot.domain.warnings import warning_sign_in, warning_topic
+from bot.domain.warnings import WARNING_SIGNS_BY_ID, warning_sign_in, warning_topic
 
 
 class Kind(StrEnum):
@@ -92,6 +92,8 @@ class Decision:
     asked: bool = False  # a question mark or a question word
     # A number in a message that is no log: the answer says nothing was logged.
     unlogged_number: bool = False
+    # A warning sign whose help line comes before the tip's text (thoughts of self-harm).
+    help_first: bool = False
     # A menu because the model was unsure: its two likeliest topic ids, offered as buttons.
     likely: tuple[str, ...] = ()
 
@@ -136,7 +138,11 @@ def route_message(text: str, chat: ChatState) -> Decision:
         sure = sign is not None or understood.confidence >= GROUP_CONFIDENCE
         if chat.private or answers_in_group(asked, sure, number):
             return Decision(
-                Kind.QUESTION, topic=found, asked=asked, unlogged_number=number and not asked
+                Kind.QUESTION,
+                topic=found,
+                asked=asked,
+                unlogged_number=number and not asked,
+                help_first=sign is not None and WARNING_SIGNS_BY_ID[sign].help_first,
             )
         return IGNORE
     if not chat.private:

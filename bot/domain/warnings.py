@@ -25,6 +25,7 @@ class WarningSign:
     topic: str
     help_line: str
     pattern: re.Pattern[str]
+    help_first: bool = False  # the help line before the tip's text, not after it
 
 
 def _words(*alternatives: str) -> re.Pattern[str]:
@@ -47,6 +48,31 @@ _DROP = (
 _ME_HAVE = r"(?:^|(?:jeg|eg|e|æ) )(?:har|he)"
 
 WARNING_SIGNS: tuple[WarningSign, ...] = (
+    # Thoughts of self-harm or of not being here: the low-mood tip, its line with 113 first.
+    WarningSign(
+        "self_harm",
+        "low_mood",
+        CARE_LOW_MOOD,
+        _words(
+            r"want to die|wanna die|dont want to (?:live|be here)",
+            r"(?:hurt|hurting|harm|harming|kill|killing) myself|suicidal|suicide",
+            # Also said without the word suicide. Kept to phrasings about oneself (`the lump
+            # to disappear` is not).
+            r"end(?:ing)? (?:it all|my life)|(?:better off|happier) without me|hate myself",
+            r"(?:want|wanna|wish i could|just want) to disappear|wish i (?:was|were) dead",
+            r"wish i (?:wasnt|werent) (?:here|alive)|dont want to (?:wake up|be alive)",
+            r"(?:whats|what is) the point (?:of|in) (?:anything|it all|living|life|going on)",
+            r"no point (?:in )?(?:living|going on)",
+            r"vil ikke leve|vil dø|ta livet av meg|skade meg selv|selvmord\w*",
+            r"ta livet mitt|avslutte (?:det hele|livet)|(?:bedre|lykkeligere) uten meg",
+            r"gjøre slutt på (?:alt|alt sammen|det hele|livet|meg selv)|ta mitt eget liv",
+            r"hater meg selv|orker ikke (?:å )?leve|vil ikke våkne|ingen vits (?:i|med) å leve",
+            r"(?:jeg|eg|æ|e) (?:vil|ville|har lyst til å) (?:bare )?forsvinne|vil bare forsvinne",
+            r"(?:skulle )?ønske (?:jeg|eg|æ) (?:var død|ikke fantes|ikkje fantes)",
+            r"(?:hva|ka|kva) e(?:r)? vitsen (?:med|ved) (?:noe|noko|alt|livet|å leve)",
+        ),
+        help_first=True,
+    ),
     WarningSign(
         "low_mood",
         "low_mood",
@@ -54,26 +80,10 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
         _words(
             r"depressed|depression|postnatal depression|postpartum depression|ppd",
             r"cant (?:do|take|handle) (?:it|this) any ?more|cant cope|cant go on",
-            r"hopeless|want to die|wanna die|dont want to (?:live|be here)",
-            r"(?:i feel|feeling) (?:so |really |very )?(?:low|down)",
-            r"(?:hurt|hurting|harm|harming|kill|killing) myself|suicidal|suicide",
-            # Thoughts of not being here, said without the word suicide: the line with 113
-            # matters most here. Kept to phrasings about oneself (`the lump to disappear` is not).
-            r"end(?:ing)? (?:it all|my life)|(?:better off|happier) without me|hate myself",
-            r"(?:want|wanna|wish i could|just want) to disappear|wish i (?:was|were) dead",
-            r"wish i (?:wasnt|werent) (?:here|alive)|dont want to (?:wake up|be alive)",
-            r"(?:whats|what is) the point (?:of|in) (?:anything|it all|living|life|going on)",
-            r"no point (?:in )?(?:living|going on)",
+            r"hopeless|(?:i feel|feeling) (?:so |really |very )?(?:low|down)",
             r"deprimert|depresjon|fødselsdepresjon|depressiv",
             r"orker ikke (?:mer|dette mer|det mer|lenger)|klarer ikke mer|holder ikke ut",
-            r"håpløs|håpløst|vil ikke leve|vil dø|ta livet av meg|skade meg selv|selvmord\w*",
-            r"ta livet mitt|avslutte (?:det hele|livet)|(?:bedre|lykkeligere) uten meg",
-            r"gjøre slutt på (?:alt|alt sammen|det hele|livet|meg selv)|ta mitt eget liv",
-            r"hater meg selv|orker ikke (?:å )?leve|vil ikke våkne|ingen vits (?:i|med) å leve",
-            r"(?:jeg|eg|æ|e) (?:vil|ville|har lyst til å) (?:bare )?forsvinne|vil bare forsvinne",
-            r"(?:skulle )?ønske (?:jeg|eg|æ) (?:var død|ikke fantes|ikkje fantes)",
-            r"(?:hva|ka|kva) e(?:r)? vitsen (?:med|ved) (?:noe|noko|alt|livet|å leve)",
-            r"nedstemt|nedfor|langt nede",
+            r"håpløs|håpløst|nedstemt|nedfor|langt nede",
             # Ways of saying one is not coping that name no illness: the help line is cheap,
             # a missed low mood is not. The parent's own state only (`i`, `jeg`), never the baby's.
             r"(?:im|i am) (?:really |just |so )?not (?:ok|okay|coping|doing (?:well|ok|okay))",

@@ -22,12 +22,15 @@ def tip_volumes(unit: Unit, tr: Translator) -> dict[str, str]:
     return {name: format_volume(ml, unit, tr.locale) for name, ml in VOLUMES_ML.items()}
 
 
-def topic_text(topic: Topic, tr: Translator, unit: Unit) -> str:
+def topic_text(topic: Topic, tr: Translator, unit: Unit, *, help_first: bool = False) -> str:
     """The answer as the chat reads it: title, body with figures in the chat's unit, and the
-    line pointing to health personnel where the topic has one."""
+    line pointing to health personnel where the topic has one; with `help_first` (thoughts of
+    self-harm) that line comes right under the title, in bold, before anything else."""
     parts = [f"<b>{topic.icon} {html.escape(tr._(topic.title))}</b>"]
+    if help_first and topic.care:
+        parts.append(f"<b>{tr._(topic.care)}</b>")
     parts.append(tr._(topic.body, **tip_volumes(unit, tr)))
-    if topic.care:
+    if topic.care and not help_first:
         parts.append(f"<i>{tr._(topic.care)}</i>")
     return "\n\n".join(parts)
 

@@ -96,6 +96,7 @@ def test_everyday_messages_name_no_sign(text: str) -> None:
 
 def test_the_most_urgent_sign_comes_first() -> None:
     assert warning_sign_in("i have mastitis and i feel so depressed") == "low_mood"
+    assert warning_sign_in("so depressed i want to die") == "self_harm"
     assert warning_sign_in("breast is red and hot and i have a fever") == "fever"
 
 
@@ -116,15 +117,15 @@ def test_the_most_urgent_sign_comes_first() -> None:
         ("having a really dark time since the birth", "low_mood"),
         ("i keep crying and i dont know why", "low_mood"),
         ("i feel so numb with all this", "low_mood"),
-        ("i keep thinking about hurting myself", "low_mood"),
-        ("everyone would be better off without me", "low_mood"),
-        ("sometimes i just want to disappear", "low_mood"),
-        ("whats the point of anything anymore", "low_mood"),
-        ("alle hadde hatt det bedre uten meg", "low_mood"),
-        ("jeg vil bare forsvinne", "low_mood"),
-        ("orker ikke å leve sånn", "low_mood"),
-        ("ka e vitsen med noe", "low_mood"),
-        ("tenker mye på å gjøre slutt på alt", "low_mood"),
+        ("i keep thinking about hurting myself", "self_harm"),
+        ("everyone would be better off without me", "self_harm"),
+        ("sometimes i just want to disappear", "self_harm"),
+        ("whats the point of anything anymore", "self_harm"),
+        ("alle hadde hatt det bedre uten meg", "self_harm"),
+        ("jeg vil bare forsvinne", "self_harm"),
+        ("orker ikke å leve sånn", "self_harm"),
+        ("ka e vitsen med noe", "self_harm"),
+        ("tenker mye på å gjøre slutt på alt", "self_harm"),
         ("frysetokter og den ene siden er steinhard", "fever"),
         ("varm og vond flekk ved armhula", "breast_area"),
         ("the left side is rock hard and burning", "breast_area"),

@@ -74,3 +74,20 @@ async def test_the_menu_offers_mastitis_and_feeling_low_with_their_help_lines(
         lines = {tr._(sign.help_line) for sign in WARNING_SIGNS if sign.topic == topic_id}
         assert all(line in edited.text for line in lines), topic_id
         await bot.press(tr._("« All tips"), chat_id=chat, user_id=chat, language_code=language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_thoughts_of_self_harm_get_the_help_line_first(
+    bot: BotHarness, language: str
+) -> None:
+    """Under the title, before any gentler word: the line with 113 and the doctor."""
+    tr = translator(language)
+    help_line = tr._(WARNING_SIGNS_BY_ID["self_harm"].help_line)
+    for text in SIGN_MESSAGES["self_harm"][language]:
+        reply = await bot.say(text, **said_in(language))
+        paragraphs = reply.text.split("\n\n")
+        assert paragraphs[1] == f"<b>{help_line}</b>", (text, reply.text[:200])
+        assert reply.text.count(help_line) == 1
+    # A low mood without such thoughts keeps the tip first and the line at its end.
+    reply = await bot.say(SIGN_MESSAGES["low_mood"][language][0], **said_in(language))
+    assert reply.text.endswith(f"<i>{help_line}</i>")

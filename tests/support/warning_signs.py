@@ -4,6 +4,10 @@ domain test reads them with `warning_sign_in`, the handler test sends them to th
 from __future__ import annotations
 
 SIGN_MESSAGES: dict[str, dict[str, list[str]]] = {
+    "self_harm": {
+        "en": ["they'd be better off without me", "i keep thinking about hurting myself"],
+        "nb": ["de hadde hatt det bedre uten meg", "tenker på å gjøre slutt på alt"],
+    },
     "fever": {
         "en": ["I have a fever and my breast hurts", "running a fever since last night"],
         "nb": ["jeg har feber og vondt i brystet", "fikk feber i natt, skal jeg fortsatt pumpe"],
@@ -29,8 +33,8 @@ SIGN_MESSAGES: dict[str, dict[str, list[str]]] = {
         "nb": ["blod i melken igjen", "det er fortsatt blod i melken"],
     },
     "low_mood": {
-        "en": ["I'm so depressed", "i cant do this anymore", "they'd be better off without me"],
-        "nb": ["jeg er så deprimert", "orker ikke mer", "de hadde hatt det bedre uten meg"],
+        "en": ["I'm so depressed", "i cant do this anymore"],
+        "nb": ["jeg er så deprimert", "orker ikke mer"],
     },
     "supply_drop": {
         "en": [
