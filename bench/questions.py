@@ -38,7 +38,7 @@ from bot.domain.understanding import (
     trained,
 )
 from tests.support.kit import BotHarness
-from tests.support.labelled import Figures, evaluate
+from tests.support.labelled import Figures, evaluate, outside_set
 
 FOLDS = 5
 FRESH = Path(__file__).resolve().parent.parent / "tests" / "labelled"
@@ -120,14 +120,13 @@ def outside_sets(language: str) -> list[OutsideSet]:
     sets = []
     for path in sorted(FRESH.glob(f"*-{language}.tsv")):
         right = answered = total = 0
-        for line in path.read_text(encoding="utf-8").splitlines():
-            message, accepted = line.split("\t")
-            if accepted == "LOG":
+        for message, accepted in outside_set(path):
+            if accepted == ("LOG",):
                 continue
             answer = read_with(model(language), message, language)
             total += 1
             answered += answer.label is not None
-            right += answer.label in accepted.split("|")
+            right += answer.label in accepted
         sets.append(OutsideSet(path.stem, right, answered, total))
     return sets
 

@@ -115,7 +115,7 @@ async def start_up(
     # Train the free-text models now, in a low-priority process (bot.training), rather than on
     # the first parent's question; start-up goes on meanwhile, so reminders are armed without
     # waiting. A question in the first seconds has its language's model trained on the spot.
-    application.bot_data["training"] = start_training(after_training)
+    start_training(after_training)
     language = services.config.default_language
     # Telegram gone again since start-up reached it: these wait for it rather than end the bot.
     await services.reachability.through(

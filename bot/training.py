@@ -20,8 +20,12 @@ import time
 from collections.abc import Callable
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING
 
 from bot.domain.understanding import install, trained_models
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +70,7 @@ def _training_thread(after: Callable[[], None] | None) -> threading.Thread:
     return thread
 
 
-def trained_elsewhere() -> dict:  # type: ignore[type-arg]
+def trained_elsewhere() -> dict[str, Pipeline]:
     """Every language's fitted model, trained in a spawned process (not forked: the bot has
     threads running)."""
     context = get_context("spawn")

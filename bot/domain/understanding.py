@@ -45,7 +45,6 @@ from __future__ import annotations
 import csv
 import re
 import threading
-import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -239,8 +238,8 @@ _training = threading.Lock()
 
 def model(language: str) -> Pipeline:
     """`language`'s model, trained on its phrasings the first time it is asked for. Training
-    takes seconds, so a second caller (a message while `warm_up` runs) waits for the first
-    rather than training again."""
+    takes seconds, so a second caller (two questions in a bot's first seconds) waits for the
+    first rather than training again."""
     if (fitted := _models.get(language)) is not None:
         return fitted
     with _training:
@@ -258,14 +257,6 @@ def install(language: str, fitted: Pipeline) -> None:
 def trained_models() -> bool:
     """Whether every language's model is here."""
     return all(language in _models for language in LANGUAGES)
-
-
-def warm_up() -> float:
-    """Train every language's model now rather than on the first message; the seconds taken."""
-    started = time.perf_counter()
-    for language in LANGUAGES:
-        model(language)
-    return time.perf_counter() - started
 
 
 # -- answering -------------------------------------------------------------------------------

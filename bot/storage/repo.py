@@ -100,7 +100,7 @@ class ChatRepo:
         return chat
 
     def update(self, chat: Chat, **changes: object) -> Chat:
-        _forget_rows(self.session)
+        _forget_rows(self.session, chat)
         for name, value in changes.items():
             setattr(chat, name, value)
         chat.updated_at = utcnow()

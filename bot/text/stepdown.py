@@ -18,23 +18,19 @@ from bot.text.reminders import every
 def ask_goal_text(sessions: int, tr: Translator, *, from_log: bool = True) -> str:
     """The goal question. `from_log`: the count is yesterday's log; otherwise the parent typed
     it (`/stepdown 6`) or it is the step of a plan being changed, and the log is not cited."""
-    if not from_log:
-        # TRANSLATORS: source: pumping-guide-nb.txt: "For noen kan det være vanskelig å finne"
-        return tr.ngettext(
-            "You pump {n} session a day now. Would you like to pump less often, or stop? I'll "
-            "suggest a plan that steps down gradually.",
-            "You pump {n} sessions a day now. Would you like to pump less often, or stop? I'll "
-            "suggest a plan that steps down gradually.",
-            sessions,
+    if from_log:
+        count = tr.ngettext(
+            "Yesterday you logged {n} session.", "Yesterday you logged {n} sessions.", sessions
+        )
+    else:
+        count = tr.ngettext(
+            "You pump {n} session a day now.", "You pump {n} sessions a day now.", sessions
         )
     # TRANSLATORS: source: pumping-guide-nb.txt: "For noen kan det være vanskelig å finne"
-    return tr.ngettext(
-        "Yesterday you logged {n} session. Would you like to pump less often, or stop? I'll "
-        "suggest a plan that steps down gradually.",
-        "Yesterday you logged {n} sessions. Would you like to pump less often, or stop? I'll "
-        "suggest a plan that steps down gradually.",
-        sessions,
+    question = tr._(
+        "Would you like to pump less often, or stop? I'll suggest a plan that steps down gradually."
     )
+    return f"{count} {question}"
 
 
 def no_sessions_text(tr: Translator) -> str:

@@ -36,6 +36,16 @@ class Labelled:
     split: str  # tune or holdout
 
 
+def outside_set(path: Path) -> list[tuple[str, tuple[str, ...]]]:
+    """A set written after training (`tests/labelled/*.tsv`): each message with the answers
+    that are right for it (topic ids, `chatter`, or `LOG` for a log), a tab between."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        message, accepted = line.split("\t")
+        rows.append((message, tuple(accepted.split("|"))))
+    return rows
+
+
 def load() -> list[Labelled]:
     with LABELLED.open(newline="", encoding="utf-8") as handle:
         return [

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.labelled import outside_set
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 PHRASINGS = sorted((ROOT / "locales" / "phrasings").glob("*.csv"))
 FRESH = sorted((ROOT / "tests" / "labelled").glob("fresh-*.csv"))
@@ -98,8 +100,10 @@ def test_the_outside_check_set_shares_no_message_with_the_training_phrasings(pat
 
 
 @pytest.mark.parametrize("path", CHAT_TRIALS, ids=lambda path: path.name)
-def test_the_chat_trials_share_no_message_with_the_training_phrasings(path: Path) -> None:
+def test_the_sets_written_after_training_share_no_message_with_the_phrasings(
+    path: Path,
+) -> None:
     trained = {same_text(row["message"]) for source in PHRASINGS for row in rows_of(source)}
-    messages = [line.split("\t")[0] for line in path.read_text(encoding="utf-8").splitlines()]
+    messages = [message for message, _ in outside_set(path)]
     assert len(messages) >= 30
     assert not [m for m in messages if same_text(m) in trained]
