@@ -132,18 +132,24 @@ def model_text(text: str) -> str:
 def phrasings(language: str) -> list[Phrasing]:
     """The labelled messages for `language`, from the package data: `<language>.csv` and any
     `<language>-<part>.csv` beside it (parts written separately), in name order."""
+    return [item for part in phrasings_by_part(language).values() for item in part]
+
+
+def phrasings_by_part(language: str) -> dict[str, list[Phrasing]]:
+    """`phrasings` file by file (file name: its messages): each part was written by one writer
+    in its own voices, so leaving one out tests the model on voices it never read."""
     folder = resources.files("locales") / "phrasings"
     sources = sorted(
         (entry for entry in folder.iterdir() if _is_phrasings_of(entry.name, language)),
         key=lambda entry: entry.name,
     )
-    items: list[Phrasing] = []
+    parts: dict[str, list[Phrasing]] = {}
     for source in sources:
         with source.open(newline="", encoding="utf-8") as handle:
-            items += (
+            parts[source.name] = [
                 Phrasing(r["group"], r["label"], r["message"]) for r in csv.DictReader(handle)
-            )
-    return items
+            ]
+    return parts
 
 
 def _is_phrasings_of(name: str, language: str) -> bool:
