@@ -42,6 +42,18 @@ _DROP = (
     r"(?:dropped|drop|dropping|gone down|going down|went down|down from|down to|halved|"
     r"decreased|decreasing|ned fra|ned til|"
     r"sunket|synker|sank|gått ned|går ned|gikk ned|falt|faller|halvert|minket|minker)"
+    # Not fewer sessions (`dropping the night session`, `går ned til 5 økter`): that is
+    # stepping down, not a drop in milk.
+    r"(?! (?:til |to )?(?:\d+|a|the|one|my|another|en|ei|ett|den) (?:\w+ )?"
+    r"(?:sessions?|pumps?|pumpings?|feeds?|times|økt\w*|ganger|pumping\w*|måltid\w*))"
+)
+
+# She says she pumps exclusively: the drop is then a sign even without "despite".
+_EXCLUSIVE = (
+    r"(?:exclusively pump\w*|pump\w* exclusively|exclusive pumper|an ep|im ep|i ep|"
+    r"(?:pump|pumping) only|only pumping|no nursing|dont nurse|not nursing|"
+    r"fullpump\w*|pumper (?:bare|kun|utelukkende|eksklusivt)(?! \d)|"
+    r"(?:bare|kun|utelukkende) pumpe(?:r|t)? (?:nå|no|melka|melken)|ammer ikke|ammer ikkje)"
 )
 
 # `har det` said of oneself: first in the message or after I (`jeg`, dialect `eg`, `e`, `æ`).
@@ -190,6 +202,7 @@ WARNING_SIGNS: tuple[WarningSign, ...] = (
         re.compile(
             rf"\b{_DROP}\b.{{0,60}}\b{_DESPITE}\b.{{0,40}}\b(?:pump|sessions?|økter|ganger)"
             rf"|\b{_DESPITE}\b.{{0,40}}\bpump.{{0,60}}\b{_DROP}\b"
+            rf"|\b{_DROP}\b.{{0,80}}\b{_EXCLUSIVE}\b|\b{_EXCLUSIVE}\b.{{0,80}}\b{_DROP}\b"
         ),
     ),
 )

@@ -65,6 +65,10 @@ NO_SIGN = [
     "jeg har det bra",
     "babyen gråter hele tiden",
     "går det ok å fryse melk to ganger?",
+    # Stepping down is fewer sessions, not a drop in milk, also for an exclusive pumper.
+    "I exclusively pump and im dropping the night session, tips?",
+    "jeg fullpumper og går ned til 5 økter om dagen",
+    "I exclusively pump, how much should i get",
 ]
 
 

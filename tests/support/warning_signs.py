@@ -40,10 +40,12 @@ SIGN_MESSAGES: dict[str, dict[str, list[str]]] = {
         "en": [
             "my supply dropped a lot even though i pump every 3 hours",
             "my milk went down by half despite pumping regularly",
+            "my supply dropped by half this week and I exclusively pump",
         ],
         "nb": [
             "produksjonen har sunket mye selv om jeg pumper jevnlig",
             "melken har gått ned selv om jeg pumper hver 3. time",
+            "jeg fullpumper og mengden har sunket til det halve",
         ],
     },
 }
