@@ -328,6 +328,14 @@ class SessionRepo:
         rows = self.session.connection().execute(_AMOUNTS_BETWEEN, params).all()
         return cast(Sequence[Amounts], rows)
 
+    def last_started_at(self) -> datetime | None:
+        """When the chat's latest session started: the reminders count an interval from it."""
+        recent = self._recent()
+        if recent is not None and recent.sessions:
+            return recent.sessions[-1].started_at  # every later session was read too
+        latest = self.latest()
+        return latest.started_at if latest else None
+
     def amounts_before(self, before: datetime) -> Amounts | None:
         """What `latest(before)` finds, as a plain row to read."""
         recent = self._recent()
