@@ -12,9 +12,10 @@ How, on python-telegram-bot's own extension points:
   (`ApplicationBuilder.update_queue`). Both ways in await `update_queue.put(update)` before
   they acknowledge: the polling loop before it moves the offset past the batch, the webhook
   handler before it answers. `put` stores the update in the `inbox` table (keyed by
-  `update_id`, on a worker thread), and only then queues it. An id already in the table is a
-  redelivery (a batch fetched again after a crash, a webhook retried): it is being handled or
-  was, so it is not queued again.
+  `update_id`, on a worker thread), and only then queues it. In polling it stores the JSON
+  the getUpdates answer had (`PayloadsRequest`), not the parsed update serialised again. An
+  id already in the table is a redelivery (a batch fetched again after a crash, a webhook
+  retried): it is being handled or was, so it is not queued again.
 - **Marked handled after its handlers ran.** `ChatOrderedProcessor` is the application's
   `BaseUpdateProcessor` (`ApplicationBuilder.concurrent_updates`). After an update's handlers
   have finished (or failed: an update that raises would raise again), it marks the row
