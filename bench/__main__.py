@@ -537,6 +537,19 @@ def cross_validation_rows(language: str) -> list[Row]:
         )
     for label, (part, whole) in cv.per_label().items():
         rows.append(Row(name, f"right: {label}", share_text(part, whole)))
+    return rows + held_out_part_rows(language)
+
+
+def held_out_part_rows(language: str) -> list[Row]:
+    from bench import questions
+
+    scores = questions.held_out_parts(language)
+    right = sum(part for part, _ in scores.values())
+    total = sum(whole for _, whole in scores.values())
+    name = f"questions: {language} one writer's file left out ({len(scores)} files)"
+    rows = [Row(name, "right (a menu is not right), all files", share_text(right, total))]
+    for file, (part, whole) in scores.items():
+        rows.append(Row(name, f"right: {file}", share_text(part, whole)))
     return rows
 
 

@@ -1,12 +1,15 @@
 """Questions: how well the bot understands parents' messages it was never trained on.
 
-Two measures:
+Four measures:
 - **Grouped cross-validation** of each language's model (`bot.domain.understanding`) on its
   phrasings (`locales/phrasings/<language>.csv`): 5 folds by paraphrase group (sklearn
   GroupKFold), so rewordings of one question are never split between training and testing.
   Per language: right overall (a menu counts as not right), the share answered rather than
   sent to the menu, wrong answers among those answered, right in the two likeliest, and right
   per label.
+- **One writer's file left out**: each `locales/phrasings/<language>*.csv` file was written by
+  one writer in its own voices; a model trained on every other file reads it. Grouped folds
+  train on every writer, so this is the harder test of voices never read.
 - **Fresh messages** (`tests/labelled/fresh-<language>.csv`): 40 a language, written after the
   model was trained and never trained on, read by the model trained on all phrasings with every
   trained label offered (new topics too): right, and wrong among answered.
@@ -34,6 +37,7 @@ from bot.domain.understanding import (
     fold_groups,
     model,
     phrasings,
+    phrasings_by_part,
     read_with,
     trained,
 )
@@ -87,6 +91,23 @@ def cross_validate(language: str, folds: int = FOLDS) -> CrossValidation:
             answer = read_with(fitted, items[i].message, language, labels, threshold=0.0)
             result.answers.append((items[i].label, answer))
     return result
+
+
+def held_out_parts(language: str) -> dict[str, tuple[int, int]]:
+    """Each phrasings file (one writer's voices) read by a model trained on all the others:
+    file name: (right, messages), with every trained label offered and the threshold applied.
+    Harder than grouped folds, which train on every writer: this tests voices never read."""
+    parts = phrasings_by_part(language)
+    labels = {p.label for part in parts.values() for p in part}
+    scores = {}
+    for name, held_out in parts.items():
+        fitted = trained([p for other, part in parts.items() if other != name for p in part])
+        answers = [read_with(fitted, p.message, language, labels) for p in held_out]
+        scores[name] = (
+            sum(a.label == p.label for a, p in zip(answers, held_out, strict=True)),
+            len(held_out),
+        )
+    return scores
 
 
 def fresh(language: str) -> CrossValidation:

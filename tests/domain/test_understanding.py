@@ -88,18 +88,18 @@ def test_a_log_the_parser_cannot_read_is_a_failed_log() -> None:
 
 
 def test_an_unsure_reading_gives_no_label_and_two_likely_topics() -> None:
-    found = understand("hmm so what about the other thing", "en")
+    found = understand("what about the milk and the pump and the bottles", "en")
     assert found.label is None and found.confidence < THRESHOLD
     assert len(found.likely) == 2
     assert all(topic_id in TOPICS_BY_ID for topic_id in found.likely)
-    decision = route_message("hmm so what about the other thing", chat("en"))
+    decision = route_message("what about the milk and the pump and the bottles", chat("en"))
     assert decision.kind is Kind.MENU and decision.likely == found.likely
 
 
 async def test_an_unsure_question_offers_its_two_likely_topics_and_all_tips(
     bot: BotHarness,
 ) -> None:
-    text = "hmm so what about the other thing"
+    text = "what about the milk and the pump and the bottles"
     reply = await bot.say(text)
     offered = [b["callback_data"] for b in reply.buttons]
     assert offered == [*(f"tip:t:{t}" for t in understand(text, "en").likely), "tip:menu"]
