@@ -20,7 +20,13 @@ import handlers
 from bot.clock import Clock, SystemClock
 from bot.commands import publish_descriptions, publish_menus
 from bot.config import Config
-from bot.inbox import ChatOrderedProcessor, DurableUpdateQueue, handle_left_over, schedule_upkeep
+from bot.inbox import (
+    ChatOrderedProcessor,
+    DurableUpdateQueue,
+    PayloadsRequest,
+    handle_left_over,
+    schedule_upkeep,
+)
 from bot.leadership import leadership_for, libpq_url, new_instance_id
 from bot.metrics import Metrics
 from bot.ratelimit import PacedRateLimiter, SharedGrid
@@ -74,10 +80,11 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     else:
         # python-telegram-bot's own pool sizes (256, and 1 for getUpdates), with a watch that
-        # tells an outage once when it starts and once when it ends (bot/reachability.py).
+        # tells an outage once when it starts and once when it ends (bot/reachability.py);
+        # getUpdates hands the inbox each update as sent, to store (bot/inbox.py).
         builder = builder.request(
             WatchedRequest(reachability, connection_pool_size=256)
-        ).get_updates_request(WatchedRequest(reachability, connection_pool_size=1))
+        ).get_updates_request(PayloadsRequest(reachability, inbox, connection_pool_size=1))
     instance_id = new_instance_id()
     if rate_limiter:
         # Keeps within Telegram's flood limits at a steady pace (29 a second, no bursts) and

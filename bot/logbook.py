@@ -18,6 +18,7 @@ from sqlmodel import Session
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import today_range
 from bot.domain.imports import ImportFile
+from bot.domain.nudges import LOOKBACK
 from bot.domain.parsing import (
     MAX_AGE,
     LogProblem,
@@ -35,7 +36,7 @@ from bot.storage.repo import ImportRepo, SessionRepo
 from bot.text.i18n import N_
 from bot.text.sessions import confirmation_text, removed_text
 from bot.text.stash import undone_milk_text
-from bot.timers import TakenTimer, take_for_log
+from bot.timers import TakenTimer, close_for_log, timer_for_log
 
 NAME_MAX_CHARS = 128
 METHOD_NAMES = {Method.PUMP: N_("pump"), Method.HAND: N_("hand expression")}
@@ -50,8 +51,8 @@ def confirmation_in(
     """An entry's confirmation, with today's sessions and the one before it read in the
     caller's transaction."""
     repo = SessionRepo(db_session, settings.id)
-    today = repo.between(*today_range(now, settings.tz, settings.day_start))
-    previous = repo.latest(before=entry.started_at)
+    today = repo.amounts(*today_range(now, settings.tz, settings.day_start))
+    previous = repo.amounts_before(entry.started_at)
     return confirmation_text(settings, entry, today, previous, now)
 
 
@@ -239,7 +240,38 @@ class LogBook:
 
         A session typed in a message (`source_message_id`) closes the chat's live timer, if
         one runs or was just stopped: the entry takes its duration and, unless the message
-        said when, its start (`bot.timers.take_for_log`)."""
+        said when, its start (`bot.timers.timer_for_log`)."""
+        logged = self._store(parsed, logged_by_id, logged_by_name, source_message_id)
+        if logged is None:
+            raise ValueError(f"message {source_message_id} is logged already")
+        return logged
+
+    def log_message(
+        self,
+        parsed: ParsedLog,
+        *,
+        source_message_id: int,
+        logged_by_id: int | None,
+        logged_by_name: str | None,
+    ) -> LogWork:
+        """Log what a message says, once: a message already stored (a redelivery, or the inbox
+        replaying an update a crash cut short) is not stored again (its insert writes
+        nothing), and the entry it stored is found."""
+        with self._transaction() as db_session:
+            logged = self._store(parsed, logged_by_id, logged_by_name, source_message_id)
+            if logged is None:
+                repo = SessionRepo(db_session, self.settings.id)
+                return LogWork(stored=repo.by_source_message(source_message_id))
+        return LogWork(book=self, logged=logged)
+
+    def _store(
+        self,
+        parsed: ParsedLog,
+        logged_by_id: int | None,
+        logged_by_name: str | None,
+        source_message_id: int | None,
+    ) -> Logged | None:
+        """`add`; None, with nothing written, if the message is stored already."""
         settings = self.settings
         entry = new_entry(
             parsed,
@@ -251,40 +283,26 @@ class LogBook:
         now = self._now()
         entry.created_at = now  # the bot's clock, so "logged last" (undo) follows it
         with self._transaction() as db_session:
+            taken = None
             if source_message_id is not None:
-                taken = take_for_log(db_session, settings.id, now)
+                taken = timer_for_log(db_session, settings.id, now)
                 if taken is not None and taken.minutes is not None:
                     if entry.duration_min is None:
                         entry.duration_min = taken.minutes
                     if not parsed.time_given:
                         entry.started_at = taken.started_at
-                self.closed_timer = taken or self.closed_timer
-            SessionRepo(db_session, settings.id).add(entry)
+            repo = SessionRepo(db_session, settings.id)
+            if not repo.insert_once(entry):
+                return None
+            if taken is not None:
+                close_for_log(db_session, settings.id)
+                self.closed_timer = taken
             self.stored += 1
+            # One query for what the followers and the confirmation read next: the nudge
+            # check's days, which hold today's and (mostly) the session before this one.
+            repo.read_recent(now - LOOKBACK)
             self._changed(db_session)
             return Logged(entry, confirmation_in(db_session, settings, entry, now))
-
-    def log_message(
-        self,
-        parsed: ParsedLog,
-        *,
-        source_message_id: int,
-        logged_by_id: int | None,
-        logged_by_name: str | None,
-    ) -> LogWork:
-        """Log what a message says, once: a message already stored (a redelivery, or the inbox
-        replaying an update a crash cut short) is found, not stored again."""
-        with self._transaction() as db_session:
-            stored = SessionRepo(db_session, self.settings.id).by_source_message(source_message_id)
-            if stored is not None:
-                return LogWork(stored=stored)
-            logged = self.add(
-                parsed,
-                logged_by_id=logged_by_id,
-                logged_by_name=logged_by_name,
-                source_message_id=source_message_id,
-            )
-        return LogWork(book=self, logged=logged)
 
     def add_many(
         self,

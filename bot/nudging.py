@@ -61,7 +61,7 @@ def take_due_nudge(session: Session, chat_id: int, now: datetime) -> DueNudge | 
     if state is not None and not state.enabled:
         return None
     settings = ChatSettings.of(chat)
-    sessions = SessionRepo(session, chat_id).between(now - LOOKBACK, now + timedelta(minutes=1))
+    sessions = SessionRepo(session, chat_id).amounts(now - LOOKBACK, now + timedelta(minutes=1))
     plan = PlanRepo(session).preset_in_use(chat_id)
     kind = due_nudge(
         sessions,

@@ -84,8 +84,7 @@ def schedule_columns(schedule: Schedule) -> dict[str, object]:
 
 
 def last_session_at(session: Session, chat_id: int) -> datetime | None:
-    latest = SessionRepo(session, chat_id).latest()
-    return latest.started_at if latest else None
+    return SessionRepo(session, chat_id).last_started_at()
 
 
 def refresh_due(

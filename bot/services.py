@@ -46,7 +46,7 @@ TextPreparer = Callable[[Session, "PumpApplication", Any, Decision, Any], Any]
 # Called after a chat's rows moved to a new id (a group became a supergroup): features re-arm
 # what they schedule from the database. Arguments: the application, the old and the new id.
 ChatMovedHook = Callable[["PumpApplication", int, int], Awaitable[None]]
-# Called after a typed log closed the chat's live session timer (`bot.timers.take_for_log`):
+# Called after a typed log closed the chat's live session timer (`bot.timers.timer_for_log`):
 # its message is shown done. Arguments: the application, the chat id, the timer message's id
 # (None: it had none) and the minutes it gave the log (None: none).
 TimerClosedHook = Callable[["PumpApplication", int, int | None, int | None], Awaitable[None]]

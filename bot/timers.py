@@ -119,13 +119,16 @@ class TakenTimer:
     started_at: datetime
 
 
-def take_for_log(session: Session, chat_id: int, now: datetime) -> TakenTimer | None:
-    """Close the chat's timer for a log typed now, in the log's transaction; None if the chat
-    has none."""
-    repo = TimerRepo(session, chat_id)
-    row = repo.get()
+def timer_for_log(session: Session, chat_id: int, now: datetime) -> TakenTimer | None:
+    """What the chat's timer gives a log typed now, in the log's transaction; None if the chat
+    has none. The log closes it (`close_for_log`) once it is stored, not if it was stored
+    before (a redelivery)."""
+    row = TimerRepo(session, chat_id).get()
     if row is None:
         return None
-    taken = TakenTimer(row.message_id, log_duration(times_of(row), now), row.started_at)
-    repo.delete()
-    return taken
+    return TakenTimer(row.message_id, log_duration(times_of(row), now), row.started_at)
+
+
+def close_for_log(session: Session, chat_id: int) -> None:
+    """The timer a log took (`timer_for_log`) is done."""
+    TimerRepo(session, chat_id).delete()

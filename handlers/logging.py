@@ -89,7 +89,7 @@ def prepare_log(
     message: Message,
 ) -> LogWork | None:
     """A typed log's database work, in the update's unit of work: `LogBook.log_message`
-    (the redelivery check and the insert, with what reminders and nudges need)."""
+    (one insert, which also tells a redelivery, with what reminders and nudges need)."""
     if decision.log is None:
         return None  # refused: nothing to read or write
     user = message.from_user

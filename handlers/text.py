@@ -3,9 +3,9 @@ router (`bot.domain.routing`) decides what it is, and the feature registered for
 (`Services.acts_on`) acts on it. Registration order no longer decides who answers.
 
 A new message is one unit of work (`Database.work`, on a worker thread): the chat's settings,
-the route and the acting feature's own database work (a log's redelivery check and insert,
-with what reminders and nudges need) share one transaction. The feature then replies on the
-event loop; a log's confirmation id is the only other write.
+the route and the acting feature's own database work (a log's insert, which also tells a
+redelivery, with what reminders and nudges need) share one transaction. The feature then
+replies on the event loop; a log's confirmation id is the only other write.
 """
 
 from __future__ import annotations

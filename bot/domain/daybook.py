@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
-
-from bot.storage.models import PumpSession
 
 MIDNIGHT = time(0)
 # The hours a day may start at (/settings offers them): night sessions before 04:00-06:00
@@ -51,6 +50,23 @@ def calendar_day(moment: datetime, tz: ZoneInfo) -> date:
     return moment.astimezone(tz).date()
 
 
+class Amounts(Protocol):
+    """What a day's sums and the nudges read of a logged session: a stored `PumpSession`, or
+    a plain row of one (a typed log's recent sessions are read without the ORM)."""
+
+    @property
+    def started_at(self) -> datetime: ...
+
+    @property
+    def total_ml(self) -> float: ...
+
+    @property
+    def left_ml(self) -> float | None: ...
+
+    @property
+    def right_ml(self) -> float | None: ...
+
+
 @dataclass(frozen=True)
 class DayTotals:
     count: int
@@ -59,7 +75,7 @@ class DayTotals:
     right_ml: float
 
 
-def day_totals(sessions: Iterable[PumpSession]) -> DayTotals:
+def day_totals(sessions: Iterable[Amounts]) -> DayTotals:
     items = list(sessions)
     return DayTotals(
         count=len(items),

@@ -13,9 +13,9 @@ from enum import StrEnum
 from statistics import median
 from zoneinfo import ZoneInfo
 
-from bot.domain.daybook import day_totals, parent_day, parent_day_range
+from bot.domain.daybook import Amounts, day_totals, parent_day, parent_day_range
 from bot.domain.presets import Preset
-from bot.storage.models import NudgeState, PumpSession
+from bot.storage.models import NudgeState
 
 HIGH_DAY_ML = 1000  # about what the hungriest fully fed babies drink in a day, per baby
 HIGH_DAYS_RUNNING = 3
@@ -41,7 +41,7 @@ def high_day_ml(babies: int = 1) -> float:
 
 
 def high_totals_running(
-    sessions: Iterable[PumpSession],
+    sessions: Iterable[Amounts],
     now: datetime,
     tz: ZoneInfo,
     day_start: time,
@@ -63,7 +63,7 @@ def high_totals_running(
 
 
 def few_sessions_while_building(
-    sessions: Iterable[PumpSession], now: datetime, tz: ZoneInfo, *, on_building_plan: bool
+    sessions: Iterable[Amounts], now: datetime, tz: ZoneInfo, *, on_building_plan: bool
 ) -> bool:
     """On the building-supply or premature plan, fewer than 6 sessions in the last 24 hours.
 
@@ -78,7 +78,7 @@ def few_sessions_while_building(
     return sum(1 for s in items if s.started_at > window_start) < BUILDING_MIN_SESSIONS
 
 
-def sudden_drop(sessions: Iterable[PumpSession], now: datetime, tz: ZoneInfo) -> bool:
+def sudden_drop(sessions: Iterable[Amounts], now: datetime, tz: ZoneInfo) -> bool:
     """The last 24 hours' sessions gave clearly less (median 60 % or below) than the three
     days before, with enough sessions on both sides to tell."""
     items = [s for s in sessions if s.started_at <= now]
@@ -93,7 +93,7 @@ def sudden_drop(sessions: Iterable[PumpSession], now: datetime, tz: ZoneInfo) ->
 
 
 def conditions(
-    sessions: Sequence[PumpSession],
+    sessions: Sequence[Amounts],
     now: datetime,
     tz: ZoneInfo,
     day_start: time,
@@ -157,7 +157,7 @@ def may_send(state: NudgeState | None, kind: NudgeKind, now: datetime) -> bool:
 
 
 def due_nudge(
-    sessions: Sequence[PumpSession],
+    sessions: Sequence[Amounts],
     now: datetime,
     tz: ZoneInfo,
     day_start: time,

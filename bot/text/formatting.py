@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,8 +17,15 @@ from bot.text.i18n import Translator
 
 
 def format_number(value: float, locale: Locale, decimals: int = 0) -> str:
+    return _formatted(round(value, decimals), locale, decimals)
+
+
+# Babel reads its pattern and the locale's symbols on every call (8 us a number here); a
+# confirmation shows four or five, and parents' amounts repeat (60, 120, ...).
+@functools.lru_cache(maxsize=4096)
+def _formatted(value: float, locale: Locale, decimals: int) -> str:
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-    return format_decimal(round(value, decimals), format=pattern, locale=locale)
+    return format_decimal(value, format=pattern, locale=locale)
 
 
 def format_plain_number(value: float, locale: Locale) -> str:

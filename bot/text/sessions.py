@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from babel.dates import format_date
 
 from bot.domain.chats import ChatSettings
-from bot.domain.daybook import day_totals
+from bot.domain.daybook import Amounts, day_totals
 from bot.domain.parsing import (
     DURATION_MAX_MIN,
     MAX_AGE,
@@ -110,7 +110,7 @@ def session_line(session: PumpSession, settings: ChatSettings) -> str:
     return " · ".join(parts)
 
 
-def today_line(sessions: Sequence[PumpSession], settings: ChatSettings) -> str:
+def today_line(sessions: Sequence[Amounts], settings: ChatSettings) -> str:
     totals = day_totals(sessions)
     return "📊 " + settings.tr.ngettext(
         "Today: {total} in {n} session.",
@@ -123,8 +123,8 @@ def today_line(sessions: Sequence[PumpSession], settings: ChatSettings) -> str:
 def confirmation_text(
     settings: ChatSettings,
     entry: PumpSession,
-    today: Sequence[PumpSession],
-    previous: PumpSession | None,
+    today: Sequence[Amounts],
+    previous: Amounts | None,
     now: datetime,
 ) -> str:
     """What the bot says after logging or changing a session: the session as understood,

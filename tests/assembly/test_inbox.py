@@ -103,6 +103,27 @@ async def test_an_update_is_stored_before_it_is_queued_and_cleared_once_handled(
         await stopped(bot)
 
 
+async def test_a_polled_update_is_stored_as_telegram_sent_it(tmp_path: Path) -> None:
+    """Polling keeps each getUpdates answer's updates as sent (`PayloadsRequest`), and the
+    inbox stores that JSON, not the parsed update serialised again; a replay reads it."""
+    telegram = FakeTelegram()
+    bot = await running(tmp_path, telegram, FakeClock(START))
+    queue = bot.app.update_queue
+    assert isinstance(queue, DurableUpdateQueue)
+    try:
+        update = telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
+        update["message"]["unknown_to_the_library"] = 1  # stored as sent, not as parsed
+        queue.keep_payloads([update])
+        await queue.put(Update.de_json(update, bot.app.bot))
+        [row] = inbox_rows(bot.services.db)
+        assert json.loads(str(row["payload"])) == update
+        assert queue.payloads == {}  # kept until stored, no longer
+        await queue.join()
+        assert len(confirmations(telegram)) == 1
+    finally:
+        await stopped(bot)
+
+
 async def test_an_update_is_not_acknowledged_until_the_database_took_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
