@@ -51,6 +51,7 @@ _DROP = (
 # She says she pumps exclusively: the drop is then a sign even without "despite".
 _EXCLUSIVE = (
     r"(?:exclusively pump\w*|pump\w* exclusively|exclusive pumper|an ep|im ep|i ep|"
+    r"ep (?:here|mom|mum|mama|mamma|parent)|"
     r"(?:pump|pumping) only|only pumping|no nursing|dont nurse|not nursing|"
     r"fullpump\w*|pumper (?:bare|kun|utelukkende|eksklusivt)(?! \d)|"
     r"(?:bare|kun|utelukkende) pumpe(?:r|t)? (?:nå|no|melka|melken)|ammer ikke|ammer ikkje)"
@@ -219,9 +220,33 @@ def plain(text: str) -> str:
     return " ".join(_SPACES.sub(" ", _APOSTROPHES.sub("", text.lower())).split())
 
 
+# A fall told in numbers: `from 700 to 400`, `used to get 120 now only 60`, `før fikk jeg 150,
+# nå bare 70`. Amounts only: `from 5 sessions to 3` is stepping down, not a drop.
+_UNIT = r"(?:\s?(?:ml|mls|oz))?(?: (?:a day|per day|daily|i døgnet|om dagen|per døgn))?"
+_FALL = re.compile(
+    r"\b(?:from|fra|used to (?:get|pump|make)|før(?: fikk (?:jeg|eg)| pumpet (?:jeg|eg))?|"
+    r"pleide å få) (\d+)" + _UNIT + r"(?: i)? (?:to|til|now|nå|no)(?: (?:only|just|bare|kun))? "
+    r"(\d+)" + _UNIT + r"\b"
+)
+# A fall by a quarter or more is a drop worth naming; less is the ordinary day-to-day swing.
+_FALL_SHARE = 0.75
+
+
+def _falls_named(words: str) -> str:
+    """`words` with `dropped` written after each fall told in numbers, so the drop patterns
+    read `from 700 to 400` as they read `dropped`."""
+
+    def name(match: re.Match[str]) -> str:
+        before, after = int(match.group(1)), int(match.group(2))
+        fell = before > 0 and after <= before * _FALL_SHARE
+        return match.group(0) + (" dropped" if fell else "")
+
+    return _FALL.sub(name, words)
+
+
 def warning_sign_in(text: str) -> str | None:
     """The id of the first warning sign the text names (most urgent first), or None."""
-    words = plain(text)
+    words = _falls_named(plain(text))
     for sign in WARNING_SIGNS:
         if sign.pattern.search(words):
             return sign.id

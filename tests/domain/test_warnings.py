@@ -69,6 +69,11 @@ NO_SIGN = [
     "I exclusively pump and im dropping the night session, tips?",
     "jeg fullpumper og går ned til 5 økter om dagen",
     "I exclusively pump, how much should i get",
+    # Fewer sessions, a small swing, or no word of pumping exclusively: no sign.
+    "exclusively pumping, from 5 sessions to 3",
+    "exclusive pumper, went from 700 to 650",
+    "used to get 120 now only 60 😞",
+    "fra 2 til 3 måneder drikker hun mer, jeg pumper bare",
 ]
 
 
@@ -138,6 +143,11 @@ def test_the_most_urgent_sign_comes_first() -> None:
         ("been bleeding from the nipple for 4 days now", "blood_keeps_coming"),
         ("en kul på størrelse med en drue som gjør vondt", "breast_area"),
         ("down from 700 to 350 even with 8 sessions", "supply_drop"),
+        # A fall told in numbers, by a parent who says she pumps exclusively.
+        ("EP here, used to get 120 now only 60 😞", "supply_drop"),
+        ("exclusively pumping and went from 900ml to 500ml a day", "supply_drop"),
+        ("jeg fullpumper, før fikk jeg 150, nå bare 70", "supply_drop"),
+        ("pumper eksklusivt og har gått fra 700 til 400 ml på en uke", "supply_drop"),
         ("Mastitt igjen?", "mastitis"),
         ("plugged duct on the left side", "mastitis"),
     ],
