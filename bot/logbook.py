@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.domain.chats import ChatSettings
-from bot.domain.daybook import today_range
+from bot.domain.daybook import parent_day, parent_day_range, today_range
 from bot.domain.imports import ImportFile
 from bot.domain.nudges import LOOKBACK
 from bot.domain.parsing import (
@@ -48,12 +48,13 @@ METHOD_NAMES = {Method.PUMP: N_("pump"), Method.HAND: N_("hand expression")}
 def confirmation_in(
     db_session: Session, settings: ChatSettings, entry: PumpSession, now: datetime
 ) -> str:
-    """An entry's confirmation, with today's sessions and the one before it read in the
-    caller's transaction."""
+    """An entry's confirmation, with the sessions of the parent day it counts to and the one
+    before it read in the caller's transaction."""
     repo = SessionRepo(db_session, settings.id)
-    today = repo.amounts(*today_range(now, settings.tz, settings.day_start))
+    day = parent_day(entry.started_at, settings.tz, settings.day_start)
+    day_sessions = repo.amounts(*parent_day_range(day, settings.tz, settings.day_start))
     previous = repo.amounts_before(entry.started_at)
-    return confirmation_text(settings, entry, today, previous, now)
+    return confirmation_text(settings, entry, day_sessions, previous, now)
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 
 from bot.domain.chats import ChatSettings
-from bot.domain.daybook import Amounts, day_totals
+from bot.domain.daybook import Amounts, day_totals, parent_day
 from bot.domain.parsing import (
     DURATION_MAX_MIN,
     MAX_AGE,
@@ -120,15 +120,41 @@ def today_line(sessions: Sequence[Amounts], settings: ChatSettings) -> str:
     )
 
 
+def day_line(sessions: Sequence[Amounts], settings: ChatSettings, day: date, today: date) -> str:
+    """The running total of the parent day a session counts to: today's, or, for a session
+    logged for an earlier day (pumped at 23:50, sent at 00:10), that day's, named."""
+    if day >= today:
+        return today_line(sessions, settings)
+    tr = settings.tr
+    totals = day_totals(sessions)
+    total = volume(totals.total_ml, settings)
+    if day == today - timedelta(days=1):
+        return "📊 " + tr.ngettext(
+            "Yesterday: {total} in {n} session.",
+            "Yesterday: {total} in {n} sessions.",
+            totals.count,
+            total=total,
+        )
+    named = format_skeleton("MMMEd", day, locale=tr.locale)
+    return "📊 " + tr.ngettext(
+        "{day}: {total} in {n} session.",
+        "{day}: {total} in {n} sessions.",
+        totals.count,
+        day=named[:1].upper() + named[1:],  # "tor. 3. des." starts a line
+        total=total,
+    )
+
+
 def confirmation_text(
     settings: ChatSettings,
     entry: PumpSession,
-    today: Sequence[Amounts],
+    day_sessions: Sequence[Amounts],
     previous: Amounts | None,
     now: datetime,
 ) -> str:
-    """What the bot says after logging or changing a session: the session as understood,
-    today's running total (`today`: the day's sessions), and the time since `previous`."""
+    """What the bot says after logging or changing a session: the session as understood, the
+    running total of the parent day it counts to (`day_sessions`: that day's sessions), and
+    the time since `previous`."""
     tr = settings.tr
     headline = "✅ " + tr._(
         "Logged {total} {when}.",
@@ -136,7 +162,9 @@ def confirmation_text(
         when=when_text(entry.started_at, settings, now),
     )
     lines = [headline, *session_details(entry, settings), ""]
-    lines.append(today_line(today, settings))
+    day = parent_day(entry.started_at, settings.tz, settings.day_start)
+    today = parent_day(now, settings.tz, settings.day_start)
+    lines.append(day_line(day_sessions, settings, day, today))
     if previous is None:
         lines.append("🕘 " + tr._("This is the first session in the log."))
     else:

@@ -519,6 +519,37 @@ async def test_half_past_midnight_in_oslo_counts_for_the_new_day(bot: BotHarness
     assert "Left" not in today.text  # no side was given, so no per-side line
 
 
+async def test_a_session_that_started_before_midnight_shows_its_own_days_total(
+    bot: BotHarness,
+) -> None:
+    """Pumped 23:50-00:10 and sent at 00:10: the session counts to the day before, so the
+    confirmation gives that day's total, named, not an empty today."""
+    bot.clock.set(datetime(2026, 3, 10, 21, 0, tzinfo=UTC))  # 22:00 on 10 March in Oslo
+    await bot.say("100")
+    bot.clock.set(datetime(2026, 3, 10, 23, 10, tzinfo=UTC))  # 00:10 on 11 March in Oslo
+    reply = await bot.say("L 60 R 70 20min")
+    assert "Yesterday: 230\xa0ml in 2 sessions." in reply.text
+    assert "Today:" not in reply.text
+    later = await bot.say("90")  # pumped now, on the new day
+    assert "Today: 90\xa0ml in 1 session." in later.text
+
+
+async def test_a_session_logged_for_an_earlier_day_names_that_day(bot: BotHarness) -> None:
+    bot.clock.set(datetime(2026, 3, 12, 9, 0, tzinfo=UTC))  # Thursday 12 March, 10:00 in Oslo
+    reply = await bot.say("120 ml 2 days ago")
+    assert "Tue, Mar 10: 120\xa0ml in 1 session." in reply.text
+    yesterday = await bot.say("90 ml yesterday at 14:30")
+    assert "Yesterday: 90\xa0ml in 1 session." in yesterday.text
+
+
+async def test_yesterdays_total_in_bokmaal(bot: BotHarness) -> None:
+    bot.clock.set(datetime(2026, 3, 12, 9, 0, tzinfo=UTC))
+    reply = await bot.say("pumpet 90 ml i går kl 14.30", language_code="nb")
+    assert "I går: 90\xa0ml på 1 økt." in reply.text
+    earlier = await bot.say("60 ml for 2 dager siden", language_code="nb")
+    assert "Tir. 10. mars: 60\xa0ml på 1 økt." in earlier.text
+
+
 async def test_the_spring_change_does_not_shift_stored_sessions(bot: BotHarness) -> None:
     bot.clock.set(datetime(2026, 3, 28, 13, 30, tzinfo=UTC))  # 14:30 winter time
     await bot.say("90")
