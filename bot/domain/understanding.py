@@ -23,12 +23,12 @@ probabilities of labels trained but not yet offered are left out and the rest sc
 to 1. Below `THRESHOLD` the label is None and the reply offers the two likeliest topics
 (`likely`) as buttons.
 
-**Measured** (`python -m bench --only questions`, 2026-12-05 22:49 UTC, 2-core shared
-machine; grouped 5-fold cross-validation, so every test message is a question never seen in any
-wording; English 11,499 phrasings, Bokmål 11,401). Right (a menu is not right) / answered /
-wrong among answered at `THRESHOLD` 0.40: **en 90.6 % / 98.4 % / 7.9 %, nb 90.5 % / 98.4 % /
-8.0 %**; right among the two likeliest 96.3 %, 96.4 %; each writer's file left out in turn,
-90.4 %, 89.4 %. The cost (menu 1, wrong answer 2) is flat from 0.30 to 0.50
+**Measured** (`python -m bench`, 2026-12-05 23:49 UTC, 2-core shared machine; grouped
+5-fold cross-validation, so every test message is a question never seen in any wording; English
+11,536 phrasings, Bokmål 11,436). Right (a menu is not right) / answered / wrong among answered
+at `THRESHOLD` 0.40: **en 90.3 % / 98.3 % / 8.1 %, nb 90.2 % / 98.2 % / 8.1 %**; right among
+the two likeliest 96.1 %, 96.4 %; each writer's file left out in turn, 90.3 %, 89.6 %. The
+cost (menu 1, wrong answer 2) is flat from 0.30 to 0.50
 (docs/understanding.md). `python -m bench.understanding_variants` compares what else was
 tried (a logistic regression, a margin rule, class weights, other n-gram ranges, min_df,
 dialect spellings mapped, Snowball stems, ComplementNB, SGD, soft voting, one model for both

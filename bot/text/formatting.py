@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -89,11 +89,15 @@ def volume(ml: float, settings: ChatSettings) -> str:
 
 def day_text(moment: datetime, settings: ChatSettings, now: datetime) -> str:
     """`Mon, Mar 9` this year, `Mar 9, 2027` in another."""
-    tz, locale = settings.tz, settings.tr.locale
-    day = moment.astimezone(tz).date()
-    if day.year == now.astimezone(tz).year:
-        return format_skeleton("MMMEd", day, locale=locale)
-    return format_skeleton("yMMMd", day, locale=locale)
+    tz = settings.tz
+    return date_text(moment.astimezone(tz).date(), settings, now.astimezone(tz).year)
+
+
+def date_text(day: date, settings: ChatSettings, this_year: int) -> str:
+    """A date as `day_text` writes it, for a day that is not a clock time's (a parent day)."""
+    if day.year == this_year:
+        return format_skeleton("MMMEd", day, locale=settings.tr.locale)
+    return format_skeleton("yMMMd", day, locale=settings.tr.locale)
 
 
 def when_text(moment: datetime, settings: ChatSettings, now: datetime) -> str:

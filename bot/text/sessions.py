@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date
 
 from bot.domain.chats import ChatSettings
 from bot.domain.daybook import Amounts, day_totals, parent_day
@@ -26,6 +26,7 @@ from bot.domain.stats import DaySummary
 from bot.domain.units import Method
 from bot.storage.models import PumpSession
 from bot.text.formatting import (
+    date_text,
     format_clock,
     format_duration,
     format_minutes,
@@ -135,7 +136,7 @@ def day_line(sessions: Sequence[Amounts], settings: ChatSettings, day: date, tod
             totals.count,
             total=total,
         )
-    named = format_skeleton("MMMEd", day, locale=tr.locale)
+    named = date_text(day, settings, today.year)
     return "📊 " + tr.ngettext(
         "{day}: {total} in {n} session.",
         "{day}: {total} in {n} sessions.",
