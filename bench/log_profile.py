@@ -28,6 +28,7 @@ from telegram import Update
 
 from bench.logging_load import LOG_TEXTS
 from bot.clock import FakeClock
+from bot.inbox import DurableUpdateQueue
 from tests.support.backends import drop_created_databases, postgres_database
 from tests.support.kit import BotHarness
 
@@ -52,11 +53,16 @@ class ThreadProfile:
 
 
 async def through_the_inbox(bot: BotHarness, raw: dict[str, Any]) -> None:
-    """As the Updater and the update processor do: stored, handled, marked handled."""
+    """As the polling Updater and the update processor do: queued, handled (a typed message
+    stored in its unit of work), marked handled, and the next poll's wait until it is stored."""
     app = bot.app
-    await app.update_queue.put(Update.de_json(raw, app.bot))
-    update = app.update_queue.get_nowait()
+    queue = app.update_queue
+    assert isinstance(queue, DurableUpdateQueue)
+    queue.polled = True  # as `PayloadsRequest` makes it
+    await queue.put(Update.de_json(raw, app.bot))
+    update = queue.get_nowait()
     await app.update_processor.process_update(update, app.process_update(update))
+    await queue.until_durable()
 
 
 async def send_logs(bot: BotHarness, count: int, chats: int, offset: int) -> None:

@@ -16,6 +16,17 @@ How, on python-telegram-bot's own extension points:
   the getUpdates answer had (`PayloadsRequest`), not the parsed update serialised again. An
   id already in the table is a redelivery (a batch fetched again after a crash, a webhook
   retried): it is being handled or was, so it is not queued again.
+- **A typed message stores itself.** A new text message (`TYPED`: every one goes to the one
+  text handler, handlers/text.py) is queued at once as `Pending`, and its handler's unit of
+  work writes its inbox row in the same transaction as the log (`store_pending`): a typed log
+  costs two transactions in all, the unit of work and its confirmation's id with the handled
+  mark (issue 23; it was three, with a transaction of its own for the row). It is still
+  durable before it is acknowledged: polling asks for the next batch (which moves the offset
+  past this one) only once every pending message of it is stored (`PayloadsRequest`,
+  `until_durable`), and a webhook's `put` returns only then. A message whose handler has not
+  begun its unit of work within `DURABLE_WAIT` (its chat busy with a chart, say), or whose
+  handler failed before it, is stored by the inbox the ordinary way, so a slow chat never
+  holds up the polling for long.
 - **Marked handled after its handlers ran.** `ChatOrderedProcessor` is the application's
   `BaseUpdateProcessor` (`ApplicationBuilder.concurrent_updates`). After an update's handlers
   have finished (or failed: an update that raises would raise again), it marks the row
@@ -74,13 +85,13 @@ import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
+from telegram.ext import BaseUpdateProcessor, filters
 
 from bot.clock import Clock
 from bot.metrics import UPDATE_ARRIVED, Metrics
@@ -92,6 +103,8 @@ from bot.storage.inbox import (
     mark_handled_in,
     prune_handled,
     store_update,
+    store_update_in,
+    store_updates,
     take_unhandled,
 )
 
@@ -111,6 +124,26 @@ ADMITTED = 4096  # updates waiting for their chat's turn, or running
 RUNNING = 64  # handlers running at once
 STORE_RETRY_FIRST = 0.5  # seconds; doubled up to STORE_RETRY_MAX while the database is away
 STORE_RETRY_MAX = 30.0
+# How long the next poll (or a webhook's answer) waits for a typed message's unit of work to
+# begin before the inbox stores the message itself: a unit of work takes a few milliseconds.
+DURABLE_WAIT = 0.05
+# The updates the one text handler (handlers/text.py) takes, each in one unit of work that
+# stores the update too: new typed messages that are not commands.
+TYPED = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+
+
+@dataclass
+class Pending:
+    """A typed message queued before it is stored: its handler's unit of work stores it
+    (`store_pending`), or the inbox does when that is late or failed (`stored` says which
+    happened: True stored by the inbox, False found there already, a redelivery)."""
+
+    update_id: int
+    chat_id: int | None
+    payload: str
+    durable: asyncio.Future[None]
+    claimed: bool = False
+    stored: bool | None = None
 
 
 def chat_of(update: Update) -> int | None:
@@ -147,6 +180,10 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         self.arrived: dict[int, float] = {}
         self.done_early: set[int] = set()
         self.payloads: dict[int, str] = {}
+        self.pending: dict[int, Pending] = {}
+        # Polling acknowledges a batch with the next getUpdates, which waits until its typed
+        # messages are stored (`PayloadsRequest`); a webhook answers when `put` returns.
+        self.polled = False
 
     def keep_payloads(self, updates: list[Any]) -> None:
         """The updates of a getUpdates answer, as Telegram sent them (`PayloadsRequest`): `put`
@@ -160,6 +197,23 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         }
 
     async def put(self, item: object) -> None:
+        if isinstance(item, Update) and TYPED.check_update(item):
+            if item.update_id in self.pending:
+                log.info("Update %s arrived again; it is being handled", item.update_id)
+                return
+            self.arrived[item.update_id] = time.monotonic()
+            pending = Pending(
+                item.update_id,
+                chat_of(item),
+                self.payloads.pop(item.update_id, None) or item.to_json(),
+                asyncio.get_running_loop().create_future(),
+            )
+            self.pending[item.update_id] = pending
+            self.in_flight.add(item.update_id)
+            await super().put(item)
+            if not self.polled:
+                await self.until_durable([pending])
+            return
         if isinstance(item, Update):
             self.arrived[item.update_id] = time.monotonic()
             if not await self._store(item):
@@ -170,30 +224,90 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         await super().put(item)
 
     async def _store(self, update: Update) -> bool:
+        payload = self.payloads.pop(update.update_id, None) or update.to_json()
+        return await self._store_row(update.update_id, chat_of(update), payload)
+
+    async def _store_row(self, update_id: int, chat_id: int | None, payload: str) -> bool:
         """Store the update, trying until the database takes it: until then it is not
         acknowledged (polling waits; a webhook request waits, and Telegram may send it again).
         An error raised here instead would end python-telegram-bot's polling loop for good."""
         delay = STORE_RETRY_FIRST
-        payload = self.payloads.pop(update.update_id, None) or update.to_json()
         while True:
             try:
                 return await self.db.run(
-                    store_update,
-                    self.db,
-                    update.update_id,
-                    chat_of(update),
-                    payload,
-                    self.clock.now(),
+                    store_update, self.db, update_id, chat_id, payload, self.clock.now()
                 )
             except SQLAlchemyError as error:
                 log.warning(
                     "Update %s could not be stored (%s); trying again in %.0f s",
-                    update.update_id,
+                    update_id,
                     type(error).__name__,
                     delay,
                 )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, STORE_RETRY_MAX)
+
+    async def until_durable(self, waiting: list[Pending] | None = None) -> None:
+        """Return once these pending messages (all, if none given) are stored. Those whose
+        unit of work has not begun within `DURABLE_WAIT` are stored here instead."""
+        waiting = list(self.pending.values()) if waiting is None else waiting
+        if not waiting:
+            return
+        _done, late = await asyncio.wait([p.durable for p in waiting], timeout=DURABLE_WAIT)
+        if not late:
+            return
+        # Those not taken up yet (their chat busy, or many waiting to run) are stored here, in
+        # one transaction; the others are in their unit of work, or its failure being made good.
+        await self._store_pendings([p for p in waiting if not p.claimed])
+        await asyncio.wait([p.durable for p in waiting])
+
+    async def claim(self, update_id: int) -> Pending | None:
+        """The pending message the handler's unit of work is to store, if this is one; the
+        inbox no longer stores it itself (or has, and says so in `stored`)."""
+        pending = self.pending.get(update_id)
+        if pending is None:
+            return None
+        if pending.claimed:  # the inbox is storing it: it waited too long
+            await pending.durable
+        pending.claimed = True
+        return pending
+
+    def stored(self, pending: Pending) -> None:
+        """Its unit of work has committed: the message is in the inbox."""
+        if not pending.durable.done():
+            pending.durable.set_result(None)
+
+    async def _store_pendings(self, pendings: list[Pending]) -> None:
+        """Store these pending messages here, together, trying until the database takes them."""
+        if not pendings:
+            return
+        for pending in pendings:
+            pending.claimed = True
+        rows = [(p.update_id, p.chat_id, p.payload) for p in pendings]
+        delay = STORE_RETRY_FIRST
+        while True:
+            try:
+                new = await self.db.run(store_updates, self.db, rows, self.clock.now())
+                break
+            except SQLAlchemyError as error:
+                log.warning(
+                    "%d updates could not be stored (%s); trying again in %.0f s",
+                    len(rows),
+                    type(error).__name__,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, STORE_RETRY_MAX)
+        for pending in pendings:
+            pending.stored = pending.update_id in new
+            self.stored(pending)
+
+    async def after_handlers(self, update_id: int) -> None:
+        """A pending message whose handlers did not store it (they failed first) is stored
+        now, so it is durable before it is acknowledged."""
+        pending = self.pending.pop(update_id, None)
+        if pending is not None and not pending.durable.done():
+            await self._store_pendings([pending])
 
     def finished(self, update_id: int) -> None:
         """Marked handled already (`finish`, `settle`): the processor does not mark it again."""
@@ -216,10 +330,15 @@ class PayloadsRequest(WatchedRequest):
     def __init__(self, reachability: Reachability, queue: DurableUpdateQueue, **kwargs: Any):
         super().__init__(reachability, **kwargs)
         self.queue = queue
+        queue.polled = True
 
     async def post(self, url: str, *args: Any, **kwargs: Any) -> Any:
+        polling = url.endswith("/getUpdates")
+        if polling:
+            # This request acknowledges the last batch: its typed messages are stored first.
+            await self.queue.until_durable()
         result = await super().post(url, *args, **kwargs)
-        if url.endswith("/getUpdates") and isinstance(result, list):
+        if polling and isinstance(result, list):
             self.queue.keep_payloads(result)
         return result
 
@@ -271,6 +390,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self.queue.metrics.updates_handled.inc()
         if update_id is None:
             return
+        await self.queue.after_handlers(update_id)
         if update_id in self.queue.done_early:
             self.queue.done_early.discard(update_id)
             self.queue.in_flight.discard(update_id)
@@ -329,6 +449,34 @@ async def finish(db: Database, write: Callable[[Session], T]) -> T:
     result = await db.work(write_and_mark)
     queue.finished(update_id)
     return result
+
+
+async def pending_update(update: Update) -> Pending | None:
+    """The typed message being handled, if its unit of work is to store it (`store_pending`)."""
+    queue = _handling(update.update_id)
+    return await queue.claim(update.update_id) if queue is not None else None
+
+
+def store_pending(session: Session, pending: Pending | None, now: datetime) -> bool:
+    """In the handler's unit of work: store the typed message in the inbox. False if it is
+    there already, a redelivery (handled, or being handled by another instance), which is
+    then not handled again."""
+    if pending is None or pending.stored is True:
+        return True
+    if pending.stored is False:
+        return False
+    return store_update_in(session, pending.update_id, pending.chat_id, pending.payload, now)
+
+
+def stored_pending(pending: Pending | None, new: bool) -> None:
+    """After the unit of work committed: the message is durable; a redelivery is not the
+    processor's to mark handled (it was, or another instance will)."""
+    queue = _handling(pending.update_id) if pending is not None else None
+    if pending is None or queue is None:
+        return
+    queue.stored(pending)
+    if not new:
+        queue.finished(pending.update_id)
 
 
 async def take_over(application: PumpApplication, waited: timedelta | None) -> int:

@@ -2,10 +2,11 @@
 router (`bot.domain.routing`) decides what it is, and the feature registered for that kind
 (`Services.acts_on`) acts on it. Registration order no longer decides who answers.
 
-A new message is one unit of work (`Database.work`, on a worker thread): the chat's settings,
-the route and the acting feature's own database work (a log's insert, which also tells a
-redelivery, with what reminders and nudges need) share one transaction. The feature then
-replies on the event loop; a log's confirmation id is the only other write.
+A new message is one unit of work (`Database.work`, on a worker thread): the message's own
+inbox row (bot/inbox.py), the chat's settings, the route and the acting feature's own database
+work (a log's insert, which also tells a redelivery, with what reminders and nudges need) share
+one transaction. The feature then replies on the event loop; a log's confirmation id, with the
+inbox's handled mark, is the only other write.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from telegram.ext import MessageHandler, filters
 from bot.domain.chats import ChatSettings
 from bot.domain.routing import ChatState, Decision, Kind, route_edit, route_message
 from bot.domain.units import Unit
+from bot.inbox import TYPED, pending_update, store_pending, stored_pending
 from bot.services import PumpApplication, PumpContext, Services
 from bot.storage.repo import ChatRepo, SessionRepo, StepDownRepo, read_chat_rows
 from bot.text.i18n import language_for
@@ -98,9 +100,16 @@ async def on_text(update: Update, context: PumpContext) -> None:
     user = update.effective_user
     language = language_for(user.language_code if user else None, services.config.default_language)
     now = services.clock.now()
-    routed = await services.db.work(
-        lambda session: route_in(session, context.application, message, language, now)
-    )
+    pending = await pending_update(update)
+
+    def unit_of_work(session: Session) -> tuple[bool, Routed | None]:
+        # The message's inbox row goes in this transaction (bot/inbox.py, `Pending`).
+        if not store_pending(session, pending, now):
+            return False, None  # a redelivery: handled before, or elsewhere
+        return True, route_in(session, context.application, message, language, now)
+
+    new, routed = await services.db.work(unit_of_work)
+    stored_pending(pending, new)
     if routed is None:
         return
     action = services.text_actions[routed.decision.kind]
@@ -130,7 +139,8 @@ async def on_edited_text(update: Update, context: PumpContext) -> None:
 
 def register(application: PumpApplication) -> None:
     text = filters.TEXT & ~filters.COMMAND
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & text, on_text))
+    # TYPED is what the inbox lets this handler's unit of work store (bot/inbox.py).
+    application.add_handler(MessageHandler(TYPED, on_text))
     application.add_handler(
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & text, on_edited_text)
     )

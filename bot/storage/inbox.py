@@ -5,7 +5,7 @@ Plain functions over a Database; bot/inbox.py builds the durable inbox on them.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -41,9 +41,48 @@ def store_update(
         "received_at": now,
         "attempts": 0,
     }
-    statement = _STORE[db.engine.dialect.name == "sqlite"]
     with db.engine.begin() as connection:
-        return connection.execute(statement, values).first() is not None
+        return _store_on(connection, values)
+
+
+def store_updates(
+    db: Database, updates: Sequence[tuple[int, int | None, str]], now: datetime
+) -> set[int]:
+    """`store_update` for several (update id, chat id, payload), in one transaction; the ids
+    that were new."""
+    new = set()
+    with db.engine.begin() as connection:
+        for update_id, chat_id, payload in updates:
+            values = {
+                "update_id": update_id,
+                "chat_id": chat_id,
+                "payload": payload,
+                "received_at": now,
+                "attempts": 0,
+            }
+            if _store_on(connection, values):
+                new.add(update_id)
+    return new
+
+
+def store_update_in(
+    session: Session, update_id: int, chat_id: int | None, payload: str, now: datetime
+) -> bool:
+    """`store_update` in the caller's transaction (a typed message's unit of work stores its
+    own update, `bot.inbox.Pending`)."""
+    values = {
+        "update_id": update_id,
+        "chat_id": chat_id,
+        "payload": payload,
+        "received_at": now,
+        "attempts": 0,
+    }
+    return _store_on(session.connection(), values)
+
+
+def _store_on(connection: sa.Connection, values: dict[str, object]) -> bool:
+    statement = _STORE[connection.dialect.name == "sqlite"]
+    return connection.execute(statement, values).first() is not None
 
 
 # Built once, with bound parameters: they run for every update (see bot/storage/repo.py).

@@ -26,7 +26,15 @@ from bot.inbox import (
     DurableUpdateQueue,
     prune,
 )
-from bot.storage.inbox import INBOX, inbox_rows, mark_handled, store_update, take_unhandled
+from bot.storage.inbox import (
+    INBOX,
+    inbox_rows,
+    mark_handled,
+    store_update,
+    store_update_in,
+    store_updates,
+    take_unhandled,
+)
 from bot.storage.models import PumpSession
 from bot.terminal.fakeapi import ApiCall, FakeTelegram
 from tests.support.backends import bot_tests_use_postgres
@@ -79,46 +87,123 @@ def as_if_killed_before_marking(bot: BotHarness, update: dict[str, Any]) -> None
         )
 
 
+def replies(telegram: FakeTelegram, chat_id: int = PARENT_CHAT) -> list[str]:
+    return [c.text for c in telegram.calls if c.method == "sendMessage" and c.chat_id == chat_id]
+
+
 async def test_an_update_is_stored_before_it_is_queued_and_cleared_once_handled(
     tmp_path: Path,
 ) -> None:
     telegram = FakeTelegram()
     bot = await running(tmp_path, telegram, FakeClock(START))
     try:
-        update = telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
+        update = telegram.message_update(PARENT_CHAT, "/week", telegram.user(PARENT_CHAT))
         await bot.app.update_queue.put(Update.de_json(update, bot.app.bot))
         # `put` has returned (this is when the Updater moves the offset on): the update is in
         # the database, text and all, not yet handled.
         [row] = inbox_rows(bot.services.db)
         assert row["update_id"] == update["update_id"]
         assert row["chat_id"] == PARENT_CHAT
-        assert "120 ml" in str(row["payload"])
+        assert "/week" in str(row["payload"])
         assert row["handled_at"] is None
         await bot.app.update_queue.join()
         [row] = inbox_rows(bot.services.db)
         assert row["handled_at"] == START
         assert row["payload"] is None  # the parent's words are not kept once handled
+        assert replies(telegram)  # the week was shown
+    finally:
+        await stopped(bot)
+
+
+async def test_a_typed_log_is_stored_by_its_unit_of_work_before_the_next_poll(
+    tmp_path: Path,
+) -> None:
+    """Polling: a typed message is queued at once and stored in its handler's one unit of
+    work; the next getUpdates, which acknowledges it, waits until then."""
+    telegram = FakeTelegram()
+    bot = await running(tmp_path, telegram, FakeClock(START))
+    queue = bot.app.update_queue
+    assert isinstance(queue, DurableUpdateQueue)
+    queue.polled = True  # as `PayloadsRequest` makes it
+    try:
+        update = telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
+        await queue.put(Update.de_json(update, bot.app.bot))
+        assert inbox_rows(bot.services.db) == []  # queued, not stored on its own
+        await queue.until_durable()  # what the next getUpdates waits for
+        [row] = inbox_rows(bot.services.db)
+        assert row["update_id"] == update["update_id"]
+        await queue.join()
+        [row] = inbox_rows(bot.services.db)
+        assert (row["handled_at"], row["payload"]) == (START, None)
+        assert len(sessions(bot)) == 1
         assert len(confirmations(telegram)) == 1
     finally:
         await stopped(bot)
 
 
-async def test_a_polled_update_is_stored_as_telegram_sent_it(tmp_path: Path) -> None:
-    """Polling keeps each getUpdates answer's updates as sent (`PayloadsRequest`), and the
-    inbox stores that JSON, not the parsed update serialised again; a replay reads it."""
+async def test_a_typed_message_not_taken_up_in_time_is_stored_as_telegram_sent_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A typed message whose handler has not begun within `DURABLE_WAIT` (its chat busy) is
+    stored by the inbox itself, as getUpdates sent it, so polling goes on; handled later, it
+    is logged and confirmed once."""
+    monkeypatch.setattr(inbox, "DURABLE_WAIT", 0.01)
     telegram = FakeTelegram()
-    bot = await running(tmp_path, telegram, FakeClock(START))
+    bot = BotHarness(tmp_path, FakeClock(START), telegram)
+    await bot.start()  # the queue is not worked off: nothing takes the message up
     queue = bot.app.update_queue
     assert isinstance(queue, DurableUpdateQueue)
+    queue.polled = True
     try:
         update = telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
         update["message"]["unknown_to_the_library"] = 1  # stored as sent, not as parsed
         queue.keep_payloads([update])
         await queue.put(Update.de_json(update, bot.app.bot))
+        await queue.until_durable()
         [row] = inbox_rows(bot.services.db)
         assert json.loads(str(row["payload"])) == update
+        assert row["handled_at"] is None
         assert queue.payloads == {}  # kept until stored, no longer
+        queued = queue.get_nowait()
+        await bot.app.update_processor.process_update(queued, bot.app.process_update(queued))
+        [row] = inbox_rows(bot.services.db)
+        assert row["handled_at"] == START
+        assert len(sessions(bot)) == 1
+        assert len(confirmations(telegram)) == 1
+    finally:
+        await bot.stop()
+
+
+async def test_a_polled_update_is_stored_as_telegram_sent_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Polling keeps each getUpdates answer's updates as sent (`PayloadsRequest`), and the
+    inbox stores that JSON, not the parsed update serialised again; a replay reads it. A typed
+    message's unit of work stores the same."""
+    stored: list[str] = []
+
+    def recorded(session: Any, update_id: int, chat_id: int | None, payload: str, now: Any):
+        stored.append(payload)
+        return store_update_in(session, update_id, chat_id, payload, now)
+
+    monkeypatch.setattr(inbox, "store_update_in", recorded)
+    telegram = FakeTelegram()
+    bot = await running(tmp_path, telegram, FakeClock(START))
+    queue = bot.app.update_queue
+    assert isinstance(queue, DurableUpdateQueue)
+    try:
+        command = telegram.message_update(PARENT_CHAT, "/week", telegram.user(PARENT_CHAT))
+        typed = telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
+        for update in (command, typed):
+            update["message"]["unknown_to_the_library"] = 1  # stored as sent, not as parsed
+        queue.keep_payloads([command, typed])
+        await queue.put(Update.de_json(command, bot.app.bot))
+        [row] = inbox_rows(bot.services.db)
+        assert json.loads(str(row["payload"])) == command
+        await queue.put(Update.de_json(typed, bot.app.bot))
         await queue.join()
+        assert [json.loads(payload) for payload in stored] == [typed]
+        assert queue.payloads == {}  # kept until stored, no longer
         assert len(confirmations(telegram)) == 1
     finally:
         await stopped(bot)
@@ -141,11 +226,44 @@ async def test_an_update_is_not_acknowledged_until_the_database_took_it(
     monkeypatch.setattr(inbox, "store_update", store_when_back)
     monkeypatch.setattr(inbox, "STORE_RETRY_FIRST", 0)
     try:
-        update = telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
+        update = telegram.message_update(PARENT_CHAT, "/week", telegram.user(PARENT_CHAT))
         await deliver(bot, update)  # `put` returns (and polling moves on) only once stored
         assert refusals == 0
         assert [row["update_id"] for row in inbox_rows(bot.services.db)] == [update["update_id"]]
-        assert len(confirmations(telegram)) == 1
+        assert replies(telegram)
+    finally:
+        await stopped(bot)
+
+
+async def test_a_typed_message_whose_unit_of_work_failed_is_still_stored_before_acknowledged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database refuses the log's unit of work, then the inbox's own write once: the parent
+    is asked to try again, and the message is in the inbox, handled, before `put` returns."""
+    telegram = FakeTelegram()
+    bot = await running(tmp_path, telegram, FakeClock(START))
+    refusals = {"unit": 1, "store": 1}
+
+    def refused(name: str, write: Any) -> Any:
+        def call(*args: Any) -> Any:
+            if refusals[name]:
+                refusals[name] -= 1
+                raise OperationalError("INSERT", {}, Exception("database is locked"))
+            return write(*args)
+
+        return call
+
+    monkeypatch.setattr(inbox, "store_update_in", refused("unit", store_update_in))
+    monkeypatch.setattr(inbox, "store_updates", refused("store", store_updates))
+    monkeypatch.setattr(inbox, "STORE_RETRY_FIRST", 0)
+    try:
+        update = telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
+        await bot.app.update_queue.put(Update.de_json(update, bot.app.bot))
+        assert refusals == {"unit": 0, "store": 0}
+        assert [row["update_id"] for row in inbox_rows(bot.services.db)] == [update["update_id"]]
+        await bot.app.update_queue.join()
+        assert sessions(bot) == []
+        assert [text.startswith("Sorry") for text in replies(telegram)] == [True]
     finally:
         await stopped(bot)
 
