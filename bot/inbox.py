@@ -434,7 +434,8 @@ async def finish(db: Database, write: Callable[[Session], T]) -> T:
     handled (a typed log's confirmation id: one transaction less a log, issue 23). For a write
     after which a replay would redo nothing: what is left of the handler (following the change:
     a reminder re-armed in memory, a nudge already marked sent) is not repeated on a replay
-    either. Outside the inbox (tests feeding updates directly) just the write."""
+    either. Outside the inbox (tests feeding updates directly) just the write. Several logs'
+    last writes that come together share one transaction (`Database.work_together`)."""
     handling = HANDLING.get()
     if handling is None:
         return await db.work(write)
@@ -446,7 +447,7 @@ async def finish(db: Database, write: Callable[[Session], T]) -> T:
         mark_handled_in(session, update_id, now)
         return result
 
-    result = await db.work(write_and_mark)
+    result = await db.work_together(write_and_mark)
     queue.finished(update_id)
     return result
 

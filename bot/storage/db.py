@@ -68,6 +68,8 @@ class Database:
         self.url = url
         self.engine = create_db_engine(url)
         self.executor: ThreadPoolExecutor | None = None  # made on the first unit of work
+        self._together: list[tuple[Callable[[Session], Any], asyncio.Future[Any]]] = []
+        self._together_task: asyncio.Task[None] | None = None
 
     def upgrade(self, revision: str = "head") -> None:
         command.upgrade(alembic_config(self.engine), revision)
@@ -113,6 +115,50 @@ class Database:
             self.executor = ThreadPoolExecutor(threads, thread_name_prefix="unit-of-work")
         call = functools.partial(contextvars.copy_context().run, fn, *args)
         return await asyncio.get_running_loop().run_in_executor(self.executor, call)
+
+    async def work_together(self, unit: Callable[[Session], T]) -> T:
+        """`work` for a short write that may share its transaction with others: the units
+        asked for while one transaction of them is under way go together in the next (a group
+        commit). Alone, it runs at once. Under load, many logs' last writes (a confirmation's
+        message id and the inbox's handled mark) cost one transaction and one thread hop
+        between them, not one each (issue 23). If a shared transaction fails, each unit is run
+        again alone, so one unit's error is its own."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._together.append((unit, future))
+        if self._together_task is None:
+            self._together_task = asyncio.create_task(self._run_together())
+        return await future
+
+    async def _run_together(self) -> None:
+        try:
+            while self._together:
+                batch, self._together = self._together, []
+                units = [unit for unit, _future in batch]
+                try:
+                    results = await self.run(self._work_all, units)
+                except Exception:  # rolled back: each alone, so an error is its unit's own
+                    await self._one_by_one(batch)
+                    continue
+                for (_unit, future), result in zip(batch, results, strict=True):
+                    if not future.done():
+                        future.set_result(result)
+        finally:
+            self._together_task = None
+
+    async def _one_by_one(self, batch: list[tuple[Callable[[Session], Any], Any]]) -> None:
+        for unit, future in batch:
+            try:
+                result = await self.run(self._work, unit)
+            except Exception as error:  # the caller's to handle, as with `work`
+                if not future.done():
+                    future.set_exception(error)
+                continue
+            if not future.done():
+                future.set_result(result)
+
+    def _work_all(self, units: list[Callable[[Session], T]]) -> list[T]:
+        with self.session() as session:
+            return [unit(session) for unit in units]
 
     def _work(self, unit: Callable[[Session], T]) -> T:
         with self.session() as session:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from bot.storage.db import Database
 from bot.storage.models import PumpSession
@@ -104,3 +107,55 @@ def test_a_message_is_inserted_once_and_recent_sessions_answer_as_the_queries_do
         assert repo.last_started_at() == now + hour  # the write forgot what was read
     with db.session() as session:
         assert SessionRepo(session, 1).count() == 5
+
+
+async def test_writes_that_come_together_share_a_transaction_and_keep_their_own_errors(
+    tmp_path: Path,
+) -> None:
+    """`work_together`: logs' last writes asked for while one transaction is under way go
+    together in the next; one that fails leaves the others written."""
+    db = Database(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    db.upgrade()
+    moment = datetime(2026, 3, 29, 9, 0, tzinfo=UTC)
+    with db.session() as session:
+        ChatRepo(session).get_or_create(1, language="en", timezone="Europe/Oslo")
+    transactions = 0
+
+    def begun(_connection: object) -> None:
+        nonlocal transactions
+        transactions += 1
+
+    def log(minutes: int) -> Callable[[Session], int]:
+        def write(session: Session) -> int:
+            entry = PumpSession(
+                chat_id=1, started_at=moment + timedelta(minutes=minutes), total_ml=minutes
+            )
+            SessionRepo(session, 1).add(entry)
+            return minutes
+
+        return write
+
+    def broken(_session: Session) -> int:
+        raise ValueError("this one fails")
+
+    sa.event.listen(db.engine, "begin", begun)
+    try:
+        writes = [log(10), log(20), broken, log(30)]
+        results = await asyncio.gather(
+            *(db.work_together(write) for write in writes), return_exceptions=True
+        )
+        with_a_failure = transactions
+        transactions = 0
+        await asyncio.gather(*(db.work_together(log(m)) for m in (40, 50, 60, 70)))
+    finally:
+        sa.event.remove(db.engine, "begin", begun)
+        db.dispose()
+    assert results[:2] == [10, 20] and results[3] == 30
+    assert isinstance(results[2], ValueError)
+    # The four asked for at once went together, rolled back as one failed, then one by one
+    # (the failing one fails before it writes, so it begins no transaction).
+    assert with_a_failure == 1 + 3
+    assert transactions == 1  # four writes, one transaction
+    with db.session() as session:
+        stored = SessionRepo(session, 1).between(moment, moment + timedelta(hours=2))
+        assert sorted(s.total_ml for s in stored) == [10, 20, 30, 40, 50, 60, 70]
