@@ -6,7 +6,8 @@ those seconds: with training beside start-up, the logging bench's p99 went from 
 and three instances fanned out at 27.3 instead of 28.8 messages a second (2026-12-05, bench
 runs at 07:20 and 08:29 UTC). In a spawned process at a lower priority it runs beside the
 loop, as the charts do (`bot.periods`), and the fitted models come back pickled through a
-pipe. A daemon process and a daemon thread: a bot stopped while it trains stops at once.
+pipe. A daemon process and a daemon thread: a bot stopped while it trains stops at once, and
+one killed outright ends it too (`_end_with_the_bot`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from multiprocessing import get_context
+from multiprocessing import get_context, parent_process
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
@@ -90,6 +91,7 @@ def trained_elsewhere() -> dict[str, Pipeline]:
 def _train_and_send(sending: Connection) -> None:
     with contextlib.suppress(OSError, AttributeError):
         os.nice(TRAIN_NICENESS)
+    _end_with_the_bot()
     # Ctrl-C reaches the whole process group: the bot stops, and ends this daemon process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from bot.domain.understanding import model
@@ -97,3 +99,20 @@ def _train_and_send(sending: Connection) -> None:
 
     sending.send({language: model(language) for language in LANGUAGES})
     sending.close()
+
+
+def _end_with_the_bot() -> None:
+    """A bot killed outright (SIGKILL, the OOM killer) cannot end its daemon children: this
+    one would train on for a minute of CPU at nobody's request (the slow tests' kills left
+    three at once, 2026-12-06). A thread waits on multiprocessing's sentinel for the parent
+    (it wakes when the parent is gone, even if that was before this process got here) and
+    ends the process then."""
+    parent = parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(0)
+
+    threading.Thread(target=watch, name="orphan-check", daemon=True).start()
