@@ -34,15 +34,8 @@ def store_update(
 
     A known id is a redelivery: the update is being handled, or was, so it is not handled again.
     """
-    values = {
-        "update_id": update_id,
-        "chat_id": chat_id,
-        "payload": payload,
-        "received_at": now,
-        "attempts": 0,
-    }
     with db.engine.begin() as connection:
-        return _store_on(connection, values)
+        return _store_on(connection, update_id, chat_id, payload, now)
 
 
 def store_updates(
@@ -50,19 +43,12 @@ def store_updates(
 ) -> set[int]:
     """`store_update` for several (update id, chat id, payload), in one transaction; the ids
     that were new."""
-    new = set()
     with db.engine.begin() as connection:
-        for update_id, chat_id, payload in updates:
-            values = {
-                "update_id": update_id,
-                "chat_id": chat_id,
-                "payload": payload,
-                "received_at": now,
-                "attempts": 0,
-            }
-            if _store_on(connection, values):
-                new.add(update_id)
-    return new
+        return {
+            update_id
+            for update_id, chat_id, payload in updates
+            if _store_on(connection, update_id, chat_id, payload, now)
+        }
 
 
 def store_update_in(
@@ -70,6 +56,12 @@ def store_update_in(
 ) -> bool:
     """`store_update` in the caller's transaction (a typed message's unit of work stores its
     own update, `bot.inbox.Pending`)."""
+    return _store_on(session.connection(), update_id, chat_id, payload, now)
+
+
+def _store_on(
+    connection: sa.Connection, update_id: int, chat_id: int | None, payload: str, now: datetime
+) -> bool:
     values = {
         "update_id": update_id,
         "chat_id": chat_id,
@@ -77,10 +69,6 @@ def store_update_in(
         "received_at": now,
         "attempts": 0,
     }
-    return _store_on(session.connection(), values)
-
-
-def _store_on(connection: sa.Connection, values: dict[str, object]) -> bool:
     statement = _STORE[connection.dialect.name == "sqlite"]
     return connection.execute(statement, values).first() is not None
 
