@@ -8,7 +8,7 @@ store sessions the same way. How a session reads is `bot.text.sessions`; what th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.domain.chats import ChatSettings
-from bot.domain.daybook import parent_day, parent_day_range, today_range
+from bot.domain.daybook import Amounts, parent_day, parent_day_range
 from bot.domain.imports import ImportFile
 from bot.domain.nudges import LOOKBACK
 from bot.domain.parsing import (
@@ -51,10 +51,15 @@ def confirmation_in(
     """An entry's confirmation, with the sessions of the parent day it counts to and the one
     before it read in the caller's transaction."""
     repo = SessionRepo(db_session, settings.id)
-    day = parent_day(entry.started_at, settings.tz, settings.day_start)
-    day_sessions = repo.amounts(*parent_day_range(day, settings.tz, settings.day_start))
     previous = repo.amounts_before(entry.started_at)
-    return confirmation_text(settings, entry, day_sessions, previous, now)
+    return confirmation_text(settings, entry, day_of(repo, settings, entry), previous, now)
+
+
+def day_of(repo: SessionRepo, settings: ChatSettings, entry: PumpSession) -> Sequence[Amounts]:
+    """The sessions of the parent day an entry counts to (in the chat's time zone, from the
+    hour its day starts), whose total its confirmation and its undo show."""
+    day = parent_day(entry.started_at, settings.tz, settings.day_start)
+    return repo.amounts(*parent_day_range(day, settings.tz, settings.day_start))
 
 
 @dataclass(frozen=True)
@@ -453,8 +458,7 @@ class LogBook:
             repo.delete(entry)
             self._changed(db_session, stash=bool(milk))
             milk_text = undone_milk_text(milk, settings)
-            today = repo.between(*today_range(now, settings.tz, settings.day_start))
-            text = removed_text(settings, entry, milk_text, today, now)
+            text = removed_text(settings, entry, milk_text, day_of(repo, settings, entry), now)
             return Logged(entry, text, milk_text)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from babel.dates import format_date
 
@@ -121,9 +121,14 @@ def today_line(sessions: Sequence[Amounts], settings: ChatSettings) -> str:
     )
 
 
-def day_line(sessions: Sequence[Amounts], settings: ChatSettings, day: date, today: date) -> str:
-    """The running total of the parent day a session counts to: today's, or, for a session
-    logged for an earlier day (pumped at 23:50, sent at 00:10), that day's, named."""
+def day_line(
+    sessions: Sequence[Amounts], settings: ChatSettings, moment: datetime, now: datetime
+) -> str:
+    """The running total of the parent day `moment` counts to (`sessions`: that day's):
+    today's, or, for a session of an earlier day (pumped at 23:50, sent or undone at 00:10),
+    that day's, named."""
+    day = parent_day(moment, settings.tz, settings.day_start)
+    today = parent_day(now, settings.tz, settings.day_start)
     if day >= today:
         return today_line(sessions, settings)
     tr = settings.tr
@@ -163,9 +168,7 @@ def confirmation_text(
         when=when_text(entry.started_at, settings, now),
     )
     lines = [headline, *session_details(entry, settings), ""]
-    day = parent_day(entry.started_at, settings.tz, settings.day_start)
-    today = parent_day(now, settings.tz, settings.day_start)
-    lines.append(day_line(day_sessions, settings, day, today))
+    lines.append(day_line(day_sessions, settings, entry.started_at, now))
     if previous is None:
         lines.append("🕘 " + tr._("This is the first session in the log."))
     else:
@@ -183,16 +186,18 @@ def removed_text(
     settings: ChatSettings,
     entry: PumpSession,
     milk_text: str | None,
-    today: Sequence[PumpSession],
+    day_sessions: Sequence[Amounts],
     now: datetime,
 ) -> str:
-    """What was removed, what left the stash with it (`milk_text`), and today's total after."""
+    """What was removed, what left the stash with it (`milk_text`), and the total left on the
+    parent day it counted to (`day_sessions`: that day's sessions after), as a log names it."""
     removed = "↩️ " + settings.tr._(
         "Removed {total} {when}.",
         total=volume(entry.total_ml, settings),
         when=when_text(entry.started_at, settings, now),
     )
-    return "\n".join([removed, *([milk_text] if milk_text else []), today_line(today, settings)])
+    total = day_line(day_sessions, settings, entry.started_at, now)
+    return "\n".join([removed, *([milk_text] if milk_text else []), total])
 
 
 def saved_note(entry: PumpSession, settings: ChatSettings, now: datetime) -> str:

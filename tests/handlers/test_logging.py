@@ -299,6 +299,43 @@ async def test_angre_in_bokmaal_and_nothing_to_undo(bot: BotHarness) -> None:
     assert "Fjernet 100\xa0ml i dag kl. 10:00." in reply.text
 
 
+async def test_undoing_an_entry_from_before_midnight_gives_that_days_total(bot: BotHarness) -> None:
+    """Logged for 23:30 and undone after midnight: the reply gives what is left on the day the
+    entry counted to, named, not today's total."""
+    bot.clock.set(datetime(2026, 3, 10, 21, 0, tzinfo=UTC))  # 22:00 on 10 March in Oslo
+    await bot.say("100")
+    bot.clock.set(datetime(2026, 3, 10, 23, 10, tzinfo=UTC))  # 00:10 on 11 March in Oslo
+    await bot.say("90")  # pumped now, on the new day
+    await bot.say("130 ml at 23:30")
+    reply = await bot.say("/undo")
+    assert en("Removed 130 ml yesterday at 11:30 PM.") in reply.text
+    assert "Yesterday: 100\xa0ml in 1 session." in reply.text
+    assert "Today:" not in reply.text
+
+
+async def test_the_undo_button_on_an_older_entry_names_its_day(bot: BotHarness) -> None:
+    bot.clock.set(datetime(2026, 3, 12, 9, 0, tzinfo=UTC))  # Thursday 12 March, 10:00 in Oslo
+    await bot.say("60 ml 2 days ago")
+    confirmation = await bot.say("120 ml 2 days ago")
+    await bot.say("/today")  # something after it, so Undo is pressed on an older message
+    [edit] = edits_of(await bot.press("Undo"), confirmation.message_id)
+    assert "Tue, Mar 10: 60\xa0ml in 1 session." in edit.text
+    assert "Today:" not in edit.text
+
+
+async def test_angre_gives_the_total_of_the_entrys_own_day_in_bokmaal(bot: BotHarness) -> None:
+    bot.clock.set(datetime(2026, 3, 12, 9, 0, tzinfo=UTC))  # torsdag 12. mars, 10:00 i Oslo
+    await bot.say("pumpet 80 ml i går kl 10", language_code="nb")
+    await bot.say("pumpet 90 ml i går kl 14.30", language_code="nb")
+    reply = await bot.say("/angre", language_code="nb")
+    assert "I går: 80\xa0ml på 1 økt." in reply.text
+    assert "I dag:" not in reply.text
+    await bot.say("50 ml for 2 dager siden", language_code="nb")
+    await bot.say("60 ml for 2 dager siden", language_code="nb")
+    reply = await bot.say("/angre", language_code="nb")
+    assert "Tir. 10. mars: 50\xa0ml på 1 økt." in reply.text
+
+
 # -- edits ---------------------------------------------------------------------------------
 
 

@@ -6,8 +6,10 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 
+from PIL import Image
 from pypdf import PdfReader
 
+from bot.text.charts import trend_chart_size
 from tests.support.kit import PARENT_CHAT, BotHarness
 from tests.support.seed import add_session
 
@@ -68,6 +70,18 @@ async def test_report_is_an_a4_pdf_holding_the_weeks_totals(bot: BotHarness) -> 
     assert "sår brystvorte, prøvde ny størrelse" in text  # the note, letters intact
     assert "No reminders are set." in text
     assert "750" not in text  # not pumping exclusively: no guideline band
+
+
+async def test_report_shows_the_chart_chart_sends_then_the_supply_trend(bot: BotHarness) -> None:
+    a_week_of_logs(bot)
+    photo = (await bot.say("/chart")).files["photo"]  # the last 7 days
+    data = (await bot.say("/report 7")).files["document"]
+    pictures = [image.image for page in PdfReader(io.BytesIO(data)).pages for image in page.images]
+    assert len(pictures) == 2  # the daily totals, then the supply trend
+    chart, trend = (picture.convert("RGB") for picture in pictures)
+    assert chart.tobytes() == Image.open(io.BytesIO(photo)).convert("RGB").tobytes()
+    assert trend.size == trend_chart_size()
+    assert "Supply trend" in pdf_text(data)
 
 
 async def test_rapport_in_bokmaal_with_norwegian_numbers_and_letters(bot: BotHarness) -> None:
