@@ -119,10 +119,11 @@ async def start_up(
     own start-up."""
     services: Services = application.bot_data["services"]
     services.db.upgrade()
-    # Train the free-text models now, in a low-priority process (bot.training), rather than on
-    # the first parent's question; start-up goes on meanwhile, so reminders are armed without
-    # waiting. A question in the first seconds has its language's model trained on the spot.
-    start_training(after_training)
+    # Load the free-text models kept from the last start (bot.modelcache), or train them now,
+    # in a low-priority process (bot.training), rather than on the first parent's question;
+    # start-up goes on meanwhile, so reminders are armed without waiting. A question in the
+    # first seconds has its language's model trained on the spot.
+    start_training(after_training, services.config.model_cache_dir)
     language = services.config.default_language
     # Telegram gone again since start-up reached it: these wait for it rather than end the bot.
     await services.reachability.through(

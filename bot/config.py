@@ -36,6 +36,8 @@ class Config:
     port: int = 8443
     webhook_secret: str | None = None
     data_dir: Path = Path("data")
+    # Trained free-text models kept between starts (bot/modelcache.py); None keeps none.
+    model_cache_dir: Path | None = None
     # Health and metrics (bot/metrics.py): served on this port when set, on this address.
     metrics_port: int | None = None
     metrics_listen: str = "0.0.0.0"
@@ -120,6 +122,7 @@ def load_config(env: Mapping[str, str] | None = None, *, dotenv: bool = True) ->
         port=port,
         webhook_secret=secret,
         data_dir=data_dir,
+        model_cache_dir=Path(env.get("MODEL_CACHE_DIR") or data_dir / "models"),
         metrics_port=_port("METRICS_PORT", metrics_port) if metrics_port else None,
         metrics_listen=env.get("METRICS_LISTEN") or "0.0.0.0",
     )

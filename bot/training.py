@@ -21,9 +21,12 @@ import time
 from collections.abc import Callable
 from multiprocessing import get_context, parent_process
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.domain.understanding import install, trained_models
+from bot.modelcache import keep_model, load_model
+from bot.text.i18n import LANGUAGES
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
@@ -37,25 +40,36 @@ _running: threading.Thread | None = None
 _starting = threading.Lock()
 
 
-def start_training(after: Callable[[], None] | None = None) -> threading.Thread:
-    """Train every language's model in a low-priority process, install them in this one, then
-    call `after`. One training at a time in a process: a second bot started meanwhile (tests
-    start many) shares the one under way, and nothing is trained once the models are here."""
+def start_training(
+    after: Callable[[], None] | None = None, kept_in: Path | None = None
+) -> threading.Thread:
+    """Load every language's model kept in `kept_in` (bot/modelcache.py), or train them in a
+    low-priority process that keeps them there; install them in this one, then call `after`.
+    One training at a time in a process: a second bot started meanwhile (tests start many)
+    shares the one under way, and nothing is trained once the models are here."""
     global _running
     with _starting:
         if _running is not None and _running.is_alive():
             return _running
-        _running = _training_thread(after)
+        _running = _training_thread(after, kept_in)
         return _running
 
 
-def _training_thread(after: Callable[[], None] | None) -> threading.Thread:
+def _training_thread(after: Callable[[], None] | None, kept_in: Path | None) -> threading.Thread:
 
     def train() -> None:
         started = time.perf_counter()
         if not trained_models():
+            kept = {language: load_model(kept_in, language) for language in LANGUAGES if kept_in}
+            if kept and all(fitted is not None for fitted in kept.values()):
+                for language, fitted in kept.items():
+                    install(language, fitted)  # type: ignore[arg-type]
+                log.info("understanding models loaded in %.2f s", time.perf_counter() - started)
+                if after is not None:
+                    after()
+                return
             try:
-                for language, fitted in trained_elsewhere().items():
+                for language, fitted in trained_elsewhere(kept_in).items():
                     install(language, fitted)
             except (OSError, EOFError):
                 # The process could not start, or was stopped with the bot (a stop signal
@@ -71,13 +85,13 @@ def _training_thread(after: Callable[[], None] | None) -> threading.Thread:
     return thread
 
 
-def trained_elsewhere() -> dict[str, Pipeline]:
+def trained_elsewhere(kept_in: Path | None = None) -> dict[str, Pipeline]:
     """Every language's fitted model, trained in a spawned process (not forked: the bot has
-    threads running)."""
+    threads running), which keeps them in `kept_in` if given."""
     context = get_context("spawn")
     receiving, sending = context.Pipe(duplex=False)
     process = context.Process(
-        target=_train_and_send, args=(sending,), name="train-models", daemon=True
+        target=_train_and_send, args=(sending, kept_in), name="train-models", daemon=True
     )
     process.start()
     sending.close()
@@ -88,16 +102,19 @@ def trained_elsewhere() -> dict[str, Pipeline]:
         process.join(timeout=5)
 
 
-def _train_and_send(sending: Connection) -> None:
+def _train_and_send(sending: Connection, kept_in: Path | None) -> None:
     with contextlib.suppress(OSError, AttributeError):
         os.nice(TRAIN_NICENESS)
     _end_with_the_bot()
     # Ctrl-C reaches the whole process group: the bot stops, and ends this daemon process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from bot.domain.understanding import model
-    from bot.text.i18n import LANGUAGES
 
-    sending.send({language: model(language) for language in LANGUAGES})
+    models = {language: model(language) for language in LANGUAGES}
+    if kept_in is not None:
+        for language, fitted in models.items():
+            keep_model(kept_in, language, fitted)
+    sending.send(models)
     sending.close()
 
 

@@ -3,6 +3,7 @@ do: a parent's question gets the same topic either way."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import time
@@ -13,7 +14,8 @@ import pytest
 from bot.domain.understanding import model, read_with
 from bot.text.i18n import LANGUAGES
 from bot.training import trained_elsewhere
-from tests.support.processes import ROOT
+from tests.support.fakeserver import FakeBotApiServer
+from tests.support.processes import ROOT, bot_env, start_process, stop_process_async
 
 pytestmark = pytest.mark.slow  # starts a process that trains both languages (seconds)
 
@@ -72,3 +74,30 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"  # a zombie has ended; only its parent's wait is missing
+
+
+async def test_a_restarted_bot_loads_the_models_it_trained(tmp_path: Path) -> None:
+    """The first start trains the models and keeps them (bot/modelcache.py); the next loads
+    them instead of training again (25 s of CPU on the bench machine)."""
+    server = await FakeBotApiServer().start()
+    env = bot_env(
+        server.base_url,
+        server.file_url,
+        f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        LOG_LEVEL="INFO",
+        MODEL_CACHE_DIR=str(tmp_path / "models"),
+    )
+    try:
+        for run, said in enumerate(("models trained", "models loaded")):
+            log = tmp_path / f"run-{run}.log"
+            process = start_process(["-m", "bot"], env, log)
+            try:
+                deadline = time.monotonic() + 120
+                while said not in log.read_text() and time.monotonic() < deadline:
+                    await asyncio.sleep(0.2)
+                assert f"understanding {said}" in log.read_text()
+            finally:
+                await stop_process_async(process)
+    finally:
+        await server.stop()
+    assert [p.name.split("-")[1] for p in sorted((tmp_path / "models").iterdir())] == ["en", "nb"]

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH_TOKEN = "4242424242:BENCH-token-not-for-logs"
+MODELS = Path(tempfile.gettempdir()) / "pumpbot-test-models"
 
 
 @dataclass
@@ -49,6 +51,9 @@ def bot_env(base_url: str, file_url: str, database_url: str, **extra: str) -> di
         DATABASE_URL=database_url,
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
+        # One place for every process's kept models (bot/modelcache.py): the first trains,
+        # the rest load (a model is keyed by its phrasings, code and library versions).
+        MODEL_CACHE_DIR=str(MODELS),
     )
     env.update(extra)
     return env
