@@ -2,7 +2,8 @@
 router (`bot.domain.routing`) decides what it is, and the feature registered for that kind
 (`Services.acts_on`) acts on it. Registration order no longer decides who answers.
 
-A new message is one unit of work (`Database.work`, on a worker thread): the message's own
+A new message is one unit of work (`Database.work_together`, on a worker thread, in one
+transaction with other chats' units that come at the same time): the message's own
 inbox row (bot/inbox.py), the chat's settings, the route and the acting feature's own database
 work (a log's insert, which also tells a redelivery, with what reminders and nudges need) share
 one transaction. The feature then replies on the event loop; a log's confirmation id, with the
@@ -108,7 +109,7 @@ async def on_text(update: Update, context: PumpContext) -> None:
             return False, None  # a redelivery: handled before, or elsewhere
         return True, route_in(session, context.application, message, language, now)
 
-    new, routed = await services.db.work(unit_of_work)
+    new, routed = await services.db.work_together(unit_of_work)
     stored_pending(pending, new)
     if routed is None:
         return

@@ -238,11 +238,12 @@ async def test_an_update_is_not_acknowledged_until_the_database_took_it(
 async def test_a_typed_message_whose_unit_of_work_failed_is_still_stored_before_acknowledged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The database refuses the log's unit of work, then the inbox's own write once: the parent
-    is asked to try again, and the message is in the inbox, handled, before `put` returns."""
+    """The database refuses the log's unit of work (twice: it is tried once more alone), then
+    the inbox's own write once: the parent is asked to try again, and the message is in the
+    inbox, handled, before `put` returns."""
     telegram = FakeTelegram()
     bot = await running(tmp_path, telegram, FakeClock(START))
-    refusals = {"unit": 1, "store": 1}
+    refusals = {"unit": 2, "store": 1}
 
     def refused(name: str, write: Any) -> Any:
         def call(*args: Any) -> Any:
@@ -565,3 +566,33 @@ async def test_a_slow_update_holds_up_its_own_chat_only(tmp_path: Path) -> None:
     chart_may_finish.set()
     await asyncio.gather(*tasks)
     assert order == ["A: chart starts", "B: log", "B: undo", "A: chart done", "A: log"]
+
+
+async def test_a_log_whose_unit_of_work_failed_once_is_tried_again_and_confirmed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unit of work that fails (a moment's "database is locked") is rolled back and tried
+    once more on its own (`Database.work_together`): the log is stored once and confirmed,
+    with no "please try again"."""
+    telegram = FakeTelegram()
+    bot = await running(tmp_path, telegram, FakeClock(START))
+    refusals = 1
+
+    def refused_once(*args: Any) -> bool:
+        nonlocal refusals
+        if refusals:
+            refusals -= 1
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return store_update_in(*args)
+
+    monkeypatch.setattr(inbox, "store_update_in", refused_once)
+    try:
+        await deliver(
+            bot, telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
+        )
+        assert refusals == 0
+        assert len(sessions(bot)) == 1
+        assert len(confirmations(telegram)) == 1
+        assert not any(text.startswith("Sorry") for text in replies(telegram))
+    finally:
+        await stopped(bot)
