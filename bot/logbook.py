@@ -51,7 +51,7 @@ def confirmation_in(
     """An entry's confirmation, with the sessions of the parent day it counts to and the one
     before it read in the caller's transaction."""
     repo = SessionRepo(db_session, settings.id)
-    previous = repo.amounts_before(entry.started_at)
+    previous = repo.amounts_before(entry.started_at, entry.id or 0)
     return confirmation_text(settings, entry, day_of(repo, settings, entry), previous, now)
 
 

@@ -55,6 +55,9 @@ class Amounts(Protocol):
     a plain row of one (a typed log's recent sessions are read without the ORM)."""
 
     @property
+    def id(self) -> int | None: ...
+
+    @property
     def started_at(self) -> datetime: ...
 
     @property

@@ -251,7 +251,16 @@ _AMOUNTS_BETWEEN = _SINCE.where(_SESSIONS.c.started_at < sa.bindparam("end"))
 _AMOUNTS_BEFORE = (
     sa.select(*_AMOUNTS)
     .where(_SESSIONS.c.chat_id == sa.bindparam("chat_id"))
-    .where(_SESSIONS.c.started_at < sa.bindparam("before"))
+    .where(
+        sa.or_(
+            _SESSIONS.c.started_at < sa.bindparam("before"),
+            # Logged for the same moment, earlier: in the log's order, it came first.
+            sa.and_(
+                _SESSIONS.c.started_at == sa.bindparam("before"),
+                _SESSIONS.c.id < sa.bindparam("before_id"),
+            ),
+        )
+    )
     .order_by(_SESSIONS.c.started_at.desc(), _SESSIONS.c.id.desc())
     .limit(1)
 )
@@ -336,15 +345,16 @@ class SessionRepo:
         latest = self.latest()
         return latest.started_at if latest else None
 
-    def amounts_before(self, before: datetime) -> Amounts | None:
-        """What `latest(before)` finds, as a plain row to read."""
+    def amounts_before(self, before: datetime, before_id: int = 0) -> Amounts | None:
+        """The session before `before` in the log's order (by start, then by id: one logged
+        for the same moment with an id below `before_id` counts as before), as a plain row."""
         recent = self._recent()
         if recent is not None:
             # Any session before `before` that was read is later than every one not read.
-            read = [s for s in recent.sessions if s.started_at < before]
+            read = [s for s in recent.sessions if (s.started_at, s.id or 0) < (before, before_id)]
             if read:
                 return read[-1]
-        params = {"chat_id": self.chat_id, "before": before}
+        params = {"chat_id": self.chat_id, "before": before, "before_id": before_id}
         row = self.session.connection().execute(_AMOUNTS_BEFORE, params).first()
         return cast(Amounts | None, row)
 

@@ -97,6 +97,18 @@ async def test_a_log_is_stored_then_confirmed_with_what_was_understood(
     assert changes == [PARENT_CHAT]
 
 
+async def test_a_second_session_logged_for_the_same_moment_is_not_called_the_first(
+    bot: BotHarness,
+) -> None:
+    """Two logs for the same minute (the two sides sent one after the other, or two "at
+    14:30"): the second is not "the first session in the log"."""
+    await bot.say("L 60")
+    confirmation = await bot.say("R 70")
+    assert "first session in the log" not in confirmation.text
+    assert "0 min after the previous session." in confirmation.text
+    assert "Today: 130\xa0ml in 2 sessions." in confirmation.text
+
+
 async def test_a_gap_reads_the_same_minutes_in_the_confirmation_today_and_last(
     bot: BotHarness,
 ) -> None:
