@@ -228,19 +228,22 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         return await self._store_row(update.update_id, chat_of(update), payload)
 
     async def _store_row(self, update_id: int, chat_id: int | None, payload: str) -> bool:
-        """Store the update, trying until the database takes it: until then it is not
+        return await self._until_stored(
+            f"Update {update_id}", store_update, update_id, chat_id, payload
+        )
+
+    async def _until_stored(self, what: str, write: Callable[..., T], *args: Any) -> T:
+        """Store, trying until the database takes it: until then the update is not
         acknowledged (polling waits; a webhook request waits, and Telegram may send it again).
         An error raised here instead would end python-telegram-bot's polling loop for good."""
         delay = STORE_RETRY_FIRST
         while True:
             try:
-                return await self.db.run(
-                    store_update, self.db, update_id, chat_id, payload, self.clock.now()
-                )
+                return await self.db.run(write, self.db, *args, self.clock.now())
             except SQLAlchemyError as error:
                 log.warning(
-                    "Update %s could not be stored (%s); trying again in %.0f s",
-                    update_id,
+                    "%s could not be stored (%s); trying again in %.0f s",
+                    what,
                     type(error).__name__,
                     delay,
                 )
@@ -284,20 +287,7 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         for pending in pendings:
             pending.claimed = True
         rows = [(p.update_id, p.chat_id, p.payload) for p in pendings]
-        delay = STORE_RETRY_FIRST
-        while True:
-            try:
-                new = await self.db.run(store_updates, self.db, rows, self.clock.now())
-                break
-            except SQLAlchemyError as error:
-                log.warning(
-                    "%d updates could not be stored (%s); trying again in %.0f s",
-                    len(rows),
-                    type(error).__name__,
-                    delay,
-                )
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, STORE_RETRY_MAX)
+        new = await self._until_stored(f"{len(rows)} updates", store_updates, rows)
         for pending in pendings:
             pending.stored = pending.update_id in new
             self.stored(pending)
