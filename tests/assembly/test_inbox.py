@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,19 @@ def confirmations(telegram: FakeTelegram, chat_id: int = PARENT_CHAT) -> list[in
         for c in telegram.calls
         if c.method == "sendMessage" and c.chat_id == chat_id and c.text.startswith("✅ Logged")
     ]
+
+
+class Refusing:
+    """A database write that refuses its first `times` calls ("database is locked")."""
+
+    def __init__(self, write: Callable[..., Any], times: int) -> None:
+        self.write, self.left = write, times
+
+    def __call__(self, *args: Any) -> Any:
+        if self.left:
+            self.left -= 1
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return self.write(*args)
 
 
 def as_if_killed_before_marking(bot: BotHarness, update: dict[str, Any]) -> None:
@@ -214,21 +228,13 @@ async def test_an_update_is_not_acknowledged_until_the_database_took_it(
 ) -> None:
     telegram = FakeTelegram()
     bot = await running(tmp_path, telegram, FakeClock(START))
-    refusals = 2
-
-    def store_when_back(*args: Any) -> bool:
-        nonlocal refusals
-        if refusals:
-            refusals -= 1
-            raise OperationalError("INSERT", {}, Exception("database is locked"))
-        return store_update(*args)
-
+    store_when_back = Refusing(store_update, 2)
     monkeypatch.setattr(inbox, "store_update", store_when_back)
     monkeypatch.setattr(inbox, "STORE_RETRY_FIRST", 0)
     try:
         update = telegram.message_update(PARENT_CHAT, "/week", telegram.user(PARENT_CHAT))
         await deliver(bot, update)  # `put` returns (and polling moves on) only once stored
-        assert refusals == 0
+        assert store_when_back.left == 0
         assert [row["update_id"] for row in inbox_rows(bot.services.db)] == [update["update_id"]]
         assert replies(telegram)
     finally:
@@ -243,24 +249,14 @@ async def test_a_typed_message_whose_unit_of_work_failed_is_still_stored_before_
     inbox, handled, before `put` returns."""
     telegram = FakeTelegram()
     bot = await running(tmp_path, telegram, FakeClock(START))
-    refusals = {"unit": 2, "store": 1}
-
-    def refused(name: str, write: Any) -> Any:
-        def call(*args: Any) -> Any:
-            if refusals[name]:
-                refusals[name] -= 1
-                raise OperationalError("INSERT", {}, Exception("database is locked"))
-            return write(*args)
-
-        return call
-
-    monkeypatch.setattr(inbox, "store_update_in", refused("unit", store_update_in))
-    monkeypatch.setattr(inbox, "store_updates", refused("store", store_updates))
+    unit, store = Refusing(store_update_in, 2), Refusing(store_updates, 1)
+    monkeypatch.setattr(inbox, "store_update_in", unit)
+    monkeypatch.setattr(inbox, "store_updates", store)
     monkeypatch.setattr(inbox, "STORE_RETRY_FIRST", 0)
     try:
         update = telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
         await bot.app.update_queue.put(Update.de_json(update, bot.app.bot))
-        assert refusals == {"unit": 0, "store": 0}
+        assert (unit.left, store.left) == (0, 0)
         assert [row["update_id"] for row in inbox_rows(bot.services.db)] == [update["update_id"]]
         await bot.app.update_queue.join()
         assert sessions(bot) == []
@@ -576,21 +572,13 @@ async def test_a_log_whose_unit_of_work_failed_once_is_tried_again_and_confirmed
     with no "please try again"."""
     telegram = FakeTelegram()
     bot = await running(tmp_path, telegram, FakeClock(START))
-    refusals = 1
-
-    def refused_once(*args: Any) -> bool:
-        nonlocal refusals
-        if refusals:
-            refusals -= 1
-            raise OperationalError("INSERT", {}, Exception("database is locked"))
-        return store_update_in(*args)
-
+    refused_once = Refusing(store_update_in, 1)
     monkeypatch.setattr(inbox, "store_update_in", refused_once)
     try:
         await deliver(
             bot, telegram.message_update(PARENT_CHAT, "120 ml", telegram.user(PARENT_CHAT))
         )
-        assert refusals == 0
+        assert refused_once.left == 0
         assert len(sessions(bot)) == 1
         assert len(confirmations(telegram)) == 1
         assert not any(text.startswith("Sorry") for text in replies(telegram))
