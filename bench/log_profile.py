@@ -22,15 +22,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from telegram import Update
 
 from bench.logging_load import LOG_TEXTS
 from bot.clock import FakeClock
-from bot.inbox import DurableUpdateQueue
 from tests.support.backends import drop_created_databases, postgres_database
-from tests.support.kit import BotHarness
+from tests.support.kit import BotHarness, through_the_inbox
 
 FIRST_CHAT = 10_000
 START = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
@@ -50,19 +46,6 @@ class ThreadProfile:
             self.profile.dump_stats(path)
 
         await asyncio.get_running_loop().run_in_executor(self.executor, stop)
-
-
-async def through_the_inbox(bot: BotHarness, raw: dict[str, Any]) -> None:
-    """As the polling Updater and the update processor do: queued, handled (a typed message
-    stored in its unit of work), marked handled, and the next poll's wait until it is stored."""
-    app = bot.app
-    queue = app.update_queue
-    assert isinstance(queue, DurableUpdateQueue)
-    queue.polled = True  # as `PayloadsRequest` makes it
-    await queue.put(Update.de_json(raw, app.bot))
-    update = queue.get_nowait()
-    await app.update_processor.process_update(update, app.process_update(update))
-    await queue.until_durable()
 
 
 async def send_logs(bot: BotHarness, count: int, chats: int, offset: int) -> None:

@@ -197,31 +197,31 @@ class DurableUpdateQueue(asyncio.Queue[object]):
         }
 
     async def put(self, item: object) -> None:
-        if isinstance(item, Update) and TYPED.check_update(item):
-            if item.update_id in self.pending:
-                log.info("Update %s arrived again; it is being handled", item.update_id)
-                return
-            self.arrived[item.update_id] = time.monotonic()
+        if not isinstance(item, Update):
+            await super().put(item)
+            return
+        update_id = item.update_id
+        if update_id in self.pending:
+            log.info("Update %s arrived again; it is being handled", update_id)
+            return
+        self.arrived[update_id] = time.monotonic()
+        pending = None
+        if TYPED.check_update(item):  # its unit of work stores it
             pending = Pending(
-                item.update_id,
+                update_id,
                 chat_of(item),
-                self.payloads.pop(item.update_id, None) or item.to_json(),
+                self.payloads.pop(update_id, None) or item.to_json(),
                 asyncio.get_running_loop().create_future(),
             )
-            self.pending[item.update_id] = pending
-            self.in_flight.add(item.update_id)
-            await super().put(item)
-            if not self.polled:
-                await self.until_durable([pending])
+            self.pending[update_id] = pending
+        elif not await self._store(item):
+            log.info("Update %s arrived again; it is in the inbox already", update_id)
+            self.arrived.pop(update_id, None)
             return
-        if isinstance(item, Update):
-            self.arrived[item.update_id] = time.monotonic()
-            if not await self._store(item):
-                log.info("Update %s arrived again; it is in the inbox already", item.update_id)
-                self.arrived.pop(item.update_id, None)
-                return
-            self.in_flight.add(item.update_id)
+        self.in_flight.add(update_id)
         await super().put(item)
+        if pending is not None and not self.polled:
+            await self.until_durable([pending])
 
     async def _store(self, update: Update) -> bool:
         payload = self.payloads.pop(update.update_id, None) or update.to_json()

@@ -59,30 +59,39 @@ def _training_thread(after: Callable[[], None] | None, kept_in: Path | None) -> 
 
     def train() -> None:
         started = time.perf_counter()
+        done = "trained"
         if not trained_models():
-            kept = {language: load_model(kept_in, language) for language in LANGUAGES if kept_in}
-            if kept and all(fitted is not None for fitted in kept.values()):
-                for language, fitted in kept.items():
-                    install(language, fitted)  # type: ignore[arg-type]
-                log.info("understanding models loaded in %.2f s", time.perf_counter() - started)
-                if after is not None:
-                    after()
-                return
-            try:
-                for language, fitted in trained_elsewhere(kept_in).items():
-                    install(language, fitted)
-            except (OSError, EOFError):
-                # The process could not start, or was stopped with the bot (a stop signal
-                # reaches the whole process group): a question trains its model when asked.
-                log.info("models not trained at start; each is trained when first needed")
-                return
-        log.info("understanding models trained in %.1f s", time.perf_counter() - started)
+            if _install_kept(kept_in):
+                done = "loaded"
+            else:
+                try:
+                    for language, fitted in trained_elsewhere(kept_in).items():
+                        install(language, fitted)
+                except (OSError, EOFError):
+                    # The process could not start, or was stopped with the bot (a stop signal
+                    # reaches the whole process group): a question trains its model when asked.
+                    log.info("models not trained at start; each is trained when first needed")
+                    return
+        log.info("understanding models %s in %.2f s", done, time.perf_counter() - started)
         if after is not None:
             after()
 
     thread = threading.Thread(target=train, name="train-models", daemon=True)
     thread.start()
     return thread
+
+
+def _install_kept(kept_in: Path | None) -> bool:
+    """Install every language's kept model (bot/modelcache.py); False, installing none, unless
+    each language has one."""
+    if kept_in is None:
+        return False
+    kept = {language: load_model(kept_in, language) for language in LANGUAGES}
+    if any(fitted is None for fitted in kept.values()):
+        return False
+    for language, fitted in kept.items():
+        install(language, fitted)  # type: ignore[arg-type]
+    return True
 
 
 def trained_elsewhere(kept_in: Path | None = None) -> dict[str, Pipeline]:

@@ -22,7 +22,7 @@ from telegram import Update
 from bot.clock import FakeClock
 from bot.inbox import DurableUpdateQueue
 from bot.storage.inbox import inbox_rows
-from tests.support.kit import PARENT_CHAT, PARENT_ID, BotHarness
+from tests.support.kit import PARENT_CHAT, PARENT_ID, BotHarness, through_the_inbox
 
 START = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
@@ -70,20 +70,6 @@ def counting(engine: sa.Engine) -> Iterator[Transactions]:
     finally:
         for name, listener in listeners:
             sa.event.remove(engine, name, listener)
-
-
-async def through_the_inbox(bot: BotHarness, raw: dict[str, Any]) -> None:
-    """Hand an update over as the polling Updater does, process it as the application's update
-    processor does (handlers, then marked handled), and ask for the next batch as the Updater
-    does, which first waits until the update is stored (bot/inbox.py)."""
-    app = bot.app
-    queue = app.update_queue
-    assert isinstance(queue, DurableUpdateQueue)
-    queue.polled = True  # as `PayloadsRequest` makes it: the next getUpdates acknowledges
-    await queue.put(Update.de_json(raw, app.bot))
-    update = queue.get_nowait()
-    await app.update_processor.process_update(update, app.process_update(update))
-    await queue.until_durable()
 
 
 def parent(bot: BotHarness, chat_id: int) -> dict[str, Any]:

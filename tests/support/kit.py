@@ -18,6 +18,7 @@ from telegram import Update
 from bot.app import build_application, start_up
 from bot.clock import FakeClock
 from bot.config import Config
+from bot.inbox import DurableUpdateQueue
 from bot.services import PumpApplication, Services
 from bot.terminal.fakeapi import ApiCall, FakeRequest, FakeTelegram
 from tests.support.backends import database_url_for
@@ -188,3 +189,17 @@ class BotHarness:
 
     def message_text(self, message_id: int, chat_id: int = PARENT_CHAT) -> str:
         return str(self.telegram.messages[(chat_id, message_id)].get("text", ""))
+
+
+async def through_the_inbox(bot: BotHarness, raw: dict[str, Any]) -> None:
+    """Hand an update over as the polling Updater does, process it as the application's update
+    processor does (handlers, then marked handled), and ask for the next batch as the Updater
+    does, which first waits until the update is stored (bot/inbox.py)."""
+    app = bot.app
+    queue = app.update_queue
+    assert isinstance(queue, DurableUpdateQueue)
+    queue.polled = True  # as `PayloadsRequest` makes it: the next getUpdates acknowledges
+    await queue.put(Update.de_json(raw, app.bot))
+    update = queue.get_nowait()
+    await app.update_processor.process_update(update, app.process_update(update))
+    await queue.until_durable()
