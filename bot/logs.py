@@ -10,14 +10,17 @@ from telegram.error import TelegramError
 from bot.reachability import transport_failure
 
 REDACTED = "[redacted]"
-# httpx logs every request URL at INFO, and a Bot API URL contains the token; tornado's access
-# log (the webhook server) logs every request path. APScheduler logs every job it adds, runs
-# and removes: with a job per chat, that is 100,000 lines at start.
+# httpx (here httpx2, bot/http_client.py) logs every request URL at INFO, and a Bot API URL
+# contains the token; tornado's access log (the webhook server) logs every request path.
+# APScheduler logs every job it adds, runs and removes: with a job per chat, that is 100,000
+# lines at start.
 NOISY_LOGGERS = (
     "fontTools",
     "fpdf",
     "httpx",
     "httpcore",
+    "httpx2",
+    "httpcore2",
     "tornado.access",
     "apscheduler.executors.default",
     "apscheduler.scheduler",

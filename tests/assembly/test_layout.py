@@ -142,6 +142,7 @@ IMPURE = (
     "matplotlib",
     "multiprocessing",  # a module that starts processes (bot.training) is no pure one
     "pickle",  # nor one that keeps objects in files (bot.modelcache)
+    "httpx2",  # nor one that picks the HTTP client (bot.http_client)
 )
 IMPURE_BOT = ("bot.services", "bot.storage.db", "bot.storage.repo", "bot.app")
 # Pure by nature but not domain or text: settings read once, the wall clock, the command line's

@@ -42,7 +42,8 @@ def test_httpx_request_urls_are_not_logged_at_info() -> None:
     handlers, level = list(root.handlers), root.level
     try:
         configure_logging("INFO", [TEST_TOKEN])
-        assert not logging.getLogger("httpx").isEnabledFor(logging.INFO)
+        for client in ("httpx", "httpx2"):
+            assert not logging.getLogger(client).isEnabledFor(logging.INFO)
         assert logging.getLogger("telegram").isEnabledFor(logging.INFO)
     finally:
         root.handlers[:] = handlers

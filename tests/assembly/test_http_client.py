@@ -1,0 +1,86 @@
+"""The HTTP client under python-telegram-bot is httpx2 (bot/http_client.py), and the bot's
+requests behave as they did on httpx: a reply gets through, an unreachable or silent Bot API
+is a Telegram network error (which the outage watch and the send policy act on), and a burst
+of replies in flight all arrive."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import httpx2
+import pytest
+from telegram import Bot
+from telegram.error import NetworkError, TimedOut
+
+from bot.app import build_application
+from bot.reachability import Reachability, WatchedRequest
+from tests.support.fakeserver import FakeBotApiServer
+from tests.support.kit import PARENT_CHAT, TEST_TOKEN, make_config
+
+
+def test_every_import_of_httpx_gets_httpx2(tmp_path: Path) -> None:
+    assert httpx is httpx2
+    app = build_application(make_config(tmp_path))
+    assert isinstance(app.bot.request._client, httpx2.AsyncClient)  # type: ignore[attr-defined]
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_an_unreachable_bot_api_is_a_network_error_and_starts_an_outage() -> None:
+    reachability = Reachability()
+    request = WatchedRequest(reachability, connect_timeout=1.0)
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError):
+            await request.post(f"http://127.0.0.1:{closed_port()}/bot{TEST_TOKEN}/getMe")
+    finally:
+        await request.shutdown()
+    assert not reachability.reachable
+
+
+@pytest.fixture
+async def silent_server() -> AsyncIterator[int]:
+    """A server that takes connections and never answers."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    yield server.sockets[0].getsockname()[1]
+    for writer in held:
+        writer.close()
+    server.close()
+    await server.wait_closed()
+
+
+async def test_a_bot_api_that_never_answers_is_a_time_out(silent_server: int) -> None:
+    request = WatchedRequest(Reachability(), read_timeout=0.3)
+    await request.initialize()
+    try:
+        with pytest.raises(TimedOut):
+            await request.post(f"http://127.0.0.1:{silent_server}/bot{TEST_TOKEN}/getMe")
+    finally:
+        await request.shutdown()
+
+
+async def test_a_burst_of_replies_in_flight_all_arrive_once() -> None:
+    server = await FakeBotApiServer(limits=None).start()
+    request = WatchedRequest(Reachability(), connection_pool_size=256)
+    bot = Bot(TEST_TOKEN, base_url=server.base_url, request=request)
+    chats = [PARENT_CHAT + n for n in range(300)]
+    try:
+        async with bot:
+            sent = await asyncio.gather(*(bot.send_message(chat, "Logged") for chat in chats))
+    finally:
+        await server.stop()
+    assert sorted(message.chat_id for message in sent) == chats
+    assert all(server.stats.accepted[str(chat)] == 1 for chat in chats)
