@@ -7,6 +7,10 @@ bare echo bot it is compared with has no pacer either.
 
 from __future__ import annotations
 
+# bot first: it puts httpx2 under python-telegram-bot before telegram imports httpx
+# (bot/http_client.py).
+import bot  # noqa: F401  # isort: skip
+
 from telegram import Update
 
 from bot.app import build_application

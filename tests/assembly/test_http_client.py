@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -26,6 +28,17 @@ def test_every_import_of_httpx_gets_httpx2(tmp_path: Path) -> None:
     assert httpx is httpx2
     app = build_application(make_config(tmp_path))
     assert isinstance(app.bot.request._client, httpx2.AsyncClient)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("entry_point", ["bot.cli", "bench.unpaced_bot"])
+def test_a_process_started_at_an_entry_point_uses_httpx2(entry_point: str) -> None:
+    """The switch must come before python-telegram-bot imports httpx, in every process: one
+    that imports telegram first fails at start (bot/http_client.py), so it is seen at once."""
+    check = f"import {entry_point}, telegram.request._httpxrequest as r; print(r.httpx.__name__)"
+    run = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert run.stdout.strip() == "httpx2", run.stderr
 
 
 def closed_port() -> int:
