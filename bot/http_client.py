@@ -12,17 +12,38 @@ httpx2 (pydantic's maintained continuation of httpx, on httpcore2) keeps the poo
 it changes instead, and offers `alias_httpx` for applications whose libraries import httpx:
 PTB, and our own modules, then get httpx2's classes and exceptions. It must run before
 anything imports httpx, so `bot/__init__.py` calls it; it fails loudly if something did.
+
+httpx trusted certifi's certificate authorities; httpx2 trusts the system's (on Linux,
+OpenSSL's files, or `SSL_CERT_FILE`). On a machine without them (a bare container), the
+HTTPS to Telegram would fail, so there `SSL_CERT_FILE` points at certifi's, as before.
 """
 
 from __future__ import annotations
 
+import os
+import ssl
 import sys
+from collections.abc import Callable, MutableMapping
 
+import certifi
+import httpcore2
 import httpx2
 
 
 def use_httpx2() -> None:
     """Make `import httpx` (and `httpcore`) give httpx2 (and httpcore2), process-wide."""
+    trust_certifi_without_system_cas(os.environ, httpcore2.default_ssl_context)
     if sys.modules.get("httpx") is httpx2:
         return
     httpx2.alias_httpx()
+
+
+def trust_certifi_without_system_cas(
+    environ: MutableMapping[str, str], default_context: Callable[[], ssl.SSLContext]
+) -> None:
+    """Point `SSL_CERT_FILE` at certifi's authorities when the system offers none (and the
+    environment names none)."""
+    if "SSL_CERT_FILE" in environ or "SSL_CERT_DIR" in environ:
+        return
+    if default_context().cert_store_stats()["x509_ca"] == 0:
+        environ["SSL_CERT_FILE"] = certifi.where()

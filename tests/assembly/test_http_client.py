@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import certifi
 import httpx
 import httpx2
 import pytest
@@ -19,6 +21,7 @@ from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
 from bot.app import build_application
+from bot.http_client import trust_certifi_without_system_cas
 from bot.reachability import Reachability, WatchedRequest
 from tests.support.fakeserver import FakeBotApiServer
 from tests.support.kit import PARENT_CHAT, TEST_TOKEN, make_config
@@ -97,3 +100,22 @@ async def test_a_burst_of_replies_in_flight_all_arrive_once() -> None:
         await server.stop()
     assert sorted(message.chat_id for message in sent) == chats
     assert all(server.stats.accepted[str(chat)] == 1 for chat in chats)
+
+
+def test_without_system_certificates_certifi_is_trusted_as_httpx_did() -> None:
+    environ: dict[str, str] = {}
+    trust_certifi_without_system_cas(environ, lambda: ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
+    assert environ["SSL_CERT_FILE"] == certifi.where()
+    context = ssl.create_default_context(cafile=environ["SSL_CERT_FILE"])
+    assert context.cert_store_stats()["x509_ca"] > 100
+
+
+def test_the_systems_certificates_or_a_chosen_file_are_left_alone() -> None:
+    with_system = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    with_system.load_verify_locations(certifi.where())
+    environ: dict[str, str] = {}
+    trust_certifi_without_system_cas(environ, lambda: with_system)
+    assert environ == {}
+    chosen = {"SSL_CERT_FILE": "/etc/our-ca.pem"}
+    trust_certifi_without_system_cas(chosen, lambda: ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
+    assert chosen == {"SSL_CERT_FILE": "/etc/our-ca.pem"}
