@@ -1,10 +1,20 @@
-"""A bare python-telegram-bot echo bot: the baseline for the logging-load benchmark."""
+"""A bare python-telegram-bot echo bot: the baseline for the logging-load benchmark.
+
+With `ECHO_HTTP_CLIENT=httpx2` it runs on httpx2, as pumpbot does (bot/http_client.py): the
+ingest row shows it beside the echo bot as installed, so what httpx2 gives any bot is told
+apart from what pumpbot's own code costs.
+"""
 
 from __future__ import annotations
 
 import os
 
-from telegram import Update
+if os.environ.get("ECHO_HTTP_CLIENT") == "httpx2":
+    import httpx2
+
+    httpx2.alias_httpx()
+
+from telegram import Update  # isort: skip
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 

@@ -43,6 +43,9 @@ FIRST_CHAT = 10_000
 
 PUMPBOT = ("pumpbot", ["-m", "bench.unpaced_bot"])
 ECHO = ("echo bot", ["-m", "bench.echo_bot"])
+# The same echo bot on pumpbot's HTTP client (bench/echo_bot.py): a reference, not the target's.
+ECHO_HTTPX2 = ("echo bot on httpx2", ["-m", "bench.echo_bot"])
+ECHO_ENV = {ECHO_HTTPX2[0]: {"ECHO_HTTP_CLIENT": "httpx2"}}
 
 
 @dataclass
@@ -147,7 +150,7 @@ def cpu_seconds(pid: int) -> float | None:
 async def climb(name: str, args: list[str], database_url: str, workdir: Path) -> Ceiling:
     """One bot process, its steps from the lowest rate up, then one try between."""
     server = await FakeBotApiServer(limits=None).start()
-    env = bot_env(server.base_url, server.file_url, database_url)
+    env = bot_env(server.base_url, server.file_url, database_url, **ECHO_ENV.get(name, {}))
     process = start_process(args, env, workdir / f"{name.replace(' ', '-')}.log")
     backend = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
     result = Ceiling(name, backend)
@@ -184,11 +187,13 @@ async def climb(name: str, args: list[str], database_url: str, workdir: Path) ->
 
 
 async def run(postgres: bool) -> list[Ceiling]:
-    """The echo bot's ceiling, then pumpbot's on SQLite (and on PostgreSQL, if asked)."""
+    """The echo bot's ceiling (as installed, and on httpx2), then pumpbot's on SQLite (and on
+    PostgreSQL, if asked)."""
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        results.append(await climb(*ECHO, f"sqlite:///{workdir / 'echo.sqlite3'}", workdir))
+        for echo in (ECHO, ECHO_HTTPX2):
+            results.append(await climb(*echo, f"sqlite:///{workdir / 'echo.sqlite3'}", workdir))
         results.append(await climb(*PUMPBOT, f"sqlite:///{workdir / 'pumpbot.sqlite3'}", workdir))
         if postgres:
             try:
