@@ -16,9 +16,10 @@ from bot.domain.chats import ChatSettings
 from bot.domain.parsing import ParsedLog
 from bot.domain.stash import Place
 from bot.inbox import finish
+from bot.keyboards import Keyboard
 from bot.logbook import LogBook, Logged, set_confirmation, set_confirmation_in
 from bot.logviews import confirmation_for
-from bot.sending import deliver, send_to_chat, unchanged_is_fine
+from bot.sending import Sent, deliver, send_to_chat, unchanged_is_fine
 from bot.services import PumpContext
 from bot.storage.models import PumpSession
 from bot.text.formatting import format_minutes
@@ -30,19 +31,24 @@ log = logging.getLogger(__name__)
 SHIFTS = (-15, -30, -60, 15)
 
 
-def confirmation_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup:
+def confirmation_buttons(entry_id: int, tr: Translator) -> Keyboard:
     """Undo and Fix time, and the two that put the session's milk in the stash."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("↩️ " + tr._("Undo"), callback_data=LOG_UNDO.data(entry_id)),
-                InlineKeyboardButton(
-                    "🕘 " + tr._("Fix time"), callback_data=LOG_FIX.data(entry_id)
-                ),
-            ],
-            store_buttons(entry_id, tr),
-        ]
+    return Keyboard(
+        (
+            (
+                ("↩️ " + tr._("Undo"), LOG_UNDO.data(entry_id)),
+                ("🕘 " + tr._("Fix time"), LOG_FIX.data(entry_id)),
+            ),
+            (
+                ("🧊 " + tr._("Freezer"), STASH_PUT.data(Place.FREEZER.value, entry_id)),
+                ("🥛 " + tr._("Fridge"), STASH_PUT.data(Place.FRIDGE.value, entry_id)),
+            ),
+        )
     )
+
+
+def confirmation_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    return confirmation_buttons(entry_id, tr).markup()
 
 
 def shift_label(minutes: int, tr: Translator) -> str:
@@ -70,18 +76,6 @@ def fix_time_hint(tr: Translator) -> str:
         "✏️ Tap a change, or reply to this message with the right time, "
         "like <code>14:30</code> or <code>20 min ago</code>."
     )
-
-
-def store_buttons(session_id: int, tr: Translator) -> list[InlineKeyboardButton]:
-    """The two buttons under a log confirmation that put that session's milk in the stash."""
-    return [
-        InlineKeyboardButton(
-            "🧊 " + tr._("Freezer"), callback_data=STASH_PUT.data(Place.FREEZER.value, session_id)
-        ),
-        InlineKeyboardButton(
-            "🥛 " + tr._("Fridge"), callback_data=STASH_PUT.data(Place.FRIDGE.value, session_id)
-        ),
-    ]
 
 
 # -- showing and storing -------------------------------------------------------------------
@@ -140,8 +134,9 @@ async def confirm(
 
 async def send_confirmation(
     context: PumpContext, settings: ChatSettings, logged: Logged, source: Message | None
-) -> Message | None:
-    """Send the confirmation of a stored entry; None if it did not get through.
+) -> Sent | None:
+    """Send the confirmation of a stored entry; where it went, or None if it did not get
+    through.
 
     The entry is kept whatever happens, so a failure must not end in the error handler's
     "please try again" (the parent would log it twice). A failed send is tried once more, as a
@@ -150,10 +145,10 @@ async def send_confirmation(
     """
     entry = logged.entry
     assert entry.id is not None
-    keyboard = confirmation_keyboard(entry.id, settings.tr)
+    keyboard = confirmation_buttons(entry.id, settings.tr)
     chat_id = settings.id
     sent = await deliver(
-        context.application, chat_id, logged.text, source=source, reply_markup=keyboard
+        context.application, chat_id, logged.text, source=source, keyboard=keyboard
     )
     if sent is not None:
         return sent

@@ -93,21 +93,25 @@ class MoveRefused(Exception):
 def new_entry(
     parsed: ParsedLog,
     chat_id: int,
+    created_at: datetime,
     *,
     logged_by_id: int | None = None,
     logged_by_name: str | None = None,
     source_message_id: int | None = None,
 ) -> PumpSession:
-    entry = PumpSession(
+    """Every field given at once: a field left to its default costs SQLModel a look at the
+    default (and a signature inspection for `created_at`'s factory) on every log."""
+    return PumpSession(
+        id=None,
         chat_id=chat_id,
-        started_at=parsed.started_at,
-        total_ml=parsed.total_ml,
+        **{name: getattr(parsed, name) for name in SAID_FIELDS},
         logged_by_id=logged_by_id,
         logged_by_name=logged_by_name[:NAME_MAX_CHARS] if logged_by_name else None,
         source_message_id=source_message_id,
+        confirmation_message_id=None,
+        import_id=None,
+        created_at=created_at,
     )
-    apply_parsed(entry, parsed)
-    return entry
 
 
 # What a message says about a session: the fields an edit replaces and a redelivery compares.
@@ -279,15 +283,16 @@ class LogBook:
     ) -> Logged | None:
         """`add`; None, with nothing written, if the message is stored already."""
         settings = self.settings
+        now = self._now()
+        # Created at the bot's clock, so "logged last" (undo) follows it.
         entry = new_entry(
             parsed,
             settings.id,
+            now,
             logged_by_id=logged_by_id,
             logged_by_name=logged_by_name,
             source_message_id=source_message_id,
         )
-        now = self._now()
-        entry.created_at = now  # the bot's clock, so "logged last" (undo) follows it
         with self._transaction() as db_session:
             taken = None
             if source_message_id is not None:
@@ -319,14 +324,14 @@ class LogBook:
     ) -> list[PumpSession]:
         """Store many sessions in one transaction (an import): all of them, or none."""
         now = self._now()
+        chat_id = self.settings.id
         entries = [
-            new_entry(p, self.settings.id, logged_by_id=logged_by_id, logged_by_name=logged_by_name)
+            new_entry(p, chat_id, now, logged_by_id=logged_by_id, logged_by_name=logged_by_name)
             for p in parsed
         ]
         with self._transaction() as db_session:
             repo = SessionRepo(db_session, self.settings.id)
             for entry in entries:
-                entry.created_at = now
                 repo.add(entry)
             self.stored += len(entries)
             if entries:
