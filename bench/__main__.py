@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.logs import configure_logging
-from tests.support.processes import BENCH_TOKEN, TOKEN_AUDIT
+from tests.support.processes import BENCH_TOKEN, MODELS, TOKEN_AUDIT, keep_models
 
 if TYPE_CHECKING:
     from bench.history import Timing
@@ -684,6 +684,8 @@ def main() -> int:
     # The page goes to stdout in one piece at the end; progress goes to stderr.
     print(f"machine: {where}", file=sys.stderr if args.markdown else sys.stdout, flush=True)
     scenarios = args.only or list(SCENARIOS)
+    if keep_models():  # before any bot starts: they load them, none trains (processes.py)
+        print(f"free-text models trained and kept in {MODELS}", file=sys.stderr, flush=True)
     rows: list[Row] = []
     for name in scenarios:
         print(f"running {name} ...", file=sys.stderr, flush=True)

@@ -21,6 +21,22 @@ BENCH_TOKEN = "4242424242:BENCH-token-not-for-logs"
 MODELS = Path(tempfile.gettempdir()) / "pumpbot-test-models"
 
 
+def keep_models() -> bool:
+    """Train and keep the free-text models in MODELS (bot/modelcache.py) unless they are kept
+    already; True if they had to be trained. A benchmark calls it before it starts bots, so each
+    loads them: otherwise the first bot trains them in a process beside it, for over a minute
+    of CPU on the 2-core machine, inside whatever is being measured (it halved the first
+    ingest ceiling on a fresh machine, 2026-12-06)."""
+    from bot.domain.understanding import model
+    from bot.modelcache import keep_model, load_model
+    from bot.text.i18n import LANGUAGES
+
+    missing = [language for language in LANGUAGES if load_model(MODELS, language) is None]
+    for language in missing:
+        keep_model(MODELS, language, model(language))
+    return bool(missing)
+
+
 @dataclass
 class TokenAudit:
     """Every bot process's output, read after it stopped: did the token appear anywhere?"""
