@@ -201,6 +201,9 @@ async def test_a_polled_update_is_stored_as_telegram_sent_it(
         return store_update_in(session, update_id, chat_id, payload, now)
 
     monkeypatch.setattr(inbox, "store_update_in", recorded)
+    # The typed message waits for /week in its chat: on a slow machine that took longer than
+    # DURABLE_WAIT, and the inbox stored the message itself (store_updates, not recorded here).
+    monkeypatch.setattr(inbox, "DURABLE_WAIT", 30.0)
     telegram = FakeTelegram()
     bot = await running(tmp_path, telegram, FakeClock(START))
     queue = bot.app.update_queue
