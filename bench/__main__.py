@@ -626,6 +626,10 @@ def questions_rows(args: argparse.Namespace) -> list[Row]:
     ]
 
 
+# The scenarios that start bot processes (the others run the bot in this process).
+BOT_PROCESSES = frozenset(
+    {"fanout", "instances", "failover", "restart", "logging", "ingest", "timers", "contention"}
+)
 SCENARIOS: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
     "fanout": fanout_rows,
     "instances": instances_rows,
@@ -641,6 +645,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], list[Row]]] = {
     "feed": feed_rows,
     "questions": questions_rows,
 }
+assert SCENARIOS.keys() >= BOT_PROCESSES
 
 
 def token_row() -> Row:
@@ -684,7 +689,8 @@ def main() -> int:
     # The page goes to stdout in one piece at the end; progress goes to stderr.
     print(f"machine: {where}", file=sys.stderr if args.markdown else sys.stdout, flush=True)
     scenarios = args.only or list(SCENARIOS)
-    if keep_models():  # before any bot starts: they load them, none trains (processes.py)
+    # Before any bot process starts: each loads the models, none trains them (processes.py).
+    if BOT_PROCESSES.intersection(scenarios) and keep_models():
         print(f"free-text models trained and kept in {MODELS}", file=sys.stderr, flush=True)
     rows: list[Row] = []
     for name in scenarios:

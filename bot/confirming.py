@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, User
+from telegram import Message, User
 from telegram.error import TelegramError
 
 from bot.buttons import LOG_DONE, LOG_FIX, LOG_SHIFT, LOG_UNDO, STASH_PUT
@@ -47,27 +47,20 @@ def confirmation_buttons(entry_id: int, tr: Translator) -> Keyboard:
     )
 
 
-def confirmation_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup:
-    return confirmation_buttons(entry_id, tr).markup()
-
-
 def shift_label(minutes: int, tr: Translator) -> str:
     return ("+" if minutes > 0 else "−") + format_minutes(abs(minutes), tr)
 
 
-def fix_time_keyboard(entry_id: int, tr: Translator) -> InlineKeyboardMarkup:
-    shifts = [
-        InlineKeyboardButton(shift_label(m, tr), callback_data=LOG_SHIFT.data(entry_id, m))
-        for m in SHIFTS
-    ]
-    return InlineKeyboardMarkup(
-        [
-            shifts,
-            [
-                InlineKeyboardButton("↩️ " + tr._("Undo"), callback_data=LOG_UNDO.data(entry_id)),
-                InlineKeyboardButton("✔️ " + tr._("Done"), callback_data=LOG_DONE.data(entry_id)),
-            ],
-        ]
+def fix_time_buttons(entry_id: int, tr: Translator) -> Keyboard:
+    """The time shifts, with Undo and Done."""
+    return Keyboard(
+        (
+            tuple((shift_label(m, tr), LOG_SHIFT.data(entry_id, m)) for m in SHIFTS),
+            (
+                ("↩️ " + tr._("Undo"), LOG_UNDO.data(entry_id)),
+                ("✔️ " + tr._("Done"), LOG_DONE.data(entry_id)),
+            ),
+        )
     )
 
 
@@ -168,7 +161,7 @@ async def show_confirmation(
     assert entry.id is not None
     tr = settings.tr
     text = logged.text + ("\n\n" + fix_time_hint(tr) if fixing else "")
-    keyboard = (fix_time_keyboard if fixing else confirmation_keyboard)(entry.id, tr)
+    keyboard = (fix_time_buttons if fixing else confirmation_buttons)(entry.id, tr).markup()
     if entry.confirmation_message_id is not None:
         try:
             with unchanged_is_fine():
@@ -198,7 +191,7 @@ async def send_fix_prompt(context: PumpContext, settings: ChatSettings, entry_id
     sent = await context.bot.send_message(
         settings.id,
         logged.text + "\n\n" + fix_time_hint(tr),
-        reply_markup=fix_time_keyboard(entry_id, tr),
+        reply_markup=fix_time_buttons(entry_id, tr).markup(),
     )
     set_confirmation(services.db, settings.id, entry_id, sent.message_id)
     return True

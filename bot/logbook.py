@@ -330,7 +330,7 @@ class LogBook:
             for p in parsed
         ]
         with self._transaction() as db_session:
-            repo = SessionRepo(db_session, self.settings.id)
+            repo = SessionRepo(db_session, chat_id)
             for entry in entries:
                 repo.add(entry)
             self.stored += len(entries)

@@ -56,5 +56,5 @@ async def test_a_reply_for_its_id_is_the_request_reply_text_sends(
     assert bot.message_text(sent.message_id, chat_id) == "Lagret: 120 ml"
 
 
-async def test_the_keyboard_as_json_is_the_markup_telegram_gets(bot: BotHarness) -> None:
+def test_the_keyboard_as_json_is_the_markup_telegram_gets() -> None:
     assert json.loads(KEYBOARD.json()) == KEYBOARD.markup().to_dict()
